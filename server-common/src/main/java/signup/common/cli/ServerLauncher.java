@@ -1,0 +1,46 @@
+package signup.common.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import signup.common.grpc.GrpcServerHost;
+import signup.common.grpc.GrpcServerHost.PortInUseException;
+import signup.common.store.DatabaseUnusableException;
+
+/**
+ * Runs one server in the foreground until SIGTERM or Ctrl-C, then stops it gracefully. Start-up
+ * failures a person can fix (port taken, database not ours) are printed as one clear line.
+ */
+public final class ServerLauncher {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_CANNOT_START = 3;
+
+  private ServerLauncher() {}
+
+  public static int runUntilStopped(Supplier<GrpcServerHost> build, PrintWriter out,
+      PrintWriter err) {
+    GrpcServerHost host;
+    try {
+      host = build.get().start();
+    } catch (PortInUseException | DatabaseUnusableException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return EXIT_CANNOT_START;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      host.close();
+      stopped.countDown();
+    }, host.name() + "-shutdown"));
+    out.println(host.name() + " listening on port " + host.port());
+    out.flush();
+    try {
+      host.awaitTermination();
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      host.close();
+    }
+    return EXIT_OK;
+  }
+}

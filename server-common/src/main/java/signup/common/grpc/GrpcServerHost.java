@@ -1,0 +1,152 @@
+package signup.common.grpc;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
+ * while starting or draining), reflection v1 and v1alpha, one exception mapper, a cap on message
+ * size, and a graceful stop that drains in-flight calls before closing what the server owns.
+ * Built from a {@link ServerBuilder} so that main and the tests (in-process) build it alike.
+ */
+public final class GrpcServerHost implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GrpcServerHost.class);
+  /** Requests here are a few hundred bytes; anything near this is abuse. */
+  public static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024;
+
+  private final String name;
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final List<String> serviceNames = new ArrayList<>();
+  private final List<AutoCloseable> owned;
+  private final Duration drainTimeout;
+  private boolean closed;
+
+  /**
+   * @param owned closed after the server has drained, in order (e.g. sweepers, then the database)
+   */
+  public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout) {
+    this.name = name;
+    this.owned = List.copyOf(owned);
+    this.drainTimeout = drainTimeout;
+    List<ServerInterceptor> chain = new ArrayList<>(interceptors);
+    // Added last so it runs first, around everything else.
+    chain.add(new ExceptionMappingInterceptor(mapper));
+    for (BindableService service : services) {
+      ServerServiceDefinition definition = service.bindService();
+      serviceNames.add(definition.getServiceDescriptor().getName());
+      builder.addService(ServerInterceptors.intercept(definition, chain));
+      health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+    this.server = builder
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(ProtoReflectionService.newInstance())
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .build();
+  }
+
+  /**
+   * Starts listening and reports SERVING.
+   *
+   * @throws PortInUseException when another process holds the port
+   */
+  public GrpcServerHost start() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      if (causedByBind(e)) {
+        throw new PortInUseException(name + ": cannot listen, the address is already in use ("
+            + e.getMessage() + "). Stop the other server or choose another --port.", e);
+      }
+      throw new IllegalStateException(name + ": cannot start: " + e.getMessage(), e);
+    }
+    for (String service : serviceNames) {
+      health.setStatus(service, ServingStatus.SERVING);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    log.info("{} listening on port {}", name, port());
+    return this;
+  }
+
+  /** The port actually bound (the chosen one when started on port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /**
+   * Reports NOT_SERVING, stops accepting calls, waits for in-flight calls to finish (up to the
+   * drain timeout), then closes what the server owns. Safe to call more than once.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("{}: calls still running after {} ms; cancelling them", name,
+            drainTimeout.toMillis());
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("{}: closing {} failed: {}", name, resource, e.getMessage());
+      }
+    }
+    log.info("{} stopped", name);
+  }
+
+  private static boolean causedByBind(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The port is taken by another process. */
+  public static final class PortInUseException extends RuntimeException {
+    PortInUseException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

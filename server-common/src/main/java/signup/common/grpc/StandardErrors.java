@@ -1,0 +1,72 @@
+package signup.common.grpc;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import signup.common.domain.FieldViolation;
+import signup.common.domain.InvalidInputException;
+import signup.common.domain.NotFoundException;
+import signup.common.domain.TransactionCancelledException;
+import signup.common.domain.TransactionOutcomeConflictException;
+
+/**
+ * The mapping of the domain exceptions every server shares. A server's own StatusMapper handles
+ * its own exceptions first and hands the rest here, so there is one mapping per exception type.
+ */
+public final class StandardErrors {
+  private static final Logger log = LoggerFactory.getLogger(StandardErrors.class);
+
+  private StandardErrors() {}
+
+  /** Maps the shared exceptions; anything else becomes INTERNAL with no detail on the wire. */
+  public static StatusRuntimeException toStatus(Throwable thrown) {
+    return known(thrown).orElseGet(() -> {
+      log.error("unexpected failure, answered INTERNAL", thrown);
+      return Status.INTERNAL.withDescription("internal error").asRuntimeException();
+    });
+  }
+
+  static Optional<StatusRuntimeException> known(Throwable thrown) {
+    if (thrown instanceof StatusRuntimeException status) {
+      return Optional.of(status);
+    }
+    if (thrown instanceof InvalidInputException invalid) {
+      return Optional.of(invalidArgument(invalid));
+    }
+    if (thrown instanceof NotFoundException) {
+      return Optional.of(Status.NOT_FOUND.withDescription(thrown.getMessage())
+          .asRuntimeException());
+    }
+    if (thrown instanceof TransactionCancelledException) {
+      return Optional.of(Status.ABORTED.withDescription(thrown.getMessage())
+          .asRuntimeException());
+    }
+    if (thrown instanceof TransactionOutcomeConflictException) {
+      return Optional.of(Status.FAILED_PRECONDITION.withDescription(thrown.getMessage())
+          .asRuntimeException());
+    }
+    return Optional.empty();
+  }
+
+  /** INVALID_ARGUMENT whose message names every field and whose details hold a BadRequest. */
+  public static StatusRuntimeException invalidArgument(InvalidInputException invalid) {
+    BadRequest.Builder badRequest = BadRequest.newBuilder();
+    for (FieldViolation violation : invalid.violations()) {
+      badRequest.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+          .setField(violation.field())
+          .setDescription(violation.description()));
+    }
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Code.INVALID_ARGUMENT_VALUE)
+        .setMessage(invalid.getMessage())
+        .addDetails(Any.pack(badRequest.build()))
+        .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+}

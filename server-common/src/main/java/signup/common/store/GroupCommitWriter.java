@@ -1,0 +1,167 @@
+package signup.common.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of one database. Callers queue units of work; one thread runs everything
+ * queued in one SQLite transaction, each unit inside its own savepoint, and commits once: many
+ * writes, one fsync. A caller is answered only after the commit, so nothing is acknowledged
+ * before it is durable.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+  private static final int MAX_BATCH = 256;
+
+  private final Jdbi jdbi;
+  private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closing;
+
+  GroupCommitWriter(String name, Jdbi jdbi) {
+    this.jdbi = jdbi;
+    this.thread = new Thread(this::run, name + "-db-writer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  <T> T write(Function<Handle, T> work) {
+    if (Thread.currentThread() == thread) {
+      throw new IllegalStateException("write() called from inside a write");
+    }
+    Unit<T> unit = new Unit<>(work);
+    synchronized (this) {
+      if (closing) {
+        throw new IllegalStateException("the database is closed");
+      }
+      queue.add(unit);
+    }
+    try {
+      return unit.result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a commit", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        // Re-thrown as is: domain exceptions must reach the status mapper with their type.
+        runtime.addSuppressed(new Exception("queued write failed here"));
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  private void run() {
+    List<Unit<?>> batch = new ArrayList<>();
+    try (Handle handle = jdbi.open()) {
+      while (true) {
+        Unit<?> first = queue.take();
+        if (first == Unit.POISON) {
+          return;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        boolean stop = batch.remove(Unit.POISON);
+        runBatch(handle, batch);
+        batch.clear();
+        if (stop) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("the database writer stopped", e);
+      failAll(batch, e);
+    }
+  }
+
+  private void runBatch(Handle handle, List<Unit<?>> batch) {
+    List<Runnable> acks = new ArrayList<>(batch.size());
+    try {
+      handle.begin();
+      for (Unit<?> unit : batch) {
+        acks.add(unit.runInSavepoint(handle));
+      }
+      handle.commit();
+    } catch (RuntimeException commitFailure) {
+      // The transaction as a whole failed (disk full, I/O error): nobody's write is durable.
+      try {
+        handle.rollback();
+      } catch (RuntimeException ignored) {
+        // already rolled back by SQLite
+      }
+      log.error("commit of {} writes failed: {}", batch.size(), commitFailure.getMessage());
+      failAll(batch, commitFailure);
+      return;
+    }
+    acks.forEach(Runnable::run);
+  }
+
+  private static void failAll(List<Unit<?>> batch, RuntimeException e) {
+    for (Unit<?> unit : batch) {
+      unit.result.completeExceptionally(e);
+    }
+  }
+
+  /** Runs what is already queued, then stops the writer thread. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      queue.add(Unit.POISON);
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class Unit<T> {
+    static final Unit<Void> POISON = new Unit<>(handle -> null);
+    private static final String SAVEPOINT = "unit";
+
+    final Function<Handle, T> work;
+    final CompletableFuture<T> result = new CompletableFuture<>();
+
+    Unit(Function<Handle, T> work) {
+      this.work = work;
+    }
+
+    /**
+     * Runs the work in a savepoint. Returns what to do once the batch commits: complete with the
+     * value, or with the exception the work threw (its writes having been rolled back).
+     */
+    Runnable runInSavepoint(Handle handle) {
+      handle.savepoint(SAVEPOINT);
+      try {
+        T value = work.apply(handle);
+        handle.releaseSavepoint(SAVEPOINT);
+        return () -> result.complete(value);
+      } catch (RuntimeException | Error failure) {
+        handle.rollbackToSavepoint(SAVEPOINT);
+        handle.releaseSavepoint(SAVEPOINT);
+        // A failed unit wrote nothing, so it may be answered at once.
+        result.completeExceptionally(failure);
+        return () -> {};
+      }
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package signup.common.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * One SQLite file: its pragmas, its migrations, one long-lived writer connection behind a
+ * {@link GroupCommitWriter}, and a small pool of read-only connections.
+ *
+ * <p>WAL lets readers run beside the writer; {@code synchronous=FULL} makes every acknowledged
+ * write survive power loss. A connection per request costs ~5x here, hence the long-lived ones.
+ */
+public final class SqliteDatabase implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
+  private static final int READERS = 4;
+
+  private final DatabaseSpec spec;
+  private final Path file;
+  private final Connection writerConnection;
+  private final BlockingQueue<Connection> readers;
+  private final Jdbi readJdbi;
+  private final GroupCommitWriter writer;
+
+  private SqliteDatabase(DatabaseSpec spec, Path file, Connection writerConnection,
+      BlockingQueue<Connection> readers) {
+    this.spec = spec;
+    this.file = file;
+    this.writerConnection = writerConnection;
+    this.readers = readers;
+    this.readJdbi = configure(Jdbi.create(new PooledConnections(readers)));
+    this.writer = new GroupCommitWriter(
+        spec.name(), configure(Jdbi.create(new PooledConnections(single(writerConnection)))));
+  }
+
+  /** How hard SQLite works to make a commit durable. FULL unless a benchmark says otherwise. */
+  public enum Synchronous { FULL, NORMAL }
+
+  /**
+   * Opens (creating it and its directory if missing) and migrates the database at {@code file}.
+   *
+   * @throws DatabaseUnusableException when the file is not a database of this kind, is corrupt,
+   *     or has a newer schema than this code knows
+   */
+  public static SqliteDatabase open(DatabaseSpec spec, Path file) {
+    return open(spec, file, Synchronous.FULL);
+  }
+
+  public static SqliteDatabase open(DatabaseSpec spec, Path file, Synchronous synchronous) {
+    Path absolute = file.toAbsolutePath();
+    Connection writerConnection = null;
+    BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    try {
+      Path dir = absolute.getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+      String url = "jdbc:sqlite:" + absolute;
+      writerConnection = connect(url, synchronous, false);
+      SchemaGuard.checkAndMigrate(spec, absolute, writerConnection);
+      for (int i = 0; i < READERS; i++) {
+        readers.add(connect(url, synchronous, true));
+      }
+      log.info("{} database ready at {} (schema v{}, journal WAL, synchronous {})",
+          spec.name(), absolute, spec.latestVersion(), synchronous);
+      return new SqliteDatabase(spec, absolute, writerConnection, readers);
+    } catch (DatabaseUnusableException e) {
+      closeQuietly(writerConnection, readers);
+      throw e;
+    } catch (Exception e) {
+      closeQuietly(writerConnection, readers);
+      throw new DatabaseUnusableException(
+          "cannot open the " + spec.name() + " database at " + absolute + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs {@code work} atomically on the writer and returns once it is durably committed. Work
+   * from concurrent callers shares one transaction and one fsync (group commit); an exception
+   * from {@code work} undoes only that caller's writes and is rethrown to it.
+   */
+  public <T> T write(Function<Handle, T> work) {
+    return writer.write(work);
+  }
+
+  /** Runs {@code work} on a read-only connection; it sees only committed data. */
+  public <T> T read(Function<Handle, T> work) {
+    return readJdbi.withHandle(work::apply);
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public String name() {
+    return spec.name();
+  }
+
+  /** Finishes queued writes, then closes every connection. */
+  @Override
+  public void close() {
+    writer.close();
+    closeQuietly(writerConnection, readers);
+    log.info("{} database closed", spec.name());
+  }
+
+  private static Jdbi configure(Jdbi jdbi) {
+    jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(false);
+    return jdbi;
+  }
+
+  private static Connection connect(String url, Synchronous synchronous, boolean readOnly)
+      throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(synchronous == Synchronous.FULL
+        ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(10_000);
+    config.enforceForeignKeys(true);
+    Connection connection = DriverManager.getConnection(url, config.toProperties());
+    if (readOnly) {
+      // query_only rather than a read-only open, so a reader may still create the -shm file.
+      try (var statement = connection.createStatement()) {
+        statement.execute("PRAGMA query_only = true");
+      }
+    }
+    return connection;
+  }
+
+  private static BlockingQueue<Connection> single(Connection connection) {
+    BlockingQueue<Connection> one = new ArrayBlockingQueue<>(1);
+    one.add(connection);
+    return one;
+  }
+
+  private static void closeQuietly(Connection writer, BlockingQueue<Connection> readers) {
+    try {
+      if (writer != null) {
+        writer.close();
+      }
+    } catch (SQLException e) {
+      log.warn("closing the writer connection failed: {}", e.getMessage());
+    }
+    for (Connection reader : readers) {
+      try {
+        reader.close();
+      } catch (SQLException e) {
+        log.warn("closing a reader connection failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Lends long-lived connections to Jdbi handles and takes them back instead of closing them. */
+  private record PooledConnections(BlockingQueue<Connection> pool)
+      implements org.jdbi.v3.core.ConnectionFactory {
+    @Override
+    public Connection openConnection() {
+      try {
+        return pool.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a connection", e);
+      }
+    }
+
+    @Override
+    public void closeConnection(Connection connection) {
+      pool.add(connection);
+    }
+  }
+
+}

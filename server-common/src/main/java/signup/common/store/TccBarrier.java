@@ -1,0 +1,143 @@
+package signup.common.store;
+
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import signup.common.domain.BarrierState;
+import signup.common.domain.NotFoundException;
+import signup.common.domain.TransactionCancelledException;
+import signup.common.domain.TransactionOutcomeConflictException;
+
+/**
+ * The participant's barrier table: one row per transaction, written in the same SQLite
+ * transaction as the data it guards, which makes reserve, confirm and cancel idempotent and lets
+ * a cancel that overtakes its reserve leave a tombstone that refuses the late reserve.
+ * Every method must run inside {@link SqliteDatabase#write}.
+ */
+public final class TccBarrier {
+  private static final Logger log = LoggerFactory.getLogger(TccBarrier.class);
+
+  /** The table, for a participant's first migration. Times are Unix epoch milliseconds. */
+  public static final String SCHEMA = """
+      CREATE TABLE txn_barrier (
+        txn_id     TEXT PRIMARY KEY,
+        state      TEXT NOT NULL CHECK (state IN ('RESERVED', 'CONFIRMED', 'CANCELLED')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX txn_barrier_reserved ON txn_barrier (created_at) WHERE state = 'RESERVED'
+      """;
+
+  private final InstantSource clock;
+
+  public TccBarrier(InstantSource clock) {
+    this.clock = clock;
+  }
+
+  public Optional<BarrierState> state(Handle handle, String txnId) {
+    return handle.createQuery("SELECT state FROM txn_barrier WHERE txn_id = :txn")
+        .bind("txn", txnId)
+        .mapTo(String.class)
+        .findOne()
+        .map(BarrierState::valueOf);
+  }
+
+  /**
+   * Reserves once: a new txn runs {@code insertPending}; a reserved or confirmed one returns
+   * {@code loadExisting}; a cancelled one is refused.
+   */
+  public <T> T reserve(Handle handle, String txnId, Function<Handle, T> insertPending,
+      Function<Handle, T> loadExisting) {
+    Optional<BarrierState> state = state(handle, txnId);
+    if (state.isEmpty()) {
+      insert(handle, txnId, BarrierState.RESERVED);
+      return insertPending.apply(handle);
+    }
+    if (state.get() == BarrierState.CANCELLED) {
+      throw new TransactionCancelledException(txnId);
+    }
+    return loadExisting.apply(handle);
+  }
+
+  /** Confirms once: reserved becomes confirmed through {@code confirmPending}. */
+  public <T> T confirm(Handle handle, String txnId, Function<Handle, T> confirmPending,
+      Function<Handle, T> loadExisting) {
+    BarrierState state = state(handle, txnId)
+        .orElseThrow(() -> new NotFoundException("no reservation for transaction " + txnId));
+    switch (state) {
+      case RESERVED -> {
+        update(handle, txnId, BarrierState.CONFIRMED);
+        return confirmPending.apply(handle);
+      }
+      case CONFIRMED -> {
+        return loadExisting.apply(handle);
+      }
+      default -> {
+        log.error("txn_id={} confirm refused: the transaction was cancelled (protocol violation)",
+            txnId);
+        throw new TransactionOutcomeConflictException(txnId, state, "confirm");
+      }
+    }
+  }
+
+  /**
+   * Cancels once: reserved becomes cancelled and {@code deletePending} removes its data; an
+   * unknown txn gets a tombstone; a cancelled one is left alone.
+   */
+  public void cancel(Handle handle, String txnId, Consumer<Handle> deletePending) {
+    Optional<BarrierState> state = state(handle, txnId);
+    if (state.isEmpty()) {
+      insert(handle, txnId, BarrierState.CANCELLED);
+      return;
+    }
+    switch (state.get()) {
+      case RESERVED -> {
+        update(handle, txnId, BarrierState.CANCELLED);
+        deletePending.accept(handle);
+      }
+      case CANCELLED -> { }
+      default -> {
+        log.error("txn_id={} cancel refused: the transaction was confirmed (protocol violation)",
+            txnId);
+        throw new TransactionOutcomeConflictException(txnId, state.get(), "cancel");
+      }
+    }
+  }
+
+  /** Reservations still undecided that were made before {@code cutoffMillis}, oldest first. */
+  public static List<String> reservedBefore(Handle handle, long cutoffMillis, int limit) {
+    return handle.createQuery("""
+            SELECT txn_id FROM txn_barrier
+            WHERE state = 'RESERVED' AND created_at < :cutoff
+            ORDER BY created_at LIMIT :limit""")
+        .bind("cutoff", cutoffMillis)
+        .bind("limit", limit)
+        .mapTo(String.class)
+        .list();
+  }
+
+  private void insert(Handle handle, String txnId, BarrierState state) {
+    long now = clock.millis();
+    handle.createUpdate("""
+            INSERT INTO txn_barrier (txn_id, state, created_at, updated_at)
+            VALUES (:txn, :state, :now, :now)""")
+        .bind("txn", txnId)
+        .bind("state", state.name())
+        .bind("now", now)
+        .execute();
+  }
+
+  private void update(Handle handle, String txnId, BarrierState state) {
+    handle.createUpdate(
+            "UPDATE txn_barrier SET state = :state, updated_at = :now WHERE txn_id = :txn")
+        .bind("txn", txnId)
+        .bind("state", state.name())
+        .bind("now", clock.millis())
+        .execute();
+  }
+}
