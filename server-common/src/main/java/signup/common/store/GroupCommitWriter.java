@@ -157,7 +157,9 @@ final class GroupCommitWriter implements AutoCloseable {
         return () -> result.complete(value);
       } catch (RuntimeException | Error failure) {
         handle.rollbackToSavepoint(SAVEPOINT);
-        handle.releaseSavepoint(SAVEPOINT);
+        // Jdbi forgets a savepoint once rolled back to (releaseSavepoint would throw and fail the
+        // whole batch), but SQLite keeps it open until released: release it in SQL.
+        handle.execute("RELEASE SAVEPOINT " + SAVEPOINT);
         // A failed unit wrote nothing, so it may be answered at once.
         result.completeExceptionally(failure);
         return () -> {};

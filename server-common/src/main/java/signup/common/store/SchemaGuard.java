@@ -20,7 +20,9 @@ final class SchemaGuard {
     try (Statement statement = connection.createStatement()) {
       applicationId = intPragma(statement, "application_id");
       version = intPragma(statement, "user_version");
-      if (applicationId == 0 && version == 0 && hasTables(statement)) {
+      // Ours always carry our application_id once migrated; many other programs number their
+      // schema in user_version without one, so a version alone does not make a file ours.
+      if (applicationId == 0 && (version != 0 || hasTables(statement))) {
         throw unusable(spec, file, "it holds tables but is not a " + spec.name() + " database");
       }
       if (applicationId != 0 && applicationId != spec.applicationId()) {

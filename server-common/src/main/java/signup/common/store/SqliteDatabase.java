@@ -69,6 +69,8 @@ public final class SqliteDatabase implements AutoCloseable {
       String url = "jdbc:sqlite:" + absolute;
       writerConnection = connect(url, synchronous, false);
       SchemaGuard.checkAndMigrate(spec, absolute, writerConnection);
+      // Only now that the file is known to be ours: switching to WAL rewrites its header.
+      useWal(writerConnection);
       for (int i = 0; i < READERS; i++) {
         readers.add(connect(url, synchronous, true));
       }
@@ -123,7 +125,6 @@ public final class SqliteDatabase implements AutoCloseable {
   private static Connection connect(String url, Synchronous synchronous, boolean readOnly)
       throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(synchronous == Synchronous.FULL
         ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(10_000);
@@ -136,6 +137,16 @@ public final class SqliteDatabase implements AutoCloseable {
       }
     }
     return connection;
+  }
+
+  private static void useWal(Connection writer) throws SQLException {
+    try (var statement = writer.createStatement();
+        var rs = statement.executeQuery("PRAGMA journal_mode = WAL")) {
+      String mode = rs.next() ? rs.getString(1) : "unknown";
+      if (!"wal".equalsIgnoreCase(mode)) {
+        log.warn("journal mode is {}, not WAL: readers will wait for writes", mode);
+      }
+    }
   }
 
   private static BlockingQueue<Connection> single(Connection connection) {

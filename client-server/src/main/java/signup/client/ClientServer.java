@@ -1,0 +1,122 @@
+package signup.client;
+
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import signup.client.domain.ClientRegistration;
+import signup.client.domain.PasswordHasher;
+import signup.client.grpc.ClientParticipantImpl;
+import signup.client.grpc.ClientServiceImpl;
+import signup.client.grpc.StatusMapper;
+import signup.client.store.ClientSchema;
+import signup.client.store.SqliteClientStore;
+import signup.common.domain.ReservationSweeper;
+import signup.common.grpc.CoordinatorClient;
+import signup.common.grpc.GrpcServerHost;
+import signup.common.store.SqliteDatabase;
+
+/**
+ * Builds the client server: its database, domain, services, error mapper and reservation
+ * sweeper, on a {@link ServerBuilder} the caller chooses (Netty in main and in {@code signup up},
+ * in-process in tests). The returned host is not started; it owns and, once drained, closes the
+ * sweeper, the coordinator channel, the hashing pool and the database, in that order. A caller
+ * whose {@code start()} fails must still {@code close()} it.
+ */
+public final class ClientServer {
+  public static final String NAME = "client-server";
+
+  private ClientServer() {}
+
+  /** Plaintext HTTP/2 on {@code config.bind():config.port()}, with the system clock. */
+  public static GrpcServerHost create(ClientServerConfig config) {
+    return create(config,
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port())),
+        Clock.systemUTC());
+  }
+
+  /** With a plaintext channel of its own to {@code config.coordinatorTarget()}. */
+  public static GrpcServerHost create(ClientServerConfig config, ServerBuilder<?> builder,
+      InstantSource clock) {
+    SqliteDatabase db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(),
+        config.synchronous());
+    ManagedChannel channel;
+    try {
+      channel = ManagedChannelBuilder.forTarget(config.coordinatorTarget()).usePlaintext().build();
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return assemble(config, builder, clock, db, channel, new OwnedChannel(channel));
+  }
+
+  /** With a coordinator channel that the caller owns and closes. */
+  public static GrpcServerHost create(ClientServerConfig config, ServerBuilder<?> builder,
+      InstantSource clock, Channel coordinator) {
+    SqliteDatabase db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(),
+        config.synchronous());
+    return assemble(config, builder, clock, db, coordinator, null);
+  }
+
+  private static GrpcServerHost assemble(ClientServerConfig config, ServerBuilder<?> builder,
+      InstantSource clock, SqliteDatabase db, Channel coordinator, OwnedChannel ownedChannel) {
+    PasswordHasher hasher =
+        new PasswordHasher(config.hashing(), Runtime.getRuntime().availableProcessors());
+    ClientRegistration registration =
+        new ClientRegistration(new SqliteClientStore(db, clock), hasher);
+    ReservationSweeper sweeper = new ReservationSweeper(registration.ledger(),
+        new CoordinatorClient(coordinator, config.coordinatorDeadline()), config.participant(),
+        clock);
+    List<AutoCloseable> owned = new ArrayList<>();
+    owned.add(sweeper);
+    if (ownedChannel != null) {
+      owned.add(ownedChannel);
+    }
+    owned.add(hasher);
+    owned.add(db);
+    GrpcServerHost host;
+    try {
+      host = new GrpcServerHost(NAME, builder,
+          List.of(new ClientServiceImpl(registration), new ClientParticipantImpl(registration)),
+          new StatusMapper(), List.of(), owned, config.drainTimeout());
+    } catch (RuntimeException e) {
+      closeAll(owned);
+      throw e;
+    }
+    sweeper.start(NAME);
+    return host;
+  }
+
+  private static void closeAll(List<AutoCloseable> owned) {
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (Exception ignored) {
+        // the construction failure is the one to report
+      }
+    }
+  }
+
+  /** The coordinator channel this server built, shut down with it. */
+  private record OwnedChannel(ManagedChannel channel) implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      channel.shutdown();
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "coordinator channel";
+    }
+  }
+}

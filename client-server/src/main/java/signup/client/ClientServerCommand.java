@@ -1,0 +1,105 @@
+package signup.client;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import signup.client.domain.Argon2Settings;
+import signup.common.cli.ServerLauncher;
+import signup.common.cli.ServerOptions;
+import signup.common.domain.ParticipantSettings;
+import signup.common.grpc.GrpcServerHost;
+import signup.common.store.SqliteDatabase.Synchronous;
+
+/** Runs the client server in the foreground until SIGTERM or Ctrl-C. */
+@Command(name = "client-server", mixinStandardHelpOptions = true,
+    description = "Client sign-up participant and public client reads (gRPC).",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped normally", "2:bad option",
+        "3:cannot start (port in use, database unusable)"})
+public final class ClientServerCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ServerOptions server;
+
+  @Option(names = "--port", defaultValue = "${env:CLIENT_PORT:-50052}",
+      description = "Port to listen on, 0 for a free one (env CLIENT_PORT). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--db-file", defaultValue = "${env:CLIENT_DB:-client.db}",
+      description = "SQLite file, relative to --data-dir (env CLIENT_DB). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Path dbFile;
+
+  @Option(names = "--coordinator", defaultValue = "${env:SIGNUP_COORDINATOR:-localhost:50051}",
+      description = "The orchestrator's TransactionCoordinator, asked about reservations past "
+          + "their TTL (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
+  String coordinator;
+
+  @Option(names = "--coordinator-deadline",
+      defaultValue = "${env:SIGNUP_COORDINATOR_DEADLINE:-PT2S}",
+      description = "Deadline of a call to the coordinator (env SIGNUP_COORDINATOR_DEADLINE). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration coordinatorDeadline;
+
+  @Option(names = "--reservation-ttl", defaultValue = "${env:CLIENT_RESERVATION_TTL:-PT30S}",
+      description = "How long a reservation may stay undecided before the coordinator is asked "
+          + "about it, as an ISO-8601 duration (env CLIENT_RESERVATION_TTL). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration reservationTtl;
+
+  @Option(names = "--sweep-interval", defaultValue = "${env:CLIENT_SWEEP_INTERVAL:-PT5S}",
+      description = "How often to look for reservations past their TTL "
+          + "(env CLIENT_SWEEP_INTERVAL). Default: ${DEFAULT-VALUE}.")
+  Duration sweepInterval;
+
+  @Override
+  public Integer call() {
+    ClientServerConfig config = config();
+    AtomicReference<GrpcServerHost> built = new AtomicReference<>();
+    int exit = ServerLauncher.runUntilStopped(() -> {
+      built.set(ClientServer.create(config));
+      return built.get();
+    }, spec.commandLine().getOut(), spec.commandLine().getErr());
+    // The launcher does not close a host whose start failed; closing twice is harmless.
+    GrpcServerHost host = built.get();
+    if (host != null) {
+      host.close();
+    }
+    return exit;
+  }
+
+  /** The configuration these options describe. */
+  public ClientServerConfig config() {
+    if (port < 0 || port > 65_535) {
+      throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
+    }
+    requirePositive("--coordinator-deadline", coordinatorDeadline);
+    requirePositive("--reservation-ttl", reservationTtl);
+    requirePositive("--sweep-interval", sweepInterval);
+    if (new InetSocketAddress(server.bind(), port).isUnresolved()) {
+      throw new ParameterException(spec.commandLine(),
+          "--bind " + server.bind() + " is not an address of this machine");
+    }
+    return new ClientServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
+        new ParticipantSettings(reservationTtl, sweepInterval), coordinatorDeadline,
+        Argon2Settings.OWASP, Synchronous.FULL, ClientServerConfig.DEFAULT_DRAIN_TIMEOUT);
+  }
+
+  private void requirePositive(String option, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new ParameterException(spec.commandLine(), option + " must be positive, not "
+          + value);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package signup.client;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import signup.client.domain.Argon2Settings;
+import signup.common.domain.ParticipantSettings;
+import signup.common.store.SqliteDatabase.Synchronous;
+
+/**
+ * Everything the client server needs to run.
+ *
+ * @param bind the address to listen on (used by {@link ClientServer#create(ClientServerConfig)})
+ * @param port the port to listen on; 0 picks a free one
+ * @param coordinatorTarget where the orchestrator's TransactionCoordinator listens, asked about
+ *     reservations past their TTL
+ * @param coordinatorDeadline the deadline of each call to the coordinator
+ * @param hashing the cost of new password hashes
+ * @param drainTimeout how long a stop waits for calls in flight
+ */
+public record ClientServerConfig(String bind, int port, Path databaseFile,
+    String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+    Argon2Settings hashing, Synchronous synchronous, Duration drainTimeout) {
+
+  public static final int DEFAULT_PORT = 50052;
+  public static final String DEFAULT_COORDINATOR = "localhost:50051";
+  public static final Duration DEFAULT_COORDINATOR_DEADLINE = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  public ClientServerConfig {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be 0-65535, not " + port);
+    }
+    if (participant.reservationTtl().isNegative() || participant.reservationTtl().isZero()
+        || participant.sweepInterval().isNegative() || participant.sweepInterval().isZero()) {
+      throw new IllegalArgumentException("the reservation TTL and sweep interval must be > 0");
+    }
+  }
+
+  /** Localhost defaults: port 50052, coordinator on localhost:50051, OWASP hashing cost. */
+  public static ClientServerConfig defaults(Path databaseFile) {
+    return new ClientServerConfig("127.0.0.1", DEFAULT_PORT, databaseFile, DEFAULT_COORDINATOR,
+        ParticipantSettings.DEFAULTS, DEFAULT_COORDINATOR_DEADLINE, Argon2Settings.OWASP,
+        Synchronous.FULL, DEFAULT_DRAIN_TIMEOUT);
+  }
+
+  public ClientServerConfig withPort(int newPort) {
+    return new ClientServerConfig(bind, newPort, databaseFile, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, synchronous, drainTimeout);
+  }
+
+  public ClientServerConfig withCoordinatorTarget(String target) {
+    return new ClientServerConfig(bind, port, databaseFile, target, participant,
+        coordinatorDeadline, hashing, synchronous, drainTimeout);
+  }
+
+  public ClientServerConfig withParticipant(ParticipantSettings settings) {
+    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, settings,
+        coordinatorDeadline, hashing, synchronous, drainTimeout);
+  }
+
+  public ClientServerConfig withHashing(Argon2Settings settings) {
+    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
+        coordinatorDeadline, settings, synchronous, drainTimeout);
+  }
+}

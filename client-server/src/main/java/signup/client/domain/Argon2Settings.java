@@ -1,0 +1,33 @@
+package signup.client.domain;
+
+/**
+ * The cost of an Argon2id hash. New hashes use these; a stored hash carries its own, so they can
+ * be raised later without breaking the hashes already stored.
+ *
+ * @param memoryKiB memory per hash, in KiB
+ * @param iterations passes over the memory
+ * @param parallelism lanes
+ */
+public record Argon2Settings(int memoryKiB, int iterations, int parallelism) {
+  /** OWASP's recommended minimum for Argon2id (m=19 MiB, t=2, p=1): ~50 ms a hash here. */
+  public static final Argon2Settings OWASP = new Argon2Settings(19_456, 2, 1);
+
+  /** Bounds of what is accepted, from settings or from a stored hash (a corrupt one must not
+   * make the server allocate gigabytes). */
+  static final int MAX_MEMORY_KIB = 1 << 20;
+  static final int MAX_ITERATIONS = 64;
+  static final int MAX_PARALLELISM = 16;
+
+  public Argon2Settings {
+    if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+      throw new IllegalArgumentException("parallelism must be 1-" + MAX_PARALLELISM);
+    }
+    if (memoryKiB < 8 * parallelism || memoryKiB > MAX_MEMORY_KIB) {
+      throw new IllegalArgumentException(
+          "memory must be between 8 x parallelism and " + MAX_MEMORY_KIB + " KiB");
+    }
+    if (iterations < 1 || iterations > MAX_ITERATIONS) {
+      throw new IllegalArgumentException("iterations must be 1-" + MAX_ITERATIONS);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package signup.client.domain;
+
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import signup.common.domain.Device;
+import signup.common.domain.NotFoundException;
+import signup.common.domain.ReservationLedger;
+import signup.common.domain.SignupFields;
+import signup.common.domain.Violations;
+
+/**
+ * The client side of a sign-up: reserve a client as pending (its e-mail taken from then on),
+ * then confirm or cancel it as the orchestrator decides; and the public reads, which see only
+ * confirmed clients. Every input is checked here, all fields at once.
+ */
+public final class ClientRegistration {
+  private static final Logger log = LoggerFactory.getLogger(ClientRegistration.class);
+
+  private final ClientStore store;
+  private final PasswordHasher hasher;
+
+  public ClientRegistration(ClientStore store, PasswordHasher hasher) {
+    this.store = store;
+    this.hasher = hasher;
+  }
+
+  /**
+   * Writes the client as pending. The password is hashed first, outside the database write, so
+   * the single writer never waits for a hash.
+   *
+   * @throws signup.common.domain.InvalidInputException naming every bad field
+   * @throws EmailTakenException when the e-mail belongs to another client, pending or confirmed
+   * @throws signup.common.domain.TransactionCancelledException when the txn was cancelled first
+   */
+  public Client reserve(String txnId, String clientId, String email, String name,
+      String password, String region, Device device) {
+    String normalisedEmail = SignupFields.normaliseEmail(email);
+    String normalisedRegion = SignupFields.normaliseRegion(region);
+    Violations v = new Violations();
+    SignupFields.checkId(v, "txn_id", txnId);
+    SignupFields.checkId(v, "client_id", clientId);
+    SignupFields.checkEmail(v, "email", normalisedEmail);
+    SignupFields.checkName(v, "name", name);
+    SignupFields.checkPassword(v, "password", password);
+    SignupFields.checkRegion(v, "region", normalisedRegion);
+    if (device == null) {
+      v.add("device", "is required (IOS, ANDROID or WEB)");
+    }
+    v.throwIfAny();
+
+    String passwordHash = hasher.hash(password);
+    Client client = store.reserve(new PendingClient(txnId, clientId, normalisedEmail, name,
+        normalisedRegion, device, passwordHash));
+    log.debug("txn_id={} client_id={} reserved", txnId, client.clientId());
+    return client;
+  }
+
+  /** Makes the reserved client visible; idempotent. */
+  public Client confirm(String txnId) {
+    checkTxnId(txnId);
+    Client client = store.confirm(txnId);
+    log.debug("txn_id={} client_id={} confirmed", txnId, client.clientId());
+    return client;
+  }
+
+  /** Removes the pending client, or leaves a tombstone for a txn not reserved yet; idempotent. */
+  public void cancel(String txnId) {
+    checkTxnId(txnId);
+    store.cancel(txnId);
+    log.debug("txn_id={} cancelled", txnId);
+  }
+
+  /** A confirmed client by id. */
+  public Client getClient(String clientId) {
+    Violations v = new Violations();
+    SignupFields.checkId(v, "client_id", clientId);
+    v.throwIfAny();
+    return store.findConfirmed(clientId)
+        .orElseThrow(() -> new NotFoundException("no client with client_id " + clientId));
+  }
+
+  /** A confirmed client by e-mail, compared case-insensitively. */
+  public Client getClientByEmail(String email) {
+    String normalised = SignupFields.normaliseEmail(email);
+    Violations v = new Violations();
+    SignupFields.checkEmail(v, "email", normalised);
+    v.throwIfAny();
+    // The address is not echoed back: the caller knows it, a log reader need not.
+    return store.findConfirmedByEmail(normalised)
+        .orElseThrow(() -> new NotFoundException("no client with that email"));
+  }
+
+  /** The reservations as the sweeper sees them: deciding one goes through the same checks. */
+  public ReservationLedger ledger() {
+    return new ReservationLedger() {
+      @Override
+      public List<String> reservedBefore(Instant cutoff, int limit) {
+        return store.reservedBefore(cutoff, limit);
+      }
+
+      @Override
+      public void confirm(String txnId) {
+        ClientRegistration.this.confirm(txnId);
+      }
+
+      @Override
+      public void cancel(String txnId) {
+        ClientRegistration.this.cancel(txnId);
+      }
+    };
+  }
+
+  private static void checkTxnId(String txnId) {
+    Violations v = new Violations();
+    SignupFields.checkId(v, "txn_id", txnId);
+    v.throwIfAny();
+  }
+}

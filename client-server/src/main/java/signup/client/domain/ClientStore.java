@@ -1,0 +1,43 @@
+package signup.client.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where clients are kept, together with the transaction barrier that guards them. Every write
+ * is atomic: the barrier row and the client row change together or not at all.
+ */
+public interface ClientStore {
+  /**
+   * Writes the client as pending under its txn; a replay of a reserved or confirmed txn returns
+   * the client written the first time.
+   *
+   * @throws EmailTakenException when another client, pending or confirmed, has the e-mail
+   * @throws signup.common.domain.TransactionCancelledException when the txn was cancelled first
+   */
+  Client reserve(PendingClient pending);
+
+  /**
+   * Makes the client of a reserved txn visible; idempotent.
+   *
+   * @throws signup.common.domain.NotFoundException when nothing was reserved under the txn
+   * @throws signup.common.domain.TransactionOutcomeConflictException when it was cancelled
+   */
+  Client confirm(String txnId);
+
+  /**
+   * Removes the pending client of the txn, or leaves a tombstone for an unknown txn; idempotent.
+   *
+   * @throws signup.common.domain.TransactionOutcomeConflictException when it was confirmed
+   */
+  void cancel(String txnId);
+
+  Optional<Client> findConfirmed(String clientId);
+
+  /** By normalised e-mail. */
+  Optional<Client> findConfirmedByEmail(String email);
+
+  /** Transactions reserved before {@code cutoff} and still undecided, oldest first. */
+  List<String> reservedBefore(Instant cutoff, int limit);
+}

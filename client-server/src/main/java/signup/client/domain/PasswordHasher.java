@@ -1,0 +1,158 @@
+package signup.client.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id password hashes in PHC string form
+ * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}, unpadded standard base64).
+ *
+ * <p>Hashing is slow on purpose and CPU-bound, so it runs on a fixed pool of its own: callers
+ * (gRPC handler threads) wait, and at most {@code threads} hashes run at once however many calls
+ * arrive. Passwords and hashes are never put into an exception message or a log line.
+ */
+public final class PasswordHasher implements AutoCloseable {
+  static final int SALT_BYTES = 16;
+  static final int HASH_BYTES = 32;
+  private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+  private static final Base64.Decoder B64_DECODE = Base64.getDecoder();
+  // Salt 8-64 bytes and hash 16-64 bytes, as unpadded base64; numbers short enough to parse.
+  private static final Pattern PHC = Pattern.compile(
+      "^\\$argon2id\\$v=19\\$m=(\\d{1,9}),t=(\\d{1,9}),p=(\\d{1,9})"
+          + "\\$([A-Za-z0-9+/]{11,86})\\$([A-Za-z0-9+/]{22,86})$");
+
+  private final Argon2Settings settings;
+  private final SecureRandom random;
+  private final ExecutorService executor;
+
+  /** @param threads how many hashes may run at once (the number of cores is a good choice) */
+  public PasswordHasher(Argon2Settings settings, int threads) {
+    this.settings = settings;
+    this.random = new SecureRandom();
+    AtomicInteger count = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(threads, r -> {
+      Thread thread = new Thread(r, "password-hasher-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** A fresh salt and the PHC string of {@code password} under the current settings. */
+  public String hash(String password) {
+    return onHasherThread(() -> {
+      byte[] salt = new byte[SALT_BYTES];
+      random.nextBytes(salt);
+      byte[] hash = argon2id(password, salt, settings, HASH_BYTES);
+      return "$argon2id$v=19$m=" + settings.memoryKiB() + ",t=" + settings.iterations()
+          + ",p=" + settings.parallelism() + "$" + B64.encodeToString(salt) + "$"
+          + B64.encodeToString(hash);
+    });
+  }
+
+  /**
+   * Whether {@code password} matches {@code phc}, hashed with the parameters the string holds
+   * (so hashes made under older settings still verify), compared in constant time.
+   *
+   * @throws IllegalArgumentException when {@code phc} is not an Argon2id v19 PHC string
+   */
+  public boolean verify(String password, String phc) {
+    Matcher m = PHC.matcher(phc);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not an Argon2id (v=19) PHC string");
+    }
+    Argon2Settings stored;
+    byte[] salt;
+    byte[] expected;
+    try {
+      stored = new Argon2Settings(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+          Integer.parseInt(m.group(3)));
+      salt = B64_DECODE.decode(m.group(4));
+      expected = B64_DECODE.decode(m.group(5));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("an Argon2id PHC string with unusable parameters");
+    }
+    return onHasherThread(() -> {
+      byte[] actual = argon2id(password, salt, stored, expected.length);
+      return MessageDigest.isEqual(actual, expected);
+    });
+  }
+
+  private static byte[] argon2id(String password, byte[] salt, Argon2Settings cost,
+      int length) {
+    Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+        .withMemoryAsKB(cost.memoryKiB())
+        .withIterations(cost.iterations())
+        .withParallelism(cost.parallelism())
+        .withSalt(salt)
+        .build();
+    Argon2BytesGenerator generator = new Argon2BytesGenerator();
+    generator.init(parameters);
+    byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[length];
+    try {
+      generator.generateBytes(secret, out);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+    return out;
+  }
+
+  private <T> T onHasherThread(Callable<T> work) {
+    Future<T> result;
+    try {
+      result = executor.submit(work);
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("the password hasher is closed", e);
+    }
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while hashing a password", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("hashing a password failed", e.getCause());
+    }
+  }
+
+  /** Lets running hashes finish, then stops the pool. */
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PasswordHasher[" + settings + "]";
+  }
+}

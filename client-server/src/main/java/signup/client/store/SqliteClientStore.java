@@ -1,0 +1,152 @@
+package signup.client.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import signup.client.domain.Client;
+import signup.client.domain.ClientStore;
+import signup.client.domain.EmailTakenException;
+import signup.client.domain.PendingClient;
+import signup.common.domain.Device;
+import signup.common.domain.InvalidInputException;
+import signup.common.store.SqliteDatabase;
+import signup.common.store.TccBarrier;
+
+/**
+ * Clients in SQLite, each write one unit of the database's group-committing writer, with the
+ * barrier row beside the client row. Reads go to the read-only connections and see confirmed
+ * clients only.
+ */
+public final class SqliteClientStore implements ClientStore {
+  private static final String COLUMNS =
+      "client_id, email, name, region, device, COALESCE(confirmed_at, created_at) AS shown_at";
+
+  private final SqliteDatabase db;
+  private final TccBarrier barrier;
+  private final InstantSource clock;
+
+  public SqliteClientStore(SqliteDatabase db, InstantSource clock) {
+    this.db = db;
+    this.barrier = new TccBarrier(clock);
+    this.clock = clock;
+  }
+
+  @Override
+  public Client reserve(PendingClient pending) {
+    return db.write(handle -> barrier.reserve(handle, pending.txnId(),
+        h -> insertPending(h, pending),
+        h -> byTxn(h, pending.txnId())));
+  }
+
+  @Override
+  public Client confirm(String txnId) {
+    return db.write(handle -> barrier.confirm(handle, txnId,
+        h -> {
+          h.createUpdate("""
+                  UPDATE clients SET status = 'CONFIRMED', confirmed_at = :now
+                  WHERE txn_id = :txn AND status = 'PENDING'""")
+              .bind("now", clock.millis())
+              .bind("txn", txnId)
+              .execute();
+          return byTxn(h, txnId);
+        },
+        h -> byTxn(h, txnId)));
+  }
+
+  @Override
+  public void cancel(String txnId) {
+    db.write(handle -> {
+      barrier.cancel(handle, txnId, h -> h.createUpdate(
+              "DELETE FROM clients WHERE txn_id = :txn AND status = 'PENDING'")
+          .bind("txn", txnId)
+          .execute());
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Client> findConfirmed(String clientId) {
+    return db.read(h -> h.createQuery("SELECT " + COLUMNS
+            + " FROM clients WHERE client_id = :id AND status = 'CONFIRMED'")
+        .bind("id", clientId)
+        .map(SqliteClientStore::client)
+        .findOne());
+  }
+
+  @Override
+  public Optional<Client> findConfirmedByEmail(String email) {
+    return db.read(h -> h.createQuery("SELECT " + COLUMNS
+            + " FROM clients WHERE email = :email AND status = 'CONFIRMED'")
+        .bind("email", email)
+        .map(SqliteClientStore::client)
+        .findOne());
+  }
+
+  @Override
+  public List<String> reservedBefore(Instant cutoff, int limit) {
+    return db.read(h -> TccBarrier.reservedBefore(h, cutoff.toEpochMilli(), limit));
+  }
+
+  private Client insertPending(Handle h, PendingClient pending) {
+    try {
+      h.createUpdate("""
+              INSERT INTO clients (client_id, txn_id, email, name, password_hash, region, device,
+                                   status, created_at)
+              VALUES (:client, :txn, :email, :name, :hash, :region, :device, 'PENDING', :now)""")
+          .bind("client", pending.clientId())
+          .bind("txn", pending.txnId())
+          .bind("email", pending.email())
+          .bind("name", pending.name())
+          .bind("hash", pending.passwordHash())
+          .bind("region", pending.region())
+          .bind("device", pending.device().name())
+          .bind("now", clock.millis())
+          .execute();
+    } catch (UnableToExecuteStatementException e) {
+      throw translate(e);
+    }
+    return byTxn(h, pending.txnId());
+  }
+
+  /**
+   * The one place where constraint violations become domain exceptions. The txn_id cannot
+   * collide here: the barrier row, inserted just before in the same transaction, guards it.
+   */
+  private static RuntimeException translate(UnableToExecuteStatementException e) {
+    if (e.getCause() instanceof SQLiteException sqlite) {
+      String message = String.valueOf(sqlite.getMessage());
+      if (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+          && message.contains("clients.email")) {
+        return new EmailTakenException();
+      }
+      if (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+          && message.contains("clients.client_id")) {
+        return InvalidInputException.of("client_id", "already used by another transaction");
+      }
+    }
+    return e;
+  }
+
+  private static Client byTxn(Handle h, String txnId) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM clients WHERE txn_id = :txn")
+        .bind("txn", txnId)
+        .map(SqliteClientStore::client)
+        .findOne()
+        .orElseThrow(() -> new IllegalStateException(
+            "txn_id=" + txnId + " has a barrier row but no client row"));
+  }
+
+  private static Client client(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Client(rs.getString("client_id"), rs.getString("email"), rs.getString("name"),
+        rs.getString("region"), Device.valueOf(rs.getString("device")),
+        Instant.ofEpochMilli(rs.getLong("shown_at")));
+  }
+}

@@ -1,0 +1,139 @@
+package signup.client.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import signup.common.domain.Device;
+import signup.common.domain.FieldViolation;
+import signup.common.domain.InvalidInputException;
+import signup.common.domain.NotFoundException;
+
+/** The domain alone: checks, normalisation and hashing, against a store that only records. */
+class ClientRegistrationTest {
+  private final RecordingStore store = new RecordingStore();
+  private final PasswordHasher hasher = new PasswordHasher(new Argon2Settings(64, 1, 1), 1);
+  private final ClientRegistration registration = new ClientRegistration(store, hasher);
+
+  @AfterEach
+  void closeHasher() {
+    hasher.close();
+  }
+
+  @Test
+  void everyBadFieldIsReportedAtOnceAndNothingIsStored() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> registration.reserve("", "has space", "not-an-email", " ", "short", "ZZ", null));
+
+    assertEquals(List.of("txn_id", "client_id", "email", "name", "password", "region", "device"),
+        e.violations().stream().map(FieldViolation::field).toList());
+    assertTrue(e.getMessage().contains("region: unknown code ZZ"), e.getMessage());
+    assertTrue(store.reserved.isEmpty());
+  }
+
+  @Test
+  void emailAndRegionAreNormalisedBeforeTheyAreStored() {
+    Client client = registration.reserve("txn-1", "client-1", "  Ann.Lee@Example.COM ",
+        "Ann Lee", "correct horse", " us", Device.IOS);
+
+    PendingClient stored = store.reserved.get(0);
+    assertEquals("ann.lee@example.com", stored.email());
+    assertEquals("US", stored.region());
+    assertEquals("ann.lee@example.com", client.email());
+  }
+
+  @Test
+  void thePasswordIsStoredOnlyAsASaltedArgon2idHash() {
+    registration.reserve("txn-1", "client-1", "ann@example.com", "Ann", "correct horse", "US",
+        Device.WEB);
+
+    PendingClient stored = store.reserved.get(0);
+    assertTrue(stored.passwordHash().startsWith("$argon2id$v=19$"));
+    assertFalse(stored.passwordHash().contains("correct horse"));
+    assertTrue(hasher.verify("correct horse", stored.passwordHash()));
+  }
+
+  @Test
+  void aPendingClientNeverPrintsItsHash() {
+    PendingClient pending = new PendingClient("txn-1", "client-1", "ann@example.com", "Ann", "US",
+        Device.WEB, "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA");
+
+    assertFalse(pending.toString().contains("argon2id"), pending.toString());
+    assertTrue(pending.toString().contains("txn-1"));
+  }
+
+  @Test
+  void readsCheckTheirInputAndLookUpTheNormalisedEmail() {
+    assertEquals("client_id", assertThrows(InvalidInputException.class,
+        () -> registration.getClient("")).violations().get(0).field());
+    assertEquals("email", assertThrows(InvalidInputException.class,
+        () -> registration.getClientByEmail("  ")).violations().get(0).field());
+
+    assertThrows(NotFoundException.class, () -> registration.getClientByEmail("Ann@Example.com"));
+    assertEquals(List.of("ann@example.com"), store.lookedUpEmails);
+  }
+
+  @Test
+  void confirmAndCancelRequireATxnId() {
+    assertEquals("txn_id", assertThrows(InvalidInputException.class,
+        () -> registration.confirm(" ")).violations().get(0).field());
+    assertEquals("txn_id", assertThrows(InvalidInputException.class,
+        () -> registration.cancel(null)).violations().get(0).field());
+  }
+
+  @Test
+  void theLedgerDecidesThroughTheStore() {
+    registration.ledger().confirm("txn-7");
+    registration.ledger().cancel("txn-8");
+
+    assertEquals(List.of("confirm txn-7", "cancel txn-8"), store.decisions);
+  }
+
+  /** Records what the domain asks of it; finds nothing. */
+  private static final class RecordingStore implements ClientStore {
+    final List<PendingClient> reserved = new ArrayList<>();
+    final List<String> lookedUpEmails = new ArrayList<>();
+    final List<String> decisions = new ArrayList<>();
+
+    @Override
+    public Client reserve(PendingClient pending) {
+      reserved.add(pending);
+      return new Client(pending.clientId(), pending.email(), pending.name(), pending.region(),
+          pending.device(), Instant.EPOCH);
+    }
+
+    @Override
+    public Client confirm(String txnId) {
+      decisions.add("confirm " + txnId);
+      return new Client("client-1", "ann@example.com", "Ann", "US", Device.WEB, Instant.EPOCH);
+    }
+
+    @Override
+    public void cancel(String txnId) {
+      decisions.add("cancel " + txnId);
+    }
+
+    @Override
+    public Optional<Client> findConfirmed(String clientId) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Client> findConfirmedByEmail(String email) {
+      lookedUpEmails.add(email);
+      return Optional.empty();
+    }
+
+    @Override
+    public List<String> reservedBefore(Instant cutoff, int limit) {
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package signup.client.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PasswordHasherTest {
+  private static final Pattern PHC = Pattern.compile(
+      "\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+
+  private final PasswordHasher hasher = new PasswordHasher(Argon2Settings.OWASP, 2);
+
+  @AfterEach
+  void closeHasher() {
+    hasher.close();
+  }
+
+  @Test
+  void aHashIsAnArgon2idPhcStringWithTheOwaspParametersAndNoPadding() {
+    String phc = hasher.hash("correct horse battery");
+
+    Matcher m = PHC.matcher(phc);
+    assertTrue(m.matches(), "not the expected PHC form: " + phc);
+    assertEquals(PasswordHasher.SALT_BYTES, Base64.getDecoder().decode(m.group(1)).length);
+    assertEquals(PasswordHasher.HASH_BYTES, Base64.getDecoder().decode(m.group(2)).length);
+    assertFalse(phc.contains("="));
+  }
+
+  @Test
+  void theRightPasswordVerifies() {
+    String phc = hasher.hash("correct horse battery");
+
+    assertTrue(hasher.verify("correct horse battery", phc));
+  }
+
+  @Test
+  void aWrongPasswordDoesNotVerify() {
+    String phc = hasher.hash("correct horse battery");
+
+    assertFalse(hasher.verify("correct horse batterz", phc));
+    assertFalse(hasher.verify("", phc));
+  }
+
+  @Test
+  void twoHashesOfOnePasswordDifferInSaltAndHash() {
+    Matcher first = PHC.matcher(hasher.hash("same password"));
+    Matcher second = PHC.matcher(hasher.hash("same password"));
+
+    assertTrue(first.matches() && second.matches());
+    assertNotEquals(first.group(1), second.group(1));
+    assertNotEquals(first.group(2), second.group(2));
+  }
+
+  @Test
+  void nonAsciiPasswordsRoundTrip() {
+    String phc = hasher.hash("pässwörd-日本語");
+
+    assertTrue(hasher.verify("pässwörd-日本語", phc));
+    assertFalse(hasher.verify("passwörd-日本語", phc));
+  }
+
+  @Test
+  void aHashMadeUnderOtherParametersVerifiesWithTheParametersItCarries() {
+    try (PasswordHasher cheaper = new PasswordHasher(new Argon2Settings(64, 1, 1), 1)) {
+      String old = cheaper.hash("correct horse battery");
+      assertTrue(old.startsWith("$argon2id$v=19$m=64,t=1,p=1$"));
+
+      assertTrue(hasher.verify("correct horse battery", old));
+      assertFalse(hasher.verify("wrong horse battery", old));
+    }
+  }
+
+  @Test
+  void aHashFromTheArgon2ReferenceImplementationVerifies() {
+    // phc-winner-argon2's src/test.c: argon2id, password "password", salt "somesalt".
+    String reference = "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$"
+        + "nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+
+    assertTrue(hasher.verify("password", reference));
+    assertFalse(hasher.verify("Password", reference));
+  }
+
+  @Test
+  void aStringThatIsNotAnArgon2idHashIsRefusedWithoutBeingEchoed() {
+    String[] notOurs = {
+        "", "plain-text-secret", "$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$"
+            + "nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=16$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"};
+    for (String phc : notOurs) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> hasher.verify("password", phc));
+      if (!phc.isEmpty()) {
+        assertFalse(e.getMessage().contains(phc), "the message echoes the stored hash");
+      }
+    }
+  }
+
+  @Test
+  void aStoredHashAskingForAbsurdCostIsRefusedBeforeAnyWork() {
+    String huge = "$argon2id$v=19$m=999999999,t=2,p=1$c29tZXNhbHQ$"
+        + "nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+
+    assertThrows(IllegalArgumentException.class, () -> hasher.verify("password", huge));
+  }
+
+  @Test
+  void settingsBelowWhatArgon2AllowsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new Argon2Settings(4, 1, 1));
+    assertThrows(IllegalArgumentException.class, () -> new Argon2Settings(64, 0, 1));
+    assertThrows(IllegalArgumentException.class, () -> new Argon2Settings(64, 1, 0));
+  }
+
+  @Test
+  void aClosedHasherRefusesWork() {
+    hasher.close();
+
+    assertThrows(IllegalStateException.class, () -> hasher.hash("correct horse battery"));
+  }
+}

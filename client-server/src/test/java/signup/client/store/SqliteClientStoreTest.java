@@ -1,0 +1,232 @@
+package signup.client.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import signup.client.TestClock;
+import signup.client.domain.Client;
+import signup.client.domain.EmailTakenException;
+import signup.client.domain.PendingClient;
+import signup.common.domain.BarrierState;
+import signup.common.domain.Device;
+import signup.common.domain.InvalidInputException;
+import signup.common.domain.NotFoundException;
+import signup.common.domain.TransactionCancelledException;
+import signup.common.domain.TransactionOutcomeConflictException;
+import signup.common.store.DatabaseSpec;
+import signup.common.store.DatabaseUnusableException;
+import signup.common.store.Migration;
+import signup.common.store.SqliteDatabase;
+import signup.common.store.TccBarrier;
+
+class SqliteClientStoreTest {
+  private static final String HASH = "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+
+  @TempDir
+  Path dir;
+  private final TestClock clock = new TestClock();
+  private SqliteDatabase db;
+  private SqliteClientStore store;
+
+  @BeforeEach
+  void open() {
+    db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));
+    store = new SqliteClientStore(db, clock);
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private static PendingClient pending(String txn, String clientId, String email) {
+    return new PendingClient(txn, clientId, email, "Ann Lee", "US", Device.IOS, HASH);
+  }
+
+  private int clientRows() {
+    return db.read(h -> h.createQuery("SELECT count(*) FROM clients").mapTo(Integer.class).one());
+  }
+
+  private Optional<BarrierState> barrier(String txn) {
+    return db.read(h -> new TccBarrier(clock).state(h, txn));
+  }
+
+  @Test
+  void aReserveReplayedWithTheSameTxnReturnsTheFirstClientAndWritesOneRow() {
+    Client first = store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    clock.advance(Duration.ofSeconds(3));
+    Client again = store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+
+    assertEquals(first, again);
+    assertEquals(clock.instant().minusSeconds(3), first.createdAt());
+    assertEquals(1, clientRows());
+    assertEquals(Optional.of(BarrierState.RESERVED), barrier("txn-1"));
+  }
+
+  @Test
+  void confirmMakesTheClientVisibleAndIsIdempotent() {
+    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    clock.advance(Duration.ofSeconds(2));
+
+    Client confirmed = store.confirm("txn-1");
+    clock.advance(Duration.ofSeconds(2));
+    Client again = store.confirm("txn-1");
+
+    assertEquals(confirmed, again);
+    assertEquals(clock.instant().minusSeconds(2), confirmed.createdAt(), "shown as confirmed at");
+    assertEquals(Optional.of(confirmed), store.findConfirmed("client-1"));
+    assertEquals(Optional.of(confirmed), store.findConfirmedByEmail("ann@example.com"));
+    assertEquals(Optional.of(BarrierState.CONFIRMED), barrier("txn-1"));
+    // A reserve replayed after the confirm still answers the same client.
+    assertEquals(confirmed, store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+  }
+
+  @Test
+  void cancelRemovesThePendingClientAndIsIdempotent() {
+    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+
+    store.cancel("txn-1");
+    store.cancel("txn-1");
+
+    assertEquals(0, clientRows());
+    assertEquals(Optional.of(BarrierState.CANCELLED), barrier("txn-1"));
+    // The e-mail is free again.
+    store.reserve(pending("txn-2", "client-2", "ann@example.com"));
+    assertEquals(1, clientRows());
+  }
+
+  @Test
+  void aCancelBeforeTheReserveLeavesATombstoneThatRefusesTheLateReserve() {
+    store.cancel("txn-1");
+
+    assertThrows(TransactionCancelledException.class,
+        () -> store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+
+    assertEquals(0, clientRows());
+    assertEquals(Optional.of(BarrierState.CANCELLED), barrier("txn-1"));
+  }
+
+  @Test
+  void aConfirmOfACancelledTxnIsRefused() {
+    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    store.cancel("txn-1");
+
+    assertThrows(TransactionOutcomeConflictException.class, () -> store.confirm("txn-1"));
+    assertEquals(Optional.empty(), store.findConfirmed("client-1"));
+  }
+
+  @Test
+  void aCancelOfAConfirmedTxnIsRefusedAndTheClientStays() {
+    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    store.confirm("txn-1");
+
+    assertThrows(TransactionOutcomeConflictException.class, () -> store.cancel("txn-1"));
+    assertTrue(store.findConfirmed("client-1").isPresent());
+  }
+
+  @Test
+  void aConfirmOfAnUnknownTxnIsNotFoundAndWritesNothing() {
+    assertThrows(NotFoundException.class, () -> store.confirm("txn-unknown"));
+    assertEquals(Optional.empty(), barrier("txn-unknown"));
+  }
+
+  @Test
+  void aPendingClientIsInvisibleToReads() {
+    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+
+    assertEquals(Optional.empty(), store.findConfirmed("client-1"));
+    assertEquals(Optional.empty(), store.findConfirmedByEmail("ann@example.com"));
+  }
+
+  @Test
+  void anEmailHeldByAPendingClientIsTakenAndTheFailedReserveWritesNothing() {
+    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+
+    assertThrows(EmailTakenException.class,
+        () -> store.reserve(pending("txn-2", "client-2", "ann@example.com")));
+
+    assertEquals(1, clientRows());
+    assertEquals(Optional.empty(), barrier("txn-2"), "no barrier row left by the failed reserve");
+  }
+
+  @Test
+  void anEmailHeldByAConfirmedClientIsTaken() {
+    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    store.confirm("txn-1");
+
+    assertThrows(EmailTakenException.class,
+        () -> store.reserve(pending("txn-2", "client-2", "ann@example.com")));
+  }
+
+  @Test
+  void aClientIdUsedByAnotherTxnIsInvalidInput() {
+    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> store.reserve(pending("txn-2", "client-1", "bob@example.com")));
+
+    assertEquals("client_id", e.violations().get(0).field());
+    assertEquals(Optional.empty(), barrier("txn-2"));
+  }
+
+  @Test
+  void reservedBeforeListsOnlyUndecidedReservationsOlderThanTheCutoff() {
+    store.reserve(pending("txn-old", "client-1", "a@example.com"));
+    store.reserve(pending("txn-confirmed", "client-2", "b@example.com"));
+    store.confirm("txn-confirmed");
+    store.cancel("txn-tombstone");
+    clock.advance(Duration.ofSeconds(10));
+    Instant cutoff = clock.instant();
+    store.reserve(pending("txn-young", "client-3", "c@example.com"));
+
+    assertEquals(List.of("txn-old"), store.reservedBefore(cutoff, 100));
+  }
+
+  @Test
+  void confirmedClientsSurviveAReopen() {
+    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    Client confirmed = store.confirm("txn-1");
+    db.close();
+
+    db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));
+    store = new SqliteClientStore(db, clock);
+
+    assertEquals(Optional.of(confirmed), store.findConfirmed("client-1"));
+  }
+
+  @Test
+  void aFileThatIsNotSqliteIsRefused() throws IOException {
+    Path garbage = dir.resolve("garbage.db");
+    byte[] bytes = new byte[8192];
+    new java.util.Random(42).nextBytes(bytes);
+    Files.write(garbage, bytes);
+
+    DatabaseUnusableException e = assertThrows(DatabaseUnusableException.class,
+        () -> SqliteDatabase.open(ClientSchema.SPEC, garbage));
+    assertTrue(e.getMessage().contains("client database"), e.getMessage());
+  }
+
+  @Test
+  void aDatabaseOfAnotherApplicationIsRefused() {
+    Path other = dir.resolve("subscription.db");
+    DatabaseSpec otherSpec = new DatabaseSpec("subscription", 0x53554253,
+        List.of(new Migration(1, "plans", "CREATE TABLE plans (plan_id TEXT PRIMARY KEY)")));
+    SqliteDatabase.open(otherSpec, other).close();
+
+    DatabaseUnusableException e = assertThrows(DatabaseUnusableException.class,
+        () -> SqliteDatabase.open(ClientSchema.SPEC, other));
+    assertTrue(e.getMessage().contains("another application"), e.getMessage());
+  }
+}

@@ -1,0 +1,288 @@
+package signup.common.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SignupFieldsTest {
+
+  // --- e-mail ---------------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a@b.co", "alice@example.com", "alice.smith+tag@mail.example.org",
+      "o'brien@example.ie", "x_y-z@sub-domain.example.travel", "1234@example.com"})
+  void wellFormedEmailsAreAccepted(String email) {
+    assertEquals(List.of(), violations(v -> SignupFields.checkEmail(v, "email", email)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"alice.example.com", "alice@", "@example.com", "alice@@example.com",
+      "alice smith@example.com", "alice@exa mple.com", "alice@example", "alice@example.c",
+      ".alice@example.com", "alice.@example.com", "alice..smith@example.com",
+      "alice@-example.com", "alice@example-.com", "\"alice\"@example.com", "alice@[127.0.0.1]",
+      "alice\u0000@example.com", "ali\u0007ce@example.com", "alice@example.com\n",
+      "ali\u202Ece@example.com", "alïce@example.com", "alice@exämple.com"})
+  void malformedEmailsAreRejected(String email) {
+    assertEquals(List.of(new FieldViolation("email", "not a valid address")),
+        violations(v -> SignupFields.checkEmail(v, "email", email)));
+  }
+
+  @Test
+  void emptyEmailIsRequired() {
+    assertEquals(List.of(new FieldViolation("email", "is required")),
+        violations(v -> SignupFields.checkEmail(v, "email", SignupFields.normaliseEmail(null))));
+    assertEquals(List.of(new FieldViolation("email", "is required")),
+        violations(v -> SignupFields.checkEmail(v, "email", SignupFields.normaliseEmail("  "))));
+  }
+
+  @Test
+  void emailOf254CharactersIsAcceptedAnd255IsTooLong() {
+    String local = "a".repeat(64);
+    String domain254 = "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(57) + ".com";
+    String longest = local + "@" + domain254;
+    String tooLong = local + "@" + "e" + domain254;
+    assertEquals(254, longest.length());
+    assertEquals(255, tooLong.length());
+
+    assertEquals(List.of(), violations(v -> SignupFields.checkEmail(v, "email", longest)));
+    assertEquals(List.of(new FieldViolation("email", "longer than 254 characters")),
+        violations(v -> SignupFields.checkEmail(v, "email", tooLong)));
+  }
+
+  @Test
+  void localPartOf64CharactersIsAcceptedAnd65IsRejected() {
+    assertEquals(List.of(), violations(v ->
+        SignupFields.checkEmail(v, "email", "a".repeat(64) + "@example.com")));
+    assertEquals(List.of(new FieldViolation("email", "not a valid address")), violations(v ->
+        SignupFields.checkEmail(v, "email", "a".repeat(65) + "@example.com")));
+  }
+
+  @Test
+  void emailIsNormalisedByTrimmingAndLowerCasing() {
+    assertEquals("alice.smith@example.com",
+        SignupFields.normaliseEmail("  Alice.Smith@Example.COM \t\n"));
+    assertEquals("", SignupFields.normaliseEmail(null));
+  }
+
+  @Test
+  void lowerCasingDoesNotDependOnTheDefaultLocale() {
+    // In a Turkish locale "I".toLowerCase() is a dotless i, which would break the address.
+    java.util.Locale saved = java.util.Locale.getDefault();
+    try {
+      java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+      assertEquals("info@example.com", SignupFields.normaliseEmail("INFO@EXAMPLE.COM"));
+    } finally {
+      java.util.Locale.setDefault(saved);
+    }
+  }
+
+  // --- name -----------------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(strings = {"A", "Alice", "José Ñúñez", "李小龍", "Zoë O'Brien-Smith", "Ærøskøbing 2nd",
+      "Дмитрий", "محمد"})
+  void namesInAnyScriptAreAccepted(String name) {
+    assertEquals(List.of(), violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = {"", "   ", "\t\n"})
+  void missingNameIsRequired(String name) {
+    assertEquals(List.of(new FieldViolation("name", "is required")),
+        violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  @Test
+  void nameOf200CodePointsIsAcceptedAnd201IsTooLong() {
+    // U+1D49C, a mathematical script A: one letter, two UTF-16 chars.
+    String scriptA = "\uD835\uDC9C";
+    assertTrue(Character.isLetter(scriptA.codePointAt(0)));
+
+    assertEquals(List.of(), violations(v ->
+        SignupFields.checkName(v, "name", scriptA.repeat(200))));
+    assertEquals(List.of(new FieldViolation("name", "longer than 200 characters")),
+        violations(v -> SignupFields.checkName(v, "name", "a".repeat(201))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"12345", "---", "!!!", "\u00A0"})
+  void nameWithoutALetterIsRejected(String name) {
+    assertEquals(List.of(new FieldViolation("name", "must contain a letter")),
+        violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Bob\u0000", "Bo\nb", "Bob\u0007", "Bob\u007F", "Bob\u0085",
+      "Bob\uD800", "Bob\uE000", "Bob\uFFFD"})
+  void nameWithControlOrInvalidCharactersIsRejected(String name) {
+    assertEquals(List.of(new FieldViolation("name", "contains control or invalid characters")),
+        violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  // --- password -------------------------------------------------------------------------------
+
+  @Test
+  void passwordOf8To128CodePointsIsAccepted() {
+    String emoji = "\uD83D\uDE00";
+    for (String password : List.of("a".repeat(8), "a".repeat(128), emoji.repeat(8),
+        emoji.repeat(128), "correct horse battery staple")) {
+      assertEquals(List.of(), violations(v -> SignupFields.checkPassword(v, "password", password)),
+          password);
+    }
+  }
+
+  @Test
+  void passwordShorterThan8CodePointsIsRejectedEvenIfItHasMoreChars() {
+    String emoji = "\uD83D\uDE00";
+    for (String password : new String[] {null, "", "a".repeat(7), emoji.repeat(7)}) {
+      assertEquals(List.of(new FieldViolation("password", "shorter than 8 characters")),
+          violations(v -> SignupFields.checkPassword(v, "password", password)));
+    }
+  }
+
+  @Test
+  void passwordLongerThan128CodePointsIsRejected() {
+    assertEquals(List.of(new FieldViolation("password", "longer than 128 characters")),
+        violations(v -> SignupFields.checkPassword(v, "password", "a".repeat(129))));
+    assertEquals(List.of(new FieldViolation("password", "longer than 128 characters")),
+        violations(v -> SignupFields.checkPassword(v, "password", "\uD83D\uDE00".repeat(129))));
+  }
+
+  @Test
+  void passwordWithControlCharactersIsRejected() {
+    assertEquals(List.of(new FieldViolation("password", "contains control or invalid characters")),
+        violations(v -> SignupFields.checkPassword(v, "password", "abcd\u0000efgh")));
+  }
+
+  // --- region ---------------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(strings = {"US", "GB", "DE", "JP", "BR"})
+  void realIsoCountryCodesAreAccepted(String region) {
+    assertEquals(List.of(), violations(v -> SignupFields.checkRegion(v, "region", region)));
+    assertTrue(SignupFields.isValidRegion(region));
+  }
+
+  @Test
+  void regionIsNormalisedToUpperCase() {
+    assertEquals("DE", SignupFields.normaliseRegion(" de "));
+    assertEquals("", SignupFields.normaliseRegion(null));
+    assertEquals(List.of(), violations(v ->
+        SignupFields.checkRegion(v, "region", SignupFields.normaliseRegion("de"))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ZZ", "USA", "UK", "U", "de", "1A"})
+  void unknownRegionCodesAreRejectedNamingTheCode(String region) {
+    assertEquals(List.of(new FieldViolation("region",
+            "unknown code " + region + " (expected ISO 3166-1 alpha-2, like US)")),
+        violations(v -> SignupFields.checkRegion(v, "region", region)));
+    assertTrue(!SignupFields.isValidRegion(region));
+  }
+
+  @Test
+  void emptyRegionIsRequired() {
+    assertEquals(List.of(new FieldViolation("region", "is required")),
+        violations(v -> SignupFields.checkRegion(v, "region", "")));
+  }
+
+  @Test
+  void regionEchoedInAMessageIsCutAndFreeOfControlCharacters() {
+    List<FieldViolation> found = violations(v ->
+        SignupFields.checkRegion(v, "region", "Z\u0007" + "X".repeat(40)));
+    assertEquals(List.of(new FieldViolation("region",
+            "unknown code Z?" + "X".repeat(14) + "... (expected ISO 3166-1 alpha-2, like US)")),
+        found);
+  }
+
+  // --- ids ------------------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(strings = {"6f1c2b9e-5a4d-4c3e-9b8a-7d6e5f4a3b2c", "req-1", "~!x"})
+  void printableAsciiIdsAreAccepted(String id) {
+    assertEquals(List.of(), violations(v -> SignupFields.checkId(v, "txn_id", id)));
+  }
+
+  @Test
+  void idOf128CharactersIsAcceptedAnd129IsTooLong() {
+    assertEquals(List.of(), violations(v -> SignupFields.checkId(v, "txn_id", "a".repeat(128))));
+    assertEquals(List.of(new FieldViolation("txn_id", "longer than 128 characters")),
+        violations(v -> SignupFields.checkId(v, "txn_id", "a".repeat(129))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a b", "é", "tab\there", "new\nline"})
+  void idsWithSpacesOrNonAsciiAreRejected(String id) {
+    assertEquals(List.of(new FieldViolation("txn_id", "must be printable ASCII without spaces")),
+        violations(v -> SignupFields.checkId(v, "txn_id", id)));
+  }
+
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = "")
+  void missingIdIsRequired(String id) {
+    assertEquals(List.of(new FieldViolation("txn_id", "is required")),
+        violations(v -> SignupFields.checkId(v, "txn_id", id)));
+  }
+
+  // --- all together ---------------------------------------------------------------------------
+
+  @Test
+  void everyBadFieldIsReportedAtOnceInOneReadableMessage() {
+    Violations v = new Violations();
+    SignupFields.checkEmail(v, "email", SignupFields.normaliseEmail("not-an-address"));
+    SignupFields.checkName(v, "name", "Alice");
+    SignupFields.checkPassword(v, "password", "short");
+    SignupFields.checkRegion(v, "region", SignupFields.normaliseRegion("zz"));
+
+    InvalidInputException invalid = assertThrows(InvalidInputException.class, v::throwIfAny);
+
+    assertEquals(List.of(
+        new FieldViolation("email", "not a valid address"),
+        new FieldViolation("password", "shorter than 8 characters"),
+        new FieldViolation("region", "unknown code ZZ (expected ISO 3166-1 alpha-2, like US)")),
+        invalid.violations());
+    assertEquals("email: not a valid address; password: shorter than 8 characters; "
+        + "region: unknown code ZZ (expected ISO 3166-1 alpha-2, like US)", invalid.getMessage());
+  }
+
+  @Test
+  void noViolationsMeansNothingIsThrown() {
+    Violations v = new Violations();
+    SignupFields.checkEmail(v, "email", "alice@example.com");
+    assertTrue(v.isEmpty());
+    v.throwIfAny();
+  }
+
+  @Test
+  void anInvalidInputExceptionNeedsAViolation() {
+    assertThrows(IllegalArgumentException.class, () -> new InvalidInputException(List.of()));
+  }
+
+  @Test
+  void singleViolationShortcutNamesTheField() {
+    InvalidInputException invalid = InvalidInputException.of("request_id", "used with another payload");
+    assertEquals("request_id: used with another payload", invalid.getMessage());
+    assertEquals(List.of(new FieldViolation("request_id", "used with another payload")),
+        invalid.violations());
+  }
+
+  private static List<FieldViolation> violations(Consumer<Violations> check) {
+    Violations v = new Violations();
+    check.accept(v);
+    try {
+      v.throwIfAny();
+      return List.of();
+    } catch (InvalidInputException e) {
+      return e.violations();
+    }
+  }
+}

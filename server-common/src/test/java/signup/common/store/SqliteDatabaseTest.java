@@ -1,0 +1,179 @@
+package signup.common.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static signup.common.store.TestDatabases.insertItem;
+import static signup.common.store.TestDatabases.itemCount;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteDatabaseTest {
+  @TempDir Path dir;
+
+  @Test
+  void writeIsVisibleToReadersAsSoonAsWriteReturns() {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"))) {
+      db.write(handle -> {
+        insertItem(handle, "first");
+        return null;
+      });
+      assertEquals(List.of("first"), db.read(TestDatabases::items));
+    }
+  }
+
+  @Test
+  void writeReturnsWhatTheWorkReturned() {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"))) {
+      long id = db.write(handle -> {
+        insertItem(handle, "x");
+        return handle.createQuery("SELECT id FROM items WHERE name = 'x'").mapTo(Long.class).one();
+      });
+      assertEquals(id, db.<Long>read(handle ->
+          handle.createQuery("SELECT id FROM items WHERE name = 'x'").mapTo(Long.class).one()));
+    }
+  }
+
+  @Test
+  void writerUsesWalAndFullSynchronousByDefault() {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"))) {
+      assertEquals("wal", db.write(handle -> pragma(handle, "journal_mode")));
+      // 2 = FULL: an acknowledged write survives power loss.
+      assertEquals("2", db.write(handle -> pragma(handle, "synchronous")));
+      assertEquals("1", db.write(handle -> pragma(handle, "foreign_keys")));
+      assertEquals("wal", db.read(handle -> pragma(handle, "journal_mode")));
+    }
+  }
+
+  @Test
+  void synchronousNormalIsUsedOnlyWhenAskedFor() {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"),
+        SqliteDatabase.Synchronous.NORMAL)) {
+      assertEquals("1", db.write(handle -> pragma(handle, "synchronous")));
+    }
+  }
+
+  @Test
+  void readersCannotWrite() {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"))) {
+      assertThrows(RuntimeException.class, () -> db.read(handle -> {
+        insertItem(handle, "sneaky");
+        return null;
+      }));
+      assertEquals(0L, db.read(TestDatabases::itemCount));
+    }
+  }
+
+  @Test
+  void reopeningTheFileKeepsTheData() {
+    Path file = dir.resolve("a.db");
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), file)) {
+      db.write(handle -> {
+        insertItem(handle, "kept");
+        return null;
+      });
+    }
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), file)) {
+      assertEquals(List.of("kept"), db.read(TestDatabases::items));
+    }
+  }
+
+  @Test
+  void missingDirectoriesAreCreated() {
+    Path file = dir.resolve("nested/deeper/a.db");
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), file)) {
+      assertEquals(file.toAbsolutePath(), db.file());
+      assertEquals("test", db.name());
+    }
+    assertTrue(Files.isRegularFile(file));
+  }
+
+  @Test
+  void migrationsRunOnceAndRecordVersionAndApplicationId() {
+    Path file = dir.resolve("a.db");
+    for (int i = 0; i < 3; i++) {
+      try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), file)) {
+        assertEquals(1L, db.<Long>read(handle ->
+            handle.createQuery("SELECT count(*) FROM migration_runs").mapTo(Long.class).one()));
+        assertEquals("3", db.read(handle -> pragma(handle, "user_version")));
+        assertEquals(String.valueOf(TestDatabases.APPLICATION_ID),
+            db.read(handle -> pragma(handle, "application_id")));
+      }
+    }
+  }
+
+  @Test
+  void newMigrationsAreAppliedToAnOlderFileAndKeepItsData() {
+    Path file = dir.resolve("a.db");
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.specUpTo(1), file)) {
+      db.write(handle -> {
+        insertItem(handle, "from v1");
+        return null;
+      });
+      assertEquals("1", db.read(handle -> pragma(handle, "user_version")));
+    }
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), file)) {
+      assertEquals("3", db.read(handle -> pragma(handle, "user_version")));
+      assertEquals(List.of("from v1"), db.read(TestDatabases::items));
+      assertEquals(1L, db.<Long>read(handle ->
+          handle.createQuery("SELECT count(*) FROM migration_runs").mapTo(Long.class).one()));
+    }
+  }
+
+  @Test
+  void aFailingMigrationLeavesTheFileAtItsPreviousVersion() {
+    Path file = dir.resolve("a.db");
+    SqliteDatabase.open(TestDatabases.specUpTo(1), file).close();
+    DatabaseSpec broken = new DatabaseSpec("test", TestDatabases.APPLICATION_ID, List.of(
+        TestDatabases.ITEMS,
+        new Migration(2, "half good", "CREATE TABLE good (x);CREATE TABLE items (x)")));
+
+    DatabaseUnusableException refused =
+        assertThrows(DatabaseUnusableException.class, () -> SqliteDatabase.open(broken, file));
+
+    assertTrue(refused.getMessage().contains("migration v2 failed"), refused.getMessage());
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.specUpTo(1), file)) {
+      assertEquals("1", db.read(handle -> pragma(handle, "user_version")));
+      assertEquals(0L, db.<Long>read(handle -> handle.createQuery(
+          "SELECT count(*) FROM sqlite_master WHERE name = 'good'").mapTo(Long.class).one()));
+    }
+  }
+
+  @Test
+  void migrationsMustBeNumberedWithoutGaps() {
+    assertThrows(IllegalArgumentException.class, () -> new DatabaseSpec("test", 1,
+        List.of(TestDatabases.ITEMS, TestDatabases.COUNTED)));
+  }
+
+  @Test
+  void writeAfterCloseFailsClearly() {
+    SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"));
+    db.close();
+
+    IllegalStateException failure = assertThrows(IllegalStateException.class,
+        () -> db.write(handle -> {
+          insertItem(handle, "too late");
+          return null;
+        }));
+
+    assertEquals("the database is closed", failure.getMessage());
+  }
+
+  @Test
+  void closingTwiceIsHarmless() {
+    SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"));
+    db.close();
+    db.close();
+    try (SqliteDatabase again = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"))) {
+      assertEquals(0L, again.read(TestDatabases::itemCount));
+    }
+  }
+
+  static String pragma(org.jdbi.v3.core.Handle handle, String name) {
+    return handle.createQuery("PRAGMA " + name).mapTo(String.class).one();
+  }
+}

@@ -1,0 +1,238 @@
+package signup.common.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import signup.common.MutableClock;
+import signup.common.domain.BarrierState;
+import signup.common.domain.NotFoundException;
+import signup.common.domain.TransactionCancelledException;
+import signup.common.domain.TransactionOutcomeConflictException;
+
+/** The barrier, driven as a participant drives it: every call inside one db.write. */
+class TccBarrierTest {
+  @TempDir Path dir;
+  private SqliteDatabase db;
+  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+  private final TccBarrier barrier = new TccBarrier(clock);
+  private final AtomicInteger inserts = new AtomicInteger();
+  private final AtomicInteger loads = new AtomicInteger();
+  private final AtomicInteger confirms = new AtomicInteger();
+  private final AtomicInteger deletes = new AtomicInteger();
+
+  @BeforeEach
+  void open() {
+    db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("participant.db"));
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  @Test
+  void reservingTwiceInsertsThePendingDataOnce() {
+    assertEquals("inserted", reserve("t1"));
+    assertEquals("existing", reserve("t1"));
+
+    assertEquals(1, inserts.get());
+    assertEquals(1, loads.get());
+    assertEquals(Optional.of(BarrierState.RESERVED), state("t1"));
+    assertEquals(1L, pendingRows());
+  }
+
+  @Test
+  void cancelBeforeReserveLeavesATombstoneThatRefusesTheLateReserve() {
+    cancel("t1");
+    assertEquals(Optional.of(BarrierState.CANCELLED), state("t1"));
+    assertEquals(0, deletes.get(), "nothing was reserved, so nothing to delete");
+
+    TransactionCancelledException refused =
+        assertThrows(TransactionCancelledException.class, () -> reserve("t1"));
+
+    assertTrue(refused.getMessage().contains("t1"), refused.getMessage());
+    assertEquals(0, inserts.get(), "a late reserve must not leave a hanging row");
+    assertEquals(0L, pendingRows());
+    assertEquals(Optional.of(BarrierState.CANCELLED), state("t1"));
+  }
+
+  @Test
+  void reserveWhosePendingInsertFailsLeavesNoBarrierRow() {
+    assertThrows(IllegalStateException.class, () -> db.write(handle ->
+        barrier.reserve(handle, "t1", h -> {
+          h.execute("INSERT INTO pending (txn_id, value) VALUES ('t1', 'x')");
+          throw new IllegalStateException("e-mail taken");
+        }, h -> "existing")));
+
+    assertEquals(Optional.empty(), state("t1"));
+    assertEquals(0L, pendingRows());
+    assertEquals("inserted", reserve("t1"), "a retry starts afresh");
+  }
+
+  @Test
+  void confirmTurnsAReservationIntoConfirmedOnce() {
+    reserve("t1");
+
+    assertEquals("confirmed", confirm("t1"));
+    assertEquals("existing", confirm("t1"));
+
+    assertEquals(1, confirms.get());
+    assertEquals(Optional.of(BarrierState.CONFIRMED), state("t1"));
+    assertEquals(1L, db.<Long>read(handle -> handle.createQuery(
+        "SELECT count(*) FROM pending WHERE confirmed = 1").mapTo(Long.class).one()));
+  }
+
+  @Test
+  void reserveAfterConfirmReturnsTheExistingResult() {
+    reserve("t1");
+    confirm("t1");
+
+    assertEquals("existing", reserve("t1"));
+    assertEquals(1, inserts.get());
+    assertEquals(Optional.of(BarrierState.CONFIRMED), state("t1"));
+  }
+
+  @Test
+  void confirmOfAnUnknownTransactionIsNotFound() {
+    NotFoundException missing = assertThrows(NotFoundException.class, () -> confirm("nobody"));
+
+    assertTrue(missing.getMessage().contains("nobody"), missing.getMessage());
+    assertEquals(Optional.empty(), state("nobody"), "confirm must not invent a barrier row");
+  }
+
+  @Test
+  void confirmAfterCancelIsAConflict() {
+    reserve("t1");
+    cancel("t1");
+
+    TransactionOutcomeConflictException conflict =
+        assertThrows(TransactionOutcomeConflictException.class, () -> confirm("t1"));
+
+    assertEquals("t1", conflict.txnId());
+    assertEquals("cannot confirm transaction t1: it is already CANCELLED", conflict.getMessage());
+    assertEquals(0, confirms.get());
+    assertEquals(Optional.of(BarrierState.CANCELLED), state("t1"));
+  }
+
+  @Test
+  void cancelAfterConfirmIsAConflictAndKeepsTheData() {
+    reserve("t1");
+    confirm("t1");
+
+    TransactionOutcomeConflictException conflict =
+        assertThrows(TransactionOutcomeConflictException.class, () -> cancel("t1"));
+
+    assertEquals("cannot cancel transaction t1: it is already CONFIRMED", conflict.getMessage());
+    assertEquals(0, deletes.get());
+    assertEquals(1L, pendingRows());
+    assertEquals(Optional.of(BarrierState.CONFIRMED), state("t1"));
+  }
+
+  @Test
+  void cancelRemovesThePendingDataAndCancellingAgainDoesNothing() {
+    reserve("t1");
+
+    cancel("t1");
+    cancel("t1");
+
+    assertEquals(1, deletes.get());
+    assertEquals(0L, pendingRows());
+    assertEquals(Optional.of(BarrierState.CANCELLED), state("t1"));
+  }
+
+  @Test
+  void cancellingAnUnknownTransactionTwiceLeavesOneTombstone() {
+    cancel("t1");
+    cancel("t1");
+
+    assertEquals(0, deletes.get());
+    assertEquals(Optional.of(BarrierState.CANCELLED), state("t1"));
+  }
+
+  @Test
+  void reservedBeforeListsOnlyUndecidedReservationsOlderThanTheCutoffOldestFirst() {
+    Instant start = clock.instant();
+    reserve("reserved-at-1s", start.plusSeconds(1));
+    reserve("confirmed-at-2s", start.plusSeconds(2));
+    confirm("confirmed-at-2s");
+    reserve("cancelled-at-3s", start.plusSeconds(3));
+    cancel("cancelled-at-3s");
+    clock.set(start.plusSeconds(4));
+    cancel("tombstone-at-4s");
+    reserve("reserved-at-0s", start);
+    reserve("reserved-at-10s", start.plusSeconds(10));
+    reserve("reserved-at-20s", start.plusSeconds(20));
+
+    long cutoff = start.plusSeconds(10).toEpochMilli();
+    List<String> old = db.read(handle -> TccBarrier.reservedBefore(handle, cutoff, 100));
+
+    assertEquals(List.of("reserved-at-0s", "reserved-at-1s"), old);
+    assertEquals(List.of("reserved-at-0s"),
+        db.read(handle -> TccBarrier.reservedBefore(handle, cutoff, 1)));
+    assertEquals(List.of("reserved-at-0s", "reserved-at-1s", "reserved-at-10s"), db.read(
+        handle -> TccBarrier.reservedBefore(handle, cutoff + 1, 100)));
+  }
+
+  @Test
+  void barrierTimesComeFromTheGivenClock() {
+    clock.advance(Duration.ofMinutes(5));
+    reserve("t1");
+    long createdAt = db.<Long>read(handle -> handle.createQuery(
+        "SELECT created_at FROM txn_barrier WHERE txn_id = 't1'").mapTo(Long.class).one());
+    assertEquals(clock.millis(), createdAt);
+  }
+
+  private String reserve(String txnId, Instant at) {
+    clock.set(at);
+    return reserve(txnId);
+  }
+
+  private String reserve(String txnId) {
+    return db.write(handle -> barrier.reserve(handle, txnId, h -> {
+      inserts.incrementAndGet();
+      h.execute("INSERT INTO pending (txn_id, value) VALUES (?, 'data')", txnId);
+      return "inserted";
+    }, h -> {
+      loads.incrementAndGet();
+      return "existing";
+    }));
+  }
+
+  private String confirm(String txnId) {
+    return db.write(handle -> barrier.confirm(handle, txnId, h -> {
+      confirms.incrementAndGet();
+      h.execute("UPDATE pending SET confirmed = 1 WHERE txn_id = ?", txnId);
+      return "confirmed";
+    }, h -> "existing"));
+  }
+
+  private void cancel(String txnId) {
+    db.write(handle -> {
+      barrier.cancel(handle, txnId, h -> {
+        deletes.incrementAndGet();
+        h.execute("DELETE FROM pending WHERE txn_id = ?", txnId);
+      });
+      return null;
+    });
+  }
+
+  private Optional<BarrierState> state(String txnId) {
+    return db.read(handle -> barrier.state(handle, txnId));
+  }
+
+  private long pendingRows() {
+    return db.<Long>read(handle ->
+        handle.createQuery("SELECT count(*) FROM pending").mapTo(Long.class).one());
+  }
+}

@@ -1,0 +1,28 @@
+package signup.orchestrator.domain;
+
+import java.time.Duration;
+
+/**
+ * Timing of the protocol.
+ *
+ * @param reserveDeadline deadline of each Reserve call
+ * @param tryTimeout how long a TRYING row may live before recovery aborts it; longer than
+ *     reserveDeadline so that recovery never races a request that is still waiting for replies
+ * @param secondPhaseBudget how long a request keeps retrying Confirm/Cancel before leaving the
+ *     rest to recovery
+ * @param callDeadline deadline of each Confirm/Cancel attempt
+ * @param recoveryInterval how often recovery scans the log
+ */
+public record ProtocolSettings(Duration reserveDeadline, Duration tryTimeout,
+    Duration secondPhaseBudget, Duration callDeadline, Duration recoveryInterval) {
+
+  public static final ProtocolSettings DEFAULTS = new ProtocolSettings(Duration.ofSeconds(3),
+      Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2),
+      Duration.ofSeconds(2));
+
+  public ProtocolSettings {
+    if (tryTimeout.compareTo(reserveDeadline) <= 0) {
+      throw new IllegalArgumentException("tryTimeout must be longer than reserveDeadline");
+    }
+  }
+}

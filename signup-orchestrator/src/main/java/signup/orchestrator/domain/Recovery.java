@@ -1,0 +1,124 @@
+package signup.orchestrator.domain;
+
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes what requests left half-way, at start-up and then periodically: COMMITTING rows are
+ * confirmed on both participants, ABORTING rows and TRYING rows past their deadline are
+ * cancelled. Each step is idempotent, so a crash in the middle of recovery is harmless too.
+ */
+public final class Recovery implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+  private static final int BATCH = 100;
+
+  private final SignupLog signupLog;
+  private final SignupCoordinator coordinator;
+  private final ProtocolSettings settings;
+  private final InstantSource clock;
+  private ScheduledExecutorService scheduler;
+
+  public Recovery(SignupLog signupLog, SignupCoordinator coordinator, ProtocolSettings settings,
+      InstantSource clock) {
+    this.signupLog = signupLog;
+    this.coordinator = coordinator;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Runs a first pass now (in the background) and then every recovery interval. */
+  public synchronized void start() {
+    if (scheduler != null) {
+      return;
+    }
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "orchestrator-recovery");
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.scheduleWithFixedDelay(this::recoverLogged, 0,
+        settings.recoveryInterval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * One pass over the log.
+   *
+   * @return how many transactions reached a final state
+   */
+  public int recoverOnce() {
+    List<SignupRecord> pending = signupLog.needingRecovery(clock.instant(), BATCH);
+    int finished = 0;
+    for (SignupRecord record : pending) {
+      if (coordinator.inFlight().contains(record.txnId())) {
+        continue; // its request thread is still driving it
+      }
+      if (recover(record)) {
+        finished++;
+      }
+    }
+    return finished;
+  }
+
+  private boolean recover(SignupRecord record) {
+    String txnId = record.txnId();
+    SecondPhase secondPhase = coordinator.secondPhase();
+    switch (record.state()) {
+      case COMMITTING -> {
+        log.info("txn_id={} recovery: COMMITTING, confirming both participants", txnId);
+        if (secondPhase.confirmAll(txnId, settings.callDeadline())) {
+          signupLog.markDone(txnId, clock.instant());
+          log.info("txn_id={} recovery: DONE", txnId);
+          return true;
+        }
+        return false;
+      }
+      case TRYING -> {
+        if (!signupLog.markAborting(txnId, FailureKind.DEADLINE_EXCEEDED,
+            "the sign-up did not complete in time and was cancelled", clock.instant())) {
+          return false; // decided meanwhile; the next pass sees the new state
+        }
+        log.info("txn_id={} recovery: TRYING past its deadline, aborting", txnId);
+        return cancel(txnId, secondPhase);
+      }
+      case ABORTING -> {
+        log.info("txn_id={} recovery: ABORTING, cancelling both participants", txnId);
+        return cancel(txnId, secondPhase);
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private boolean cancel(String txnId, SecondPhase secondPhase) {
+    if (secondPhase.cancelAll(txnId, settings.callDeadline())) {
+      signupLog.markAborted(txnId, clock.instant());
+      log.info("txn_id={} recovery: ABORTED", txnId);
+      return true;
+    }
+    return false;
+  }
+
+  private void recoverLogged() {
+    try {
+      while (recoverOnce() == BATCH) {
+        // a full batch: there may be more waiting
+      }
+    } catch (RuntimeException e) {
+      log.error("recovery pass failed; retrying on the next one", e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      scheduler = null;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package signup.orchestrator.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Confirms or cancels on every participant, retrying with jittered exponential backoff until
+ * each one acknowledges or the budget runs out. Whatever is left is finished by recovery.
+ */
+final class SecondPhase {
+  private static final Logger log = LoggerFactory.getLogger(SecondPhase.class);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+  private final List<Participant> participants;
+  private final InstantSource clock;
+
+  SecondPhase(List<Participant> participants, InstantSource clock) {
+    this.participants = List.copyOf(participants);
+    this.clock = clock;
+  }
+
+  /** True when every participant confirmed within {@code budget}. */
+  boolean confirmAll(String txnId, Duration budget) {
+    return onAll(txnId, budget, "confirm", p -> p.confirm(txnId));
+  }
+
+  /** True when every participant cancelled within {@code budget}. */
+  boolean cancelAll(String txnId, Duration budget) {
+    return onAll(txnId, budget, "cancel", p -> p.cancel(txnId));
+  }
+
+  private boolean onAll(String txnId, Duration budget, String action,
+      Function<Participant, CompletableFuture<Void>> call) {
+    Instant giveUp = clock.instant().plus(budget);
+    // First attempts go out together; the rare retries are then made one participant at a time.
+    List<CompletableFuture<Void>> first = participants.stream().map(call).toList();
+    boolean all = true;
+    for (int i = 0; i < participants.size(); i++) {
+      all &= awaitOrRetry(txnId, participants.get(i), action, call, first.get(i), giveUp);
+    }
+    return all;
+  }
+
+  private boolean awaitOrRetry(String txnId, Participant participant, String action,
+      Function<Participant, CompletableFuture<Void>> call, CompletableFuture<Void> attempt,
+      Instant giveUp) {
+    Duration backoff = FIRST_BACKOFF;
+    for (int attempts = 1; ; attempts++) {
+      try {
+        attempt.join();
+        return true;
+      } catch (CompletionException e) {
+        ParticipantException failure = unwrap(e);
+        if (!failure.retryable()) {
+          // Only a protocol violation gets here (confirm of a cancelled txn or the reverse):
+          // retrying cannot help, and the participant has logged it too.
+          log.error("txn_id={} {} on {} refused for good: {}", txnId, action,
+              participant.name(), failure.getMessage());
+          return false;
+        }
+        if (clock.instant().plus(backoff).isAfter(giveUp)) {
+          log.warn("txn_id={} {} on {} not acknowledged after {} attempts ({}); left to recovery",
+              txnId, action, participant.name(), attempts, failure.getMessage());
+          return false;
+        }
+        log.debug("txn_id={} {} on {} failed (attempt {}): {}", txnId, action,
+            participant.name(), attempts, failure.getMessage());
+        long halfBackoff = backoff.toNanos() / 2;
+        LockSupport.parkNanos(halfBackoff + ThreadLocalRandom.current().nextLong(halfBackoff + 1));
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+            ? MAX_BACKOFF : backoff.multipliedBy(2);
+        attempt = call.apply(participant);
+      }
+    }
+  }
+
+  static ParticipantException unwrap(Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof ParticipantException participant) {
+      return participant;
+    }
+    return new ParticipantException(FailureKind.INTERNAL, true,
+        "unexpected failure: " + cause, cause);
+  }
+}

@@ -1,0 +1,44 @@
+package signup.orchestrator.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The orchestrator's durable log. Every state change is a conditional update, so the request
+ * thread, recovery and {@code ResolveTransaction} can race without ever deciding twice.
+ */
+public interface SignupLog {
+  /**
+   * Writes a new TRYING row durably.
+   *
+   * @return empty when written; the existing row when its request_id is taken already
+   */
+  Optional<SignupRecord> insertTrying(SignupRecord record);
+
+  Optional<SignupRecord> find(String txnId);
+
+  Optional<SignupRecord> findByRequestId(String requestId);
+
+  /** TRYING -> COMMITTING, the commit decision. False when the row is no longer TRYING. */
+  boolean markCommitting(String txnId, Instant clientCreatedAt,
+      SubscriptionReservation subscription, Instant now);
+
+  /** COMMITTING -> DONE. */
+  void markDone(String txnId, Instant now);
+
+  /** TRYING -> ABORTING, the abort decision. False when the row is no longer TRYING. */
+  boolean markAborting(String txnId, FailureKind kind, String message, Instant now);
+
+  /** ABORTING -> ABORTED. */
+  void markAborted(String txnId, Instant now);
+
+  /**
+   * Atomically: COMMIT when committing or done; otherwise abort (TRYING -> ABORTING, and an
+   * unknown txn recorded as ABORTED so that it can never commit later).
+   */
+  boolean resolveCommitted(String txnId, Instant now);
+
+  /** COMMITTING rows, ABORTING rows, and TRYING rows past their deadline; oldest first. */
+  List<SignupRecord> needingRecovery(Instant now, int limit);
+}

@@ -1,0 +1,63 @@
+package signup.orchestrator.grpc;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Status;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import signup.orchestrator.domain.FailureKind;
+import signup.orchestrator.domain.ParticipantException;
+
+/** Turns a participant's gRPC reply into a future the domain understands. */
+final class ParticipantCalls {
+  private ParticipantCalls() {}
+
+  static <R, T> CompletableFuture<T> call(String participant, ListenableFuture<R> reply,
+      Function<R, T> convert) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Futures.addCallback(reply, new FutureCallback<>() {
+      @Override
+      public void onSuccess(R value) {
+        try {
+          result.complete(convert.apply(value));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(new ParticipantException(FailureKind.INTERNAL, false,
+              participant + " answered something unreadable: " + e.getMessage(), e));
+        }
+      }
+
+      @Override
+      public void onFailure(Throwable t) {
+        result.completeExceptionally(classify(participant, Status.fromThrowable(t), t));
+      }
+    }, MoreExecutors.directExecutor());
+    return result;
+  }
+
+  /**
+   * Definite refusals are final; everything that may go away by itself (down, slow, overloaded,
+   * a crash mid-call) may be retried, because every participant call is idempotent.
+   */
+  static ParticipantException classify(String participant, Status status, Throwable cause) {
+    String detail = status.getDescription() == null ? status.getCode().name()
+        : status.getDescription();
+    return switch (status.getCode()) {
+      case ALREADY_EXISTS -> new ParticipantException(FailureKind.ALREADY_EXISTS, false, detail,
+          cause);
+      case INVALID_ARGUMENT -> new ParticipantException(FailureKind.INVALID_INPUT, false, detail,
+          cause);
+      case ABORTED -> new ParticipantException(FailureKind.ABORTED, false,
+          participant + ": " + detail, cause);
+      case FAILED_PRECONDITION, NOT_FOUND -> new ParticipantException(FailureKind.INTERNAL,
+          false, participant + ": " + detail, cause);
+      case DEADLINE_EXCEEDED -> new ParticipantException(FailureKind.DEADLINE_EXCEEDED, true,
+          participant + " did not answer in time", cause);
+      case UNAVAILABLE, CANCELLED, RESOURCE_EXHAUSTED -> new ParticipantException(
+          FailureKind.UNAVAILABLE, true, participant + " is unavailable: " + detail, cause);
+      default -> new ParticipantException(FailureKind.INTERNAL, true,
+          participant + " failed: " + status.getCode() + " " + detail, cause);
+    };
+  }
+}

@@ -1,0 +1,85 @@
+package signup.orchestrator.grpc;
+
+import signup.client.v1.Client;
+import signup.common.grpc.ProtoValues;
+import signup.common.v1.Money;
+import signup.orchestrator.domain.PlanQuote;
+import signup.orchestrator.domain.SignupRecord;
+import signup.orchestrator.v1.SignupResponse;
+import signup.orchestrator.v1.SignupState;
+import signup.orchestrator.v1.SignupStatus;
+import signup.subscription.v1.Plan;
+import signup.subscription.v1.Subscription;
+import signup.subscription.v1.SubscriptionStatus;
+
+/** Log records as the public messages. Nothing here can reach a password: the log has none. */
+final class SignupMessages {
+  private SignupMessages() {}
+
+  static SignupResponse response(SignupRecord done) {
+    Client client = Client.newBuilder()
+        .setClientId(done.clientId())
+        .setEmail(done.email())
+        .setName(done.name())
+        .setRegion(done.region())
+        .setDevice(ProtoValues.deviceType(done.device()))
+        .setCreatedAt(ProtoValues.timestamp(done.clientCreatedAt()))
+        .build();
+    Subscription subscription = Subscription.newBuilder()
+        .setSubscriptionId(done.subscription().subscriptionId())
+        .setClientId(done.clientId())
+        .setPlan(plan(done.subscription().plan()))
+        .setStatus(SubscriptionStatus.ACTIVE)
+        .setRegion(done.region())
+        .setDevice(ProtoValues.deviceType(done.device()))
+        .setCreatedAt(ProtoValues.timestamp(done.clientCreatedAt()))
+        .setUpdatedAt(ProtoValues.timestamp(done.updatedAt()))
+        .build();
+    return SignupResponse.newBuilder()
+        .setSignupId(done.txnId())
+        .setClient(client)
+        .setSubscription(subscription)
+        .build();
+  }
+
+  static SignupStatus status(SignupRecord record) {
+    SignupStatus.Builder status = SignupStatus.newBuilder()
+        .setSignupId(record.txnId())
+        .setRequestId(record.requestId())
+        .setState(SignupState.valueOf(record.state().name()))
+        .setCreatedAt(ProtoValues.timestamp(record.createdAt()))
+        .setUpdatedAt(ProtoValues.timestamp(record.updatedAt()));
+    if (record.clientId() != null) {
+      status.setClientId(record.clientId())
+          .setEmail(record.email())
+          .setRegion(record.region())
+          .setDevice(ProtoValues.deviceType(record.device()));
+    }
+    if (record.subscription() != null) {
+      PlanQuote plan = record.subscription().plan();
+      status.setPlanId(plan.planId()).setPrice(money(plan));
+    }
+    if (record.failureKind() != null) {
+      status.setFailureCode(StatusMapper.codeOf(record.failureKind()).name())
+          .setFailureMessage(record.failureMessage());
+    }
+    return status.build();
+  }
+
+  private static Plan plan(PlanQuote quote) {
+    return Plan.newBuilder()
+        .setPlanId(quote.planId())
+        .setName(quote.name())
+        .setRegion(quote.region() == null ? "" : quote.region())
+        .setDevice(ProtoValues.deviceType(quote.device()))
+        .setPrice(money(quote))
+        .build();
+  }
+
+  private static Money money(PlanQuote quote) {
+    return Money.newBuilder()
+        .setAmountMinor(quote.amountMinor())
+        .setCurrency(quote.currency())
+        .build();
+  }
+}

@@ -1,0 +1,57 @@
+package signup.orchestrator.grpc;
+
+import io.grpc.stub.StreamObserver;
+import signup.common.domain.SignupFields;
+import signup.common.domain.Violations;
+import signup.common.grpc.ProtoValues;
+import signup.orchestrator.domain.SignupCoordinator;
+import signup.orchestrator.domain.SignupRecord;
+import signup.orchestrator.domain.SignupRequest;
+import signup.orchestrator.v1.GetSignupRequest;
+import signup.orchestrator.v1.SignupResponse;
+import signup.orchestrator.v1.SignupServiceGrpc;
+import signup.orchestrator.v1.SignupStatus;
+
+/** The public sign-up API: parse, hand to the coordinator, map the record back. */
+public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImplBase {
+  private final SignupCoordinator coordinator;
+
+  public SignupServiceImpl(SignupCoordinator coordinator) {
+    this.coordinator = coordinator;
+  }
+
+  @Override
+  public void signup(signup.orchestrator.v1.SignupRequest request,
+      StreamObserver<SignupResponse> responses) {
+    SignupRequest valid = SignupRequest.validate(request.getRequestId(), request.getEmail(),
+        request.getName(), request.getPassword(), request.getRegion(),
+        ProtoValues.device(request.getDevice()));
+    SignupRecord done = coordinator.signup(valid);
+    responses.onNext(SignupMessages.response(done));
+    responses.onCompleted();
+  }
+
+  @Override
+  public void getSignup(GetSignupRequest request, StreamObserver<SignupStatus> responses) {
+    Violations violations = new Violations();
+    SignupRecord record;
+    switch (request.getKeyCase()) {
+      case SIGNUP_ID -> {
+        SignupFields.checkId(violations, "signup_id", request.getSignupId());
+        violations.throwIfAny();
+        record = coordinator.get(request.getSignupId());
+      }
+      case REQUEST_ID -> {
+        SignupFields.checkId(violations, "request_id", request.getRequestId());
+        violations.throwIfAny();
+        record = coordinator.getByRequestId(request.getRequestId());
+      }
+      default -> {
+        violations.add("signup_id", "one of signup_id or request_id is required").throwIfAny();
+        return;
+      }
+    }
+    responses.onNext(SignupMessages.status(record));
+    responses.onCompleted();
+  }
+}

@@ -1,0 +1,95 @@
+package signup.subscription;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import signup.common.domain.ReservationSweeper;
+import signup.common.grpc.CoordinatorClient;
+import signup.common.grpc.GrpcServerHost;
+import signup.common.store.SqliteDatabase;
+import signup.subscription.domain.PlanCatalogue;
+import signup.subscription.domain.Subscriptions;
+import signup.subscription.grpc.StatusMapper;
+import signup.subscription.grpc.SubscriptionParticipantImpl;
+import signup.subscription.grpc.SubscriptionServiceImpl;
+import signup.subscription.store.SqliteSubscriptionRepository;
+import signup.subscription.store.SubscriptionSchema;
+
+/** Builds the subscription server: the one place where its pieces are put together. */
+public final class SubscriptionServer {
+  public static final String NAME = "subscription-server";
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  private SubscriptionServer() {}
+
+  /** The server on {@code config.bind():config.port()} with the system clock, not started. */
+  public static GrpcServerHost create(SubscriptionServerConfig config) {
+    return create(config,
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port())),
+        InstantSource.system());
+  }
+
+  /**
+   * Opens (and migrates) the database, builds the services on {@code builder} and starts the
+   * reservation sweeper. The returned host is not started; closing it drains the calls, then
+   * stops the sweeper, the coordinator channel and the database, in that order.
+   *
+   * @throws signup.common.store.DatabaseUnusableException when the database file is not usable
+   */
+  public static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
+      InstantSource clock) {
+    SqliteDatabase db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
+    ManagedChannel coordinator = null;
+    ReservationSweeper sweeper = null;
+    try {
+      SqliteSubscriptionRepository repository = new SqliteSubscriptionRepository(db, clock);
+      // Plans are immutable (changed only by a migration), so they are read once.
+      PlanCatalogue catalogue = new PlanCatalogue(repository.loadPlans());
+      Subscriptions subscriptions = new Subscriptions(repository, catalogue, clock);
+      coordinator = Grpc.newChannelBuilder(config.coordinatorTarget(),
+          InsecureChannelCredentials.create()).build();
+      sweeper = new ReservationSweeper(subscriptions.ledger(),
+          new CoordinatorClient(coordinator, config.coordinatorDeadline()),
+          config.participant(), clock);
+      GrpcServerHost host = new GrpcServerHost(NAME, builder,
+          List.of(new SubscriptionServiceImpl(subscriptions),
+              new SubscriptionParticipantImpl(subscriptions)),
+          new StatusMapper(), List.of(),
+          List.of(sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT);
+      sweeper.start(NAME);
+      return host;
+    } catch (RuntimeException e) {
+      if (sweeper != null) {
+        sweeper.close();
+      }
+      if (coordinator != null) {
+        coordinator.shutdownNow();
+      }
+      db.close();
+      throw e;
+    }
+  }
+
+  /** The channel to the coordinator, closed with the server after the sweeper has stopped. */
+  private record OwnedChannel(ManagedChannel channel) implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      channel.shutdown();
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "the coordinator channel";
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package signup.subscription;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import signup.common.cli.ServerLauncher;
+import signup.common.cli.ServerOptions;
+import signup.common.domain.ParticipantSettings;
+import signup.common.grpc.GrpcServerHost;
+
+/** Runs the subscription server in the foreground until SIGTERM or Ctrl-C. */
+@Command(name = "subscription-server", mixinStandardHelpOptions = true,
+    description = "Plan catalogue, plan choice and subscriptions (gRPC "
+        + "signup.subscription.v1.SubscriptionService and SubscriptionParticipant).",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped normally", "2:invalid option",
+        "3:cannot start (port in use, database unusable)"})
+public final class SubscriptionServerCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ServerOptions server;
+
+  @Option(names = "--port", defaultValue = "${env:SUBSCRIPTION_PORT:-50053}",
+      description = "Port to listen on, 0 for a free one (env SUBSCRIPTION_PORT). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--db-file", defaultValue = "${env:SUBSCRIPTION_DB:-subscription.db}",
+      description = "SQLite file, relative to --data-dir (env SUBSCRIPTION_DB). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Path dbFile;
+
+  @Option(names = "--coordinator", defaultValue = "${env:SIGNUP_COORDINATOR:-localhost:50051}",
+      description = "The orchestrator's TransactionCoordinator, asked about reservations past "
+          + "their TTL (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
+  String coordinator;
+
+  @Option(names = "--reservation-ttl",
+      defaultValue = "${env:SUBSCRIPTION_RESERVATION_TTL:-PT30S}",
+      description = "How long a reservation may stay undecided before the coordinator is asked "
+          + "about it, ISO-8601 (env SUBSCRIPTION_RESERVATION_TTL). Default: ${DEFAULT-VALUE}.")
+  Duration reservationTtl;
+
+  @Option(names = "--sweep-interval",
+      defaultValue = "${env:SUBSCRIPTION_SWEEP_INTERVAL:-PT5S}",
+      description = "How often reservations past their TTL are looked for, ISO-8601 "
+          + "(env SUBSCRIPTION_SWEEP_INTERVAL). Default: ${DEFAULT-VALUE}.")
+  Duration sweepInterval;
+
+  @Option(names = "--coordinator-deadline",
+      defaultValue = "${env:SUBSCRIPTION_COORDINATOR_DEADLINE:-PT2S}",
+      description = "Deadline of each question to the coordinator, ISO-8601 "
+          + "(env SUBSCRIPTION_COORDINATOR_DEADLINE). Default: ${DEFAULT-VALUE}.")
+  Duration coordinatorDeadline;
+
+  @Override
+  public Integer call() {
+    SubscriptionServerConfig config = config();
+    AtomicReference<GrpcServerHost> built = new AtomicReference<>();
+    int exit = ServerLauncher.runUntilStopped(() -> {
+      built.set(SubscriptionServer.create(config));
+      return built.get();
+    }, spec.commandLine().getOut(), spec.commandLine().getErr());
+    if (exit != ServerLauncher.EXIT_OK && built.get() != null) {
+      // The launcher does not close a host that failed to start: release its database here.
+      built.get().close();
+    }
+    return exit;
+  }
+
+  SubscriptionServerConfig config() {
+    if (port < 0 || port > 65535) {
+      throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
+    }
+    requirePositive("--reservation-ttl", reservationTtl);
+    requirePositive("--sweep-interval", sweepInterval);
+    requirePositive("--coordinator-deadline", coordinatorDeadline);
+    return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
+        new ParticipantSettings(reservationTtl, sweepInterval), coordinatorDeadline);
+  }
+
+  private void requirePositive(String option, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new ParameterException(spec.commandLine(),
+          option + " must be a positive duration, like PT30S, not " + value);
+    }
+  }
+}

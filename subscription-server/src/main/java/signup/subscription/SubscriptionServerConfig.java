@@ -1,0 +1,41 @@
+package signup.subscription;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import signup.common.domain.ParticipantSettings;
+
+/**
+ * Everything the subscription server needs to run.
+ *
+ * @param bind address to listen on (used when the server builds its own Netty listener)
+ * @param port port to listen on, 0 for a free one
+ * @param databaseFile the SQLite file, created if missing
+ * @param coordinatorTarget the orchestrator's TransactionCoordinator, as a gRPC target
+ * @param participant reservation TTL and sweep interval
+ * @param coordinatorDeadline deadline of each question to the coordinator
+ */
+public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
+    String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline) {
+
+  public static final int DEFAULT_PORT = 50053;
+  public static final String DEFAULT_COORDINATOR = "localhost:50051";
+  public static final Duration DEFAULT_COORDINATOR_DEADLINE = Duration.ofSeconds(2);
+
+  public SubscriptionServerConfig {
+    Objects.requireNonNull(bind, "bind");
+    Objects.requireNonNull(databaseFile, "databaseFile");
+    Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
+    Objects.requireNonNull(participant, "participant");
+    Objects.requireNonNull(coordinatorDeadline, "coordinatorDeadline");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, not " + port);
+    }
+  }
+
+  /** Localhost defaults, with the database at {@code databaseFile}. */
+  public static SubscriptionServerConfig defaults(Path databaseFile) {
+    return new SubscriptionServerConfig("127.0.0.1", DEFAULT_PORT, databaseFile,
+        DEFAULT_COORDINATOR, ParticipantSettings.DEFAULTS, DEFAULT_COORDINATOR_DEADLINE);
+  }
+}

@@ -1,0 +1,47 @@
+package signup.subscription.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where plans and subscriptions are kept. Reserve, confirm and cancel are atomic with the
+ * transaction's barrier record, and idempotent per transaction id.
+ */
+public interface SubscriptionRepository {
+  /** Every plan, in preference order. */
+  List<Plan> loadPlans();
+
+  /**
+   * Writes {@code pending} under {@code txnId}, or returns what an earlier reserve of
+   * {@code txnId} wrote.
+   *
+   * @throws SubscriptionExistsException when the client already has a subscription
+   * @throws signup.common.domain.TransactionCancelledException when the txn was cancelled
+   */
+  Subscription reserve(String txnId, Subscription pending);
+
+  /**
+   * Makes the subscription reserved under {@code txnId} active; once.
+   *
+   * @throws signup.common.domain.NotFoundException when nothing was reserved under txnId
+   * @throws signup.common.domain.TransactionOutcomeConflictException when it was cancelled
+   */
+  Subscription confirm(String txnId, Instant now);
+
+  /**
+   * Removes what {@code txnId} reserved, or leaves a tombstone for an unknown txn; once.
+   *
+   * @throws signup.common.domain.TransactionOutcomeConflictException when it was confirmed
+   */
+  void cancel(String txnId);
+
+  /** The client's confirmed subscription; pending ones are invisible. */
+  Optional<Subscription> findActive(String clientId);
+
+  /** Moves the client's confirmed subscription to {@code plan}; empty when there is none. */
+  Optional<Subscription> changePlan(String clientId, Plan plan, Instant now);
+
+  /** Transactions reserved before {@code cutoff} and still undecided, oldest first. */
+  List<String> reservedBefore(Instant cutoff, int limit);
+}

@@ -1,0 +1,28 @@
+package signup.subscription;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A clock that moves only when a test says so. */
+public final class TestClock implements InstantSource {
+  private final AtomicReference<Instant> now;
+
+  public TestClock(Instant start) {
+    this.now = new AtomicReference<>(start);
+  }
+
+  public TestClock() {
+    this(Instant.parse("2026-01-15T10:00:00Z"));
+  }
+
+  @Override
+  public Instant instant() {
+    return now.get();
+  }
+
+  public void advance(Duration by) {
+    now.updateAndGet(instant -> instant.plus(by));
+  }
+}

@@ -1,0 +1,158 @@
+package signup.subscription.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static signup.subscription.grpc.GrpcAssertions.assertStatus;
+
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import signup.common.v1.DeviceType;
+import signup.subscription.InProcessSubscriptionServer;
+import signup.subscription.v1.CancelSubscriptionRequest;
+import signup.subscription.v1.GetSubscriptionRequest;
+import signup.subscription.v1.Subscription;
+import signup.subscription.v1.SubscriptionStatus;
+
+/** Reserve, Confirm and Cancel through real stubs: the participant's side of the protocol. */
+class SubscriptionParticipantTest {
+  @TempDir
+  Path dir;
+
+  private InProcessSubscriptionServer server;
+
+  @BeforeEach
+  void start() {
+    server = new InProcessSubscriptionServer(dir.resolve("subscription.db"));
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    server.close();
+  }
+
+  @Test
+  void aReservationReturnsThePendingSubscriptionWithItsPlanAndPrice() {
+    Subscription reserved = server.reserve("txn-1", "client-1", "us", DeviceType.IOS);
+
+    assertEquals(SubscriptionStatus.PENDING, reserved.getStatus());
+    assertEquals("client-1", reserved.getClientId());
+    assertEquals("US", reserved.getRegion());
+    assertEquals(DeviceType.IOS, reserved.getDevice());
+    assertEquals("us-ios", reserved.getPlan().getPlanId());
+    assertEquals(999, reserved.getPlan().getPrice().getAmountMinor());
+    assertEquals("USD", reserved.getPlan().getPrice().getCurrency());
+    assertEquals(server.clock.instant().getEpochSecond(), reserved.getCreatedAt().getSeconds());
+  }
+
+  @Test
+  void reservingTwiceUnderOneTxnIsIdempotent() {
+    Subscription first = server.reserve("txn-1", "client-1", "US", DeviceType.ANDROID);
+    Subscription again = server.reserve("txn-1", "client-1", "US", DeviceType.ANDROID);
+
+    assertEquals(first, again);
+    assertEquals(1, server.rows.count("subscriptions"));
+  }
+
+  @Test
+  void confirmingTwiceIsIdempotent() {
+    Subscription reserved = server.reserve("txn-1", "client-1", "US", DeviceType.ANDROID);
+
+    Subscription confirmed = server.confirm("txn-1");
+    Subscription again = server.confirm("txn-1");
+
+    assertEquals(SubscriptionStatus.ACTIVE, confirmed.getStatus());
+    assertEquals(reserved.getSubscriptionId(), confirmed.getSubscriptionId());
+    assertEquals(confirmed, again);
+  }
+
+  @Test
+  void cancellingTwiceIsIdempotentAndRemovesThePendingSubscription() {
+    server.reserve("txn-1", "client-1", "US", DeviceType.ANDROID);
+
+    cancel("txn-1");
+    cancel("txn-1");
+
+    assertEquals(0, server.rows.count("subscriptions"));
+    assertEquals(Optional.of("CANCELLED"), server.rows.barrierState("txn-1"));
+  }
+
+  @Test
+  void aReserveAfterItsCancelIsAbortedAndLeavesNoRow() {
+    cancel("txn-1");
+
+    assertStatus(Status.Code.ABORTED,
+        () -> server.reserve("txn-1", "client-1", "US", DeviceType.IOS));
+
+    assertEquals(0, server.rows.count("subscriptions"));
+    assertEquals(Optional.of("CANCELLED"), server.rows.barrierState("txn-1"));
+  }
+
+  @Test
+  void confirmingACancelledTxnFailsItsPrecondition() {
+    server.reserve("txn-1", "client-1", "US", DeviceType.IOS);
+    cancel("txn-1");
+
+    var e = assertStatus(Status.Code.FAILED_PRECONDITION, () -> server.confirm("txn-1"));
+
+    assertTrue(e.getStatus().getDescription().contains("CANCELLED"), e.getMessage());
+  }
+
+  @Test
+  void cancellingAConfirmedTxnFailsItsPreconditionAndKeepsTheSubscription() {
+    server.signedUp("client-1", "US", DeviceType.IOS);
+
+    assertStatus(Status.Code.FAILED_PRECONDITION, () -> cancel("txn-client-1"));
+
+    assertEquals(SubscriptionStatus.ACTIVE, get("client-1").getStatus());
+  }
+
+  @Test
+  void confirmingAnUnknownTxnIsNotFound() {
+    assertStatus(Status.Code.NOT_FOUND, () -> server.confirm("txn-never-reserved"));
+  }
+
+  @Test
+  void aPendingSubscriptionIsInvisibleUntilConfirmed() {
+    server.reserve("txn-1", "client-1", "US", DeviceType.IOS);
+
+    assertStatus(Status.Code.NOT_FOUND, () -> get("client-1"));
+
+    server.confirm("txn-1");
+    assertEquals(SubscriptionStatus.ACTIVE, get("client-1").getStatus());
+  }
+
+  @Test
+  void aSecondReservationForAPendingClientAlreadyExists() {
+    server.reserve("txn-1", "client-1", "US", DeviceType.IOS);
+
+    assertStatus(Status.Code.ALREADY_EXISTS,
+        () -> server.reserve("txn-2", "client-1", "GB", DeviceType.WEB));
+
+    assertEquals(1, server.rows.count("subscriptions"));
+    assertEquals(Optional.empty(), server.rows.barrierState("txn-2"));
+  }
+
+  @Test
+  void aSecondReservationForASubscribedClientAlreadyExists() {
+    server.signedUp("client-1", "US", DeviceType.IOS);
+
+    var e = assertStatus(Status.Code.ALREADY_EXISTS,
+        () -> server.reserve("txn-2", "client-1", "US", DeviceType.IOS));
+
+    assertTrue(e.getStatus().getDescription().contains("client-1"), e.getMessage());
+  }
+
+  private void cancel(String txnId) {
+    server.participant.cancel(CancelSubscriptionRequest.newBuilder().setTxnId(txnId).build());
+  }
+
+  private Subscription get(String clientId) {
+    return server.service.getSubscription(
+        GetSubscriptionRequest.newBuilder().setClientId(clientId).build());
+  }
+}

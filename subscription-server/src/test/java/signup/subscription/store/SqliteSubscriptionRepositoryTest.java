@@ -1,0 +1,235 @@
+package signup.subscription.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import signup.common.domain.Device;
+import signup.common.domain.TransactionCancelledException;
+import signup.common.store.DatabaseSpec;
+import signup.common.store.DatabaseUnusableException;
+import signup.common.store.Migration;
+import signup.common.store.SqliteDatabase;
+import signup.subscription.DatabaseRows;
+import signup.subscription.TestClock;
+import signup.subscription.domain.Plan;
+import signup.subscription.domain.SeededPlans;
+import signup.subscription.domain.Subscription;
+import signup.subscription.domain.SubscriptionExistsException;
+
+class SqliteSubscriptionRepositoryTest {
+  @TempDir
+  Path dir;
+
+  private final TestClock clock = new TestClock();
+  private Path file;
+  private SqliteDatabase db;
+  private SqliteSubscriptionRepository repository;
+  private DatabaseRows rows;
+
+  @BeforeEach
+  void open() {
+    file = dir.resolve("subscription.db");
+    rows = new DatabaseRows(file);
+    reopen();
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private void reopen() {
+    db = SqliteDatabase.open(SubscriptionSchema.SPEC, file);
+    repository = new SqliteSubscriptionRepository(db, clock);
+  }
+
+  @Test
+  void theMigrationSeedsTheThreePlansOfTheDesign() {
+    assertEquals(SeededPlans.ALL, repository.loadPlans());
+  }
+
+  @Test
+  void aReservedSubscriptionIsStoredPendingAndInvisibleToReaders() {
+    Subscription reserved = repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+
+    assertEquals(Subscription.Status.PENDING, reserved.status());
+    assertEquals(Optional.empty(), repository.findActive("client-1"));
+    assertEquals(Optional.of("RESERVED"), rows.barrierState("txn-1"));
+  }
+
+  @Test
+  void aConfirmedSubscriptionIsReadBackWithItsPlan() {
+    Subscription reserved = repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+    Instant later = clock.instant().plusSeconds(5);
+
+    Subscription confirmed = repository.confirm("txn-1", later);
+
+    assertEquals(Subscription.Status.ACTIVE, confirmed.status());
+    assertEquals(later, confirmed.updatedAt());
+    assertEquals(reserved.createdAt(), confirmed.createdAt());
+    assertEquals(Optional.of(confirmed), repository.findActive("client-1"));
+  }
+
+  @Test
+  void aSecondSubscriptionForOneClientIsRefusedAndLeavesNoBarrierRecord() {
+    repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+
+    SubscriptionExistsException e = assertThrows(SubscriptionExistsException.class,
+        () -> repository.reserve("txn-2", pending("client-1", SeededPlans.GLOBAL)));
+
+    assertEquals("client-1", e.clientId());
+    assertEquals(1, rows.count("subscriptions"));
+    assertEquals(Optional.empty(), rows.barrierState("txn-2"));
+  }
+
+  @Test
+  void ofConcurrentReservationsForOneClientExactlyOneWins() throws Exception {
+    int attempts = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(attempts);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<Subscription>> results = new ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        String txnId = "txn-" + i;
+        results.add(pool.submit(() -> {
+          go.await();
+          return repository.reserve(txnId, pending("client-1", SeededPlans.US_IOS));
+        }));
+      }
+      go.countDown();
+      int won = 0;
+      int refused = 0;
+      for (Future<Subscription> result : results) {
+        try {
+          result.get();
+          won++;
+        } catch (ExecutionException e) {
+          assertTrue(e.getCause() instanceof SubscriptionExistsException, e.toString());
+          refused++;
+        }
+      }
+      assertEquals(1, won);
+      assertEquals(attempts - 1, refused);
+      assertEquals(1, rows.count("subscriptions"));
+      assertEquals(1, rows.count("txn_barrier"));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aCancelledReservationIsRemovedAndTheClientMaySignUpAgain() {
+    repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+
+    repository.cancel("txn-1");
+
+    assertEquals(0, rows.count("subscriptions"));
+    assertEquals(Optional.of("CANCELLED"), rows.barrierState("txn-1"));
+    repository.reserve("txn-2", pending("client-1", SeededPlans.US_IOS));
+    assertEquals(1, rows.count("subscriptions"));
+  }
+
+  @Test
+  void aReserveAfterItsCancelIsRefusedAndWritesNothing() {
+    repository.cancel("txn-1");
+
+    assertThrows(TransactionCancelledException.class,
+        () -> repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
+    assertEquals(0, rows.count("subscriptions"));
+  }
+
+  @Test
+  void changingThePlanKeepsEverythingElse() {
+    repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+    Subscription confirmed = repository.confirm("txn-1", clock.instant());
+    Instant later = clock.instant().plusSeconds(60);
+
+    Subscription moved = repository.changePlan("client-1", SeededPlans.GLOBAL, later)
+        .orElseThrow();
+
+    assertEquals(confirmed.withPlan(SeededPlans.GLOBAL, later), moved);
+    assertEquals(Optional.of(moved), repository.findActive("client-1"));
+  }
+
+  @Test
+  void aPendingSubscriptionCannotChangePlan() {
+    repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+
+    assertEquals(Optional.empty(),
+        repository.changePlan("client-1", SeededPlans.GLOBAL, clock.instant()));
+  }
+
+  @Test
+  void onlyReservationsOlderThanTheCutoffAreDueOldestFirst() {
+    repository.reserve("txn-old", pending("client-1", SeededPlans.US_IOS));
+    clock.advance(Duration.ofSeconds(10));
+    repository.reserve("txn-newer", pending("client-2", SeededPlans.US_IOS));
+    clock.advance(Duration.ofSeconds(10));
+    repository.reserve("txn-young", pending("client-3", SeededPlans.US_IOS));
+    repository.reserve("txn-done", pending("client-4", SeededPlans.US_IOS));
+    repository.confirm("txn-done", clock.instant());
+
+    assertEquals(List.of("txn-old", "txn-newer"),
+        repository.reservedBefore(clock.instant().minusSeconds(5), 10));
+    assertEquals(List.of("txn-old"),
+        repository.reservedBefore(clock.instant().minusSeconds(5), 1));
+  }
+
+  @Test
+  void confirmedSubscriptionsSurviveAReopen() {
+    repository.reserve("txn-1", pending("client-1", SeededPlans.US_ANDROID));
+    Subscription confirmed = repository.confirm("txn-1", clock.instant());
+    db.close();
+
+    reopen();
+
+    assertEquals(Optional.of(confirmed), repository.findActive("client-1"));
+  }
+
+  @Test
+  void aFileThatIsNotADatabaseIsRefused() throws Exception {
+    Path garbage = dir.resolve("garbage.db");
+    Files.write(garbage, "this is not a SQLite database, just some text".repeat(100).getBytes());
+
+    DatabaseUnusableException e = assertThrows(DatabaseUnusableException.class,
+        () -> SqliteDatabase.open(SubscriptionSchema.SPEC, garbage));
+    assertTrue(e.getMessage().contains("subscription"), e.getMessage());
+  }
+
+  @Test
+  void anotherApplicationsDatabaseIsRefused() {
+    Path other = dir.resolve("client.db");
+    DatabaseSpec clientSpec = new DatabaseSpec("client", 0x434C4E54,
+        List.of(new Migration(1, "clients", "CREATE TABLE clients (client_id TEXT)")));
+    SqliteDatabase.open(clientSpec, other).close();
+
+    DatabaseUnusableException e = assertThrows(DatabaseUnusableException.class,
+        () -> SqliteDatabase.open(SubscriptionSchema.SPEC, other));
+    assertTrue(e.getMessage().contains("another application"), e.getMessage());
+  }
+
+  private Subscription pending(String clientId, Plan plan) {
+    Instant now = Instant.ofEpochMilli(clock.millis());
+    return new Subscription(UUID.randomUUID().toString(), clientId, plan,
+        Subscription.Status.PENDING, plan.region() == null ? "GB" : plan.region(),
+        plan.device() == null ? Device.WEB : plan.device(), now, now);
+  }
+}
