@@ -1,5 +1,7 @@
 package signup.client;
 
+import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,16 +69,41 @@ public final class ClientServerCommand implements Callable<Integer> {
   public Integer call() {
     ClientServerConfig config = config();
     AtomicReference<GrpcServerHost> built = new AtomicReference<>();
-    int exit = ServerLauncher.runUntilStopped(() -> {
-      built.set(ClientServer.create(config));
-      return built.get();
-    }, spec.commandLine().getOut(), spec.commandLine().getErr());
-    // The launcher does not close a host whose start failed; closing twice is harmless.
-    GrpcServerHost host = built.get();
-    if (host != null) {
-      host.close();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return ServerLauncher.runUntilStopped(() -> {
+        built.set(ClientServer.create(config));
+        return built.get();
+      }, spec.commandLine().getOut(), err);
+    } catch (IllegalStateException e) {
+      // Netty's native (epoll) transport reports a taken port as its own IOException, which
+      // GrpcServerHost does not recognise as PortInUseException yet: answer as the launcher
+      // would for one.
+      if (!addressInUse(e)) {
+        throw e;
+      }
+      err.println("error: " + ClientServer.NAME + ": cannot listen on " + server.bind() + ":"
+          + port + ", the address is already in use. Stop the other server or choose another "
+          + "--port.");
+      err.flush();
+      return ServerLauncher.EXIT_CANNOT_START;
+    } finally {
+      // The launcher does not close a host whose start failed; closing twice is harmless.
+      GrpcServerHost host = built.get();
+      if (host != null) {
+        host.close();
+      }
     }
-    return exit;
+  }
+
+  static boolean addressInUse(Throwable thrown) {
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof BindException
+          || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The configuration these options describe. */

@@ -48,6 +48,11 @@ public record ClientServerConfig(String bind, int port, Path databaseFile,
         coordinatorDeadline, hashing, synchronous, drainTimeout);
   }
 
+  public ClientServerConfig withDatabaseFile(Path file) {
+    return new ClientServerConfig(bind, port, file, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, synchronous, drainTimeout);
+  }
+
   public ClientServerConfig withCoordinatorTarget(String target) {
     return new ClientServerConfig(bind, port, databaseFile, target, participant,
         coordinatorDeadline, hashing, synchronous, drainTimeout);

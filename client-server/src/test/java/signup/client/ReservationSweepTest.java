@@ -27,6 +27,8 @@ import signup.client.domain.ClientRegistration;
 import signup.client.domain.PasswordHasher;
 import signup.client.store.ClientSchema;
 import signup.client.store.SqliteClientStore;
+import signup.client.v1.ClientParticipantGrpc;
+import signup.client.v1.ClientServiceGrpc;
 import signup.client.v1.ConfirmClientRequest;
 import signup.client.v1.GetClientRequest;
 import signup.client.v1.ReserveClientRequest;
@@ -36,6 +38,7 @@ import signup.common.domain.ParticipantSettings;
 import signup.common.domain.ReservationSweeper;
 import signup.common.domain.TransactionOutcomeConflictException;
 import signup.common.grpc.CoordinatorClient;
+import signup.common.grpc.GrpcServerHost;
 import signup.common.store.SqliteDatabase;
 import signup.common.v1.DeviceType;
 import signup.orchestrator.v1.Decision;
@@ -161,12 +164,12 @@ class ReservationSweepTest {
         .withHashing(new Argon2Settings(64, 1, 1))
         .withParticipant(new ParticipantSettings(TTL, Duration.ofMillis(20)));
     String name = InProcessServerBuilder.generateName();
-    var host = signup.client.ClientServer.create(config, InProcessServerBuilder.forName(name),
+    GrpcServerHost host = ClientServer.create(config, InProcessServerBuilder.forName(name),
         clock, coordinatorChannel).start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
     try {
-      var participant = signup.client.v1.ClientParticipantGrpc.newBlockingStub(channel);
-      var clients = signup.client.v1.ClientServiceGrpc.newBlockingStub(channel);
+      var participant = ClientParticipantGrpc.newBlockingStub(channel);
+      var clients = ClientServiceGrpc.newBlockingStub(channel);
       participant.reserve(ReserveClientRequest.newBuilder().setTxnId("txn-9")
           .setClientId("client-9").setEmail("nine@example.com").setName("Nine")
           .setPassword("correct horse").setRegion("US").setDevice(DeviceType.ANDROID).build());

@@ -1,5 +1,6 @@
 package signup.subscription;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -65,16 +66,40 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SubscriptionServerConfig config = config();
+    PrintWriter err = spec.commandLine().getErr();
     AtomicReference<GrpcServerHost> built = new AtomicReference<>();
-    int exit = ServerLauncher.runUntilStopped(() -> {
-      built.set(SubscriptionServer.create(config));
-      return built.get();
-    }, spec.commandLine().getOut(), spec.commandLine().getErr());
+    int exit;
+    try {
+      exit = ServerLauncher.runUntilStopped(() -> {
+        built.set(SubscriptionServer.create(config));
+        return built.get();
+      }, spec.commandLine().getOut(), err);
+    } catch (IllegalStateException e) {
+      // GrpcServerHost recognises only java.net.BindException; Netty's native transport reports
+      // a taken port as a NativeIoException, which reaches us as IllegalStateException.
+      if (!addressInUse(e)) {
+        throw e;
+      }
+      err.println("error: " + SubscriptionServer.NAME + ": cannot listen on " + config.bind()
+          + ":" + config.port() + ", the address is already in use. Stop the other server or "
+          + "choose another --port.");
+      err.flush();
+      exit = ServerLauncher.EXIT_CANNOT_START;
+    }
     if (exit != ServerLauncher.EXIT_OK && built.get() != null) {
       // The launcher does not close a host that failed to start: release its database here.
       built.get().close();
     }
     return exit;
+  }
+
+  private static boolean addressInUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   SubscriptionServerConfig config() {

@@ -5,7 +5,9 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import signup.common.MutableClock;
 import signup.common.domain.ParticipantSettings;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.v1.DeviceType;
@@ -19,7 +21,7 @@ import signup.subscription.v1.SubscriptionServiceGrpc.SubscriptionServiceBlockin
 
 /** The real server, built the way main builds it, on an in-process transport with real stubs. */
 public final class InProcessSubscriptionServer implements AutoCloseable {
-  public final TestClock clock = new TestClock();
+  public final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
   public final Path databaseFile;
   public final DatabaseRows rows;
   public final SubscriptionServiceBlockingStub service;

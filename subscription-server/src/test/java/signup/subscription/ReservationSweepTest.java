@@ -10,6 +10,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import signup.common.MutableClock;
 import signup.common.domain.Device;
 import signup.common.domain.ParticipantSettings;
 import signup.common.domain.ReservationSweeper;
@@ -36,7 +38,7 @@ class ReservationSweepTest {
   @TempDir
   Path dir;
 
-  private final TestClock clock = new TestClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
   private final FakeCoordinator coordinator = new FakeCoordinator();
   private SqliteDatabase db;
   private DatabaseRows rows;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -109,6 +110,9 @@ public final class SqliteClientStore implements ClientStore {
           .bind("region", pending.region())
           .bind("device", pending.device().name())
           .bind("now", clock.millis())
+          // Jdbi puts the bound values into its exception messages by default: not the hash.
+          .configure(StatementExceptions.class,
+              c -> c.setMessageRendering(StatementExceptions.MessageRendering.NONE))
           .execute();
     } catch (UnableToExecuteStatementException e) {
       throw translate(e);

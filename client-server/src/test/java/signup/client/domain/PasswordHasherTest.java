@@ -31,7 +31,6 @@ class PasswordHasherTest {
     assertTrue(m.matches(), "not the expected PHC form: " + phc);
     assertEquals(PasswordHasher.SALT_BYTES, Base64.getDecoder().decode(m.group(1)).length);
     assertEquals(PasswordHasher.HASH_BYTES, Base64.getDecoder().decode(m.group(2)).length);
-    assertFalse(phc.contains("="));
   }
 
   @Test

@@ -1,10 +1,13 @@
 package signup.client.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,6 +182,20 @@ class SqliteClientStoreTest {
 
     assertEquals("client_id", e.violations().get(0).field());
     assertEquals(Optional.empty(), barrier("txn-2"));
+  }
+
+  @Test
+  void anUnexpectedStoreFailureNeverCarriesTheHashInItsMessages() {
+    PendingClient nameless =
+        new PendingClient("txn-1", "client-1", "ann@example.com", null, "US", Device.IOS, HASH);
+
+    RuntimeException e = assertThrows(RuntimeException.class, () -> store.reserve(nameless));
+
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    assertTrue(trace.toString().contains("NOT NULL"), trace.toString());
+    assertFalse(trace.toString().contains(HASH), trace.toString());
+    assertEquals(0, clientRows());
   }
 
   @Test

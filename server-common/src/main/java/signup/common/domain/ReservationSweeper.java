@@ -84,10 +84,18 @@ public final class ReservationSweeper implements AutoCloseable {
     }
   }
 
+  /** Stops sweeping and waits for a sweep in progress, so the ledger may be closed next. */
   @Override
   public synchronized void close() {
     if (scheduler != null) {
       scheduler.shutdownNow();
+      try {
+        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+          log.warn("a reservation sweep is still running after 10 s; not waiting longer");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       scheduler = null;
     }
   }

@@ -136,7 +136,9 @@ public final class SignupCoordinator {
       return abortedElsewhere(txnId);
     }
     log.info("txn_id={} ABORTING ({}): {}", txnId, kind, message);
-    if (secondPhase.cancelAll(txnId, settings.secondPhaseBudget())) {
+    // The abort is decided and durable: one attempt each, then the caller gets its answer and
+    // recovery finishes any cancel that did not get through (a participant that is down).
+    if (secondPhase.cancelAll(txnId, Duration.ZERO)) {
       signupLog.markAborted(txnId, clock.instant());
       log.info("txn_id={} ABORTED", txnId);
     }
@@ -148,7 +150,7 @@ public final class SignupCoordinator {
     log.info("txn_id={} found {} by recovery; answering with its outcome", txnId,
         record.state());
     if (record.state() == SignupState.ABORTING) {
-      if (secondPhase.cancelAll(txnId, settings.secondPhaseBudget())) {
+      if (secondPhase.cancelAll(txnId, Duration.ZERO)) {
         signupLog.markAborted(txnId, clock.instant());
       }
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import signup.common.MutableClock;
 import signup.common.domain.Device;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.store.DatabaseSpec;
@@ -28,7 +29,6 @@ import signup.common.store.DatabaseUnusableException;
 import signup.common.store.Migration;
 import signup.common.store.SqliteDatabase;
 import signup.subscription.DatabaseRows;
-import signup.subscription.TestClock;
 import signup.subscription.domain.Plan;
 import signup.subscription.domain.SeededPlans;
 import signup.subscription.domain.Subscription;
@@ -38,7 +38,7 @@ class SqliteSubscriptionRepositoryTest {
   @TempDir
   Path dir;
 
-  private final TestClock clock = new TestClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
   private Path file;
   private SqliteDatabase db;
   private SqliteSubscriptionRepository repository;

@@ -1,0 +1,106 @@
+package signup.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import signup.common.cli.ServerLauncher;
+import signup.common.grpc.GrpcServerHost;
+import signup.common.grpc.GrpcServerHost.PortInUseException;
+
+/** The command line: options, and start-up failures a person can fix. */
+class ClientServerCommandTest {
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine command = new CommandLine(new ClientServerCommand());
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    return command.execute(args);
+  }
+
+  @Test
+  void aSecondServerOnTheSamePortFailsWithExitCode3AndAClearMessage() throws IOException {
+    ClientServerConfig first = ClientServerConfig.defaults(dir.resolve("first/client.db"))
+        .withPort(0);
+    try (GrpcServerHost running = ClientServer.create(first).start()) {
+      int port = running.port();
+
+      int exit = run("--port", String.valueOf(port), "--data-dir", dir.resolve("second")
+          .toString());
+
+      assertEquals(ServerLauncher.EXIT_CANNOT_START, exit, err.toString());
+      assertTrue(err.toString().contains("already in use"), err.toString());
+      assertTrue(err.toString().contains("--port"), err.toString());
+
+      GrpcServerHost second =
+          ClientServer.create(first.withPort(port).withDatabaseFile(dir.resolve("third/client.db")));
+      try {
+        // PortInUseException once GrpcServerHost recognises Netty's native bind failure; until
+        // then an IllegalStateException caused by it.
+        RuntimeException e = assertThrows(RuntimeException.class, second::start);
+        assertTrue(e instanceof PortInUseException || ClientServerCommand.addressInUse(e),
+            e.toString());
+      } finally {
+        second.close();
+      }
+    }
+  }
+
+  @Test
+  void aDatabaseFileThatIsNotSqliteStopsTheStartWithExitCode3() throws IOException {
+    Files.write(dir.resolve("client.db"), "this is not a database, just text".repeat(200)
+        .getBytes());
+
+    int exit = run("--port", "0", "--data-dir", dir.toString());
+
+    assertEquals(ServerLauncher.EXIT_CANNOT_START, exit, err.toString());
+    assertTrue(err.toString().startsWith("error: "), err.toString());
+    assertTrue(err.toString().contains("client database"), err.toString());
+  }
+
+  @Test
+  void badOptionsExitWithTheUsageCode() {
+    assertEquals(2, run("--port", "70000", "--data-dir", dir.toString()));
+    assertEquals(2, run("--reservation-ttl", "PT0S", "--data-dir", dir.toString()));
+    assertEquals(2, run("--reservation-ttl", "thirty seconds", "--data-dir", dir.toString()));
+    assertTrue(err.toString().contains("--reservation-ttl"), err.toString());
+  }
+
+  @Test
+  void theOptionsBecomeTheConfigurationWithTheDatabaseInTheDataDirectory() {
+    ClientServerCommand command = new ClientServerCommand();
+    new CommandLine(command).parseArgs("--port", "0", "--data-dir", dir.toString(),
+        "--db-file", "c.db", "--coordinator", "orchestrator:7000", "--reservation-ttl", "PT1M");
+
+    ClientServerConfig config = command.config();
+
+    assertEquals(0, config.port());
+    assertEquals(dir.resolve("c.db"), config.databaseFile());
+    assertEquals("orchestrator:7000", config.coordinatorTarget());
+    assertEquals(Duration.ofMinutes(1), config.participant().reservationTtl());
+  }
+
+  @Test
+  void helpNamesTheEnvironmentVariables() {
+    assertEquals(0, run("--help"));
+
+    for (String env : new String[] {"CLIENT_PORT", "CLIENT_DB", "SIGNUP_COORDINATOR",
+        "CLIENT_RESERVATION_TTL", "SIGNUP_DATA_DIR"}) {
+      assertTrue(out.toString().contains(env), env + " missing from help");
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package signup.orchestrator;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import signup.client.ClientServer;
+import signup.client.ClientServerConfig;
+import signup.client.v1.ClientParticipantGrpc;
+import signup.client.v1.ClientServiceGrpc;
+import signup.common.domain.ParticipantSettings;
+import signup.common.grpc.GrpcServerHost;
+import signup.common.v1.DeviceType;
+import signup.orchestrator.domain.ProtocolSettings;
+import signup.orchestrator.v1.SignupRequest;
+import signup.orchestrator.v1.SignupServiceGrpc;
+import signup.orchestrator.v1.TransactionCoordinatorGrpc;
+import signup.subscription.SubscriptionServer;
+import signup.subscription.SubscriptionServerConfig;
+import signup.subscription.v1.SubscriptionParticipantGrpc;
+import signup.subscription.v1.SubscriptionServiceGrpc;
+
+/**
+ * The three real servers on free localhost ports, with their SQLite files in one directory, for
+ * end-to-end tests. Each server can be stopped and started again on its port and file.
+ */
+final class SignupSystem implements AutoCloseable {
+  static final String PASSWORD = "correct-horse-battery";
+
+  final Path dataDir;
+  final int orchestratorPort = freePort();
+  final int clientPort = freePort();
+  final int subscriptionPort = freePort();
+  private final ProtocolSettings protocol;
+  private final ParticipantSettings participant;
+  private GrpcServerHost orchestrator;
+  private GrpcServerHost client;
+  private GrpcServerHost subscription;
+  private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
+    this.dataDir = dataDir;
+    this.protocol = protocol;
+    this.participant = participant;
+  }
+
+  /** Fast timings, so that the recovery tests do not wait long. */
+  static final ProtocolSettings FAST = new ProtocolSettings(Duration.ofSeconds(2),
+      Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(1),
+      Duration.ofMillis(200));
+
+  static SignupSystem startAll(Path dataDir) {
+    SignupSystem system = new SignupSystem(dataDir, FAST, ParticipantSettings.DEFAULTS);
+    return system.startClient().startSubscription().startOrchestrator();
+  }
+
+  SignupSystem startClient() {
+    ClientServerConfig config = ClientServerConfig.defaults(dataDir.resolve("client.db"))
+        .withPort(clientPort)
+        .withCoordinatorTarget(target(orchestratorPort))
+        .withParticipant(participant);
+    client = ClientServer.create(config).start();
+    return this;
+  }
+
+  SignupSystem startSubscription() {
+    subscription = SubscriptionServer.create(new SubscriptionServerConfig("127.0.0.1",
+        subscriptionPort, dataDir.resolve("subscription.db"), target(orchestratorPort),
+        participant, Duration.ofSeconds(1))).start();
+    return this;
+  }
+
+  SignupSystem startOrchestrator() {
+    return startOrchestrator(target(clientPort), target(subscriptionPort));
+  }
+
+  /** With the participants reached at other addresses (a proxy, a dead port). */
+  SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
+    OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
+        dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol);
+    orchestrator = OrchestratorServer.create(config,
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", orchestratorPort)),
+        Clock.systemUTC()).start();
+    return this;
+  }
+
+  void stopOrchestrator() {
+    orchestrator.close();
+    orchestrator = null;
+  }
+
+  void stopClient() {
+    client.close();
+    client = null;
+  }
+
+  void stopSubscription() {
+    subscription.close();
+    subscription = null;
+  }
+
+  SignupServiceGrpc.SignupServiceBlockingStub signups() {
+    return SignupServiceGrpc.newBlockingStub(channel(orchestratorPort))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  TransactionCoordinatorGrpc.TransactionCoordinatorBlockingStub coordinator() {
+    return TransactionCoordinatorGrpc.newBlockingStub(channel(orchestratorPort))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  ClientServiceGrpc.ClientServiceBlockingStub clients() {
+    return ClientServiceGrpc.newBlockingStub(channel(clientPort))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  ClientParticipantGrpc.ClientParticipantBlockingStub clientParticipant() {
+    return ClientParticipantGrpc.newBlockingStub(channel(clientPort))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  SubscriptionServiceGrpc.SubscriptionServiceBlockingStub subscriptions() {
+    return SubscriptionServiceGrpc.newBlockingStub(channel(subscriptionPort))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  SubscriptionParticipantGrpc.SubscriptionParticipantBlockingStub subscriptionParticipant() {
+    return SubscriptionParticipantGrpc.newBlockingStub(channel(subscriptionPort))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  static SignupRequest request(String email) {
+    return SignupRequest.newBuilder()
+        .setEmail(email)
+        .setName("Ada Lovelace")
+        .setPassword(PASSWORD)
+        .setRegion("US")
+        .setDevice(DeviceType.IOS)
+        .build();
+  }
+
+  /** A single number from one of the SQLite files, read directly, as an auditor would. */
+  long query(String dbFile, String sql) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(dbFile));
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  long clientRows() {
+    return query("client.db", "SELECT count(*) FROM clients");
+  }
+
+  long subscriptionRows() {
+    return query("subscription.db", "SELECT count(*) FROM subscriptions");
+  }
+
+  static String target(int port) {
+    return "localhost:" + port;
+  }
+
+  private ManagedChannel channel(int port) {
+    return channels.computeIfAbsent(port,
+        p -> ManagedChannelBuilder.forTarget(target(p)).usePlaintext().build());
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    channels.values().forEach(ManagedChannel::shutdownNow);
+    if (orchestrator != null) {
+      orchestrator.close();
+    }
+    if (subscription != null) {
+      subscription.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+}
