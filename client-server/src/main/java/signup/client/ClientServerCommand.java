@@ -1,12 +1,9 @@
 package signup.client;
 
-import java.io.PrintWriter;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +14,6 @@ import signup.client.domain.Argon2Settings;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.ParticipantSettings;
-import signup.common.grpc.GrpcServerHost;
 import signup.common.store.SqliteDatabase.Synchronous;
 
 /** Runs the client server in the foreground until SIGTERM or Ctrl-C. */
@@ -68,42 +64,8 @@ public final class ClientServerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ClientServerConfig config = config();
-    AtomicReference<GrpcServerHost> built = new AtomicReference<>();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      return ServerLauncher.runUntilStopped(() -> {
-        built.set(ClientServer.create(config));
-        return built.get();
-      }, spec.commandLine().getOut(), err);
-    } catch (IllegalStateException e) {
-      // Netty's native (epoll) transport reports a taken port as its own IOException, which
-      // GrpcServerHost does not recognise as PortInUseException yet: answer as the launcher
-      // would for one.
-      if (!addressInUse(e)) {
-        throw e;
-      }
-      err.println("error: " + ClientServer.NAME + ": cannot listen on " + server.bind() + ":"
-          + port + ", the address is already in use. Stop the other server or choose another "
-          + "--port.");
-      err.flush();
-      return ServerLauncher.EXIT_CANNOT_START;
-    } finally {
-      // The launcher does not close a host whose start failed; closing twice is harmless.
-      GrpcServerHost host = built.get();
-      if (host != null) {
-        host.close();
-      }
-    }
-  }
-
-  static boolean addressInUse(Throwable thrown) {
-    for (Throwable t = thrown; t != null; t = t.getCause()) {
-      if (t instanceof BindException
-          || String.valueOf(t.getMessage()).contains("Address already in use")) {
-        return true;
-      }
-    }
-    return false;
+    return ServerLauncher.runUntilStopped(() -> ClientServer.create(config),
+        spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
   /** The configuration these options describe. */

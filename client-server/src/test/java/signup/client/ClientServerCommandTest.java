@@ -46,14 +46,10 @@ class ClientServerCommandTest {
       assertTrue(err.toString().contains("already in use"), err.toString());
       assertTrue(err.toString().contains("--port"), err.toString());
 
-      GrpcServerHost second =
-          ClientServer.create(first.withPort(port).withDatabaseFile(dir.resolve("third/client.db")));
+      GrpcServerHost second = ClientServer.create(
+          first.withPort(port).withDatabaseFile(dir.resolve("third/client.db")));
       try {
-        // PortInUseException once GrpcServerHost recognises Netty's native bind failure; until
-        // then an IllegalStateException caused by it.
-        RuntimeException e = assertThrows(RuntimeException.class, second::start);
-        assertTrue(e instanceof PortInUseException || ClientServerCommand.addressInUse(e),
-            e.toString());
+        assertThrows(PortInUseException.class, second::start);
       } finally {
         second.close();
       }

@@ -5,13 +5,24 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
+import signup.client.v1.CancelClientRequest;
+import signup.client.v1.Client;
 import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.ClientServiceGrpc;
+import signup.client.v1.ConfirmClientRequest;
+import signup.client.v1.GetClientByEmailRequest;
+import signup.client.v1.GetClientRequest;
+import signup.client.v1.ReserveClientRequest;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.v1.DeviceType;
 
-/** A started client server on an in-process transport, built as main builds it, with a channel. */
+/**
+ * A started client server on an in-process transport, built as main builds it, with a channel
+ * and shorthands for the calls the tests make through real blocking stubs.
+ */
 public record InProcessClientServer(GrpcServerHost host, ManagedChannel channel)
     implements AutoCloseable {
+  public static final String PASSWORD = "correct horse battery";
 
   public static InProcessClientServer start(ClientServerConfig config, InstantSource clock) {
     String name = InProcessServerBuilder.generateName();
@@ -26,12 +37,47 @@ public record InProcessClientServer(GrpcServerHost host, ManagedChannel channel)
     return new InProcessClientServer(host, InProcessChannelBuilder.forName(name).build());
   }
 
+  /** A valid request, region in lower case to show it is normalised. */
+  public static ReserveClientRequest.Builder reserveRequest(String txn, String clientId,
+      String email) {
+    return ReserveClientRequest.newBuilder()
+        .setTxnId(txn)
+        .setClientId(clientId)
+        .setEmail(email)
+        .setName("Ann Lee")
+        .setPassword(PASSWORD)
+        .setRegion("us")
+        .setDevice(DeviceType.IOS);
+  }
+
   public ClientParticipantGrpc.ClientParticipantBlockingStub participant() {
     return ClientParticipantGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   public ClientServiceGrpc.ClientServiceBlockingStub clients() {
     return ClientServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  public Client reserve(String txn, String clientId, String email) {
+    return participant().reserve(reserveRequest(txn, clientId, email).build()).getClient();
+  }
+
+  public Client confirm(String txn) {
+    return participant().confirm(ConfirmClientRequest.newBuilder().setTxnId(txn).build())
+        .getClient();
+  }
+
+  public void cancel(String txn) {
+    participant().cancel(CancelClientRequest.newBuilder().setTxnId(txn).build());
+  }
+
+  public Client getClient(String clientId) {
+    return clients().getClient(GetClientRequest.newBuilder().setClientId(clientId).build());
+  }
+
+  public Client getClientByEmail(String email) {
+    return clients().getClientByEmail(GetClientByEmailRequest.newBuilder().setEmail(email)
+        .build());
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,7 @@ import signup.client.v1.ClientServiceGrpc;
 import signup.client.v1.ConfirmClientRequest;
 import signup.client.v1.GetClientRequest;
 import signup.client.v1.ReserveClientRequest;
+import signup.common.MutableClock;
 import signup.common.domain.Device;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.ParticipantSettings;
@@ -55,7 +57,7 @@ class ReservationSweepTest {
 
   @TempDir
   Path dir;
-  private final TestClock clock = new TestClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final FakeCoordinator coordinator = new FakeCoordinator();
   private Server coordinatorServer;
   private ManagedChannel coordinatorChannel;

@@ -1,10 +1,8 @@
 package signup.subscription;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +12,6 @@ import picocli.CommandLine.Spec;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.ParticipantSettings;
-import signup.common.grpc.GrpcServerHost;
 
 /** Runs the subscription server in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "subscription-server", mixinStandardHelpOptions = true,
@@ -66,40 +63,8 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SubscriptionServerConfig config = config();
-    PrintWriter err = spec.commandLine().getErr();
-    AtomicReference<GrpcServerHost> built = new AtomicReference<>();
-    int exit;
-    try {
-      exit = ServerLauncher.runUntilStopped(() -> {
-        built.set(SubscriptionServer.create(config));
-        return built.get();
-      }, spec.commandLine().getOut(), err);
-    } catch (IllegalStateException e) {
-      // GrpcServerHost recognises only java.net.BindException; Netty's native transport reports
-      // a taken port as a NativeIoException, which reaches us as IllegalStateException.
-      if (!addressInUse(e)) {
-        throw e;
-      }
-      err.println("error: " + SubscriptionServer.NAME + ": cannot listen on " + config.bind()
-          + ":" + config.port() + ", the address is already in use. Stop the other server or "
-          + "choose another --port.");
-      err.flush();
-      exit = ServerLauncher.EXIT_CANNOT_START;
-    }
-    if (exit != ServerLauncher.EXIT_OK && built.get() != null) {
-      // The launcher does not close a host that failed to start: release its database here.
-      built.get().close();
-    }
-    return exit;
-  }
-
-  private static boolean addressInUse(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && t.getMessage().contains("Address already in use")) {
-        return true;
-      }
-    }
-    return false;
+    return ServerLauncher.runUntilStopped(() -> SubscriptionServer.create(config),
+        spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
   SubscriptionServerConfig config() {

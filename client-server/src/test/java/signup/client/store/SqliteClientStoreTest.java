@@ -18,10 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import signup.client.TestClock;
 import signup.client.domain.Client;
 import signup.client.domain.EmailTakenException;
 import signup.client.domain.PendingClient;
+import signup.common.MutableClock;
 import signup.common.domain.BarrierState;
 import signup.common.domain.Device;
 import signup.common.domain.InvalidInputException;
@@ -35,11 +35,12 @@ import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 
 class SqliteClientStoreTest {
-  private static final String HASH = "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+  private static final String HASH =
+      "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
 
   @TempDir
   Path dir;
-  private final TestClock clock = new TestClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private SqliteDatabase db;
   private SqliteClientStore store;
 

@@ -68,12 +68,15 @@ public final class GrpcServerHost implements AutoCloseable {
   /**
    * Starts listening and reports SERVING.
    *
-   * @throws PortInUseException when another process holds the port
+   * @throws PortInUseException when another process holds the port (the host is then closed)
    */
   public GrpcServerHost start() {
     try {
       server.start();
     } catch (IOException e) {
+      // Built but not listening: it already owns an open database, perhaps a sweeper. Every
+      // caller would have to close it; closing here means none can forget.
+      close();
       if (causedByBind(e)) {
         throw new PortInUseException(name + ": cannot listen, the address is already in use ("
             + e.getMessage() + "). Stop the other server or choose another --port.", e);
@@ -136,7 +139,10 @@ public final class GrpcServerHost implements AutoCloseable {
 
   private static boolean causedByBind(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException) {
+      // Netty's native epoll/kqueue transports report EADDRINUSE as their own IOException, not
+      // as a BindException: recognise the OS's text too.
+      if (t instanceof BindException
+          || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
         return true;
       }
     }

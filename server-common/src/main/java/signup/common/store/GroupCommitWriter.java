@@ -83,9 +83,17 @@ final class GroupCommitWriter implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // The writer cannot go on (no handle, out of memory): refuse new writes and answer every
+      // waiting caller, rather than leave them blocked forever.
       log.error("the database writer stopped", e);
-      failAll(batch, e);
+      synchronized (this) {
+        closing = true;
+      }
+      IllegalStateException stopped = new IllegalStateException("the database writer stopped", e);
+      queue.drainTo(batch);
+      batch.remove(Unit.POISON);
+      failAll(batch, stopped);
     }
   }
 

@@ -11,6 +11,8 @@ import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.core.statement.StatementExceptions.MessageRendering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -119,6 +121,9 @@ public final class SqliteDatabase implements AutoCloseable {
 
   private static Jdbi configure(Jdbi jdbi) {
     jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(false);
+    // Jdbi puts every bound value into its exception messages by default; a password hash
+    // must never reach a log that way. SQLite's own message ("UNIQUE constraint failed") stays.
+    jdbi.getConfig(StatementExceptions.class).setMessageRendering(MessageRendering.NONE);
     return jdbi;
   }
 

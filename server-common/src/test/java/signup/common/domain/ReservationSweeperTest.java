@@ -168,7 +168,8 @@ class ReservationSweeperTest {
 
     release.countDown();
     closed.get(10, TimeUnit.SECONDS);
-    assertEquals(List.of("a"), ledger.confirmed, "the running sweep finished before close returned");
+    assertEquals(List.of("a"), ledger.confirmed,
+        "the running sweep finished before close returned");
   }
 
   private static void awaitIgnoringInterrupts(CountDownLatch latch) {

@@ -269,7 +269,8 @@ class SignupFieldsTest {
 
   @Test
   void singleViolationShortcutNamesTheField() {
-    InvalidInputException invalid = InvalidInputException.of("request_id", "used with another payload");
+    InvalidInputException invalid =
+        InvalidInputException.of("request_id", "used with another payload");
     assertEquals("request_id: used with another payload", invalid.getMessage());
     assertEquals(List.of(new FieldViolation("request_id", "used with another payload")),
         invalid.violations());

@@ -45,7 +45,9 @@ public final class SignupCli {
     CommandLine serve = commandLine.getSubcommands().get("serve");
     serve.addSubcommand("client", new ClientServerCommand());
     serve.addSubcommand("subscription", new SubscriptionServerCommand());
-    commandLine.setExitCodeExceptionMapper(e -> ExitCodes.FAILED);
+    // picocli asks this mapper for usage errors too, so they must keep their own code.
+    commandLine.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
+        ? ExitCodes.BAD_INPUT : ExitCodes.FAILED);
     return commandLine;
   }
 

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Smoke test: the built jars as real processes on free ports, driven through server reflection
+# by an external client (buf curl, which works like grpcurl) and through the signup CLI.
+# Needs: `mvn -B verify` done, buf on PATH, python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIGNUP_JAR=signup-orchestrator/target/signup.jar
+CLIENT_JAR=client-server/target/client-server.jar
+SUBSCRIPTION_JAR=subscription-server/target/subscription-server.jar
+WORK=$(mktemp -d)
+PIDS=()
+FAILED=0
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$FAILED" -ne 0 ]; then
+    for log in "$WORK"/*.log; do echo "--- $log"; tail -n 30 "$log"; done
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+call() { # port, Service/Method, json -> prints the JSON reply; exit code is buf's
+  buf curl --protocol grpc --http2-prior-knowledge --data "$3" "http://127.0.0.1:$1/$2"
+}
+
+wait_serving() { # port, name: polls the health service until SERVING (at most 60 s)
+  for _ in $(seq 1 120); do
+    if call "$1" grpc.health.v1.Health/Check '{}' 2>/dev/null | grep -q SERVING; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "FAIL: $2 on port $1 never reported SERVING"; FAILED=1; exit 1
+}
+
+check() { # description, command...
+  local description=$1; shift
+  if "$@"; then
+    echo "ok   - $description"
+  else
+    echo "FAIL - $description"; FAILED=1
+  fi
+}
+
+contains() { grep -q -- "$1" <<<"$2"; }
+
+ORCH=$(free_port); CLIENT=$(free_port); SUB=$(free_port)
+
+echo "# participants as separate processes (the jars), orchestrator through 'signup serve'"
+java -jar "$CLIENT_JAR" --port "$CLIENT" --data-dir "$WORK/data" \
+  --coordinator "localhost:$ORCH" >"$WORK/client.log" 2>&1 &
+PIDS+=($!)
+java -jar "$SUBSCRIPTION_JAR" --port "$SUB" --data-dir "$WORK/data" \
+  --coordinator "localhost:$ORCH" >"$WORK/subscription.log" 2>&1 &
+PIDS+=($!)
+java -jar "$SIGNUP_JAR" serve orchestrator --port "$ORCH" --data-dir "$WORK/data" \
+  --client-target "localhost:$CLIENT" --subscription-target "localhost:$SUB" \
+  >"$WORK/orchestrator.log" 2>&1 &
+PIDS+=($!)
+wait_serving "$CLIENT" client-server
+wait_serving "$SUB" subscription-server
+wait_serving "$ORCH" orchestrator
+
+for pair in "$CLIENT:signup.client.v1.ClientService" "$SUB:signup.subscription.v1.SubscriptionService" \
+            "$ORCH:signup.orchestrator.v1.SignupService"; do
+  port=${pair%%:*}; service=${pair#*:}
+  health=$(call "$port" grpc.health.v1.Health/Check "{\"service\": \"$service\"}")
+  check "health of $service is SERVING" contains SERVING "$health"
+  services=$(buf curl --protocol grpc --http2-prior-knowledge --list-services "http://127.0.0.1:$port")
+  check "reflection lists $service" contains "$service" "$services"
+  check "reflection lists grpc.health.v1.Health on port $port" contains grpc.health.v1.Health "$services"
+done
+
+plans=$(call "$SUB" signup.subscription.v1.SubscriptionService/ListPlans '{}')
+check "ListPlans returns us-ios, us-android and global" \
+  bash -c 'grep -q "\"us-ios\"" <<<"$0" && grep -q "\"us-android\"" <<<"$0" && grep -q "\"global\"" <<<"$0"' "$plans"
+quote=$(call "$SUB" signup.subscription.v1.SubscriptionService/QuotePlan '{"region": "US", "device": "IOS"}')
+check "QuotePlan(US, IOS) is us-ios" contains '"planId": "us-ios"' "$quote"
+quote=$(call "$SUB" signup.subscription.v1.SubscriptionService/QuotePlan '{"region": "fr", "device": "WEB"}')
+check "QuotePlan(fr, WEB) is global" contains '"planId": "global"' "$quote"
+
+signup='{"email": "ada@example.com", "name": "Ada", "password": "correct-horse-9", "region": "US", "device": "IOS"}'
+reply=$(call "$ORCH" signup.orchestrator.v1.SignupService/Signup "$signup")
+check "Signup through reflection succeeds with plan us-ios" contains '"planId": "us-ios"' "$reply"
+check "Signup reply has no password" bash -c '! grep -q correct-horse-9 <<<"$0"' "$reply"
+client_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client"]["clientId"])' <<<"$reply")
+got=$(call "$CLIENT" signup.client.v1.ClientService/GetClient "{\"clientId\": \"$client_id\"}")
+check "GetClient sees the new client" contains '"email": "ada@example.com"' "$got"
+got=$(call "$SUB" signup.subscription.v1.SubscriptionService/GetSubscription "{\"clientId\": \"$client_id\"}")
+check "GetSubscription sees its subscription" contains '"status": "ACTIVE"' "$got"
+
+set +e
+dup=$(call "$ORCH" signup.orchestrator.v1.SignupService/Signup "$signup" 2>&1); dup_exit=$?
+bad=$(call "$ORCH" signup.orchestrator.v1.SignupService/Signup \
+  '{"email": "nope", "name": "", "password": "x", "region": "ZZ", "device": "DEVICE_TYPE_UNSPECIFIED"}' 2>&1)
+bad_exit=$?
+set -e
+check "a duplicate e-mail is ALREADY_EXISTS (buf exit 6 x 8)" test "$dup_exit" -eq 48
+check "bad input is INVALID_ARGUMENT (buf exit 3 x 8)" test "$bad_exit" -eq 24
+check "INVALID_ARGUMENT names the region" contains "region: unknown code ZZ" "$bad"
+
+echo "# the signup CLI against the same servers"
+cli=$(echo 'another-pass-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$ORCH" \
+  --email bob@example.com --name Bob --region GB --device WEB --password-stdin)
+check "CLI signup prints the global plan" contains "global" "$cli"
+set +e
+echo 'another-pass-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$ORCH" \
+  --email bob@example.com --name Bob --region GB --device WEB --password-stdin >/dev/null 2>&1
+cli_dup=$?
+set -e
+check "CLI exit code 4 for a duplicate" test "$cli_dup" -eq 4
+
+echo "# graceful stop, then audit of the files"
+for pid in "${PIDS[@]}"; do kill -TERM "$pid"; done
+for pid in "${PIDS[@]}"; do wait "$pid" || true; done
+PIDS=()
+check "audit finds the data consistent" java -jar "$SIGNUP_JAR" audit --data-dir "$WORK/data"
+
+echo "# 'signup up': all three in one process on the embedded default"
+UP_ORCH=$(free_port); UP_CLIENT=$(free_port); UP_SUB=$(free_port)
+java -jar "$SIGNUP_JAR" up --data-dir "$WORK/up" --orchestrator-port "$UP_ORCH" \
+  --client-port "$UP_CLIENT" --subscription-port "$UP_SUB" >"$WORK/up.log" 2>&1 &
+UP_PID=$!
+PIDS+=($UP_PID)
+wait_serving "$UP_ORCH" "up: orchestrator"
+cli=$(echo 'correct-horse-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$UP_ORCH" \
+  --email carol@example.com --name Carol --region US --device ANDROID --password-stdin --json)
+check "CLI signup against 'up' gets us-android" contains '"planId": "us-android"' "$cli"
+kill -TERM "$UP_PID"; wait "$UP_PID" || true
+PIDS=()
+check "'up' stopped cleanly on SIGTERM (databases closed)" grep -q "orchestrator database closed" "$WORK/up.log"
+check "both SQLite files hold carol" test "$(python3 - "$WORK/up" <<'PY'
+import sqlite3, sys
+d = sys.argv[1]
+c = sqlite3.connect(f"{d}/client.db").execute("select count(*) from clients where email='carol@example.com' and status='CONFIRMED'").fetchone()[0]
+s = sqlite3.connect(f"{d}/subscription.db").execute("select count(*) from subscriptions where status='ACTIVE' and plan_id='us-android'").fetchone()[0]
+print(c + s)
+PY
+)" -eq 2
+check "audit of 'up' data is consistent" java -jar "$SIGNUP_JAR" audit --data-dir "$WORK/up"
+
+if [ "$FAILED" -ne 0 ]; then
+  echo "smoke test FAILED"
+  exit 1
+fi
+echo "smoke test passed"

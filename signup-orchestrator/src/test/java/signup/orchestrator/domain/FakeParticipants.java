@@ -1,0 +1,97 @@
+package signup.orchestrator.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import signup.common.domain.Device;
+
+/**
+ * Participants scripted by the test: each reserve returns what the test put in, each
+ * confirm/cancel is recorded and answered from a queue (success once the queue is empty).
+ */
+final class FakeParticipants {
+  static final PlanQuote US_IOS = new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD");
+
+  static ParticipantException unavailable() {
+    return new ParticipantException(FailureKind.UNAVAILABLE, true, "participant is unavailable",
+        null);
+  }
+
+  static ParticipantException alreadyExists() {
+    return new ParticipantException(FailureKind.ALREADY_EXISTS, false,
+        "email already registered", null);
+  }
+
+  /** What the test wants one call to answer; null means success. */
+  abstract static class Base implements Participant {
+    final List<String> confirms = new CopyOnWriteArrayList<>();
+    final List<String> cancels = new CopyOnWriteArrayList<>();
+    final List<String> reserves = new CopyOnWriteArrayList<>();
+    final Queue<RuntimeException> confirmFailures = new ConcurrentLinkedQueue<>();
+    private final String name;
+
+    Base(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public CompletableFuture<Void> confirm(String txnId) {
+      confirms.add(txnId);
+      RuntimeException failure = confirmFailures.poll();
+      return failure == null ? CompletableFuture.completedFuture(null)
+          : CompletableFuture.failedFuture(failure);
+    }
+
+    @Override
+    public CompletableFuture<Void> cancel(String txnId) {
+      cancels.add(txnId);
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  static final class Clients extends Base implements ClientParticipantPort {
+    /** Called on the request thread, like the real adapter's call setup. */
+    volatile Supplier<CompletableFuture<ClientReservation>> onReserve =
+        () -> CompletableFuture.completedFuture(new ClientReservation("ignored", Instant.EPOCH));
+    volatile Runnable duringReserve = () -> {};
+
+    Clients() {
+      super("client");
+    }
+
+    @Override
+    public CompletableFuture<ClientReservation> reserve(String txnId, String clientId,
+        SignupRequest request) {
+      reserves.add(txnId);
+      duringReserve.run();
+      return onReserve.get();
+    }
+  }
+
+  static final class Subscriptions extends Base implements SubscriptionParticipantPort {
+    volatile Supplier<CompletableFuture<SubscriptionReservation>> onReserve =
+        () -> CompletableFuture.completedFuture(new SubscriptionReservation("sub-1", US_IOS));
+
+    Subscriptions() {
+      super("subscription");
+    }
+
+    @Override
+    public CompletableFuture<SubscriptionReservation> reserve(String txnId, String clientId,
+        String region, Device device) {
+      reserves.add(txnId);
+      return onReserve.get();
+    }
+  }
+
+  private FakeParticipants() {}
+}

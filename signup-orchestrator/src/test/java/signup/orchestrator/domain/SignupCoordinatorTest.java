@@ -1,0 +1,266 @@
+package signup.orchestrator.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import signup.common.MutableClock;
+import signup.common.domain.Device;
+import signup.common.domain.FieldViolation;
+import signup.common.domain.InvalidInputException;
+import signup.common.store.SqliteDatabase;
+import signup.orchestrator.domain.FakeParticipants.Clients;
+import signup.orchestrator.domain.FakeParticipants.Subscriptions;
+import signup.orchestrator.store.OrchestratorSchema;
+import signup.orchestrator.store.SqliteSignupLog;
+
+/** The protocol on its own: a real log on a temp file, participants scripted by the test. */
+class SignupCoordinatorTest {
+  private static final ProtocolSettings SETTINGS = new ProtocolSettings(Duration.ofSeconds(1),
+      Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMillis(500),
+      Duration.ofSeconds(1));
+
+  @TempDir Path dir;
+  SqliteDatabase db;
+  SignupLog signupLog;
+  final Clients clients = new Clients();
+  final Subscriptions subscriptions = new Subscriptions();
+
+  @BeforeEach
+  void openLog() {
+    db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
+    signupLog = new SqliteSignupLog(db);
+  }
+
+  @AfterEach
+  void closeLog() {
+    db.close();
+  }
+
+  private SignupCoordinator coordinator(ProtocolSettings settings, InstantSource clock) {
+    return new SignupCoordinator(signupLog, clients, subscriptions, settings, clock);
+  }
+
+  private SignupCoordinator coordinator() {
+    return coordinator(SETTINGS, Clock.systemUTC());
+  }
+
+  private static SignupRequest request(String requestId, String email) {
+    return SignupRequest.validate(requestId, email, "Ada Lovelace", "correct-horse-battery",
+        "US", Device.IOS);
+  }
+
+  private static SignupRequest request() {
+    return request(null, "ada@example.com");
+  }
+
+  /** The one transaction the coordinator started (each test runs one unless it says so). */
+  private String onlyTxn() {
+    assertEquals(1, clients.reserves.size(), "reserves on the client participant");
+    return clients.reserves.get(0);
+  }
+
+  private SignupState stateOf(String txnId) {
+    return signupLog.find(txnId).orElseThrow().state();
+  }
+
+  @Test
+  void bothReservesSucceedingEndsDoneWithBothConfirmed() {
+    SignupRecord done = coordinator().signup(request());
+
+    String txnId = onlyTxn();
+    assertEquals(txnId, done.txnId());
+    assertEquals(SignupState.DONE, done.state());
+    assertEquals(SignupState.DONE, stateOf(txnId));
+    assertEquals("us-ios", done.subscription().plan().planId());
+    assertEquals("ada@example.com", done.email());
+    assertNotNull(done.clientCreatedAt());
+    assertEquals(List.of(txnId), subscriptions.reserves);
+    assertEquals(List.of(txnId), clients.confirms);
+    assertEquals(List.of(txnId), subscriptions.confirms);
+    assertEquals(List.of(), clients.cancels);
+    assertEquals(List.of(), subscriptions.cancels);
+  }
+
+  @Test
+  void aDefiniteRefusalWinsOverAnUnavailableParticipantAndBothAreCancelled() {
+    clients.onReserve = () -> CompletableFuture.failedFuture(FakeParticipants.alreadyExists());
+    subscriptions.onReserve = () -> CompletableFuture.failedFuture(
+        FakeParticipants.unavailable());
+
+    SignupFailedException e = assertThrows(SignupFailedException.class,
+        () -> coordinator().signup(request()));
+
+    assertAbortedWithBothCancelled(e, FailureKind.ALREADY_EXISTS);
+  }
+
+  @Test
+  void aDefiniteRefusalWinsEvenWhenTheUnavailableParticipantIsAskedFirst() {
+    clients.onReserve = () -> CompletableFuture.failedFuture(FakeParticipants.unavailable());
+    subscriptions.onReserve = () -> CompletableFuture.failedFuture(
+        FakeParticipants.alreadyExists());
+
+    SignupFailedException e = assertThrows(SignupFailedException.class,
+        () -> coordinator().signup(request()));
+
+    assertAbortedWithBothCancelled(e, FailureKind.ALREADY_EXISTS);
+  }
+
+  @Test
+  void oneFailedReserveAbortsEvenThoughTheOtherSucceeded() {
+    subscriptions.onReserve = () -> CompletableFuture.failedFuture(
+        FakeParticipants.unavailable());
+
+    SignupFailedException e = assertThrows(SignupFailedException.class,
+        () -> coordinator().signup(request()));
+
+    assertAbortedWithBothCancelled(e, FailureKind.UNAVAILABLE);
+  }
+
+  private void assertAbortedWithBothCancelled(SignupFailedException e, FailureKind kind) {
+    String txnId = onlyTxn();
+    assertEquals(kind, e.kind());
+    assertEquals(List.of(txnId), clients.cancels);
+    assertEquals(List.of(txnId), subscriptions.cancels);
+    assertEquals(List.of(), clients.confirms);
+    assertEquals(List.of(), subscriptions.confirms);
+    SignupRecord record = signupLog.find(txnId).orElseThrow();
+    assertEquals(SignupState.ABORTED, record.state());
+    assertEquals(kind, record.failureKind());
+  }
+
+  @Test
+  void aConfirmThatFailsTwiceWithARetryableErrorIsRetriedUntilItSucceeds() {
+    subscriptions.confirmFailures.add(FakeParticipants.unavailable());
+    subscriptions.confirmFailures.add(FakeParticipants.unavailable());
+
+    SignupRecord done = coordinator().signup(request());
+
+    String txnId = onlyTxn();
+    assertEquals(SignupState.DONE, done.state());
+    assertEquals(SignupState.DONE, stateOf(txnId));
+    assertEquals(List.of(txnId, txnId, txnId), subscriptions.confirms);
+    assertEquals(List.of(txnId), clients.confirms);
+    assertEquals(List.of(), subscriptions.cancels);
+  }
+
+  @Test
+  void aConfirmNeverAcknowledgedWithinTheBudgetLeavesTheSignupCommittingForRecovery() {
+    ProtocolSettings shortBudget = new ProtocolSettings(Duration.ofSeconds(1),
+        Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofMillis(100),
+        Duration.ofSeconds(1));
+    for (int i = 0; i < 100; i++) {
+      clients.confirmFailures.add(FakeParticipants.unavailable());
+    }
+
+    assertThrows(SignupPendingException.class,
+        () -> coordinator(shortBudget, Clock.systemUTC()).signup(request()));
+
+    String txnId = onlyTxn();
+    assertEquals(SignupState.COMMITTING, stateOf(txnId));
+    assertTrue(clients.confirms.size() >= 2, "confirm was retried: " + clients.confirms);
+    assertEquals(List.of(), clients.cancels);
+    assertEquals(List.of(), subscriptions.cancels);
+  }
+
+  @Test
+  void aTransactionAbortedBeforeTheDecisionIsCancelledAndNeverConfirmed() {
+    // A participant's ResolveTransaction arrives while the reserves are still out.
+    clients.duringReserve = () ->
+        assertEquals(false, signupLog.resolveCommitted(clients.reserves.get(0), Instant.now()));
+
+    SignupFailedException e = assertThrows(SignupFailedException.class,
+        () -> coordinator().signup(request()));
+
+    String txnId = onlyTxn();
+    assertEquals(FailureKind.DEADLINE_EXCEEDED, e.kind());
+    assertEquals(List.of(), clients.confirms);
+    assertEquals(List.of(), subscriptions.confirms);
+    assertEquals(List.of(txnId), clients.cancels);
+    assertEquals(List.of(txnId), subscriptions.cancels);
+    assertEquals(SignupState.ABORTED, stateOf(txnId));
+  }
+
+  @Test
+  void recoveryLeavesASignupItsRequestThreadIsStillDrivingAlone() {
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    SignupCoordinator coordinator = coordinator(SETTINGS, clock);
+    Recovery recovery = new Recovery(signupLog, coordinator, SETTINGS, clock);
+    AtomicInteger recoveredMeanwhile = new AtomicInteger(-1);
+    clients.duringReserve = () -> {
+      // The reply is slow: the row is past its deadline when recovery scans.
+      clock.advance(SETTINGS.tryTimeout().plusSeconds(1));
+      recoveredMeanwhile.set(recovery.recoverOnce());
+    };
+
+    SignupRecord done = coordinator.signup(request());
+
+    assertEquals(0, recoveredMeanwhile.get());
+    assertEquals(SignupState.DONE, done.state());
+    assertEquals(List.of(), clients.cancels);
+    assertEquals(List.of(), subscriptions.cancels);
+  }
+
+  @Test
+  void aReplayedRequestIdReturnsTheFirstOutcomeWithoutReservingAgain() {
+    SignupCoordinator coordinator = coordinator();
+    SignupRecord first = coordinator.signup(request("req-1", "ada@example.com"));
+
+    SignupRecord again = coordinator.signup(request("req-1", " ADA@example.com"));
+
+    assertEquals(first.txnId(), again.txnId());
+    assertEquals(SignupState.DONE, again.state());
+    assertEquals(1, clients.reserves.size());
+    assertEquals(1, subscriptions.reserves.size());
+  }
+
+  @Test
+  void aReplayedRequestIdOfAnAbortedSignupAnswersWithTheSameFailure() {
+    SignupCoordinator coordinator = coordinator();
+    clients.onReserve = () -> CompletableFuture.failedFuture(FakeParticipants.alreadyExists());
+    assertThrows(SignupFailedException.class,
+        () -> coordinator.signup(request("req-1", "ada@example.com")));
+
+    SignupFailedException again = assertThrows(SignupFailedException.class,
+        () -> coordinator.signup(request("req-1", "ada@example.com")));
+
+    assertEquals(FailureKind.ALREADY_EXISTS, again.kind());
+    assertEquals(1, clients.reserves.size());
+  }
+
+  @Test
+  void aRequestIdReusedWithADifferentPayloadIsRefusedOnRequestId() {
+    SignupCoordinator coordinator = coordinator();
+    coordinator.signup(request("req-1", "ada@example.com"));
+
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> coordinator.signup(request("req-1", "bob@example.com")));
+
+    assertEquals(List.of("request_id"),
+        e.violations().stream().map(FieldViolation::field).toList());
+    assertEquals(1, clients.reserves.size());
+  }
+
+  @Test
+  void resolvingACommittedTransactionAnswersCommitAndAnUnknownOneAbort() {
+    SignupCoordinator coordinator = coordinator();
+    SignupRecord done = coordinator.signup(request());
+
+    assertTrue(coordinator.resolve(done.txnId()));
+    assertEquals(false, coordinator.resolve("never-seen"));
+    assertEquals(SignupState.ABORTED, stateOf("never-seen"));
+  }
+}

@@ -1,0 +1,267 @@
+package signup.orchestrator.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import signup.common.domain.Device;
+import signup.common.store.SqliteDatabase;
+import signup.orchestrator.domain.FailureKind;
+import signup.orchestrator.domain.PlanQuote;
+import signup.orchestrator.domain.SignupRecord;
+import signup.orchestrator.domain.SignupState;
+import signup.orchestrator.domain.SubscriptionReservation;
+
+/** The log's conditional transitions, each on a fresh SQLite file. */
+class SqliteSignupLogTest {
+  private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+  private static final Duration TRY = Duration.ofSeconds(10);
+  private static final SubscriptionReservation GLOBAL = new SubscriptionReservation("sub-1",
+      new PlanQuote("global", "Global", null, null, 499, "USD"));
+
+  @TempDir Path dir;
+  SqliteDatabase db;
+  SqliteSignupLog signupLog;
+
+  @BeforeEach
+  void open() {
+    db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
+    signupLog = new SqliteSignupLog(db);
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private static SignupRecord record(String txnId, String requestId, Instant createdAt) {
+    return new SignupRecord(txnId, requestId, "fp-" + txnId, SignupState.TRYING,
+        "client-" + txnId, txnId + "@example.com", "Ada Lovelace", "US", Device.IOS, createdAt,
+        createdAt, createdAt.plus(TRY), null, null, null, null);
+  }
+
+  private String trying(String txnId) {
+    return trying(txnId, T0);
+  }
+
+  private String trying(String txnId, Instant createdAt) {
+    assertEquals(Optional.empty(), signupLog.insertTrying(record(txnId, "", createdAt)));
+    return txnId;
+  }
+
+  private SignupState stateOf(String txnId) {
+    return signupLog.find(txnId).orElseThrow().state();
+  }
+
+  private boolean commit(String txnId) {
+    return signupLog.markCommitting(txnId, T0, GLOBAL, T0.plusSeconds(1));
+  }
+
+  private boolean abort(String txnId) {
+    return signupLog.markAborting(txnId, FailureKind.UNAVAILABLE, "down", T0.plusSeconds(1));
+  }
+
+  @Test
+  void aTryingRowIsStoredAndReadBackAsWritten() {
+    trying("t1");
+
+    SignupRecord read = signupLog.find("t1").orElseThrow();
+
+    assertEquals(record("t1", "", T0), read);
+  }
+
+  @Test
+  void markCommittingDecidesATryingRowAndRecordsThePlan() {
+    trying("t1");
+
+    assertTrue(commit("t1"));
+
+    SignupRecord read = signupLog.find("t1").orElseThrow();
+    assertEquals(SignupState.COMMITTING, read.state());
+    assertEquals(GLOBAL, read.subscription());
+    assertEquals(T0, read.clientCreatedAt());
+    assertEquals(T0.plusSeconds(1), read.updatedAt());
+  }
+
+  @Test
+  void markCommittingFailsUnlessTheRowIsTrying() {
+    trying("committing");
+    assertTrue(commit("committing"));
+    trying("aborting");
+    assertTrue(abort("aborting"));
+
+    assertFalse(commit("committing"));
+    assertFalse(commit("aborting"));
+    assertFalse(commit("unknown"));
+    assertEquals(SignupState.ABORTING, stateOf("aborting"));
+    assertNull(signupLog.find("aborting").orElseThrow().subscription());
+    assertTrue(signupLog.find("unknown").isEmpty());
+  }
+
+  @Test
+  void markAbortingFailsUnlessTheRowIsTryingAndKeepsTheFirstReason() {
+    trying("committing");
+    assertTrue(commit("committing"));
+    trying("aborting");
+
+    assertTrue(abort("aborting"));
+    assertFalse(signupLog.markAborting("aborting", FailureKind.ALREADY_EXISTS, "taken",
+        T0.plusSeconds(2)));
+    assertFalse(abort("committing"));
+    assertFalse(abort("unknown"));
+
+    SignupRecord aborting = signupLog.find("aborting").orElseThrow();
+    assertEquals(SignupState.ABORTING, aborting.state());
+    assertEquals(FailureKind.UNAVAILABLE, aborting.failureKind());
+    assertEquals("down", aborting.failureMessage());
+    assertEquals(SignupState.COMMITTING, stateOf("committing"));
+    assertNull(signupLog.find("committing").orElseThrow().failureKind());
+  }
+
+  @Test
+  void markDoneAndMarkAbortedOnlyFinishTheMatchingDecision() {
+    trying("t1");
+    signupLog.markDone("t1", T0);
+    signupLog.markAborted("t1", T0);
+    assertEquals(SignupState.TRYING, stateOf("t1"));
+
+    trying("committing");
+    commit("committing");
+    signupLog.markAborted("committing", T0);
+    assertEquals(SignupState.COMMITTING, stateOf("committing"));
+    signupLog.markDone("committing", T0);
+    assertEquals(SignupState.DONE, stateOf("committing"));
+
+    trying("aborting");
+    abort("aborting");
+    signupLog.markDone("aborting", T0);
+    assertEquals(SignupState.ABORTING, stateOf("aborting"));
+    signupLog.markAborted("aborting", T0);
+    assertEquals(SignupState.ABORTED, stateOf("aborting"));
+  }
+
+  @Test
+  void aTakenRequestIdReturnsTheExistingRecordAndWritesNothing() {
+    assertEquals(Optional.empty(), signupLog.insertTrying(record("first", "req-1", T0)));
+
+    Optional<SignupRecord> taken = signupLog.insertTrying(record("second", "req-1", T0));
+
+    assertEquals("first", taken.orElseThrow().txnId());
+    assertEquals("req-1", taken.orElseThrow().requestId());
+    assertTrue(signupLog.find("second").isEmpty());
+    assertEquals("first", signupLog.findByRequestId("req-1").orElseThrow().txnId());
+  }
+
+  @Test
+  void rowsWithoutRequestIdNeverCollideOnIt() {
+    trying("t1");
+    trying("t2");
+
+    assertEquals("", signupLog.find("t1").orElseThrow().requestId());
+    assertEquals("", signupLog.find("t2").orElseThrow().requestId());
+    assertTrue(signupLog.findByRequestId("").isEmpty());
+  }
+
+  @Test
+  void resolvingACommittingOrDoneTransactionAnswersCommit() {
+    trying("committing");
+    commit("committing");
+    trying("done");
+    commit("done");
+    signupLog.markDone("done", T0);
+
+    assertTrue(signupLog.resolveCommitted("committing", T0));
+    assertTrue(signupLog.resolveCommitted("done", T0));
+    assertEquals(SignupState.COMMITTING, stateOf("committing"));
+    assertEquals(SignupState.DONE, stateOf("done"));
+  }
+
+  @Test
+  void resolvingATryingTransactionAbortsItSoItCanNoLongerCommit() {
+    trying("t1");
+
+    assertFalse(signupLog.resolveCommitted("t1", T0.plusSeconds(3)));
+
+    SignupRecord read = signupLog.find("t1").orElseThrow();
+    assertEquals(SignupState.ABORTING, read.state());
+    assertEquals(FailureKind.DEADLINE_EXCEEDED, read.failureKind());
+    assertFalse(commit("t1"));
+    assertFalse(signupLog.resolveCommitted("t1", T0.plusSeconds(4)));
+  }
+
+  @Test
+  void resolvingAnAbortedTransactionAnswersAbort() {
+    trying("t1");
+    abort("t1");
+    assertFalse(signupLog.resolveCommitted("t1", T0));
+    signupLog.markAborted("t1", T0);
+    assertFalse(signupLog.resolveCommitted("t1", T0));
+    assertEquals(SignupState.ABORTED, stateOf("t1"));
+  }
+
+  @Test
+  void resolvingAnUnknownTransactionRecordsItAbortedForGood() {
+    assertFalse(signupLog.resolveCommitted("ghost", T0));
+
+    SignupRecord ghost = signupLog.find("ghost").orElseThrow();
+    assertEquals(SignupState.ABORTED, ghost.state());
+    assertEquals(FailureKind.ABORTED, ghost.failureKind());
+    assertFalse(commit("ghost"));
+    assertEquals(SignupState.ABORTED, stateOf("ghost"));
+    assertFalse(signupLog.resolveCommitted("ghost", T0.plusSeconds(1)));
+  }
+
+  @Test
+  void recoveryGetsCommittingAbortingAndExpiredTryingRowsOldestFirst() {
+    trying("expired", T0);
+    trying("committing", T0.plusMillis(1));
+    commit("committing");
+    trying("aborting", T0.plusMillis(2));
+    abort("aborting");
+    trying("done", T0.plusMillis(3));
+    commit("done");
+    signupLog.markDone("done", T0);
+    trying("aborted", T0.plusMillis(4));
+    abort("aborted");
+    signupLog.markAborted("aborted", T0);
+    // Created later, so still before its deadline at the scan.
+    trying("fresh", T0.plusSeconds(5));
+    Instant scan = T0.plus(TRY).plusSeconds(1);
+
+    List<String> found = signupLog.needingRecovery(scan, 10).stream()
+        .map(SignupRecord::txnId).toList();
+
+    assertEquals(List.of("expired", "committing", "aborting"), found);
+  }
+
+  @Test
+  void aTryingRowIsDueForRecoveryOnlyAfterItsDeadline() {
+    trying("t1");
+    Instant deadline = T0.plus(TRY);
+
+    assertEquals(List.of(), signupLog.needingRecovery(deadline, 10));
+    assertEquals(List.of("t1"), signupLog.needingRecovery(deadline.plusMillis(1), 10).stream()
+        .map(SignupRecord::txnId).toList());
+  }
+
+  @Test
+  void recoveryScansAreLimitedToTheBatchSize() {
+    for (int i = 0; i < 5; i++) {
+      trying("t" + i, T0.plusMillis(i));
+      commit("t" + i);
+    }
+
+    assertEquals(List.of("t0", "t1"), signupLog.needingRecovery(T0, 2).stream()
+        .map(SignupRecord::txnId).toList());
+  }
+}
