@@ -2,10 +2,7 @@ package signup.client;
 
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -18,6 +15,7 @@ import signup.client.grpc.ClientServiceImpl;
 import signup.client.grpc.StatusMapper;
 import signup.client.store.ClientSchema;
 import signup.client.store.SqliteClientStore;
+import signup.common.domain.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
@@ -35,26 +33,37 @@ public final class ClientServer {
 
   private ClientServer() {}
 
-  /** Plaintext HTTP/2 on {@code config.bind():config.port()}, with the system clock. */
+  /** On {@code config.bind():config.port()} (TLS if configured), with the system clock. */
   public static GrpcServerHost create(ClientServerConfig config) {
-    return create(config,
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port())),
-        Clock.systemUTC());
+    return create(config, CrashPoints.none());
   }
 
-  /** With a plaintext channel of its own to {@code config.coordinatorTarget()}. */
+  /** As {@link #create(ClientServerConfig)}, halting at {@code crashPoints} (crash tests). */
+  public static GrpcServerHost create(ClientServerConfig config, CrashPoints crashPoints) {
+    return createWithOwnChannel(config,
+        config.transport().serverBuilder(config.bind(), config.port()), Clock.systemUTC(),
+        crashPoints);
+  }
+
+  /** With a channel of its own to {@code config.coordinatorTarget()}. */
   public static GrpcServerHost create(ClientServerConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
+    return createWithOwnChannel(config, builder, clock, CrashPoints.none());
+  }
+
+  private static GrpcServerHost createWithOwnChannel(ClientServerConfig config,
+      ServerBuilder<?> builder, InstantSource clock, CrashPoints crashPoints) {
     SqliteDatabase db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(),
         config.synchronous());
     ManagedChannel channel;
     try {
-      channel = ManagedChannelBuilder.forTarget(config.coordinatorTarget()).usePlaintext().build();
+      channel = config.transport().channel(config.coordinatorTarget());
     } catch (RuntimeException e) {
       db.close();
       throw e;
     }
-    return assemble(config, builder, clock, db, channel, new OwnedChannel(channel));
+    return assemble(config, builder, clock, db, channel, new OwnedChannel(channel),
+        crashPoints);
   }
 
   /** With a coordinator channel that the caller owns and closes. */
@@ -62,17 +71,19 @@ public final class ClientServer {
       InstantSource clock, Channel coordinator) {
     SqliteDatabase db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(),
         config.synchronous());
-    return assemble(config, builder, clock, db, coordinator, null);
+    return assemble(config, builder, clock, db, coordinator, null, CrashPoints.none());
   }
 
   private static GrpcServerHost assemble(ClientServerConfig config, ServerBuilder<?> builder,
-      InstantSource clock, SqliteDatabase db, Channel coordinator, OwnedChannel ownedChannel) {
+      InstantSource clock, SqliteDatabase db, Channel coordinator, OwnedChannel ownedChannel,
+      CrashPoints crashPoints) {
     PasswordHasher hasher =
         new PasswordHasher(config.hashing(), Runtime.getRuntime().availableProcessors());
     ClientRegistration registration =
-        new ClientRegistration(new SqliteClientStore(db, clock), hasher);
+        new ClientRegistration(new SqliteClientStore(db, clock), hasher, crashPoints);
     ReservationSweeper sweeper = new ReservationSweeper(registration.ledger(),
-        new CoordinatorClient(coordinator, config.coordinatorDeadline()), config.participant(),
+        new CoordinatorClient(config.transport().authenticated(coordinator),
+            config.coordinatorDeadline()), config.participant(),
         clock);
     List<AutoCloseable> owned = new ArrayList<>();
     owned.add(sweeper);
@@ -84,7 +95,8 @@ public final class ClientServer {
     GrpcServerHost host;
     try {
       host = new GrpcServerHost(NAME, builder,
-          List.of(new ClientServiceImpl(registration), new ClientParticipantImpl(registration)),
+          List.of(new ClientServiceImpl(registration),
+              config.transport().internal(new ClientParticipantImpl(registration))),
           new StatusMapper(), List.of(), owned, config.drainTimeout());
     } catch (RuntimeException e) {
       closeAll(owned);

@@ -3,7 +3,10 @@ package signup.client;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,6 +16,7 @@ import picocli.CommandLine.Spec;
 import signup.client.domain.Argon2Settings;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
+import signup.common.domain.CrashPoints;
 import signup.common.domain.ParticipantSettings;
 import signup.common.store.SqliteDatabase.Synchronous;
 
@@ -23,6 +27,8 @@ import signup.common.store.SqliteDatabase.Synchronous;
     exitCodeList = {"0:stopped normally", "2:bad option",
         "3:cannot start (port in use, database unusable)"})
 public final class ClientServerCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ClientServerCommand.class);
+
   @Spec
   CommandSpec spec;
 
@@ -61,10 +67,22 @@ public final class ClientServerCommand implements Callable<Integer> {
           + "(env CLIENT_SWEEP_INTERVAL). Default: ${DEFAULT-VALUE}.")
   Duration sweepInterval;
 
+  @Option(names = "--password-hash-cost",
+      defaultValue = "${env:CLIENT_PASSWORD_HASH_COST:-owasp}",
+      description = "Cost of new password hashes: owasp (Argon2id m=19 MiB, t=2, p=1), or "
+          + "minimum (m=8 KiB, t=1) for benchmarks only, never for real passwords "
+          + "(env CLIENT_PASSWORD_HASH_COST). Default: ${DEFAULT-VALUE}.")
+  String passwordHashCost;
+
   @Override
   public Integer call() {
     ClientServerConfig config = config();
-    return ServerLauncher.runUntilStopped(() -> ClientServer.create(config),
+    if (config.hashing().weakerThan(Argon2Settings.OWASP)) {
+      log.warn("password hashes at {} are below OWASP's minimum: for benchmarks only, never for "
+          + "real passwords", config.hashing());
+    }
+    CrashPoints crashPoints = server.crashPoints(spec, "client");
+    return ServerLauncher.runUntilStopped(() -> ClientServer.create(config, crashPoints),
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
@@ -82,7 +100,17 @@ public final class ClientServerCommand implements Callable<Integer> {
     }
     return new ClientServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
         new ParticipantSettings(reservationTtl, sweepInterval), coordinatorDeadline,
-        Argon2Settings.OWASP, Synchronous.FULL, ClientServerConfig.DEFAULT_DRAIN_TIMEOUT);
+        hashing(), Synchronous.FULL, ClientServerConfig.DEFAULT_DRAIN_TIMEOUT,
+        server.transport(spec));
+  }
+
+  private Argon2Settings hashing() {
+    return switch (passwordHashCost.strip().toLowerCase(Locale.ROOT)) {
+      case "owasp" -> Argon2Settings.OWASP;
+      case "minimum" -> Argon2Settings.MINIMUM;
+      default -> throw new ParameterException(spec.commandLine(),
+          "--password-hash-cost must be owasp or minimum, not " + passwordHashCost);
+    };
   }
 
   private void requirePositive(String option, Duration value) {

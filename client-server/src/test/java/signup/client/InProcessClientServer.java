@@ -1,6 +1,7 @@
 package signup.client;
 
 import io.grpc.ManagedChannel;
+import signup.common.security.Transport;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.InstantSource;
@@ -20,7 +21,8 @@ import signup.common.v1.DeviceType;
  * A started client server on an in-process transport, built as main builds it, with a channel
  * and shorthands for the calls the tests make through real blocking stubs.
  */
-public record InProcessClientServer(GrpcServerHost host, ManagedChannel channel)
+public record InProcessClientServer(GrpcServerHost host, ManagedChannel channel,
+    Transport transport)
     implements AutoCloseable {
   public static final String PASSWORD = "correct horse battery";
 
@@ -34,7 +36,8 @@ public record InProcessClientServer(GrpcServerHost host, ManagedChannel channel)
       host.close();
       throw e;
     }
-    return new InProcessClientServer(host, InProcessChannelBuilder.forName(name).build());
+    return new InProcessClientServer(host, InProcessChannelBuilder.forName(name).build(),
+        config.transport());
   }
 
   /** A valid request, region in lower case to show it is normalised. */
@@ -51,7 +54,9 @@ public record InProcessClientServer(GrpcServerHost host, ManagedChannel channel)
   }
 
   public ClientParticipantGrpc.ClientParticipantBlockingStub participant() {
-    return ClientParticipantGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    // The participant is internal: its calls carry the internal token, as the orchestrator's do.
+    return ClientParticipantGrpc.newBlockingStub(transport.authenticated(channel))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   public ClientServiceGrpc.ClientServiceBlockingStub clients() {

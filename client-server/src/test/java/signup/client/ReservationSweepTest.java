@@ -170,7 +170,8 @@ class ReservationSweepTest {
         clock, coordinatorChannel).start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
     try {
-      var participant = ClientParticipantGrpc.newBlockingStub(channel);
+      var participant = ClientParticipantGrpc.newBlockingStub(
+          config.transport().authenticated(channel));
       var clients = ClientServiceGrpc.newBlockingStub(channel);
       participant.reserve(ReserveClientRequest.newBuilder().setTxnId("txn-9")
           .setClientId("client-9").setEmail("nine@example.com").setName("Nine")

@@ -1,6 +1,7 @@
 package signup.orchestrator;
 
 import java.nio.file.Path;
+import signup.common.security.Transport;
 import signup.orchestrator.domain.ProtocolSettings;
 
 /**
@@ -8,6 +9,16 @@ import signup.orchestrator.domain.ProtocolSettings;
  *
  * @param clientTarget gRPC target of client-server ("localhost:50052")
  * @param subscriptionTarget gRPC target of subscription-server ("localhost:50053")
+ * @param transport plaintext or TLS, and the internal token guarding TransactionCoordinator and
+ *     presented to the participants
  */
 public record OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
-    String subscriptionTarget, ProtocolSettings protocol) {}
+    String subscriptionTarget, ProtocolSettings protocol, Transport transport) {
+
+  /** Plaintext, with the internal token of the database's directory (created if missing). */
+  public OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
+      String subscriptionTarget, ProtocolSettings protocol) {
+    this(bind, port, databaseFile, clientTarget, subscriptionTarget, protocol,
+        Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()));
+  }
+}

@@ -2,13 +2,15 @@ package signup.orchestrator;
 
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.ServerBuilder;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import signup.common.domain.CrashPoints;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.security.Transport;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.domain.Recovery;
@@ -27,15 +29,29 @@ public final class OrchestratorServer {
 
   private OrchestratorServer() {}
 
-  /** With plaintext channels to the participants' targets, owned (closed) by the server. */
+  /** On {@code config.bind():config.port()} (TLS if configured), with the system clock. */
+  public static GrpcServerHost create(OrchestratorConfig config) {
+    return create(config, CrashPoints.none());
+  }
+
+  /** As {@link #create(OrchestratorConfig)}, halting at {@code crashPoints} (crash tests). */
+  public static GrpcServerHost create(OrchestratorConfig config, CrashPoints crashPoints) {
+    return create(config, config.transport().serverBuilder(config.bind(), config.port()),
+        Clock.systemUTC(), crashPoints);
+  }
+
+  /** With channels to the participants' targets, owned (closed) by the server. */
   public static GrpcServerHost create(OrchestratorConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
-    ManagedChannel clients = ManagedChannelBuilder.forTarget(config.clientTarget())
-        .usePlaintext().build();
-    ManagedChannel subscriptions = ManagedChannelBuilder.forTarget(config.subscriptionTarget())
-        .usePlaintext().build();
+    return create(config, builder, clock, CrashPoints.none());
+  }
+
+  private static GrpcServerHost create(OrchestratorConfig config, ServerBuilder<?> builder,
+      InstantSource clock, CrashPoints crashPoints) {
+    ManagedChannel clients = config.transport().channel(config.clientTarget());
+    ManagedChannel subscriptions = config.transport().channel(config.subscriptionTarget());
     return create(config, builder, clients, subscriptions, clock,
-        List.of(clients::shutdownNow, subscriptions::shutdownNow));
+        List.of(clients::shutdownNow, subscriptions::shutdownNow), crashPoints);
   }
 
   /**
@@ -46,22 +62,33 @@ public final class OrchestratorServer {
   public static GrpcServerHost create(OrchestratorConfig config, ServerBuilder<?> builder,
       Channel clientChannel, Channel subscriptionChannel, InstantSource clock,
       List<AutoCloseable> alsoOwned) {
+    return create(config, builder, clientChannel, subscriptionChannel, clock, alsoOwned,
+        CrashPoints.none());
+  }
+
+  private static GrpcServerHost create(OrchestratorConfig config, ServerBuilder<?> builder,
+      Channel clientChannel, Channel subscriptionChannel, InstantSource clock,
+      List<AutoCloseable> alsoOwned, CrashPoints crashPoints) {
     ProtocolSettings protocol = config.protocol();
+    Transport transport = config.transport();
     SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC, config.databaseFile());
     SqliteSignupLog signupLog = new SqliteSignupLog(db);
     SignupCoordinator coordinator = new SignupCoordinator(signupLog,
-        new ClientParticipantClient(clientChannel, protocol.reserveDeadline(),
+        new ClientParticipantClient(transport.authenticated(clientChannel),
+            protocol.reserveDeadline(),
             protocol.callDeadline()),
-        new SubscriptionParticipantClient(subscriptionChannel, protocol.reserveDeadline(),
+        new SubscriptionParticipantClient(transport.authenticated(subscriptionChannel),
+            protocol.reserveDeadline(),
             protocol.callDeadline()),
-        protocol, clock);
+        protocol, clock, crashPoints);
     Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock);
     List<AutoCloseable> owned = new ArrayList<>();
     owned.add(recovery);
     owned.add(db);
     owned.addAll(alsoOwned);
     GrpcServerHost host = new GrpcServerHost("orchestrator", builder,
-        List.of(new SignupServiceImpl(coordinator), new TransactionCoordinatorImpl(coordinator)),
+        List.of(new SignupServiceImpl(coordinator),
+            transport.internal(new TransactionCoordinatorImpl(coordinator))),
         new StatusMapper(), List.of(), owned, DRAIN);
     recovery.start();
     return host;

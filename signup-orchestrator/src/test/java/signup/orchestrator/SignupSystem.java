@@ -1,11 +1,9 @@
 package signup.orchestrator;
 
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +21,7 @@ import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.ClientServiceGrpc;
 import signup.common.domain.ParticipantSettings;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.security.Transport;
 import signup.common.v1.DeviceType;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.v1.SignupRequest;
@@ -52,10 +50,19 @@ final class SignupSystem implements AutoCloseable {
   private GrpcServerHost subscription;
   private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
 
+  private Transport transport;
+
   SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
     this.dataDir = dataDir;
     this.protocol = protocol;
     this.participant = participant;
+    this.transport = Transport.embeddedDefault(dataDir);
+  }
+
+  /** All three servers, and the fixture's own channels, on this transport (TLS, a token). */
+  SignupSystem withTransport(Transport newTransport) {
+    this.transport = newTransport;
+    return this;
   }
 
   /** Fast timings, so that the recovery tests do not wait long. */
@@ -72,7 +79,8 @@ final class SignupSystem implements AutoCloseable {
     ClientServerConfig config = ClientServerConfig.defaults(dataDir.resolve("client.db"))
         .withPort(clientPort)
         .withCoordinatorTarget(target(orchestratorPort))
-        .withParticipant(participant);
+        .withParticipant(participant)
+        .withTransport(transport);
     client = ClientServer.create(config).start();
     return this;
   }
@@ -80,7 +88,7 @@ final class SignupSystem implements AutoCloseable {
   SignupSystem startSubscription() {
     subscription = SubscriptionServer.create(new SubscriptionServerConfig("127.0.0.1",
         subscriptionPort, dataDir.resolve("subscription.db"), target(orchestratorPort),
-        participant, Duration.ofSeconds(1))).start();
+        participant, Duration.ofSeconds(1), transport)).start();
     return this;
   }
 
@@ -91,10 +99,9 @@ final class SignupSystem implements AutoCloseable {
   /** With the participants reached at other addresses (a proxy, a dead port). */
   SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
     OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
-        dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol);
-    orchestrator = OrchestratorServer.create(config,
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", orchestratorPort)),
-        Clock.systemUTC()).start();
+        dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol,
+        transport);
+    orchestrator = OrchestratorServer.create(config).start();
     return this;
   }
 
@@ -119,7 +126,7 @@ final class SignupSystem implements AutoCloseable {
   }
 
   TransactionCoordinatorGrpc.TransactionCoordinatorBlockingStub coordinator() {
-    return TransactionCoordinatorGrpc.newBlockingStub(channel(orchestratorPort))
+    return TransactionCoordinatorGrpc.newBlockingStub(internal(channel(orchestratorPort)))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
@@ -129,7 +136,7 @@ final class SignupSystem implements AutoCloseable {
   }
 
   ClientParticipantGrpc.ClientParticipantBlockingStub clientParticipant() {
-    return ClientParticipantGrpc.newBlockingStub(channel(clientPort))
+    return ClientParticipantGrpc.newBlockingStub(internal(channel(clientPort)))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
@@ -139,7 +146,7 @@ final class SignupSystem implements AutoCloseable {
   }
 
   SubscriptionParticipantGrpc.SubscriptionParticipantBlockingStub subscriptionParticipant() {
-    return SubscriptionParticipantGrpc.newBlockingStub(channel(subscriptionPort))
+    return SubscriptionParticipantGrpc.newBlockingStub(internal(channel(subscriptionPort)))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
@@ -172,13 +179,18 @@ final class SignupSystem implements AutoCloseable {
     return query("subscription.db", "SELECT count(*) FROM subscriptions");
   }
 
+  /** Internal services want the token every server of this data directory shares. */
+  Channel internal(Channel channel) {
+    return transport.authenticated(channel);
+  }
+
   static String target(int port) {
     return "localhost:" + port;
   }
 
-  private ManagedChannel channel(int port) {
-    return channels.computeIfAbsent(port,
-        p -> ManagedChannelBuilder.forTarget(target(p)).usePlaintext().build());
+  /** The test's own channel to a port, shared and closed with the system. */
+  ManagedChannel channel(int port) {
+    return channels.computeIfAbsent(port, p -> transport.channel(target(p)));
   }
 
   static int freePort() {

@@ -1,15 +1,12 @@
 package signup.subscription;
 
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import signup.common.domain.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
@@ -29,11 +26,18 @@ public final class SubscriptionServer {
 
   private SubscriptionServer() {}
 
-  /** The server on {@code config.bind():config.port()} with the system clock, not started. */
+  /**
+   * The server on {@code config.bind():config.port()} (TLS if configured) with the system clock,
+   * not started.
+   */
   public static GrpcServerHost create(SubscriptionServerConfig config) {
-    return create(config,
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port())),
-        InstantSource.system());
+    return create(config, CrashPoints.none());
+  }
+
+  /** As {@link #create(SubscriptionServerConfig)}, halting at {@code crashPoints} (crash tests). */
+  public static GrpcServerHost create(SubscriptionServerConfig config, CrashPoints crashPoints) {
+    return create(config, config.transport().serverBuilder(config.bind(), config.port()),
+        InstantSource.system(), crashPoints);
   }
 
   /**
@@ -45,6 +49,11 @@ public final class SubscriptionServer {
    */
   public static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
+    return create(config, builder, clock, CrashPoints.none());
+  }
+
+  private static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
+      InstantSource clock, CrashPoints crashPoints) {
     SqliteDatabase db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
     ManagedChannel coordinator = null;
     ReservationSweeper sweeper = null;
@@ -52,15 +61,16 @@ public final class SubscriptionServer {
       SqliteSubscriptionRepository repository = new SqliteSubscriptionRepository(db, clock);
       // Plans are immutable (changed only by a migration), so they are read once.
       PlanCatalogue catalogue = new PlanCatalogue(repository.loadPlans());
-      Subscriptions subscriptions = new Subscriptions(repository, catalogue, clock);
-      coordinator = Grpc.newChannelBuilder(config.coordinatorTarget(),
-          InsecureChannelCredentials.create()).build();
+      Subscriptions subscriptions = new Subscriptions(repository, catalogue, clock,
+          crashPoints);
+      coordinator = config.transport().channel(config.coordinatorTarget());
       sweeper = new ReservationSweeper(subscriptions.ledger(),
-          new CoordinatorClient(coordinator, config.coordinatorDeadline()),
+          new CoordinatorClient(config.transport().authenticated(coordinator),
+              config.coordinatorDeadline()),
           config.participant(), clock);
       GrpcServerHost host = new GrpcServerHost(NAME, builder,
           List.of(new SubscriptionServiceImpl(subscriptions),
-              new SubscriptionParticipantImpl(subscriptions)),
+              config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
           new StatusMapper(), List.of(),
           List.of(sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT);
       sweeper.start(NAME);

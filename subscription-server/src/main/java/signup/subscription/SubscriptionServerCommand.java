@@ -11,6 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
+import signup.common.domain.CrashPoints;
 import signup.common.domain.ParticipantSettings;
 
 /** Runs the subscription server in the foreground until SIGTERM or Ctrl-C. */
@@ -63,7 +64,8 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SubscriptionServerConfig config = config();
-    return ServerLauncher.runUntilStopped(() -> SubscriptionServer.create(config),
+    CrashPoints crashPoints = server.crashPoints(spec, "subscription");
+    return ServerLauncher.runUntilStopped(() -> SubscriptionServer.create(config, crashPoints),
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
@@ -75,7 +77,8 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
     requirePositive("--sweep-interval", sweepInterval);
     requirePositive("--coordinator-deadline", coordinatorDeadline);
     return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
-        new ParticipantSettings(reservationTtl, sweepInterval), coordinatorDeadline);
+        new ParticipantSettings(reservationTtl, sweepInterval), coordinatorDeadline,
+        server.transport(spec));
   }
 
   private void requirePositive(String option, Duration value) {

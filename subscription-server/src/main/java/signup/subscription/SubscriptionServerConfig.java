@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import signup.common.domain.ParticipantSettings;
+import signup.common.security.Transport;
 
 /**
  * Everything the subscription server needs to run.
@@ -14,9 +15,12 @@ import signup.common.domain.ParticipantSettings;
  * @param coordinatorTarget the orchestrator's TransactionCoordinator, as a gRPC target
  * @param participant reservation TTL and sweep interval
  * @param coordinatorDeadline deadline of each question to the coordinator
+ * @param transport plaintext or TLS, and the internal token guarding SubscriptionParticipant
+ *     and presented to the coordinator
  */
 public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
-    String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline) {
+    String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+    Transport transport) {
 
   public static final int DEFAULT_PORT = 50053;
   public static final String DEFAULT_COORDINATOR = "localhost:50051";
@@ -28,9 +32,17 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
     Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
     Objects.requireNonNull(participant, "participant");
     Objects.requireNonNull(coordinatorDeadline, "coordinatorDeadline");
+    Objects.requireNonNull(transport, "transport");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, not " + port);
     }
+  }
+
+  /** Plaintext, with the internal token of the database's directory (created if missing). */
+  public SubscriptionServerConfig(String bind, int port, Path databaseFile,
+      String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline) {
+    this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
+        Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()));
   }
 
   /** Localhost defaults, with the database at {@code databaseFile}. */

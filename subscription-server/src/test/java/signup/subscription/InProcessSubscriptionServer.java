@@ -42,7 +42,8 @@ public final class InProcessSubscriptionServer implements AutoCloseable {
     this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     this.service = SubscriptionServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(10, TimeUnit.SECONDS);
-    this.participant = SubscriptionParticipantGrpc.newBlockingStub(channel)
+    this.participant = SubscriptionParticipantGrpc.newBlockingStub(
+            config.transport().authenticated(channel))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 

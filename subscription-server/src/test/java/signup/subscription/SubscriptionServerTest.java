@@ -102,7 +102,8 @@ class SubscriptionServerTest {
           .check(HealthCheckRequest.newBuilder()
               .setService(SubscriptionServiceGrpc.SERVICE_NAME).build())
           .getStatus());
-      var participant = SubscriptionParticipantGrpc.newBlockingStub(channel);
+      var participant = SubscriptionParticipantGrpc.newBlockingStub(
+          config.transport().authenticated(channel));
       for (String[] reservation : new String[][] {{"txn-commit", "client-1"},
           {"txn-abort", "client-2"}}) {
         participant.withDeadlineAfter(5, TimeUnit.SECONDS).reserve(

@@ -12,6 +12,13 @@ public record Argon2Settings(int memoryKiB, int iterations, int parallelism) {
   /** OWASP's recommended minimum for Argon2id (m=19 MiB, t=2, p=1): ~50 ms a hash here. */
   public static final Argon2Settings OWASP = new Argon2Settings(19_456, 2, 1);
 
+  /**
+   * The cheapest hash the bounds allow (m=8 KiB, t=1, p=1), microseconds a hash. For benchmarks
+   * only: it takes the deliberate cost of hashing out of a measurement of the protocol, and
+   * protects no password.
+   */
+  public static final Argon2Settings MINIMUM = new Argon2Settings(8, 1, 1);
+
   /** Bounds of what is accepted, from settings or from a stored hash (a corrupt one must not
    * make the server allocate gigabytes). */
   static final int MAX_MEMORY_KIB = 1 << 20;
@@ -29,5 +36,10 @@ public record Argon2Settings(int memoryKiB, int iterations, int parallelism) {
     if (iterations < 1 || iterations > MAX_ITERATIONS) {
       throw new IllegalArgumentException("iterations must be 1-" + MAX_ITERATIONS);
     }
+  }
+
+  /** Whether a hash under these settings is cheaper to attack than under {@code other}. */
+  public boolean weakerThan(Argon2Settings other) {
+    return memoryKiB < other.memoryKiB || iterations < other.iterations;
   }
 }

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.CrashPoint;
+import signup.common.domain.CrashPoints;
 import signup.common.domain.Device;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.ReservationLedger;
@@ -20,10 +22,17 @@ public final class ClientRegistration {
 
   private final ClientStore store;
   private final PasswordHasher hasher;
+  private final CrashPoints crashPoints;
 
   public ClientRegistration(ClientStore store, PasswordHasher hasher) {
+    this(store, hasher, CrashPoints.none());
+  }
+
+  /** With fault injection, for the crash tests: see {@link CrashPoint}. */
+  public ClientRegistration(ClientStore store, PasswordHasher hasher, CrashPoints crashPoints) {
     this.store = store;
     this.hasher = hasher;
+    this.crashPoints = crashPoints;
   }
 
   /**
@@ -53,6 +62,7 @@ public final class ClientRegistration {
     String passwordHash = hasher.hash(password);
     Client client = store.reserve(new PendingClient(txnId, clientId, normalisedEmail, name,
         normalisedRegion, device, passwordHash));
+    crashPoints.reach(CrashPoint.CLIENT_AFTER_RESERVE_WRITE);
     log.debug("txn_id={} client_id={} reserved", txnId, client.clientId());
     return client;
   }
@@ -61,6 +71,7 @@ public final class ClientRegistration {
   public Client confirm(String txnId) {
     checkTxnId(txnId);
     Client client = store.confirm(txnId);
+    crashPoints.reach(CrashPoint.CLIENT_AFTER_CONFIRM_WRITE);
     log.debug("txn_id={} client_id={} confirmed", txnId, client.clientId());
     return client;
   }

@@ -1,7 +1,13 @@
 package signup.common.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import signup.common.domain.CrashPoints;
+import signup.common.security.InternalToken;
+import signup.common.security.TlsFiles;
+import signup.common.security.Transport;
 
 /** The options every server shares; each server adds its port and database file. */
 public final class ServerOptions {
@@ -15,6 +21,30 @@ public final class ServerOptions {
           + "Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
+  @Option(names = "--token-file", defaultValue = "${env:SIGNUP_TOKEN_FILE}",
+      description = "File holding the internal token the services present to each other "
+          + "(env SIGNUP_TOKEN_FILE; env SIGNUP_INTERNAL_TOKEN gives the token itself). "
+          + "Default: internal.token in --data-dir, created (mode 0600) if missing.")
+  Path tokenFile;
+
+  @Option(names = "--tls-cert", defaultValue = "${env:SIGNUP_TLS_CERT}",
+      description = "PEM certificate chain: serve TLS instead of plaintext (env SIGNUP_TLS_CERT).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", defaultValue = "${env:SIGNUP_TLS_KEY}",
+      description = "PEM (PKCS#8) private key of --tls-cert (env SIGNUP_TLS_KEY).")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", defaultValue = "${env:SIGNUP_TLS_CA}",
+      description = "PEM CA certificates trusted for the other services' certificates "
+          + "(env SIGNUP_TLS_CA). Default: the JVM's CAs.")
+  Path tlsCa;
+
+  @Option(names = "--mtls", defaultValue = "${env:SIGNUP_MTLS:-false}",
+      description = "Mutual TLS: require a client certificate signed by --tls-ca, and present "
+          + "--tls-cert on calls to the other services (env SIGNUP_MTLS).")
+  boolean mutualTls;
+
   public String bind() {
     return bind;
   }
@@ -26,5 +56,37 @@ public final class ServerOptions {
   /** A database file name is taken as relative to the data directory. */
   public Path resolve(Path dbFile) {
     return dataDir.resolve(dbFile);
+  }
+
+  /**
+   * The transport these options describe: the internal token (from the environment or the token
+   * file) and TLS when --tls-cert is given.
+   */
+  public Transport transport(CommandSpec spec) {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    if (mutualTls && (tlsCert == null || tlsCa == null)) {
+      throw new ParameterException(spec.commandLine(),
+          "--mtls needs --tls-cert, --tls-key and --tls-ca");
+    }
+    InternalToken token = InternalToken.load(System.getenv(),
+        tokenFile != null ? tokenFile : dataDir.resolve(InternalToken.FILE_NAME));
+    TlsFiles tls = tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey, tlsCa, mutualTls);
+    return new Transport(token, tls);
+  }
+
+  /**
+   * Fault injection for the crash tests, from {@value CrashPointSetting#VARIABLE} (no flag, on
+   * purpose); none when unset. A bad setting is a usage error, so the server does not start.
+   *
+   * @param service orchestrator, client or subscription
+   */
+  public CrashPoints crashPoints(CommandSpec spec, String service) {
+    try {
+      return CrashPointSetting.fromEnvironment(System.getenv(), service);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

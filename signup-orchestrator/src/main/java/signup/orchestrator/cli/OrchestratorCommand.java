@@ -1,9 +1,6 @@
 package signup.orchestrator.cli;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
+import signup.common.domain.CrashPoints;
 import signup.orchestrator.OrchestratorConfig;
 import signup.orchestrator.OrchestratorServer;
 import signup.orchestrator.domain.ProtocolSettings;
@@ -60,10 +58,8 @@ public final class OrchestratorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     OrchestratorConfig config = config();
-    return ServerLauncher.runUntilStopped(
-        () -> OrchestratorServer.create(config,
-            NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port())),
-            Clock.systemUTC()),
+    CrashPoints crashPoints = server.crashPoints(spec, "orchestrator");
+    return ServerLauncher.runUntilStopped(() -> OrchestratorServer.create(config, crashPoints),
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
@@ -71,6 +67,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
     ProtocolSettings defaults = ProtocolSettings.DEFAULTS;
     return new OrchestratorConfig(server.bind(), port, server.resolve(dbFile), clientTarget,
         subscriptionTarget, new ProtocolSettings(reserveDeadline, tryTimeout,
-            defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval));
+            defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval),
+        server.transport(spec));
   }
 }

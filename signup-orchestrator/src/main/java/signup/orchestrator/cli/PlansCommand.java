@@ -28,7 +28,7 @@ final class PlansCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    ManagedChannel channel = RemoteOptions.channel(target);
+    ManagedChannel channel = remote.channel(target);
     try {
       ListPlansResponse plans = SubscriptionServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(remote.timeoutMillis(), remote.unit())

@@ -30,7 +30,7 @@ final class QuoteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    ManagedChannel channel = RemoteOptions.channel(target);
+    ManagedChannel channel = remote.channel(target);
     try {
       QuotePlanResponse quote = SubscriptionServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(remote.timeoutMillis(), remote.unit())

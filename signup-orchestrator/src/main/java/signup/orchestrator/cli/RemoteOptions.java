@@ -5,10 +5,15 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.BadRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.protobuf.StatusProto;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +31,26 @@ final class RemoteOptions {
       description = "Deadline of the call (ISO-8601 duration). Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
-  static ManagedChannel channel(String target) {
-    return ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+  @Option(names = "--tls", description = "Connect with TLS (the server runs with --tls-cert).")
+  boolean tls;
+
+  @Option(names = "--ca", description = "PEM CA certificates to trust for the server's "
+      + "certificate (implies --tls). Default: the JVM's CAs.")
+  Path ca;
+
+  ManagedChannel channel(String target) {
+    if (!tls && ca == null) {
+      return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    }
+    TlsChannelCredentials.Builder credentials = TlsChannelCredentials.newBuilder();
+    if (ca != null) {
+      try {
+        credentials.trustManager(ca.toFile());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read --ca " + ca + ": " + e.getMessage(), e);
+      }
+    }
+    return Grpc.newChannelBuilder(target, credentials.build()).build();
   }
 
   /** Unknown names pass through as UNSPECIFIED, so the server names the field in its error. */

@@ -17,6 +17,7 @@ import signup.subscription.SubscriptionServerCommand;
         PlansCommand.class,
         QuoteCommand.class,
         AuditCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -64,7 +64,7 @@ final class SignupCommand implements Callable<Integer> {
     if (requestId != null) {
       request.setRequestId(requestId);
     }
-    ManagedChannel channel = RemoteOptions.channel(target);
+    ManagedChannel channel = remote.channel(target);
     try {
       SignupResponse response = SignupServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(remote.timeoutMillis(), remote.unit())

@@ -41,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
       err.println("error: give a SIGNUP_ID or --request-id");
       return ExitCodes.BAD_INPUT;
     }
-    ManagedChannel channel = RemoteOptions.channel(target);
+    ManagedChannel channel = remote.channel(target);
     try {
       SignupStatus status = SignupServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(remote.timeoutMillis(), remote.unit())

@@ -1,13 +1,10 @@
 package signup.orchestrator.cli;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,8 +17,11 @@ import picocli.CommandLine.Spec;
 import signup.client.ClientServer;
 import signup.client.ClientServerConfig;
 import signup.common.cli.ServerOptions;
+import signup.common.domain.ParticipantSettings;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
+import signup.common.security.InternalToken;
+import signup.common.security.Transport;
 import signup.common.store.DatabaseUnusableException;
 import signup.orchestrator.OrchestratorConfig;
 import signup.orchestrator.OrchestratorServer;
@@ -61,22 +61,24 @@ final class UpCommand implements Callable<Integer> {
     String coordinator = target(orchestrator);
     Path dataDir = server.dataDir();
 
+    // One transport for all three: the same token (generated under the data directory on
+    // first use) and the same TLS settings.
+    Transport transport = server.transport(spec);
     List<GrpcServerHost> started = new ArrayList<>();
     try {
       ClientServerConfig clientConfig = ClientServerConfig.defaults(dataDir.resolve("client.db"))
-          .withPort(client).withCoordinatorTarget(coordinator);
+          .withBind(bind).withPort(client).withCoordinatorTarget(coordinator)
+          .withTransport(transport);
       started.add(ClientServer.create(clientConfig).start());
       SubscriptionServerConfig subscriptionConfig = new SubscriptionServerConfig(bind,
           subscription, dataDir.resolve("subscription.db"), coordinator,
-          signup.common.domain.ParticipantSettings.DEFAULTS,
-          SubscriptionServerConfig.DEFAULT_COORDINATOR_DEADLINE);
+          ParticipantSettings.DEFAULTS, SubscriptionServerConfig.DEFAULT_COORDINATOR_DEADLINE,
+          transport);
       started.add(SubscriptionServer.create(subscriptionConfig).start());
       OrchestratorConfig orchestratorConfig = new OrchestratorConfig(bind, orchestrator,
           dataDir.resolve("orchestrator.db"), target(client), target(subscription),
-          ProtocolSettings.DEFAULTS);
-      started.add(OrchestratorServer.create(orchestratorConfig,
-          NettyServerBuilder.forAddress(new InetSocketAddress(bind, orchestrator)),
-          Clock.systemUTC()).start());
+          ProtocolSettings.DEFAULTS, transport);
+      started.add(OrchestratorServer.create(orchestratorConfig).start());
     } catch (PortInUseException | DatabaseUnusableException e) {
       stopAll(started);
       err.println("error: " + e.getMessage());
@@ -96,6 +98,9 @@ final class UpCommand implements Callable<Integer> {
     out.printf("  client-server        %s:%d  (ClientService, ClientParticipant)%n", bind, client);
     out.printf("  subscription-server  %s:%d  (SubscriptionService, SubscriptionParticipant)%n",
         bind, subscription);
+    out.printf("  %s; internal services need the token in %s (or $%s)%n",
+        transport.tls() == null ? "plaintext on " + bind : "TLS",
+        dataDir.resolve(InternalToken.FILE_NAME), InternalToken.ENV);
     out.println();
     out.println("Try, in another terminal:");
     out.printf("  echo 'correct-horse-9' | java -jar signup-orchestrator/target/signup.jar signup "

@@ -11,6 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.CrashPoint;
+import signup.common.domain.CrashPoints;
 
 /**
  * Confirms or cancels on every participant, retrying with jittered exponential backoff until
@@ -23,30 +25,39 @@ final class SecondPhase {
 
   private final List<Participant> participants;
   private final InstantSource clock;
+  private final CrashPoints crashPoints;
 
-  SecondPhase(List<Participant> participants, InstantSource clock) {
+  SecondPhase(List<Participant> participants, InstantSource clock, CrashPoints crashPoints) {
     this.participants = List.copyOf(participants);
     this.clock = clock;
+    this.crashPoints = crashPoints;
   }
 
   /** True when every participant confirmed within {@code budget}. */
   boolean confirmAll(String txnId, Duration budget) {
-    return onAll(txnId, budget, "confirm", p -> p.confirm(txnId));
+    return onAll(txnId, budget, "confirm", p -> p.confirm(txnId),
+        () -> crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_FIRST_CONFIRM));
   }
 
   /** True when every participant cancelled within {@code budget}. */
   boolean cancelAll(String txnId, Duration budget) {
-    return onAll(txnId, budget, "cancel", p -> p.cancel(txnId));
+    return onAll(txnId, budget, "cancel", p -> p.cancel(txnId), () -> { });
   }
 
   private boolean onAll(String txnId, Duration budget, String action,
-      Function<Participant, CompletableFuture<Void>> call) {
+      Function<Participant, CompletableFuture<Void>> call, Runnable afterFirstAck) {
     Instant giveUp = clock.instant().plus(budget);
     // First attempts go out together; the rare retries are then made one participant at a time.
     List<CompletableFuture<Void>> first = participants.stream().map(call).toList();
     boolean all = true;
+    boolean acknowledged = false;
     for (int i = 0; i < participants.size(); i++) {
-      all &= awaitOrRetry(txnId, participants.get(i), action, call, first.get(i), giveUp);
+      boolean ok = awaitOrRetry(txnId, participants.get(i), action, call, first.get(i), giveUp);
+      if (ok && !acknowledged) {
+        acknowledged = true;
+        afterFirstAck.run();
+      }
+      all &= ok;
     }
     return all;
   }

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.CrashPoint;
+import signup.common.domain.CrashPoints;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
 
@@ -34,15 +36,24 @@ public final class SignupCoordinator {
   private final InstantSource clock;
   private final SecondPhase secondPhase;
   private final InFlight inFlight;
+  private final CrashPoints crashPoints;
 
   public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
       SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock) {
+    this(signupLog, clients, subscriptions, settings, clock, CrashPoints.none());
+  }
+
+  /** With fault injection, for the crash tests: see {@link CrashPoint}. */
+  public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
+      SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock,
+      CrashPoints crashPoints) {
     this.signupLog = signupLog;
     this.clients = clients;
     this.subscriptions = subscriptions;
     this.settings = settings;
     this.clock = clock;
-    this.secondPhase = new SecondPhase(List.of(clients, subscriptions), clock);
+    this.crashPoints = crashPoints;
+    this.secondPhase = new SecondPhase(List.of(clients, subscriptions), clock, crashPoints);
     this.inFlight = new InFlight();
   }
 
@@ -101,11 +112,16 @@ public final class SignupCoordinator {
 
   private SignupRecord run(SignupRecord trying, SignupRequest request) {
     String txnId = trying.txnId();
+    crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_TRYING);
     log.info("txn_id={} TRYING: reserving client {} and subscription", txnId, trying.clientId());
     CompletableFuture<ClientReservation> client =
         clients.reserve(txnId, trying.clientId(), request);
     CompletableFuture<SubscriptionReservation> subscription = subscriptions.reserve(txnId,
         trying.clientId(), request.region(), request.device());
+    // On whichever thread delivers the first reply, success or failure.
+    CompletableFuture.anyOf(client, subscription)
+        .whenComplete((reply, failure) -> crashPoints.reach(
+            CrashPoint.ORCHESTRATOR_AFTER_FIRST_RESERVE));
     ClientReservation clientReservation;
     SubscriptionReservation subscriptionReservation;
     try {
@@ -122,6 +138,7 @@ public final class SignupCoordinator {
       // Recovery or a participant's ResolveTransaction aborted it while we waited.
       throw abortedElsewhere(txnId);
     }
+    crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_COMMITTING);
     log.info("txn_id={} COMMITTING: plan {}", txnId, subscriptionReservation.plan().planId());
     if (!secondPhase.confirmAll(txnId, settings.secondPhaseBudget())) {
       throw new SignupPendingException(txnId);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.CrashPoint;
+import signup.common.domain.CrashPoints;
 import signup.common.domain.Device;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.ReservationLedger;
@@ -23,12 +25,20 @@ public final class Subscriptions {
   private final SubscriptionRepository repository;
   private final PlanCatalogue catalogue;
   private final InstantSource clock;
+  private final CrashPoints crashPoints;
 
   public Subscriptions(SubscriptionRepository repository, PlanCatalogue catalogue,
       InstantSource clock) {
+    this(repository, catalogue, clock, CrashPoints.none());
+  }
+
+  /** With fault injection, for the crash tests: see {@link CrashPoint}. */
+  public Subscriptions(SubscriptionRepository repository, PlanCatalogue catalogue,
+      InstantSource clock, CrashPoints crashPoints) {
     this.repository = repository;
     this.catalogue = catalogue;
     this.clock = clock;
+    this.crashPoints = crashPoints;
   }
 
   /** Every plan, most specific first. */
@@ -56,6 +66,7 @@ public final class Subscriptions {
     Subscription pending = new Subscription(UUID.randomUUID().toString(), clientId, plan,
         Subscription.Status.PENDING, normalisedRegion, device, now, now);
     Subscription reserved = repository.reserve(txnId, pending);
+    crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_RESERVE_WRITE);
     log.info("txn_id={} subscription {} reserved for client {} on plan {}", txnId,
         reserved.subscriptionId(), reserved.clientId(), reserved.plan().planId());
     return reserved;
@@ -64,6 +75,7 @@ public final class Subscriptions {
   public Subscription confirm(String txnId) {
     checkTxnId(txnId);
     Subscription confirmed = repository.confirm(txnId, now());
+    crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_CONFIRM_WRITE);
     log.info("txn_id={} subscription {} confirmed", txnId, confirmed.subscriptionId());
     return confirmed;
   }

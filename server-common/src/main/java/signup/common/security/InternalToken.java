@@ -1,0 +1,95 @@
+package signup.common.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * The shared secret the services present to each other on internal calls (reserve, confirm,
+ * cancel, resolve). Compared in constant time; never printed.
+ */
+public final class InternalToken {
+  /** Environment variable that, when set, gives the token directly (it wins over the file). */
+  public static final String ENV = "SIGNUP_INTERNAL_TOKEN";
+  /** The file the embedded default uses, in the data directory. */
+  public static final String FILE_NAME = "internal.token";
+  private static final int MIN_LENGTH = 16;
+
+  private final byte[] secret;
+
+  private InternalToken(String secret) {
+    if (secret.length() < MIN_LENGTH) {
+      throw new IllegalArgumentException(
+          "the internal token must be at least " + MIN_LENGTH + " characters");
+    }
+    this.secret = secret.getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static InternalToken of(String secret) {
+    return new InternalToken(secret.strip());
+  }
+
+  /**
+   * The token from {@value #ENV} if set, else from {@code file}, which is created with a fresh
+   * random token (mode 0600) when missing: so that every server sharing a data directory, and
+   * {@code signup up}, agree on it without any set-up.
+   */
+  public static InternalToken load(Map<String, String> environment, Path file) {
+    String fromEnvironment = environment.get(ENV);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return of(fromEnvironment);
+    }
+    try {
+      if (!Files.exists(file)) {
+        createRandom(file);
+      }
+      return of(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the internal token " + file, e);
+    }
+  }
+
+  private static void createRandom(Path file) throws IOException {
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    // Written in full to a private temporary file, then linked into place: a server starting at
+    // the same moment sees either no file or the whole token, and the first link wins.
+    Path temporary = Files.createTempFile(dir, ".internal-token", ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(temporary, token + "\n", StandardCharsets.UTF_8);
+      Files.createLink(file, temporary);
+    } catch (FileAlreadyExistsException raced) {
+      // another server of the same data directory made it first: use theirs
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  /** Constant-time comparison, so the time taken says nothing about how much matched. */
+  public boolean matches(String presented) {
+    return presented != null
+        && MessageDigest.isEqual(secret, presented.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The value to send; only the transport adapters call this. */
+  public String value() {
+    return new String(secret, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String toString() {
+    return "InternalToken[redacted]";
+  }
+}

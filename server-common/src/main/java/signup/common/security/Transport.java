@@ -1,0 +1,146 @@
+package signup.common.security;
+
+import io.grpc.BindableService;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a server listens and how it calls its peers: plaintext or TLS (optionally mutual), and
+ * the internal token that guards the internal services (reserve, confirm, cancel, resolve).
+ *
+ * @param tls null for plaintext
+ */
+public record Transport(InternalToken token, TlsFiles tls) {
+  private static final Logger log = LoggerFactory.getLogger(Transport.class);
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final String BEARER = "Bearer ";
+
+  public static Transport plaintext(InternalToken token) {
+    return new Transport(token, null);
+  }
+
+  /**
+   * The embedded default: plaintext, with the token of {@code dataDir} (created if missing) or
+   * of the environment.
+   */
+  public static Transport embeddedDefault(Path dataDir) {
+    return plaintext(InternalToken.load(System.getenv(),
+        dataDir.toAbsolutePath().resolve(InternalToken.FILE_NAME)));
+  }
+
+  /** A server builder on {@code bind:port}, with TLS when configured. */
+  public ServerBuilder<?> serverBuilder(String bind, int port) {
+    InetSocketAddress address = new InetSocketAddress(bind, port);
+    if (tls == null && !address.getAddress().isLoopbackAddress()) {
+      log.warn("listening on {} in plaintext: anyone on the network can read the traffic, "
+          + "passwords included; use --tls-cert and --tls-key", bind);
+    }
+    return NettyServerBuilder.forAddress(address, serverCredentials());
+  }
+
+  /** A channel to a peer, with TLS when configured (and this server's certificate if mutual). */
+  public ManagedChannel channel(String target) {
+    return Grpc.newChannelBuilder(target, channelCredentials()).build();
+  }
+
+  /** Wraps an internal service so that a call without the internal token is UNAUTHENTICATED. */
+  public BindableService internal(BindableService service) {
+    ServerInterceptor check = new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        String presented = headers.get(AUTHORIZATION);
+        if (presented == null || !presented.startsWith(BEARER)
+            || !token.matches(presented.substring(BEARER.length()))) {
+          call.close(Status.UNAUTHENTICATED.withDescription(
+              "internal service: missing or invalid internal token"), new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        return next.startCall(call, headers);
+      }
+    };
+    return () -> ServerInterceptors.intercept(service.bindService(), check);
+  }
+
+  /** A channel whose calls carry the internal token, for calls to internal services. */
+  public Channel authenticated(Channel channel) {
+    String header = BEARER + token.value();
+    return ClientInterceptors.intercept(channel, new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
+          CallOptions options, Channel next) {
+        return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            headers.put(AUTHORIZATION, header);
+            super.start(listener, headers);
+          }
+        };
+      }
+    });
+  }
+
+  private ServerCredentials serverCredentials() {
+    if (tls == null) {
+      return InsecureServerCredentials.create();
+    }
+    try {
+      TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder()
+          .keyManager(tls.certificate().toFile(), tls.privateKey().toFile());
+      if (tls.mutual()) {
+        builder.trustManager(tls.trustedCa().toFile())
+            .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      }
+      return builder.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the TLS certificate or key: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private ChannelCredentials channelCredentials() {
+    if (tls == null) {
+      return InsecureChannelCredentials.create();
+    }
+    try {
+      TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+      if (tls.trustedCa() != null) {
+        builder.trustManager(tls.trustedCa().toFile());
+      }
+      if (tls.mutual()) {
+        builder.keyManager(tls.certificate().toFile(), tls.privateKey().toFile());
+      }
+      return builder.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the TLS files: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package signup.orchestrator.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a benchmark run measured.
+ *
+ * @param system "self-hosted" or the target's address
+ * @param serviceJvmOptions the self-hosted services' JVM options (empty with a target)
+ * @param cores of this machine
+ */
+public record BenchResult(String system, List<String> serviceJvmOptions, int cores,
+    BenchSettings settings, List<Configuration> configurations) {
+
+  /** Whether any sign-up failed, remote or local. */
+  public boolean anyErrors() {
+    return configurations.stream().flatMap(c -> c.steps().stream())
+        .anyMatch(s -> s.protocol().failed() > 0 || (s.local() != null && s.local().failed() > 0));
+  }
+
+  /**
+   * One configuration's steps and, self-hosted, each service's heap at its end.
+   *
+   * @param heap by service name; empty when not known (a target, or no jcmd)
+   */
+  record Configuration(HashCost cost, List<Step> steps, Map<String, HeapUsage> heap) {}
+
+  /** One concurrency: the protocol and, unless skipped, the local limit. */
+  record Step(int concurrency, Measurement protocol, Measurement local) {
+    /** Protocol throughput over the local limit's; NaN without a local limit. */
+    double ratio() {
+      if (local == null || local.throughput() == 0) {
+        return Double.NaN;
+      }
+      return protocol.throughput() / local.throughput();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package signup.orchestrator.bench;
+
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs a benchmark: for each configuration, a system (started here, or the target), then for
+ * each concurrency a warm-up and a measured step of sign-ups through the protocol, followed by
+ * the local limit at the same concurrency and hash cost. Steps run one after the other, never
+ * together, so that each has the machine to itself.
+ */
+public final class Benchmark {
+  private final BenchSettings settings;
+  private final PrintWriter log;
+  private final boolean progressBar;
+
+  /**
+   * @param log where a line per step goes (stderr), so a long run is never silent
+   * @param progressBar whether to draw a progress bar on {@code log} (a terminal only)
+   */
+  public Benchmark(BenchSettings settings, PrintWriter log, boolean progressBar) {
+    this.settings = settings;
+    this.log = log;
+    this.progressBar = progressBar;
+  }
+
+  /**
+   * @throws SystemStartException when a self-hosted service does not start
+   */
+  public BenchResult run() throws IOException, InterruptedException {
+    // E-mails are unique per run (and across runs, against a long-lived target).
+    String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    AtomicLong sequence = new AtomicLong();
+    List<BenchResult.Configuration> configurations = new ArrayList<>();
+    for (HashCost cost : settings.configurations()) {
+      configurations.add(runConfiguration(cost, runId, sequence));
+    }
+    return new BenchResult(settings.selfHosted() ? "self-hosted" : settings.target(),
+        settings.selfHosted() ? settings.serviceJvmOptions() : List.of(),
+        Runtime.getRuntime().availableProcessors(), settings, configurations);
+  }
+
+  private BenchResult.Configuration runConfiguration(HashCost cost, String runId,
+      AtomicLong sequence) throws IOException, InterruptedException {
+    Path dir = settings.workDir().resolve(cost.label());
+    SelfHostedSystem system = null;
+    ManagedChannel channel = null;
+    try {
+      String target = settings.target();
+      if (settings.selfHosted()) {
+        note("starting the system (%s hash) in %s", cost.label(), dir);
+        system = SelfHostedSystem.start(dir, cost.label(), cost.optionValue(),
+            settings.serviceJvmOptions(), settings.jfrDir());
+        target = system.orchestratorTarget();
+      }
+      channel = settings.channels().apply(target);
+      List<BenchResult.Step> steps = new ArrayList<>();
+      try (LocalLimit local = settings.localLimit()
+          ? new LocalLimit(dir.resolve("local-limit.db"), cost.settings(), runId) : null) {
+        for (int concurrency : settings.concurrencies()) {
+          String name = cost.label() + " c=" + concurrency;
+          Measurement protocol = measure(name + " protocol",
+              new SignupWorkload(channel, settings.deadline(), runId, sequence), concurrency);
+          Measurement localLimit = null;
+          if (local != null) {
+            try (LocalLimit.Steps work = local.workload(concurrency)) {
+              localLimit = measure(name + " local", work, concurrency);
+            }
+          }
+          BenchResult.Step step = new BenchResult.Step(concurrency, protocol, localLimit);
+          steps.add(step);
+          note("%s: protocol %.1f/s (p99 %.1f ms, %d failed)%s", name, protocol.throughput(),
+              protocol.latency().p99(), protocol.failed(), localLimit == null ? ""
+                  : String.format(Locale.ROOT, ", local %.1f/s, ratio %.2f",
+                      localLimit.throughput(), step.ratio()));
+        }
+      }
+      Map<String, HeapUsage> heap = system == null ? Map.of() : system.heap();
+      return new BenchResult.Configuration(cost, steps, heap);
+    } finally {
+      if (channel != null) {
+        channel.shutdownNow();
+      }
+      if (system != null) {
+        system.close();
+      }
+    }
+  }
+
+  private Measurement measure(String name, Workload workload, int concurrency)
+      throws InterruptedException {
+    if (!settings.warmup().isZero()) {
+      run(name + " warm-up", new ClosedLoop(workload, concurrency,
+          ClosedLoop.Limit.of(settings.warmup())));
+    }
+    return run(name, new ClosedLoop(workload, concurrency, settings.limit()));
+  }
+
+  private Measurement run(String name, ClosedLoop loop) throws InterruptedException {
+    if (!progressBar) {
+      return loop.run();
+    }
+    try (ProgressBar bar = new ProgressBar(log, name, loop)) {
+      return loop.run();
+    }
+  }
+
+  private void note(String format, Object... args) {
+    synchronized (log) {
+      log.println("bench: " + String.format(Locale.ROOT, format, args));
+      log.flush();
+    }
+  }
+}
