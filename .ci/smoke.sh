@@ -106,6 +106,18 @@ check "a duplicate e-mail is ALREADY_EXISTS (buf exit 6 x 8)" test "$dup_exit" -
 check "bad input is INVALID_ARGUMENT (buf exit 3 x 8)" test "$bad_exit" -eq 24
 check "INVALID_ARGUMENT names the region" contains "region: unknown code ZZ" "$bad"
 
+set +e
+call "$CLIENT" signup.client.v1.ClientParticipant/Cancel '{"txnId": "smoke-1"}' >/dev/null 2>&1
+unauthenticated=$?
+set -e
+check "an internal call without the token is UNAUTHENTICATED (buf exit 16 x 8)" \
+  test "$unauthenticated" -eq 128
+check "the generated token file is private (0600)" \
+  test "$(stat -c %a "$WORK/data/internal.token")" = 600
+check "an internal call with the token is served" buf curl --protocol grpc --http2-prior-knowledge \
+  -H "authorization: Bearer $(cat "$WORK/data/internal.token")" --data '{"txnId": "smoke-1"}' \
+  "http://127.0.0.1:$CLIENT/signup.client.v1.ClientParticipant/Cancel"
+
 echo "# the signup CLI against the same servers"
 cli=$(echo 'another-pass-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$ORCH" \
   --email bob@example.com --name Bob --region GB --device WEB --password-stdin)
