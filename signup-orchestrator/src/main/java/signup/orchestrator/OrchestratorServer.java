@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import signup.common.domain.CrashPoints;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.grpc.ReconnectPacer;
 import signup.common.security.Transport;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.ProtocolSettings;
@@ -26,6 +27,8 @@ import signup.orchestrator.store.SqliteSignupLog;
 /** Builds the orchestrator the same way for main, the CLI and the tests. */
 public final class OrchestratorServer {
   private static final Duration DRAIN = Duration.ofSeconds(10);
+  /** The longest a participant that is back waits to be used again. */
+  private static final Duration RECONNECT_PACE = Duration.ofMillis(250);
 
   private OrchestratorServer() {}
 
@@ -50,8 +53,11 @@ public final class OrchestratorServer {
       InstantSource clock, CrashPoints crashPoints) {
     ManagedChannel clients = config.transport().channel(config.clientTarget());
     ManagedChannel subscriptions = config.transport().channel(config.subscriptionTarget());
+    // Without it a restarted participant kept failing sign-ups for seconds after it was back.
+    ReconnectPacer pacer = new ReconnectPacer("orchestrator", RECONNECT_PACE,
+        List.of(clients, subscriptions));
     return create(config, builder, clients, subscriptions, clock,
-        List.of(clients::shutdownNow, subscriptions::shutdownNow), crashPoints);
+        List.of(pacer, clients::shutdownNow, subscriptions::shutdownNow), crashPoints);
   }
 
   /**

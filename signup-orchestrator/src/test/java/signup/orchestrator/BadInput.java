@@ -82,7 +82,7 @@ record BadInput(String name, Step setup, Step call, Status.Code code, List<Strin
     };
   }
 
-  /** Only the abort of {@code txnId} in the orchestrator's log: ResolveTransaction of a stranger. */
+  /** Only the abort of {@code txnId} in the orchestrator's log: resolving a stranger. */
   static Effect abortRecorded(String txnId) {
     return diff -> {
       assertOnlyAdded(diff, Set.of("orchestrator.db:signup_txn"));

@@ -78,7 +78,7 @@ final class FaultyProxy implements AutoCloseable {
         .start();
   }
 
-  /** A proxy on a free port that forwards everything to {@code upstreamTarget} until told not to. */
+  /** A proxy on a free port that forwards everything to {@code upstreamTarget}, for a start. */
   static FaultyProxy inFrontOf(String upstreamTarget) {
     try {
       return new FaultyProxy(upstreamTarget);

@@ -63,6 +63,7 @@ class SignupFlowTest {
     Client client = system.clients().getClient(
         GetClientRequest.newBuilder().setClientId(clientId).build());
     assertEquals("Ada Lovelace", client.getName());
+    assertEquals(response.getClient(), client, "the reply shows the client as GetClient does");
     Subscription subscription = system.subscriptions().getSubscription(
         GetSubscriptionRequest.newBuilder().setClientId(clientId).build());
     assertEquals("us-ios", subscription.getPlan().getPlanId());

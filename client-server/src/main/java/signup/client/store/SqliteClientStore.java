@@ -28,7 +28,7 @@ import signup.common.store.TccBarrier;
  */
 public final class SqliteClientStore implements ClientStore {
   private static final String COLUMNS =
-      "client_id, email, name, region, device, COALESCE(confirmed_at, created_at) AS shown_at";
+      "client_id, email, name, region, device, created_at AS shown_at";
 
   private final SqliteDatabase db;
   private final TccBarrier barrier;

@@ -89,7 +89,7 @@ class SqliteClientStoreTest {
     Client again = store.confirm("txn-1");
 
     assertEquals(confirmed, again);
-    assertEquals(clock.instant().minusSeconds(2), confirmed.createdAt(), "shown as confirmed at");
+    assertEquals(clock.instant().minusSeconds(4), confirmed.createdAt(), "shown as signed up at");
     assertEquals(Optional.of(confirmed), store.findConfirmed("client-1"));
     assertEquals(Optional.of(confirmed), store.findConfirmedByEmail("ann@example.com"));
     assertEquals(Optional.of(BarrierState.CONFIRMED), barrier("txn-1"));

@@ -30,11 +30,29 @@ public final class SignupFields {
 
   /** Trimmed and lower-cased: the form an e-mail is stored and compared in. */
   public static String normaliseEmail(String email) {
-    return email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
+    return email == null ? "" : asciiCase(email.strip(), false);
   }
 
   public static String normaliseRegion(String region) {
-    return region == null ? "" : region.strip().toUpperCase(Locale.ROOT);
+    return region == null ? "" : asciiCase(region.strip(), true);
+  }
+
+  /**
+   * Changes the case of ASCII letters only. Unicode case mapping would turn the Kelvin sign into
+   * "k", "ﬁ" into "FI" and "ıt" into "IT": strings that are no address or region code would then
+   * pass as one, and be stored as one the caller never sent.
+   */
+  private static String asciiCase(String value, boolean upper) {
+    char[] chars = value.toCharArray();
+    for (int i = 0; i < chars.length; i++) {
+      char c = chars[i];
+      if (upper && c >= 'a' && c <= 'z') {
+        chars[i] = (char) (c - 'a' + 'A');
+      } else if (!upper && c >= 'A' && c <= 'Z') {
+        chars[i] = (char) (c - 'A' + 'a');
+      }
+    }
+    return new String(chars);
   }
 
   /** Checks a normalised e-mail. */

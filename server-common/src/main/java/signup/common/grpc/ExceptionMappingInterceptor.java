@@ -30,20 +30,32 @@ public final class ExceptionMappingInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     return new SimpleForwardingServerCallListener<>(delegate) {
+      // Once the call is closed for a failure, the handler hears no more of it: a unary
+      // handler that never got its request would otherwise try to close the call again.
+      private volatile boolean failed;
+
       @Override
       public void onMessage(ReqT message) {
+        if (failed) {
+          return;
+        }
         try {
           super.onMessage(message);
         } catch (RuntimeException e) {
+          failed = true;
           close(call, e);
         }
       }
 
       @Override
       public void onHalfClose() {
+        if (failed) {
+          return;
+        }
         try {
           super.onHalfClose();
         } catch (RuntimeException e) {
+          failed = true;
           close(call, e);
         }
       }

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
- * while starting or draining), reflection v1 and v1alpha, one exception mapper, a cap on message
- * size, and a graceful stop that drains in-flight calls before closing what the server owns.
+ * while starting or draining), reflection v1 and v1alpha, one exception mapper (which also
+ * answers requests that do not parse), a cap on message size, and a graceful stop that drains
+ * in-flight calls before closing what the server owns.
  * Built from a {@link ServerBuilder} so that main and the tests (in-process) build it alike.
  */
 public final class GrpcServerHost implements AutoCloseable {
@@ -47,13 +48,14 @@ public final class GrpcServerHost implements AutoCloseable {
     this.name = name;
     this.owned = List.copyOf(owned);
     this.drainTimeout = drainTimeout;
-    List<ServerInterceptor> chain = new ArrayList<>(interceptors);
-    // Added last so it runs first, around everything else.
-    chain.add(new ExceptionMappingInterceptor(mapper));
+    ExceptionMappingInterceptor mapping = new ExceptionMappingInterceptor(mapper);
     for (BindableService service : services) {
       ServerServiceDefinition definition = service.bindService();
       serviceNames.add(definition.getServiceDescriptor().getName());
-      builder.addService(ServerInterceptors.intercept(definition, chain));
+      // Outermost the mapping, around everything else: around the parsing of the request too,
+      // so that a request that does not parse is answered like any other bad input.
+      builder.addService(ServerInterceptors.intercept(RequestParsing.inCall(
+          ServerInterceptors.intercept(definition, interceptors)), mapping));
       health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);

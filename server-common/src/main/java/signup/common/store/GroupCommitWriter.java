@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -22,12 +23,18 @@ final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
   private static final int MAX_BATCH = 256;
 
+  private final String name;
   private final Jdbi jdbi;
   private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closing;
+  // Written by the writer thread only; read by anyone.
+  private final AtomicLong committedWrites = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong();
+  private volatile int largestBatch;
 
   GroupCommitWriter(String name, Jdbi jdbi) {
+    this.name = name;
     this.jdbi = jdbi;
     this.thread = new Thread(this::run, name + "-db-writer");
     this.thread.setDaemon(true);
@@ -116,7 +123,22 @@ final class GroupCommitWriter implements AutoCloseable {
       failAll(batch, commitFailure);
       return;
     }
+    commits.incrementAndGet();
+    committedWrites.addAndGet(batch.size());
+    if (batch.size() > largestBatch) {
+      largestBatch = batch.size();
+    }
     acks.forEach(Runnable::run);
+  }
+
+  /** Writes waiting for the writer. */
+  int queued() {
+    return queue.size();
+  }
+
+  /** How well writes are grouped so far: many writes per commit is what makes it fast. */
+  WriteStats stats() {
+    return new WriteStats(committedWrites.get(), commits.get(), largestBatch);
   }
 
   private static void failAll(List<Unit<?>> batch, RuntimeException e) {
@@ -139,6 +161,13 @@ final class GroupCommitWriter implements AutoCloseable {
       thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    WriteStats stats = stats();
+    if (stats.commits() > 0) {
+      log.info("{} database: {} writes in {} commits ({} per commit on average, {} at most)",
+          name, stats.writes(), stats.commits(),
+          String.format(java.util.Locale.ROOT, "%.1f", stats.writesPerCommit()),
+          stats.largestBatch());
     }
   }
 

@@ -107,6 +107,16 @@ public final class SqliteDatabase implements AutoCloseable {
     return file;
   }
 
+  /** Writes waiting for the writer right now. */
+  int queuedWrites() {
+    return writer.queued();
+  }
+
+  /** Writes committed so far and in how many commits (logged again when it closes). */
+  public WriteStats writeStats() {
+    return writer.stats();
+  }
+
   public String name() {
     return spec.name();
   }

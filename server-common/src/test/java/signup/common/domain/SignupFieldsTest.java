@@ -83,6 +83,15 @@ class SignupFieldsTest {
     }
   }
 
+  @Test
+  void onlyAsciiLettersAreLowerCasedSoAKelvinSignDoesNotBecomeAnAsciiK() {
+    String kelvin = SignupFields.normaliseEmail("\u212Aelvin@example.com");
+
+    assertEquals("\u212Aelvin@example.com", kelvin);
+    assertEquals(List.of(new FieldViolation("email", "not a valid address")),
+        violations(v -> SignupFields.checkEmail(v, "email", kelvin)));
+  }
+
   // --- name -----------------------------------------------------------------------------------
 
   @ParameterizedTest
@@ -177,6 +186,16 @@ class SignupFieldsTest {
     assertEquals("", SignupFields.normaliseRegion(null));
     assertEquals(List.of(), violations(v ->
         SignupFields.checkRegion(v, "region", SignupFields.normaliseRegion("de"))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\uFB01", "\u0131t", "\u017Fe", "\u00DF"})
+  void onlyAsciiLettersAreUpperCasedSoLigaturesAndDotlessIsAreNoRegion(String region) {
+    // Unicode upper-casing would make them FI, IT, SE and SS: real codes the caller never sent.
+    String normalised = SignupFields.normaliseRegion(region);
+
+    assertTrue(!SignupFields.isValidRegion(normalised), normalised);
+    assertEquals(1, violations(v -> SignupFields.checkRegion(v, "region", normalised)).size());
   }
 
   @ParameterizedTest

@@ -16,12 +16,14 @@ public final class BenchReport {
 
   public static void printText(PrintWriter out, BenchResult result) {
     BenchSettings s = result.settings();
-    out.printf(Locale.ROOT, "signup bench: %s, %d cores; each step %s after a %s warm-up%n",
+    out.printf(Locale.ROOT, "signup bench: %s, %d cores; each step %s, after a warm-up of %s "
+            + "(first step) or %s%n",
         result.system().equals("self-hosted")
             ? "self-hosted (3 service JVMs, " + String.join(" ", result.serviceJvmOptions()) + ")"
             : "target " + result.system(),
         result.cores(), s.duration() != null ? seconds(s.duration().toMillis()) + " s"
-            : s.count() + " sign-ups", seconds(s.warmup().toMillis()) + " s");
+            : s.count() + " sign-ups", seconds(s.warmup().toMillis()) + " s",
+        seconds(s.stepWarmup().toMillis()) + " s");
     out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable "
         + "(WAL, synchronous=FULL)");
     out.println();
@@ -54,6 +56,18 @@ public final class BenchReport {
       }
       out.println(line);
     }
+    out.println();
+    out.println("group commit over the whole run: writes per commit (one fsync each), average "
+        + "and largest");
+    for (BenchResult.Configuration c : result.configurations()) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s", c.cost().label()));
+      if (c.groupCommit().isEmpty()) {
+        line.append("  n/a");
+      }
+      c.groupCommit().forEach((name, w) -> line.append(String.format(Locale.ROOT,
+          "  %s %.1f (%d)", name, w.writesPerCommit(), w.largestBatch())));
+      out.println(line);
+    }
     out.flush();
   }
 
@@ -71,6 +85,7 @@ public final class BenchReport {
     root.put("duration_s", s.duration() == null ? null : s.duration().toMillis() / 1000.0);
     root.put("count", s.duration() == null ? s.count() : null);
     root.put("warmup_s", s.warmup().toMillis() / 1000.0);
+    root.put("step_warmup_s", s.stepWarmup().toMillis() / 1000.0);
     root.put("deadline_s", s.deadline().toMillis() / 1000.0);
     List<Object> configurations = new ArrayList<>();
     for (BenchResult.Configuration c : result.configurations()) {
@@ -90,11 +105,15 @@ public final class BenchReport {
       Map<String, Object> heap = new LinkedHashMap<>();
       for (Map.Entry<String, HeapUsage> e : c.heap().entrySet()) {
         HeapUsage h = e.getValue();
-        heap.put(e.getKey(), new LinkedHashMap<>(Map.of("used_mib", h.used(),
-            "committed_mib", h.committed(), "max_mib", h.max(),
-            "live_after_gc_mib", h.liveAfterGc())));
+        heap.put(e.getKey(), ordered("used_mib", h.used(), "committed_mib", h.committed(),
+            "max_mib", h.max(), "live_after_gc_mib", h.liveAfterGc()));
       }
       config.put("heap", heap);
+      Map<String, Object> groupCommit = new LinkedHashMap<>();
+      c.groupCommit().forEach((name, w) -> groupCommit.put(name, ordered("writes", w.writes(),
+          "commits", w.commits(), "writes_per_commit", w.writesPerCommit(),
+          "largest_batch", w.largestBatch())));
+      config.put("group_commit", groupCommit);
       configurations.add(config);
     }
     root.put("configurations", configurations);
@@ -117,6 +136,14 @@ public final class BenchReport {
     out.put("latency_ms", latency);
     out.put("errors", new LinkedHashMap<String, Object>(m.errors()));
     return out;
+  }
+
+  private static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
   }
 
   private static String errors(Measurement protocol, Measurement local) {

@@ -2,6 +2,7 @@ package signup.orchestrator.bench;
 
 import java.util.List;
 import java.util.Map;
+import signup.common.store.WriteStats;
 
 /**
  * Everything a benchmark run measured.
@@ -23,8 +24,11 @@ public record BenchResult(String system, List<String> serviceJvmOptions, int cor
    * One configuration's steps and, self-hosted, each service's heap at its end.
    *
    * @param heap by service name; empty when not known (a target, or no jcmd)
+   * @param groupCommit how each database grouped its writes over the whole configuration,
+   *     warm-ups included, by service name and "local-limit"
    */
-  record Configuration(HashCost cost, List<Step> steps, Map<String, HeapUsage> heap) {}
+  record Configuration(HashCost cost, List<Step> steps, Map<String, HeapUsage> heap,
+      Map<String, WriteStats> groupCommit) {}
 
   /** One concurrency: the protocol and, unless skipped, the local limit. */
   record Step(int concurrency, Measurement protocol, Measurement local) {

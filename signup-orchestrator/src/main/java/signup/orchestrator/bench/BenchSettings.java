@@ -15,7 +15,9 @@ import java.util.function.Function;
  * @param concurrencies sign-ups in flight, one step each
  * @param duration how long each step runs; null when {@code count} applies
  * @param count sign-ups per step when {@code duration} is null
- * @param warmup run (and discarded) before each step
+ * @param warmup run (and discarded) before the first step on a system, and before the local
+ *     limit's first step: the JIT compiles for tens of seconds on two cores
+ * @param stepWarmup run (and discarded) before every other step, to reach its steady state
  * @param deadline of each Signup call
  * @param localLimit whether to measure the local limit beside each step
  * @param serviceJvmOptions for each self-hosted service, e.g. -Xmx256m
@@ -25,7 +27,7 @@ import java.util.function.Function;
  */
 public record BenchSettings(String target, List<HashCost> configurations,
     List<Integer> concurrencies, Duration duration, long count, Duration warmup,
-    Duration deadline, boolean localLimit, List<String> serviceJvmOptions, Path jfrDir,
+    Duration stepWarmup, Duration deadline, boolean localLimit, List<String> serviceJvmOptions, Path jfrDir,
     Path workDir, Function<String, ManagedChannel> channels) {
 
   public BenchSettings {

@@ -4,13 +4,16 @@ import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import signup.common.store.WriteStats;
 
 /**
  * Runs a benchmark: for each configuration, a system (started here, or the target), then for
@@ -64,16 +67,21 @@ public final class Benchmark {
       }
       channel = settings.channels().apply(target);
       List<BenchResult.Step> steps = new ArrayList<>();
+      Map<String, WriteStats> groupCommit = new LinkedHashMap<>();
       try (LocalLimit local = settings.localLimit()
           ? new LocalLimit(dir.resolve("local-limit.db"), cost.settings(), runId) : null) {
+        boolean first = true;
         for (int concurrency : settings.concurrencies()) {
           String name = cost.label() + " c=" + concurrency;
+          Duration warmup = first ? settings.warmup() : settings.stepWarmup();
+          first = false;
           Measurement protocol = measure(name + " protocol",
-              new SignupWorkload(channel, settings.deadline(), runId, sequence), concurrency);
+              new SignupWorkload(channel, settings.deadline(), runId, sequence), concurrency,
+              warmup);
           Measurement localLimit = null;
           if (local != null) {
             try (LocalLimit.Steps work = local.workload(concurrency)) {
-              localLimit = measure(name + " local", work, concurrency);
+              localLimit = measure(name + " local", work, concurrency, warmup);
             }
           }
           BenchResult.Step step = new BenchResult.Step(concurrency, protocol, localLimit);
@@ -83,9 +91,17 @@ public final class Benchmark {
                   : String.format(Locale.ROOT, ", local %.1f/s, ratio %.2f",
                       localLimit.throughput(), step.ratio()));
         }
+        if (local != null) {
+          groupCommit.put("local-limit", local.writeStats());
+        }
       }
-      Map<String, HeapUsage> heap = system == null ? Map.of() : system.heap();
-      return new BenchResult.Configuration(cost, steps, heap);
+      Map<String, HeapUsage> heap = Map.of();
+      if (system != null) {
+        heap = system.heap();
+        system.close();
+        groupCommit.putAll(system.writeStats());
+      }
+      return new BenchResult.Configuration(cost, steps, heap, groupCommit);
     } finally {
       if (channel != null) {
         channel.shutdownNow();
@@ -96,11 +112,10 @@ public final class Benchmark {
     }
   }
 
-  private Measurement measure(String name, Workload workload, int concurrency)
+  private Measurement measure(String name, Workload workload, int concurrency, Duration warmup)
       throws InterruptedException {
-    if (!settings.warmup().isZero()) {
-      run(name + " warm-up", new ClosedLoop(workload, concurrency,
-          ClosedLoop.Limit.of(settings.warmup())));
+    if (!warmup.isZero()) {
+      run(name + " warm-up", new ClosedLoop(workload, concurrency, ClosedLoop.Limit.of(warmup)));
     }
     return run(name, new ClosedLoop(workload, concurrency, settings.limit()));
   }

@@ -11,28 +11,32 @@ import java.util.regex.Pattern;
  * @param used in use at the end of the run, garbage included
  * @param committed claimed from the operating system
  * @param max the most it may grow to (-Xmx)
- * @param liveAfterGc in use right after a full collection: what the service really keeps
+ * @param liveAfterGc in use right after a full collection: what the service really keeps;
+ *     -1 when unknown
  */
 record HeapUsage(long used, long committed, long max, long liveAfterGc) {
   // " garbage-first heap   total 262144K, used 54321K [0x00000000f0000000, 0x0000000100000000)"
   private static final Pattern HEAP = Pattern.compile(
       "heap\\s+total (\\d+)K, used (\\d+)K \\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)");
 
-  /** {@code used}, {@code committed} and {@code max} from one GC.heap_info text. */
-  static Optional<HeapUsage> parse(String heapInfo, long liveAfterGc) {
-    Matcher m = HEAP.matcher(heapInfo);
+  /**
+   * From the output of {@code GC.heap_info}, {@code GC.run}, {@code GC.heap_info}: the first
+   * report gives used, committed and max, the last one the live set.
+   */
+  static Optional<HeapUsage> parseBeforeAndAfterGc(String jcmdOutput) {
+    Matcher m = HEAP.matcher(jcmdOutput);
     if (!m.find()) {
       return Optional.empty();
     }
+    long used = Long.parseLong(m.group(2)) / 1024;
+    long committed = Long.parseLong(m.group(1)) / 1024;
     long reservedBytes = new BigInteger(m.group(4), 16).subtract(new BigInteger(m.group(3), 16))
         .longValueExact();
-    return Optional.of(new HeapUsage(Long.parseLong(m.group(2)) / 1024,
-        Long.parseLong(m.group(1)) / 1024, reservedBytes / (1024 * 1024), liveAfterGc));
-  }
-
-  /** Just the used MiB of one GC.heap_info text. */
-  static Optional<Long> usedMiB(String heapInfo) {
-    return parse(heapInfo, 0).map(HeapUsage::used);
+    long live = -1;
+    while (m.find()) {
+      live = Long.parseLong(m.group(2)) / 1024;
+    }
+    return Optional.of(new HeapUsage(used, committed, reservedBytes / (1024 * 1024), live));
   }
 
   @Override

@@ -14,6 +14,7 @@ import signup.client.domain.PasswordHasher;
 import signup.common.store.DatabaseSpec;
 import signup.common.store.Migration;
 import signup.common.store.SqliteDatabase;
+import signup.common.store.WriteStats;
 
 /**
  * The local limit: the fastest one process can do the durable work of a sign-up on this
@@ -114,6 +115,11 @@ final class LocalLimit implements AutoCloseable {
           .execute();
       return null;
     });
+  }
+
+  /** How its database grouped the writes so far. */
+  WriteStats writeStats() {
+    return db.writeStats();
   }
 
   @Override

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import signup.common.store.WriteStats;
 
 /**
  * The three services as separate JVMs, as in production, on free localhost ports, with their
@@ -73,12 +75,27 @@ final class SelfHostedSystem implements AutoCloseable {
 
   /** Each service's heap, by service name; a service whose heap cannot be read is left out. */
   Map<String, HeapUsage> heap() {
+    List<CompletableFuture<Optional<HeapUsage>>> probes = services.stream()
+        .map(service -> CompletableFuture.supplyAsync(service::heap))
+        .toList();
     Map<String, HeapUsage> heap = new LinkedHashMap<>();
-    for (ServiceProcess service : services) {
-      Optional<HeapUsage> usage = service.heap();
-      usage.ifPresent(u -> heap.put(service.name(), u));
+    for (int i = 0; i < services.size(); i++) {
+      String name = services.get(i).name();
+      probes.get(i).join().ifPresent(usage -> heap.put(name, usage));
     }
     return heap;
+  }
+
+  /**
+   * How each service's database grouped its writes over the run, by service name; known once
+   * the services have stopped (they log it as they close).
+   */
+  Map<String, WriteStats> writeStats() {
+    Map<String, WriteStats> stats = new LinkedHashMap<>();
+    for (ServiceProcess service : services) {
+      service.writeStatsFromLog().ifPresent(s -> stats.put(service.name(), s));
+    }
+    return stats;
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import signup.common.store.WriteStats;
 
 /**
  * One service of the system as a child JVM: started, waited for until it says it listens,
@@ -23,6 +24,10 @@ import java.util.regex.Pattern;
  */
 final class ServiceProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+  // GroupCommitWriter's line at close: "client database: 1234 writes in 345 commits (3.6 per
+  // commit on average, 17 at most)".
+  private static final Pattern WRITE_STATS = Pattern.compile(
+      "database: (\\d+) writes in (\\d+) commits \\([\\d.]+ per commit on average, (\\d+) at most\\)");
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   private final String name;
@@ -80,29 +85,46 @@ final class ServiceProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** The heap now and after a full collection; empty when jcmd is missing or fails. */
-  Optional<HeapUsage> heap() {
-    Optional<String> before = jcmd("GC.heap_info");
-    Optional<String> collected = jcmd("GC.run");
-    Optional<Long> live = collected.isEmpty() ? Optional.empty()
-        : jcmd("GC.heap_info").flatMap(HeapUsage::usedMiB);
-    return before.flatMap(text -> HeapUsage.parse(text, live.orElse(-1L)));
+  /**
+   * What its database's writer logged when it closed: writes and commits over the whole run.
+   * Empty while it runs, or when the line is missing.
+   */
+  Optional<WriteStats> writeStatsFromLog() {
+    try {
+      Matcher m = WRITE_STATS.matcher(Files.readString(log, StandardCharsets.UTF_8));
+      WriteStats last = null;
+      while (m.find()) {
+        last = new WriteStats(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+            Integer.parseInt(m.group(3)));
+      }
+      return Optional.ofNullable(last);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
-  private Optional<String> jcmd(String command) {
+  /** The heap now and after a full collection; empty when jcmd is missing or fails. */
+  Optional<HeapUsage> heap() {
     Path jcmd = javaTool("jcmd");
     if (!Files.isExecutable(jcmd) || !process.isAlive()) {
       return Optional.empty();
     }
     try {
-      Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), command)
-          .redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        return Optional.empty();
+      // One jcmd (a JVM start) for the three commands, read from a file.
+      Path commands = Files.createTempFile("signup-bench-jcmd", ".txt");
+      try {
+        Files.writeString(commands, "GC.heap_info\nGC.run\nGC.heap_info\n");
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "-f",
+            commands.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+          p.destroyForcibly();
+          return Optional.empty();
+        }
+        return HeapUsage.parseBeforeAndAfterGc(out);
+      } finally {
+        Files.deleteIfExists(commands);
       }
-      return Optional.of(out);
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

@@ -62,10 +62,16 @@ final class BenchCommand implements Callable<Integer> {
       description = "Sign-ups per step instead of a --duration.")
   Long count;
 
-  @Option(names = "--warmup", defaultValue = "3s", converter = HumanDuration.class,
-      description = "Run before each step and not counted (0s for none). "
+  @Option(names = "--warmup", defaultValue = "30s", converter = HumanDuration.class,
+      description = "Run, and not counted, before the first step of each system and of the "
+          + "local limit: the JIT needs tens of seconds on two cores (0s for none). "
           + "Default: ${DEFAULT-VALUE}.")
   Duration warmup;
+
+  @Option(names = "--step-warmup", defaultValue = "3s", converter = HumanDuration.class,
+      description = "Run, and not counted, before every other step (0s for none). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration stepWarmup;
 
   @Option(names = "--hash-cost",
       description = "Configurations to run: production, minimum or both. Default: both with "
@@ -142,14 +148,14 @@ final class BenchCommand implements Callable<Integer> {
     }
     requirePositive("--duration", duration);
     requirePositive("--timeout", remote.timeout);
-    if (warmup.isNegative()) {
-      throw usage("--warmup must not be negative");
+    if (warmup.isNegative() || stepWarmup.isNegative()) {
+      throw usage("--warmup and --step-warmup must not be negative");
     }
     if (!serviceHeap.matches("\\d+[kmgKMG]?")) {
       throw usage("--service-heap must look like 256m or 1g, not " + serviceHeap);
     }
     return new BenchSettings(selfHosted ? null : target, configurations(), concurrency,
-        count == null ? duration : null, count == null ? 0 : count, warmup, remote.timeout, !noLocal,
+        count == null ? duration : null, count == null ? 0 : count, warmup, stepWarmup, remote.timeout, !noLocal,
         List.of("-Xmx" + serviceHeap), jfrDir, workDir, remote::channel);
   }
 

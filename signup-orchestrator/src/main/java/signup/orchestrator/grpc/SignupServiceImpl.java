@@ -1,5 +1,6 @@
 package signup.orchestrator.grpc;
 
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import signup.common.domain.SignupFields;
 import signup.common.domain.Violations;
@@ -26,7 +27,18 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
     SignupRequest valid = SignupRequest.validate(request.getRequestId(), request.getEmail(),
         request.getName(), request.getPassword(), request.getRegion(),
         ProtoValues.device(request.getDevice()));
-    SignupRecord done = coordinator.signup(valid);
+    // The caller's deadline and cancellation stop here. Inherited, they would cancel the calls
+    // to the participants the moment the caller stops waiting, and so abort a sign-up nothing
+    // was wrong with (or leave its confirms to recovery). Detached, it runs to its outcome under
+    // the protocol's own deadlines, and a retry with the same request_id finds that outcome.
+    Context detached = Context.current().fork();
+    Context previous = detached.attach();
+    SignupRecord done;
+    try {
+      done = coordinator.signup(valid);
+    } finally {
+      detached.detach(previous);
+    }
     responses.onNext(SignupMessages.response(done));
     responses.onCompleted();
   }

@@ -3,6 +3,9 @@ package signup.orchestrator.crash;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import picocli.CommandLine;
 import signup.orchestrator.cli.SignupCli;
 
 /**
@@ -29,11 +33,35 @@ import signup.orchestrator.cli.SignupCli;
 final class ProcessCluster implements AutoCloseable {
   static final List<String> SERVICES = List.of("client", "subscription", "orchestrator");
 
-  /** Short timings, so that recovery and expiry happen within a test. */
-  record Timings(Duration reservationTtl, Duration sweepInterval, Duration reserveDeadline,
-      Duration tryTimeout, Duration recoveryInterval) {
-    static final Timings FAST = new Timings(Duration.ofSeconds(3), Duration.ofMillis(500),
-        Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(500));
+  /**
+   * How the services run.
+   *
+   * @param crashPoints SIGNUP_CRASH_POINTS of each life of each service
+   * @param passwordHashCost owasp (what production runs), or minimum where the hash's cost is
+   *     beside the point and only slows a test down
+   */
+  record Config(Duration reservationTtl, Duration sweepInterval, Duration reserveDeadline,
+      Duration tryTimeout, Duration recoveryInterval, CrashPlan crashPoints,
+      String passwordHashCost) {
+    /** Short timings, so that recovery and expiry happen within a test. */
+    static final Config FAST = new Config(Duration.ofSeconds(3), Duration.ofMillis(500),
+        Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(500), CrashPlan.NONE,
+        "owasp");
+
+    /** What production runs by default (README): the soak holds load with these. */
+    static final Config PRODUCTION = new Config(Duration.ofSeconds(30), Duration.ofSeconds(5),
+        Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(2), CrashPlan.NONE,
+        "owasp");
+
+    Config withCrashPoints(CrashPlan setting) {
+      return new Config(reservationTtl, sweepInterval, reserveDeadline, tryTimeout,
+          recoveryInterval, setting, passwordHashCost);
+    }
+
+    Config withPasswordHashCost(String cost) {
+      return new Config(reservationTtl, sweepInterval, reserveDeadline, tryTimeout,
+          recoveryInterval, crashPoints, cost);
+    }
 
     /** How long a pending row may live while everything is up: TTL plus a recovery period. */
     Duration maxPendingAge() {
@@ -44,39 +72,42 @@ final class ProcessCluster implements AutoCloseable {
 
   final Path dataDir;
   final Path logDir;
-  final Timings timings;
+  final Config config;
   final int orchestratorPort = freePort();
   final int clientPort = freePort();
   final int subscriptionPort = freePort();
+  private final String classPath;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
   private final ManagedChannel channel;
   private final Thread shutdownHook;
 
-  /**
-   * @param crashPoints the SIGNUP_CRASH_POINTS setting of every life, blank for none
-   * @param seed fixes each life's crash-point seed
-   */
-  ProcessCluster(Path dir, Timings timings, String crashPoints, long seed) {
+  /** @param seed fixes each life's crash-point seed */
+  ProcessCluster(Path dir, Config config, long seed) {
     this.dataDir = dir.resolve("data");
     this.logDir = dir.resolve("logs");
-    this.timings = timings;
+    this.config = config;
     try {
       Files.createDirectories(dataDir);
       Files.createDirectories(logDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    this.classPath = ClasspathSnapshot.copy(System.getProperty("java.class.path"),
+        dir.resolve("classpath"));
     this.channel = ManagedChannelBuilder.forTarget("localhost:" + orchestratorPort)
         .usePlaintext().build();
-    Map<String, String> environment = environment(crashPoints);
+    Map<String, String> environment = environment();
     Random seeds = new Random(seed);
     for (String service : SERVICES) {
       Random lifeSeeds = new Random(seeds.nextLong());
       Runnable onReady = service.equals("orchestrator")
           // The harness's channel may be backing off after the outage: reconnect now.
           ? channel::resetConnectBackoff : () -> { };
-      services.put(service, new ServiceProcess(service, command(service), environment,
-          lifeSeeds::nextLong, logDir, onReady));
+      List<String> command = command(service);
+      write(logDir.resolve(service + ".command"), String.join(" ", command));
+      services.put(service, new ServiceProcess(service, command, environment,
+          life -> config.crashPoints().forLife(service, life), lifeSeeds::nextLong, logDir,
+          onReady));
     }
     this.shutdownHook = new Thread(this::stopProcesses, "process-cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -106,6 +137,20 @@ final class ProcessCluster implements AutoCloseable {
         .pollInterval(Duration.ofMillis(10)).until(this::allReady);
   }
 
+  /** What {@code signup audit} said about the data directory. */
+  record Audit(int exitCode, String output) {}
+
+  /** Runs {@code signup audit} on the three files, as an operator would. */
+  Audit audit() {
+    StringWriter output = new StringWriter();
+    CommandLine cli = SignupCli.commandLine(InputStream.nullInputStream());
+    cli.setOut(new PrintWriter(output));
+    cli.setErr(new PrintWriter(output));
+    int exit = cli.execute("audit", "--data-dir", dataDir.toString(),
+        "--max-pending-age", config.maxPendingAge().toString());
+    return new Audit(exit, output.toString());
+  }
+
   /** The harness's channel to the orchestrator (public API only). */
   ManagedChannel channel() {
     return channel;
@@ -115,33 +160,33 @@ final class ProcessCluster implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"),
+        "-cp", classPath,
         SignupCli.class.getName(), "serve", service,
         "--data-dir", dataDir.toString()));
     String coordinator = "localhost:" + orchestratorPort;
     switch (service) {
       case "client" -> command.addAll(List.of("--port", Integer.toString(clientPort),
-          "--coordinator", coordinator, "--reservation-ttl", timings.reservationTtl().toString(),
-          "--sweep-interval", timings.sweepInterval().toString()));
+          "--coordinator", coordinator, "--password-hash-cost", config.passwordHashCost(), "--reservation-ttl", config.reservationTtl().toString(),
+          "--sweep-interval", config.sweepInterval().toString()));
       case "subscription" -> command.addAll(List.of("--port",
           Integer.toString(subscriptionPort), "--coordinator", coordinator,
-          "--reservation-ttl", timings.reservationTtl().toString(),
-          "--sweep-interval", timings.sweepInterval().toString()));
+          "--reservation-ttl", config.reservationTtl().toString(),
+          "--sweep-interval", config.sweepInterval().toString()));
       default -> command.addAll(List.of("--port", Integer.toString(orchestratorPort),
           "--client-target", "localhost:" + clientPort,
           "--subscription-target", "localhost:" + subscriptionPort,
-          "--reserve-deadline", timings.reserveDeadline().toString(),
-          "--try-timeout", timings.tryTimeout().toString(),
-          "--recovery-interval", timings.recoveryInterval().toString()));
+          "--reserve-deadline", config.reserveDeadline().toString(),
+          "--try-timeout", config.tryTimeout().toString(),
+          "--recovery-interval", config.recoveryInterval().toString()));
     }
     return command;
   }
 
   /**
    * The test JVM's environment without any setting of ours (a developer's shell may have some),
-   * plus one random internal token shared by the three and the crash points.
+   * plus one random internal token shared by the three.
    */
-  private static Map<String, String> environment(String crashPoints) {
+  private static Map<String, String> environment() {
     Map<String, String> environment = new HashMap<>();
     System.getenv().forEach((name, value) -> {
       if (!name.startsWith("SIGNUP_") && !name.startsWith("CLIENT_")
@@ -152,10 +197,15 @@ final class ProcessCluster implements AutoCloseable {
     byte[] token = new byte[24];
     new SecureRandom().nextBytes(token);
     environment.put("SIGNUP_INTERNAL_TOKEN", HexFormat.of().formatHex(token));
-    if (!crashPoints.isBlank()) {
-      environment.put("SIGNUP_CRASH_POINTS", crashPoints);
-    }
     return environment;
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text + System.lineSeparator());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static int freePort() {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * One service as a real JVM, kept alive by a supervisor thread: whenever the process dies
@@ -28,6 +31,7 @@ final class ServiceProcess implements AutoCloseable {
   private final String service;
   private final List<String> command;
   private final Map<String, String> environment;
+  private final IntFunction<String> crashPointsOfLife;
   private final LongSupplier crashSeeds;
   private final Path logDir;
   private final Runnable onReady;
@@ -45,15 +49,18 @@ final class ServiceProcess implements AutoCloseable {
   /**
    * @param command the whole command line of one life
    * @param environment the child's whole environment
+   * @param crashPointsOfLife the SIGNUP_CRASH_POINTS setting of life n (1, 2, ...), blank for none
    * @param crashSeeds gives each life its own crash-point seed, so that a restarted process does
    *     not replay its predecessor's draws
    * @param onReady run each time a life is listening
    */
   ServiceProcess(String service, List<String> command, Map<String, String> environment,
-      LongSupplier crashSeeds, Path logDir, Runnable onReady) {
+      IntFunction<String> crashPointsOfLife, LongSupplier crashSeeds, Path logDir,
+      Runnable onReady) {
     this.service = service;
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
+    this.crashPointsOfLife = crashPointsOfLife;
     this.crashSeeds = crashSeeds;
     this.logDir = logDir;
     this.onReady = onReady;
@@ -75,17 +82,18 @@ final class ServiceProcess implements AutoCloseable {
     return ready;
   }
 
-  /** kill -9 of the current life, if there is one; the supervisor starts the next. */
-  boolean kill() {
+  /**
+   * kill -9 of the current life, whatever it is doing (perhaps still starting); the supervisor
+   * starts the next. Between two lives, waits for the next one to be spawned.
+   */
+  void kill() {
+    Awaitility.await(service + " running").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(5)).until(() -> current != null && current.isAlive());
     Process process = current;
-    if (process == null || !process.isAlive()) {
-      return false;
-    }
     killed = process;
     ready = false;
     process.destroyForcibly();
     kills.incrementAndGet();
-    return true;
   }
 
   Optional<Long> pid() {
@@ -121,6 +129,10 @@ final class ServiceProcess implements AutoCloseable {
         builder.environment().clear();
         builder.environment().putAll(environment);
         builder.environment().put("SIGNUP_CRASH_SEED", Long.toString(crashSeeds.getAsLong()));
+        String crashPoints = crashPointsOfLife.apply(life);
+        if (!crashPoints.isBlank()) {
+          builder.environment().put("SIGNUP_CRASH_POINTS", crashPoints);
+        }
         synchronized (this) {
           if (stopping) {
             return;

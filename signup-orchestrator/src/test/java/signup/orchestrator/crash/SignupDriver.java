@@ -71,11 +71,12 @@ final class SignupDriver {
    * Sends every sign-up of {@code work} from {@code concurrency} threads, in index order.
    *
    * @param beforeSend runs on the sending thread with the index just taken, before the gate
-   *     (the harness kills a service there)
+   *     (the harness plans a kill there)
    * @param gate waited on before each send (the harness waits for every service to listen)
+   * @param onAcknowledged run after each sign-up answered OK
    */
   List<Answer> sendAll(List<Workload.Planned> work, int concurrency, IntConsumer beforeSend,
-      Runnable gate) {
+      Runnable gate, Runnable onAcknowledged) {
     List<Answer> answers = Collections.synchronizedList(new ArrayList<>(work.size()));
     AtomicInteger next = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -86,7 +87,11 @@ final class SignupDriver {
           for (int i = next.getAndIncrement(); i < work.size(); i = next.getAndIncrement()) {
             beforeSend.accept(i);
             gate.run();
-            answers.add(send(work.get(i)));
+            Answer answer = send(work.get(i));
+            answers.add(answer);
+            if (answer.code() == Status.Code.OK) {
+              onAcknowledged.run();
+            }
           }
         }));
       }
