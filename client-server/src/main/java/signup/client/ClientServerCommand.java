@@ -91,9 +91,9 @@ public final class ClientServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
     }
-    requirePositive("--coordinator-deadline", coordinatorDeadline);
-    requirePositive("--reservation-ttl", reservationTtl);
-    requirePositive("--sweep-interval", sweepInterval);
+    ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
+    ServerOptions.requirePositive(spec, "--reservation-ttl", reservationTtl);
+    ServerOptions.requirePositive(spec, "--sweep-interval", sweepInterval);
     if (new InetSocketAddress(server.bind(), port).isUnresolved()) {
       throw new ParameterException(spec.commandLine(),
           "--bind " + server.bind() + " is not an address of this machine");
@@ -113,10 +113,4 @@ public final class ClientServerCommand implements Callable<Integer> {
     };
   }
 
-  private void requirePositive(String option, Duration value) {
-    if (value.isNegative() || value.isZero()) {
-      throw new ParameterException(spec.commandLine(), option + " must be positive, not "
-          + value);
-    }
-  }
 }

@@ -73,18 +73,12 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
     }
-    requirePositive("--reservation-ttl", reservationTtl);
-    requirePositive("--sweep-interval", sweepInterval);
-    requirePositive("--coordinator-deadline", coordinatorDeadline);
+    ServerOptions.requirePositive(spec, "--reservation-ttl", reservationTtl);
+    ServerOptions.requirePositive(spec, "--sweep-interval", sweepInterval);
+    ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
     return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
         new ParticipantSettings(reservationTtl, sweepInterval), coordinatorDeadline,
         server.transport(spec));
   }
 
-  private void requirePositive(String option, Duration value) {
-    if (value.isNegative() || value.isZero()) {
-      throw new ParameterException(spec.commandLine(),
-          option + " must be a positive duration, like PT30S, not " + value);
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package signup.common.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -88,5 +89,14 @@ public final class ServerOptions {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /** A usage error (exit code 2) unless {@code value} is a positive duration. */
+  public static Duration requirePositive(CommandSpec spec, String option, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new ParameterException(spec.commandLine(),
+          option + " must be a positive duration, like PT30S, not " + value);
+    }
+    return value;
   }
 }

@@ -27,22 +27,37 @@ public final class BenchReport {
     out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable "
         + "(WAL, synchronous=FULL)");
     out.println();
-    String header = "%-11s %-16s %5s %11s %11s %6s %8s %8s %8s %9s %8s %10s  %s%n";
+    String header = "%-11s %-16s %5s %11s %11s %6s %8s %8s %8s %9s %8s %10s %9s  %s%n";
     out.printf(Locale.ROOT, header, "config", "hash", "conc", "protocol/s", "local/s", "ratio",
-        "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "local p99", "errors");
+        "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "local p99", "cpu ms", "errors");
     for (BenchResult.Configuration c : result.configurations()) {
       for (BenchResult.Step step : c.steps()) {
         Measurement p = step.protocol();
         Measurement l = step.local();
         out.printf(Locale.ROOT,
-            "%-11s %-16s %5d %11.1f %11s %6s %8.1f %8.1f %8.1f %9.1f %8.1f %10s  %s%n",
+            "%-11s %-16s %5d %11.1f %11s %6s %8.1f %8.1f %8.1f %9.1f %8.1f %10s %9s  %s%n",
             c.cost().label(), c.cost().describe(), step.concurrency(), p.throughput(),
             l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.throughput()),
             Double.isNaN(step.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", step.ratio()),
             p.latency().p50(), p.latency().p90(), p.latency().p99(), p.latency().p999(),
             p.latency().max(),
             l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.latency().p99()),
-            errors(p, l));
+            cpu(step), errors(p, l));
+      }
+    }
+    out.println("(cpu ms: CPU time per sign-up of every process measured, protocol / local "
+        + "limit; the ratio's explanation when the cores are the limit)");
+    out.println();
+    out.println("CPU per sign-up by process, ms");
+    for (BenchResult.Configuration c : result.configurations()) {
+      for (BenchResult.Step step : c.steps()) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s %5d ",
+            c.cost().label(), step.concurrency()));
+        step.protocolCpu().forEach((name, ms) -> line.append(String.format(Locale.ROOT,
+            "  %s %.3f", name, ms)));
+        step.localCpu().forEach((name, ms) -> line.append(String.format(Locale.ROOT,
+            "  | %s %.3f", name, ms)));
+        out.println(line);
       }
     }
     out.println();
@@ -99,6 +114,8 @@ public final class BenchReport {
         m.put("protocol", measurement(step.protocol()));
         m.put("local_limit", step.local() == null ? null : measurement(step.local()));
         m.put("ratio", step.ratio());
+        m.put("protocol_cpu_ms_per_signup", new LinkedHashMap<String, Object>(step.protocolCpu()));
+        m.put("local_cpu_ms_per_signup", new LinkedHashMap<String, Object>(step.localCpu()));
         steps.add(m);
       }
       config.put("steps", steps);
@@ -156,6 +173,15 @@ public final class BenchReport {
       local.errors().forEach((code, n) -> parts.add("local " + code + " " + n));
     }
     return String.join(", ", parts);
+  }
+
+  private static String cpu(BenchResult.Step step) {
+    if (step.protocolCpu().isEmpty()) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f/%s", step.protocolCpuTotal(),
+        step.localCpu().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f",
+            step.localCpuTotal()));
   }
 
   private static String seconds(long millis) {

@@ -30,8 +30,25 @@ public record BenchResult(String system, List<String> serviceJvmOptions, int cor
   record Configuration(HashCost cost, List<Step> steps, Map<String, HeapUsage> heap,
       Map<String, WriteStats> groupCommit) {}
 
-  /** One concurrency: the protocol and, unless skipped, the local limit. */
-  record Step(int concurrency, Measurement protocol, Measurement local) {
+  /**
+   * One concurrency: the protocol and, unless skipped, the local limit.
+   *
+   * @param protocolCpu CPU milliseconds per successful sign-up by process during the protocol
+   *     step: each service (self-hosted) and the bench's own driver
+   * @param localCpu the same for the local limit (one process); empty without it
+   */
+  record Step(int concurrency, Measurement protocol, Measurement local,
+      Map<String, Double> protocolCpu, Map<String, Double> localCpu) {
+
+    /** CPU milliseconds per sign-up of the protocol, all processes measured together. */
+    double protocolCpuTotal() {
+      return protocolCpu.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    double localCpuTotal() {
+      return localCpu.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
     /** Protocol throughput over the local limit's; NaN without a local limit. */
     double ratio() {
       if (local == null || local.throughput() == 0) {

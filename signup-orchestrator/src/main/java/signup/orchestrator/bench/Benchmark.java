@@ -22,6 +22,11 @@ import signup.common.store.WriteStats;
  * together, so that each has the machine to itself.
  */
 public final class Benchmark {
+  /** The bench's own process while it drives the protocol: the clients' side of the cost. */
+  static final String DRIVER = "bench driver";
+  /** The bench's own process while it runs the local limit. */
+  static final String LOCAL = "local limit";
+
   private final BenchSettings settings;
   private final PrintWriter log;
   private final boolean progressBar;
@@ -75,16 +80,28 @@ public final class Benchmark {
           String name = cost.label() + " c=" + concurrency;
           Duration warmup = first ? settings.warmup() : settings.stepWarmup();
           first = false;
+          Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+          if (system != null) {
+            processes.putAll(system.processes());
+          }
+          processes.put(DRIVER, ProcessHandle.current());
+          CpuMeter protocolCpu = new CpuMeter(processes);
           Measurement protocol = measure(name + " protocol",
               new SignupWorkload(channel, settings.deadline(), runId, sequence), concurrency,
-              warmup);
+              warmup, protocolCpu);
+          Map<String, Double> protocolCpuPerSignup =
+              protocolCpu.millisPerOperation(protocol.succeeded(), processes.keySet());
           Measurement localLimit = null;
+          Map<String, Double> localCpu = Map.of();
           if (local != null) {
+            CpuMeter localMeter = CpuMeter.ofThisProcess(LOCAL);
             try (LocalLimit.Steps work = local.workload(concurrency)) {
-              localLimit = measure(name + " local", work, concurrency, warmup);
+              localLimit = measure(name + " local", work, concurrency, warmup, localMeter);
             }
+            localCpu = localMeter.millisPerOperation(localLimit.succeeded(), List.of(LOCAL));
           }
-          BenchResult.Step step = new BenchResult.Step(concurrency, protocol, localLimit);
+          BenchResult.Step step = new BenchResult.Step(concurrency, protocol, localLimit,
+              protocolCpuPerSignup, localCpu);
           steps.add(step);
           note("%s: protocol %.1f/s (p99 %.1f ms, %d failed)%s", name, protocol.throughput(),
               protocol.latency().p99(), protocol.failed(), localLimit == null ? ""
@@ -112,11 +129,13 @@ public final class Benchmark {
     }
   }
 
-  private Measurement measure(String name, Workload workload, int concurrency, Duration warmup)
-      throws InterruptedException {
+  /** A warm-up, then the measured step, with {@code cpu} started right before it. */
+  private Measurement measure(String name, Workload workload, int concurrency, Duration warmup,
+      CpuMeter cpu) throws InterruptedException {
     if (!warmup.isZero()) {
       run(name + " warm-up", new ClosedLoop(workload, concurrency, ClosedLoop.Limit.of(warmup)));
     }
+    cpu.start();
     return run(name, new ClosedLoop(workload, concurrency, settings.limit()));
   }
 

@@ -73,6 +73,15 @@ final class SelfHostedSystem implements AutoCloseable {
     return target(orchestratorPort);
   }
 
+  /** The service processes by name: orchestrator, client-server, subscription-server. */
+  Map<String, ProcessHandle> processes() {
+    Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+    for (int i = services.size() - 1; i >= 0; i--) {
+      processes.put(services.get(i).name(), services.get(i).handle());
+    }
+    return processes;
+  }
+
   /** Each service's heap, by service name; a service whose heap cannot be read is left out. */
   Map<String, HeapUsage> heap() {
     List<CompletableFuture<Optional<HeapUsage>>> probes = services.stream()

@@ -85,6 +85,10 @@ final class ServiceProcess implements AutoCloseable {
     return process.pid();
   }
 
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   /**
    * What its database's writer logged when it closed: writes and commits over the whole run.
    * Empty while it runs, or when the line is missing.

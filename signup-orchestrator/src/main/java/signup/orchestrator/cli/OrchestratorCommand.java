@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
@@ -64,6 +65,13 @@ public final class OrchestratorCommand implements Callable<Integer> {
   }
 
   OrchestratorConfig config() {
+    ServerOptions.requirePositive(spec, "--reserve-deadline", reserveDeadline);
+    ServerOptions.requirePositive(spec, "--recovery-interval", recoveryInterval);
+    if (tryTimeout.compareTo(reserveDeadline) <= 0) {
+      // Recovery must never abort a sign-up whose request is still waiting for its reserves.
+      throw new ParameterException(spec.commandLine(),
+          "--try-timeout must be longer than --reserve-deadline");
+    }
     ProtocolSettings defaults = ProtocolSettings.DEFAULTS;
     return new OrchestratorConfig(server.bind(), port, server.resolve(dbFile), clientTarget,
         subscriptionTarget, new ProtocolSettings(reserveDeadline, tryTimeout,

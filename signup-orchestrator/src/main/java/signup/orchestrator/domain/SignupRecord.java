@@ -38,4 +38,10 @@ public record SignupRecord(
         clientId, request.email(), request.name(), request.region(), request.device(), now, now,
         deadline, null, null, null, null);
   }
+
+  /** This TRYING row once committed with these reservations and confirmed everywhere. */
+  SignupRecord done(Instant clientCreatedAt, SubscriptionReservation subscription, Instant now) {
+    return new SignupRecord(txnId, requestId, fingerprint, SignupState.DONE, clientId, email,
+        name, region, device, createdAt, now, deadline, clientCreatedAt, subscription, null, null);
+  }
 }

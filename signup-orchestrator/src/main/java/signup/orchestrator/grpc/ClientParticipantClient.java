@@ -23,7 +23,8 @@ public final class ClientParticipantClient implements ClientParticipantPort {
 
   public ClientParticipantClient(Channel channel, Duration reserveDeadline,
       Duration callDeadline) {
-    this.stub = ClientParticipantGrpc.newFutureStub(channel);
+    this.stub = ParticipantCalls.repliesOnTransportThread(
+        ClientParticipantGrpc.newFutureStub(channel));
     this.reserveDeadline = reserveDeadline;
     this.callDeadline = callDeadline;
   }

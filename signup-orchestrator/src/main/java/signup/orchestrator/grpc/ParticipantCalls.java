@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Status;
+import io.grpc.stub.AbstractStub;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import signup.orchestrator.domain.FailureKind;
@@ -13,6 +14,16 @@ import signup.orchestrator.domain.ParticipantException;
 /** Turns a participant's gRPC reply into a future the domain understands. */
 final class ParticipantCalls {
   private ParticipantCalls() {}
+
+  /**
+   * The stub with its replies delivered on the transport's own thread rather than handed to
+   * the channel's executor: one thread switch less per call (four per sign-up), which shows on
+   * two cores. Safe because all a reply does here is complete a future, and nothing that
+   * depends on these futures blocks: the request threads wait on them with join().
+   */
+  static <S extends AbstractStub<S>> S repliesOnTransportThread(S stub) {
+    return stub.withExecutor(MoreExecutors.directExecutor());
+  }
 
   static <R, T> CompletableFuture<T> call(String participant, ListenableFuture<R> reply,
       Function<R, T> convert) {
@@ -54,7 +65,11 @@ final class ParticipantCalls {
           false, participant + ": " + detail, cause);
       case DEADLINE_EXCEEDED -> new ParticipantException(FailureKind.DEADLINE_EXCEEDED, true,
           participant + " did not answer in time", cause);
-      case UNAVAILABLE, CANCELLED, RESOURCE_EXHAUSTED -> new ParticipantException(
+      // UNKNOWN too: gRPC reports a connection that drops mid-call as UNKNOWN "channel closed"
+      // (it cannot tell whether the call got through), and the participants never answer
+      // UNKNOWN themselves, so it means the participant went away (found by the crash harness:
+      // a participant killed mid-reserve made the sign-up answer INTERNAL).
+      case UNAVAILABLE, CANCELLED, RESOURCE_EXHAUSTED, UNKNOWN -> new ParticipantException(
           FailureKind.UNAVAILABLE, true, participant + " is unavailable: " + detail, cause);
       default -> new ParticipantException(FailureKind.INTERNAL, true,
           participant + " failed: " + status.getCode() + " " + detail, cause);

@@ -25,7 +25,8 @@ public final class SubscriptionParticipantClient implements SubscriptionParticip
 
   public SubscriptionParticipantClient(Channel channel, Duration reserveDeadline,
       Duration callDeadline) {
-    this.stub = SubscriptionParticipantGrpc.newFutureStub(channel);
+    this.stub = ParticipantCalls.repliesOnTransportThread(
+        SubscriptionParticipantGrpc.newFutureStub(channel));
     this.reserveDeadline = reserveDeadline;
     this.callDeadline = callDeadline;
   }

@@ -30,7 +30,7 @@ class ThroughputChartTest {
       double scale = cost == HashCost.MINIMUM ? 40 : 1;
       for (int c : concurrencies) {
         steps.add(new BenchResult.Step(c, measured(scale * Math.min(c, 40), 5.0 * c / scale),
-            measured(scale * 1.5 * Math.min(c, 40), 2.0 * c / scale)));
+            measured(scale * 1.5 * Math.min(c, 40), 2.0 * c / scale), Map.of(), Map.of()));
       }
       configurations.add(new BenchResult.Configuration(cost, steps, Map.of(), Map.of()));
     }

@@ -93,6 +93,8 @@ final class CrashHarness {
       Duration converged = Duration.ofNanos(System.nanoTime() - chaosOver);
       figures.convergence = max(figures.convergence, converged);
 
+      cluster.disarmCrashPoints();
+      awaitSettled(cluster);
       Map<String, Answer> reAsked = new ConcurrentHashMap<>();
       List<Workload.Planned> unknown = answers.stream()
           .filter(a -> a.seen() == Seen.UNKNOWN).map(Answer::planned).toList();

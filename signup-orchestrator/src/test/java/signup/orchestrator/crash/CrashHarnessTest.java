@@ -34,7 +34,7 @@ class CrashHarnessTest {
 
     CrashFigures figures = CrashHarness.run(settings, workDir, out);
     out.println(figures.report());
-    out.println("process logs: " + workDir);
+    out.println("process logs (kept if this test fails): " + workDir);
 
     assertEquals(List.of(), figures.unexpectedExits, figures.report());
     assertEquals(0, figures.lost, figures.report());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -79,6 +80,7 @@ final class ProcessCluster implements AutoCloseable {
   private final String classPath;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
   private final ManagedChannel channel;
+  private volatile boolean crashPointsOn = true;
   private final Thread shutdownHook;
 
   /** @param seed fixes each life's crash-point seed */
@@ -106,18 +108,23 @@ final class ProcessCluster implements AutoCloseable {
       List<String> command = command(service);
       write(logDir.resolve(service + ".command"), String.join(" ", command));
       services.put(service, new ServiceProcess(service, command, environment,
-          life -> config.crashPoints().forLife(service, life), lifeSeeds::nextLong, logDir,
-          onReady));
+          life -> crashPointsOn ? config.crashPoints().forLife(service, life) : "",
+          lifeSeeds::nextLong, logDir, onReady));
     }
     this.shutdownHook = new Thread(this::stopProcesses, "process-cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts the three and waits until each is listening. */
+  /** Starts the three and waits until each is listening; stops them all if one cannot. */
   ProcessCluster start() {
-    services.values().forEach(ServiceProcess::start);
-    awaitAllReady(Duration.ofSeconds(60));
-    return this;
+    try {
+      services.values().forEach(ServiceProcess::start);
+      awaitAllReady(Duration.ofSeconds(60));
+      return this;
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   ServiceProcess service(String name) {
@@ -126,6 +133,16 @@ final class ProcessCluster implements AutoCloseable {
 
   List<ServiceProcess> services() {
     return List.copyOf(services.values());
+  }
+
+  /**
+   * From now on no process runs with crash points: those that do are restarted without. The
+   * verification after a run must not have its own answers lost to a crash.
+   */
+  void disarmCrashPoints() {
+    crashPointsOn = false;
+    services.values().stream().filter(ServiceProcess::armed).forEach(ServiceProcess::restart);
+    awaitAllReady(Duration.ofMinutes(2));
   }
 
   boolean allReady() {
@@ -166,7 +183,8 @@ final class ProcessCluster implements AutoCloseable {
     String coordinator = "localhost:" + orchestratorPort;
     switch (service) {
       case "client" -> command.addAll(List.of("--port", Integer.toString(clientPort),
-          "--coordinator", coordinator, "--password-hash-cost", config.passwordHashCost(), "--reservation-ttl", config.reservationTtl().toString(),
+          "--coordinator", coordinator, "--password-hash-cost", config.passwordHashCost(),
+          "--reservation-ttl", config.reservationTtl().toString(),
           "--sweep-interval", config.sweepInterval().toString()));
       case "subscription" -> command.addAll(List.of("--port",
           Integer.toString(subscriptionPort), "--coordinator", coordinator,
@@ -219,7 +237,7 @@ final class ProcessCluster implements AutoCloseable {
   private void stopProcesses() {
     // The orchestrator first, as an operator would.
     List<ServiceProcess> reversed = new ArrayList<>(services.values());
-    java.util.Collections.reverse(reversed);
+    Collections.reverse(reversed);
     reversed.forEach(ServiceProcess::close);
   }
 

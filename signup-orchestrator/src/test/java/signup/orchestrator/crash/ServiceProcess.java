@@ -43,6 +43,7 @@ final class ServiceProcess implements AutoCloseable {
   private final List<String> unexpectedExits = new ArrayList<>();
   private volatile Process current;
   private volatile Process killed;
+  private volatile boolean armed;
   private volatile boolean ready;
   private volatile boolean stopping;
 
@@ -96,6 +97,21 @@ final class ServiceProcess implements AutoCloseable {
     kills.incrementAndGet();
   }
 
+  /** kill -9 as part of the test's own procedure, not counted among the chaos's kills. */
+  void restart() {
+    Process process = current;
+    if (process != null) {
+      killed = process;
+      ready = false;
+      process.destroyForcibly();
+    }
+  }
+
+  /** The current life runs with crash points. */
+  boolean armed() {
+    return armed;
+  }
+
   Optional<Long> pid() {
     Process process = current;
     return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();
@@ -133,6 +149,7 @@ final class ServiceProcess implements AutoCloseable {
         if (!crashPoints.isBlank()) {
           builder.environment().put("SIGNUP_CRASH_POINTS", crashPoints);
         }
+        armed = !crashPoints.isBlank();
         synchronized (this) {
           if (stopping) {
             return;

@@ -52,7 +52,7 @@ class SoakTest {
   @Test
   void sustainedSignupsFailOnlyAsPlantedDuplicatesWithFlatHeapsAndConsistentFiles() {
     Duration duration = Duration.ofSeconds(Long.getLong("soak.seconds", 20));
-    int concurrency = Integer.getInteger("soak.concurrency", 8);
+    int concurrency = Integer.getInteger("soak.concurrency", 6);
     long seed = Long.getLong("soak.seed", 7);
     cluster = new ProcessCluster(dir, ProcessCluster.Config.PRODUCTION, seed).start();
     SoakLoad load = new SoakLoad(cluster.channel(), seed);

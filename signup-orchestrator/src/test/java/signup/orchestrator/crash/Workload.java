@@ -12,7 +12,7 @@ import signup.orchestrator.v1.SignupRequest;
 /**
  * What one run does, drawn entirely from its seed: the sign-ups (distinct e-mails, e-mails
  * shared by several concurrent sign-ups, a few invalid ones), each with a request_id, and at
- * which sign-up which service is killed.
+ * which sign-up the kill of which service is queued ({@link Chaos} carries it out).
  */
 record Workload(List<Planned> signups, Map<Integer, String> killsAt) {
   static final String PASSWORD = "correct-horse-battery";

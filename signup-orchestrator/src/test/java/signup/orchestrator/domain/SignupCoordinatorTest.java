@@ -255,6 +255,24 @@ class SignupCoordinatorTest {
   }
 
   @Test
+  void theDoneRecordAnsweredIsWhatTheLogHoldsWithoutReadingItBack() {
+    SignupRecord done = coordinator().signup(request());
+
+    SignupRecord logged = signupLog.find(done.txnId()).orElseThrow();
+    assertEquals(SignupState.DONE, logged.state());
+    assertEquals(logged.state(), done.state());
+    assertEquals(logged.clientId(), done.clientId());
+    assertEquals(logged.email(), done.email());
+    assertEquals(logged.name(), done.name());
+    assertEquals(logged.region(), done.region());
+    assertEquals(logged.device(), done.device());
+    assertEquals(logged.requestId(), done.requestId());
+    assertEquals(logged.updatedAt(), done.updatedAt());
+    assertEquals(logged.clientCreatedAt(), done.clientCreatedAt());
+    assertEquals(logged.subscription(), done.subscription());
+  }
+
+  @Test
   void resolvingACommittedTransactionAnswersCommitAndAnUnknownOneAbort() {
     SignupCoordinator coordinator = coordinator();
     SignupRecord done = coordinator.signup(request());
