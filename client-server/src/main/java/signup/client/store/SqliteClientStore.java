@@ -18,6 +18,7 @@ import signup.client.domain.EmailTakenException;
 import signup.client.domain.PendingClient;
 import signup.common.domain.Device;
 import signup.common.domain.InvalidInputException;
+import signup.common.store.PendingRows;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 
@@ -27,6 +28,8 @@ import signup.common.store.TccBarrier;
  * clients only.
  */
 public final class SqliteClientStore implements ClientStore {
+  private static final PendingRows CLIENTS =
+      new PendingRows("clients", "CONFIRMED", "confirmed_at");
   private static final String COLUMNS =
       "client_id, email, name, region, device, created_at AS shown_at";
 
@@ -51,12 +54,7 @@ public final class SqliteClientStore implements ClientStore {
   public Client confirm(String txnId) {
     return db.write(handle -> barrier.confirm(handle, txnId,
         h -> {
-          h.createUpdate("""
-                  UPDATE clients SET status = 'CONFIRMED', confirmed_at = :now
-                  WHERE txn_id = :txn AND status = 'PENDING'""")
-              .bind("now", clock.millis())
-              .bind("txn", txnId)
-              .execute();
+          CLIENTS.confirm(h, txnId, clock.millis());
           return byTxn(h, txnId);
         },
         h -> byTxn(h, txnId)));
@@ -65,10 +63,7 @@ public final class SqliteClientStore implements ClientStore {
   @Override
   public void cancel(String txnId) {
     db.write(handle -> {
-      barrier.cancel(handle, txnId, h -> h.createUpdate(
-              "DELETE FROM clients WHERE txn_id = :txn AND status = 'PENDING'")
-          .bind("txn", txnId)
-          .execute());
+      barrier.cancel(handle, txnId, h -> CLIENTS.delete(h, txnId));
       return null;
     });
   }

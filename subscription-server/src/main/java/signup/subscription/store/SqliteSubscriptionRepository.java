@@ -10,6 +10,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import signup.common.domain.Device;
+import signup.common.store.PendingRows;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 import signup.subscription.domain.Money;
@@ -24,6 +25,8 @@ import signup.subscription.domain.SubscriptionRepository;
  * as Unix epoch milliseconds.
  */
 public final class SqliteSubscriptionRepository implements SubscriptionRepository {
+  private static final PendingRows SUBSCRIPTIONS =
+      new PendingRows("subscriptions", "ACTIVE", "updated_at");
   private static final String SELECT_SUBSCRIPTION = """
       SELECT s.subscription_id, s.client_id, s.status, s.region, s.device, s.created_at,
              s.updated_at, p.plan_id, p.name, p.region AS plan_region, p.device AS plan_device,
@@ -60,12 +63,7 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
   public Subscription confirm(String txnId, Instant now) {
     return db.write(handle -> barrier.confirm(handle, txnId,
         h -> {
-          h.createUpdate("""
-                  UPDATE subscriptions SET status = 'ACTIVE', updated_at = :now
-                  WHERE txn_id = :txn AND status = 'PENDING'""")
-              .bind("now", now.toEpochMilli())
-              .bind("txn", txnId)
-              .execute();
+          SUBSCRIPTIONS.confirm(h, txnId, now.toEpochMilli());
           return byTxn(h, txnId);
         },
         h -> byTxn(h, txnId)));
@@ -74,10 +72,7 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
   @Override
   public void cancel(String txnId) {
     db.write(handle -> {
-      barrier.cancel(handle, txnId, h -> h.createUpdate(
-              "DELETE FROM subscriptions WHERE txn_id = :txn AND status = 'PENDING'")
-          .bind("txn", txnId)
-          .execute());
+      barrier.cancel(handle, txnId, h -> SUBSCRIPTIONS.delete(h, txnId));
       return null;
     });
   }
