@@ -17,6 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import signup.common.cli.ServerOptions;
 import signup.orchestrator.bench.BenchReport;
 import signup.orchestrator.bench.BenchResult;
 import signup.orchestrator.bench.BenchSettings;
@@ -146,8 +147,8 @@ final class BenchCommand implements Callable<Integer> {
     if (concurrency.stream().anyMatch(c -> c < 1 || c > 10_000)) {
       throw usage("--concurrency must be 1-10000");
     }
-    requirePositive("--duration", duration);
-    requirePositive("--timeout", remote.timeout);
+    ServerOptions.requirePositive(spec, "--duration", duration);
+    ServerOptions.requirePositive(spec, "--timeout", remote.timeout);
     if (warmup.isNegative() || stepWarmup.isNegative()) {
       throw usage("--warmup and --step-warmup must not be negative");
     }
@@ -173,12 +174,6 @@ final class BenchCommand implements Callable<Integer> {
       }
       default -> throw usage("--hash-cost must be production, minimum or both, not " + hashCost);
     };
-  }
-
-  private void requirePositive(String option, Duration value) {
-    if (value.isNegative() || value.isZero()) {
-      throw usage(option + " must be positive, not " + value);
-    }
   }
 
   private ParameterException usage(String message) {

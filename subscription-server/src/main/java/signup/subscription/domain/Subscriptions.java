@@ -67,7 +67,8 @@ public final class Subscriptions {
         Subscription.Status.PENDING, normalisedRegion, device, now, now);
     Subscription reserved = repository.reserve(txnId, pending);
     crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_RESERVE_WRITE);
-    log.info("txn_id={} subscription {} reserved for client {} on plan {}", txnId,
+    // DEBUG, as in client-server: at INFO, two lines per sign-up cost CPU (BENCHMARKS.md).
+    log.debug("txn_id={} subscription {} reserved for client {} on plan {}", txnId,
         reserved.subscriptionId(), reserved.clientId(), reserved.plan().planId());
     return reserved;
   }
@@ -76,7 +77,7 @@ public final class Subscriptions {
     checkTxnId(txnId);
     Subscription confirmed = repository.confirm(txnId, now());
     crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_CONFIRM_WRITE);
-    log.info("txn_id={} subscription {} confirmed", txnId, confirmed.subscriptionId());
+    log.debug("txn_id={} subscription {} confirmed", txnId, confirmed.subscriptionId());
     return confirmed;
   }
 
