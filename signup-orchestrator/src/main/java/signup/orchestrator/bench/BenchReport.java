@@ -25,7 +25,8 @@ public final class BenchReport {
             : s.count() + " sign-ups", seconds(s.warmup().toMillis()) + " s",
         seconds(s.stepWarmup().toMillis()) + " s");
     out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable "
-        + "(WAL, synchronous=FULL)");
+        + "(WAL, synchronous=FULL); the local limit ran in the bench's JVM, max heap "
+        + result.localLimitHeapMiB() + " MiB");
     out.println();
     String header = "%-11s %-16s %5s %11s %11s %6s %8s %8s %8s %9s %8s %10s %9s  %s%n";
     out.printf(Locale.ROOT, header, "config", "hash", "conc", "protocol/s", "local/s", "ratio",
@@ -97,6 +98,7 @@ public final class BenchReport {
     root.put("system", result.system());
     root.put("service_jvm_options", result.serviceJvmOptions());
     root.put("cores", result.cores());
+    root.put("local_limit_max_heap_mib", result.localLimitHeapMiB());
     root.put("duration_s", s.duration() == null ? null : s.duration().toMillis() / 1000.0);
     root.put("count", s.duration() == null ? s.count() : null);
     root.put("warmup_s", s.warmup().toMillis() / 1000.0);

@@ -10,9 +10,10 @@ import signup.common.store.WriteStats;
  * @param system "self-hosted" or the target's address
  * @param serviceJvmOptions the self-hosted services' JVM options (empty with a target)
  * @param cores of this machine
+ * @param localLimitHeapMiB the most heap the local limit had: the bench's own JVM's
  */
 public record BenchResult(String system, List<String> serviceJvmOptions, int cores,
-    BenchSettings settings, List<Configuration> configurations) {
+    long localLimitHeapMiB, BenchSettings settings, List<Configuration> configurations) {
 
   /** Whether any sign-up failed, remote or local. */
   public boolean anyErrors() {

@@ -54,7 +54,8 @@ public final class Benchmark {
     }
     return new BenchResult(settings.selfHosted() ? "self-hosted" : settings.target(),
         settings.selfHosted() ? settings.serviceJvmOptions() : List.of(),
-        Runtime.getRuntime().availableProcessors(), settings, configurations);
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        settings, configurations);
   }
 
   private BenchResult.Configuration runConfiguration(HashCost cost, String runId,

@@ -189,6 +189,20 @@ public final class ThroughputChart {
         }
       }
     }
+    // A zero cannot sit on a log scale: mark it on the axis, so that a collapse is not hidden.
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    for (Series s : series) {
+      for (int i = 0; i < s.x().size(); i++) {
+        if (s.y().get(i) == 0) {
+          int x = (int) Math.round(xOf.applyAsDouble(s.x().get(i)));
+          g.setColor(s.colour());
+          g.setStroke(SOLID);
+          g.drawLine(x - 6, BOTTOM - 14, x + 6, BOTTOM - 2);
+          g.drawLine(x - 6, BOTTOM - 2, x + 6, BOTTOM - 14);
+          g.drawString("0", x + 9, BOTTOM - 4);
+        }
+      }
+    }
     g.setStroke(new BasicStroke(1f));
   }
 

@@ -39,7 +39,7 @@ class ThroughputChartTest {
         List.of("-Xmx256m"), null, dir, target -> null);
     Path png = dir.resolve("chart.png");
 
-    ThroughputChart.write(png, new BenchResult("self-hosted", List.of("-Xmx256m"), 2, settings,
+    ThroughputChart.write(png, new BenchResult("self-hosted", List.of("-Xmx256m"), 2, 256, settings,
         configurations));
 
     BufferedImage image = ImageIO.read(png.toFile());
