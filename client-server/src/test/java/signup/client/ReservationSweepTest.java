@@ -3,6 +3,7 @@ package signup.client;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static signup.common.domain.Completions.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -90,8 +91,8 @@ class ReservationSweepTest {
   }
 
   private void reserve(String txn, String clientId) {
-    registration.reserve(txn, clientId, clientId + "@example.com", "Ann", "correct horse", "US",
-        Device.WEB);
+    await(registration.reserve(txn, clientId, clientId + "@example.com", "Ann", "correct horse", "US",
+        Device.WEB));
   }
 
   @Test
@@ -103,10 +104,10 @@ class ReservationSweepTest {
     assertEquals(1, sweeper.sweepOnce());
 
     assertEquals(List.of("txn-1"), coordinator.asked);
-    assertThrows(TransactionOutcomeConflictException.class, () -> registration.confirm("txn-1"));
+    assertThrows(TransactionOutcomeConflictException.class, () -> await(registration.confirm("txn-1")));
     // The e-mail is free again.
-    registration.reserve("txn-2", "client-2", "client-1@example.com", "Ann", "correct horse",
-        "US", Device.WEB);
+    await(registration.reserve("txn-2", "client-2", "client-1@example.com", "Ann", "correct horse",
+        "US", Device.WEB));
   }
 
   @Test

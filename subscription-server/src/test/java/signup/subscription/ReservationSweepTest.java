@@ -2,6 +2,7 @@ package signup.subscription;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static signup.common.domain.Completions.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -74,8 +75,8 @@ class ReservationSweepTest {
 
   @Test
   void reservationsPastTheirTtlAreConfirmedOrCancelledAsTheCoordinatorDecided() {
-    subscriptions.reserve("txn-commit", "client-1", "US", Device.IOS);
-    subscriptions.reserve("txn-abort", "client-2", "US", Device.IOS);
+    await(subscriptions.reserve("txn-commit", "client-1", "US", Device.IOS));
+    await(subscriptions.reserve("txn-abort", "client-2", "US", Device.IOS));
     coordinator.decisions.put("txn-commit", Decision.COMMIT);
     coordinator.decisions.put("txn-abort", Decision.ABORT);
     clock.advance(TTL.plusSeconds(1));
@@ -90,7 +91,7 @@ class ReservationSweepTest {
 
   @Test
   void aReservationWithinItsTtlIsNotAskedAbout() {
-    subscriptions.reserve("txn-young", "client-1", "US", Device.IOS);
+    await(subscriptions.reserve("txn-young", "client-1", "US", Device.IOS));
     coordinator.decisions.put("txn-young", Decision.ABORT);
     clock.advance(TTL.minusSeconds(1));
 
@@ -102,7 +103,7 @@ class ReservationSweepTest {
 
   @Test
   void whileTheCoordinatorIsUnavailableTheReservationIsKeptAndAskedAboutLater() {
-    subscriptions.reserve("txn-1", "client-1", "US", Device.IOS);
+    await(subscriptions.reserve("txn-1", "client-1", "US", Device.IOS));
     clock.advance(TTL.plusSeconds(1));
 
     assertEquals(0, sweeper.sweepOnce());

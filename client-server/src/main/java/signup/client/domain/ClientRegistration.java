@@ -2,8 +2,10 @@ package signup.client.domain;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.Completions;
 import signup.common.domain.CrashPoint;
 import signup.common.domain.CrashPoints;
 import signup.common.domain.Device;
@@ -36,15 +38,17 @@ public final class ClientRegistration {
   }
 
   /**
-   * Writes the client as pending. The password is hashed first, outside the database write, so
-   * the single writer never waits for a hash.
+   * Writes the client as pending. The password is hashed first, on the hasher's pool and outside
+   * the database write, so the single writer never waits for a hash. The future completes once
+   * the client is durably reserved; nothing here blocks the caller.
    *
-   * @throws signup.common.domain.InvalidInputException naming every bad field
-   * @throws EmailTakenException when the e-mail belongs to another client, pending or confirmed
-   * @throws signup.common.domain.TransactionCancelledException when the txn was cancelled first
+   * @throws signup.common.domain.InvalidInputException naming every bad field, at once
+   * @return a future failed with {@link EmailTakenException} when the e-mail belongs to another
+   *     client, pending or confirmed, or with
+   *     {@link signup.common.domain.TransactionCancelledException} when the txn was cancelled first
    */
-  public Client reserve(String txnId, String clientId, String email, String name,
-      String password, String region, Device device) {
+  public CompletableFuture<Client> reserve(String txnId, String clientId, String email,
+      String name, String password, String region, Device device) {
     String normalisedEmail = SignupFields.normaliseEmail(email);
     String normalisedRegion = SignupFields.normaliseRegion(region);
     Violations v = new Violations();
@@ -59,28 +63,30 @@ public final class ClientRegistration {
     }
     v.throwIfAny();
 
-    String passwordHash = hasher.hash(password);
-    Client client = store.reserve(new PendingClient(txnId, clientId, normalisedEmail, name,
-        normalisedRegion, device, passwordHash));
-    crashPoints.reach(CrashPoint.CLIENT_AFTER_RESERVE_WRITE);
-    log.debug("txn_id={} client_id={} reserved", txnId, client.clientId());
-    return client;
+    return hasher.hashAsync(password)
+        .thenCompose(passwordHash -> store.reserve(new PendingClient(txnId, clientId,
+            normalisedEmail, name, normalisedRegion, device, passwordHash)))
+        .thenApply(client -> {
+          crashPoints.reach(CrashPoint.CLIENT_AFTER_RESERVE_WRITE);
+          log.debug("txn_id={} client_id={} reserved", txnId, client.clientId());
+          return client;
+        });
   }
 
   /** Makes the reserved client visible; idempotent. */
-  public Client confirm(String txnId) {
+  public CompletableFuture<Client> confirm(String txnId) {
     checkTxnId(txnId);
-    Client client = store.confirm(txnId);
-    crashPoints.reach(CrashPoint.CLIENT_AFTER_CONFIRM_WRITE);
-    log.debug("txn_id={} client_id={} confirmed", txnId, client.clientId());
-    return client;
+    return store.confirm(txnId).thenApply(client -> {
+      crashPoints.reach(CrashPoint.CLIENT_AFTER_CONFIRM_WRITE);
+      log.debug("txn_id={} client_id={} confirmed", txnId, client.clientId());
+      return client;
+    });
   }
 
   /** Removes the pending client, or leaves a tombstone for a txn not reserved yet; idempotent. */
-  public void cancel(String txnId) {
+  public CompletableFuture<Void> cancel(String txnId) {
     checkTxnId(txnId);
-    store.cancel(txnId);
-    log.debug("txn_id={} cancelled", txnId);
+    return store.cancel(txnId).thenRun(() -> log.debug("txn_id={} cancelled", txnId));
   }
 
   /** A confirmed client by id. */
@@ -113,12 +119,12 @@ public final class ClientRegistration {
 
       @Override
       public void confirm(String txnId) {
-        ClientRegistration.this.confirm(txnId);
+        Completions.await(ClientRegistration.this.confirm(txnId));
       }
 
       @Override
       public void cancel(String txnId) {
-        ClientRegistration.this.cancel(txnId);
+        Completions.await(ClientRegistration.this.cancel(txnId));
       }
     };
   }

@@ -3,10 +3,12 @@ package signup.client.domain;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where clients are kept, together with the transaction barrier that guards them. Every write
- * is atomic: the barrier row and the client row change together or not at all.
+ * is atomic: the barrier row and the client row change together or not at all. Writes answer
+ * with a future, completed once the write is durable; the exceptions below fail the future.
  */
 public interface ClientStore {
   /**
@@ -16,7 +18,7 @@ public interface ClientStore {
    * @throws EmailTakenException when another client, pending or confirmed, has the e-mail
    * @throws signup.common.domain.TransactionCancelledException when the txn was cancelled first
    */
-  Client reserve(PendingClient pending);
+  CompletableFuture<Client> reserve(PendingClient pending);
 
   /**
    * Makes the client of a reserved txn visible; idempotent.
@@ -24,14 +26,14 @@ public interface ClientStore {
    * @throws signup.common.domain.NotFoundException when nothing was reserved under the txn
    * @throws signup.common.domain.TransactionOutcomeConflictException when it was cancelled
    */
-  Client confirm(String txnId);
+  CompletableFuture<Client> confirm(String txnId);
 
   /**
    * Removes the pending client of the txn, or leaves a tombstone for an unknown txn; idempotent.
    *
    * @throws signup.common.domain.TransactionOutcomeConflictException when it was confirmed
    */
-  void cancel(String txnId);
+  CompletableFuture<Void> cancel(String txnId);
 
   Optional<Client> findConfirmed(String clientId);
 

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,8 +24,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}, unpadded standard base64).
  *
  * <p>Hashing is slow on purpose and CPU-bound, so it runs on a fixed pool of its own: callers
- * (gRPC handler threads) wait, and at most {@code threads} hashes run at once however many calls
- * arrive. Passwords and hashes are never put into an exception message or a log line.
+ * wait ({@link #hash}) or chain to the future ({@link #hashAsync}), and at most {@code threads}
+ * hashes run at once however many calls arrive. Passwords and hashes are never put into an exception message or a log line.
  */
 public final class PasswordHasher implements AutoCloseable {
   static final int SALT_BYTES = 16;
@@ -54,14 +55,29 @@ public final class PasswordHasher implements AutoCloseable {
 
   /** A fresh salt and the PHC string of {@code password} under the current settings. */
   public String hash(String password) {
-    return onHasherThread(() -> {
-      byte[] salt = new byte[SALT_BYTES];
-      random.nextBytes(salt);
-      byte[] hash = argon2id(password, salt, settings, HASH_BYTES);
-      return "$argon2id$v=19$m=" + settings.memoryKiB() + ",t=" + settings.iterations()
-          + ",p=" + settings.parallelism() + "$" + B64.encodeToString(salt) + "$"
-          + B64.encodeToString(hash);
-    });
+    return onHasherThread(() -> newHash(password));
+  }
+
+  /**
+   * {@link #hash} without waiting: the future completes on a hasher thread, so whatever is
+   * chained to it runs there (and must not block it for long).
+   */
+  public CompletableFuture<String> hashAsync(String password) {
+    try {
+      return CompletableFuture.supplyAsync(() -> newHash(password), executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the password hasher is closed", e));
+    }
+  }
+
+  private String newHash(String password) {
+    byte[] salt = new byte[SALT_BYTES];
+    random.nextBytes(salt);
+    byte[] hash = argon2id(password, salt, settings, HASH_BYTES);
+    return "$argon2id$v=19$m=" + settings.memoryKiB() + ",t=" + settings.iterations()
+        + ",p=" + settings.parallelism() + "$" + B64.encodeToString(salt) + "$"
+        + B64.encodeToString(hash);
   }
 
   /**

@@ -9,10 +9,17 @@ import signup.client.v1.ConfirmClientRequest;
 import signup.client.v1.ConfirmClientResponse;
 import signup.client.v1.ReserveClientRequest;
 import signup.client.v1.ReserveClientResponse;
+import signup.common.grpc.NonBlockingService;
 import signup.common.grpc.ProtoValues;
+import signup.common.grpc.Replies;
 
-/** The orchestrator's try-confirm-cancel calls. Failures are thrown and mapped by the mapper. */
-public final class ClientParticipantImpl extends ClientParticipantGrpc.ClientParticipantImplBase {
+/**
+ * The orchestrator's try-confirm-cancel calls. They never block: each one hands its work to the
+ * hasher and the database writer and answers when the write is durable, so the calls run on the
+ * transport thread (see {@link NonBlockingService}). Failures go to the server's mapper.
+ */
+public final class ClientParticipantImpl extends ClientParticipantGrpc.ClientParticipantImplBase
+    implements NonBlockingService {
   private final ClientRegistration registration;
 
   public ClientParticipantImpl(ClientRegistration registration) {
@@ -22,29 +29,28 @@ public final class ClientParticipantImpl extends ClientParticipantGrpc.ClientPar
   @Override
   public void reserve(ReserveClientRequest request,
       StreamObserver<ReserveClientResponse> response) {
-    var client = registration.reserve(request.getTxnId(), request.getClientId(),
-        request.getEmail(), request.getName(), request.getPassword(), request.getRegion(),
-        ProtoValues.device(request.getDevice()));
-    response.onNext(ReserveClientResponse.newBuilder()
-        .setClient(ClientMessages.toProto(client))
-        .build());
-    response.onCompleted();
+    Replies.when(registration.reserve(request.getTxnId(), request.getClientId(),
+            request.getEmail(), request.getName(), request.getPassword(), request.getRegion(),
+            ProtoValues.device(request.getDevice())),
+        client -> ReserveClientResponse.newBuilder()
+            .setClient(ClientMessages.toProto(client))
+            .build(),
+        response);
   }
 
   @Override
   public void confirm(ConfirmClientRequest request,
       StreamObserver<ConfirmClientResponse> response) {
-    var client = registration.confirm(request.getTxnId());
-    response.onNext(ConfirmClientResponse.newBuilder()
-        .setClient(ClientMessages.toProto(client))
-        .build());
-    response.onCompleted();
+    Replies.when(registration.confirm(request.getTxnId()),
+        client -> ConfirmClientResponse.newBuilder()
+            .setClient(ClientMessages.toProto(client))
+            .build(),
+        response);
   }
 
   @Override
   public void cancel(CancelClientRequest request, StreamObserver<CancelClientResponse> response) {
-    registration.cancel(request.getTxnId());
-    response.onNext(CancelClientResponse.getDefaultInstance());
-    response.onCompleted();
+    Replies.when(registration.cancel(request.getTxnId()),
+        done -> CancelClientResponse.getDefaultInstance(), response);
   }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementExceptions;
@@ -24,7 +25,7 @@ import signup.common.store.TccBarrier;
 
 /**
  * Clients in SQLite, each write one unit of the database's group-committing writer, with the
- * barrier row beside the client row. Reads go to the read-only connections and see confirmed
+ * barrier row beside the client row; a write's future completes once it is durable. Reads go to the read-only connections and see confirmed
  * clients only.
  */
 public final class SqliteClientStore implements ClientStore {
@@ -44,15 +45,15 @@ public final class SqliteClientStore implements ClientStore {
   }
 
   @Override
-  public Client reserve(PendingClient pending) {
-    return db.write(handle -> barrier.reserve(handle, pending.txnId(),
+  public CompletableFuture<Client> reserve(PendingClient pending) {
+    return db.writeAsync(handle -> barrier.reserve(handle, pending.txnId(),
         h -> insertPending(h, pending),
         h -> byTxn(h, pending.txnId())));
   }
 
   @Override
-  public Client confirm(String txnId) {
-    return db.write(handle -> barrier.confirm(handle, txnId,
+  public CompletableFuture<Client> confirm(String txnId) {
+    return db.writeAsync(handle -> barrier.confirm(handle, txnId,
         h -> {
           CLIENTS.confirm(h, txnId, clock.millis());
           return byTxn(h, txnId);
@@ -61,8 +62,8 @@ public final class SqliteClientStore implements ClientStore {
   }
 
   @Override
-  public void cancel(String txnId) {
-    db.write(handle -> {
+  public CompletableFuture<Void> cancel(String txnId) {
+    return db.writeAsync(handle -> {
       barrier.cancel(handle, txnId, h -> CLIENTS.delete(h, txnId));
       return null;
     });

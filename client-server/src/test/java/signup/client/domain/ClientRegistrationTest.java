@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static signup.common.domain.Completions.await;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import signup.common.domain.Device;
@@ -30,7 +32,7 @@ class ClientRegistrationTest {
   @Test
   void everyBadFieldIsReportedAtOnceAndNothingIsStored() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> registration.reserve("", "has space", "not-an-email", " ", "short", "ZZ", null));
+        () -> await(registration.reserve("", "has space", "not-an-email", " ", "short", "ZZ", null)));
 
     assertEquals(List.of("txn_id", "client_id", "email", "name", "password", "region", "device"),
         e.violations().stream().map(FieldViolation::field).toList());
@@ -40,8 +42,8 @@ class ClientRegistrationTest {
 
   @Test
   void emailAndRegionAreNormalisedBeforeTheyAreStored() {
-    Client client = registration.reserve("txn-1", "client-1", "  Ann.Lee@Example.COM ",
-        "Ann Lee", "correct horse", " us", Device.IOS);
+    Client client = await(registration.reserve("txn-1", "client-1", "  Ann.Lee@Example.COM ",
+        "Ann Lee", "correct horse", " us", Device.IOS));
 
     PendingClient stored = store.reserved.get(0);
     assertEquals("ann.lee@example.com", stored.email());
@@ -51,8 +53,8 @@ class ClientRegistrationTest {
 
   @Test
   void thePasswordIsStoredOnlyAsASaltedArgon2idHash() {
-    registration.reserve("txn-1", "client-1", "ann@example.com", "Ann", "correct horse", "US",
-        Device.WEB);
+    await(registration.reserve("txn-1", "client-1", "ann@example.com", "Ann", "correct horse", "US",
+        Device.WEB));
 
     PendingClient stored = store.reserved.get(0);
     assertTrue(stored.passwordHash().startsWith("$argon2id$v=19$"));
@@ -83,9 +85,9 @@ class ClientRegistrationTest {
   @Test
   void confirmAndCancelRequireATxnId() {
     assertEquals("txn_id", assertThrows(InvalidInputException.class,
-        () -> registration.confirm(" ")).violations().get(0).field());
+        () -> await(registration.confirm(" "))).violations().get(0).field());
     assertEquals("txn_id", assertThrows(InvalidInputException.class,
-        () -> registration.cancel(null)).violations().get(0).field());
+        () -> await(registration.cancel(null))).violations().get(0).field());
   }
 
   @Test
@@ -103,21 +105,23 @@ class ClientRegistrationTest {
     final List<String> decisions = new ArrayList<>();
 
     @Override
-    public Client reserve(PendingClient pending) {
+    public CompletableFuture<Client> reserve(PendingClient pending) {
       reserved.add(pending);
-      return new Client(pending.clientId(), pending.email(), pending.name(), pending.region(),
-          pending.device(), Instant.EPOCH);
+      return CompletableFuture.completedFuture(new Client(pending.clientId(), pending.email(),
+          pending.name(), pending.region(), pending.device(), Instant.EPOCH));
     }
 
     @Override
-    public Client confirm(String txnId) {
+    public CompletableFuture<Client> confirm(String txnId) {
       decisions.add("confirm " + txnId);
-      return new Client("client-1", "ann@example.com", "Ann", "US", Device.WEB, Instant.EPOCH);
+      return CompletableFuture.completedFuture(
+          new Client("client-1", "ann@example.com", "Ann", "US", Device.WEB, Instant.EPOCH));
     }
 
     @Override
-    public void cancel(String txnId) {
+    public CompletableFuture<Void> cancel(String txnId) {
       decisions.add("cancel " + txnId);
+      return CompletableFuture.completedFuture(null);
     }
 
     @Override

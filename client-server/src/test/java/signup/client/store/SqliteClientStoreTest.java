@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static signup.common.domain.Completions.await;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,9 +70,9 @@ class SqliteClientStoreTest {
 
   @Test
   void aReserveReplayedWithTheSameTxnReturnsTheFirstClientAndWritesOneRow() {
-    Client first = store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    Client first = await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
     clock.advance(Duration.ofSeconds(3));
-    Client again = store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    Client again = await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
 
     assertEquals(first, again);
     assertEquals(clock.instant().minusSeconds(3), first.createdAt());
@@ -81,12 +82,12 @@ class SqliteClientStoreTest {
 
   @Test
   void confirmMakesTheClientVisibleAndIsIdempotent() {
-    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
     clock.advance(Duration.ofSeconds(2));
 
-    Client confirmed = store.confirm("txn-1");
+    Client confirmed = await(store.confirm("txn-1"));
     clock.advance(Duration.ofSeconds(2));
-    Client again = store.confirm("txn-1");
+    Client again = await(store.confirm("txn-1"));
 
     assertEquals(confirmed, again);
     assertEquals(clock.instant().minusSeconds(4), confirmed.createdAt(), "shown as signed up at");
@@ -94,29 +95,29 @@ class SqliteClientStoreTest {
     assertEquals(Optional.of(confirmed), store.findConfirmedByEmail("ann@example.com"));
     assertEquals(Optional.of(BarrierState.CONFIRMED), barrier("txn-1"));
     // A reserve replayed after the confirm still answers the same client.
-    assertEquals(confirmed, store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+    assertEquals(confirmed, await(store.reserve(pending("txn-1", "client-1", "ann@example.com"))));
   }
 
   @Test
   void cancelRemovesThePendingClientAndIsIdempotent() {
-    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
 
-    store.cancel("txn-1");
-    store.cancel("txn-1");
+    await(store.cancel("txn-1"));
+    await(store.cancel("txn-1"));
 
     assertEquals(0, clientRows());
     assertEquals(Optional.of(BarrierState.CANCELLED), barrier("txn-1"));
     // The e-mail is free again.
-    store.reserve(pending("txn-2", "client-2", "ann@example.com"));
+    await(store.reserve(pending("txn-2", "client-2", "ann@example.com")));
     assertEquals(1, clientRows());
   }
 
   @Test
   void aCancelBeforeTheReserveLeavesATombstoneThatRefusesTheLateReserve() {
-    store.cancel("txn-1");
+    await(store.cancel("txn-1"));
 
     assertThrows(TransactionCancelledException.class,
-        () -> store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+        () -> await(store.reserve(pending("txn-1", "client-1", "ann@example.com"))));
 
     assertEquals(0, clientRows());
     assertEquals(Optional.of(BarrierState.CANCELLED), barrier("txn-1"));
@@ -124,31 +125,31 @@ class SqliteClientStoreTest {
 
   @Test
   void aConfirmOfACancelledTxnIsRefused() {
-    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
-    store.cancel("txn-1");
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+    await(store.cancel("txn-1"));
 
-    assertThrows(TransactionOutcomeConflictException.class, () -> store.confirm("txn-1"));
+    assertThrows(TransactionOutcomeConflictException.class, () -> await(store.confirm("txn-1")));
     assertEquals(Optional.empty(), store.findConfirmed("client-1"));
   }
 
   @Test
   void aCancelOfAConfirmedTxnIsRefusedAndTheClientStays() {
-    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
-    store.confirm("txn-1");
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+    await(store.confirm("txn-1"));
 
-    assertThrows(TransactionOutcomeConflictException.class, () -> store.cancel("txn-1"));
+    assertThrows(TransactionOutcomeConflictException.class, () -> await(store.cancel("txn-1")));
     assertTrue(store.findConfirmed("client-1").isPresent());
   }
 
   @Test
   void aConfirmOfAnUnknownTxnIsNotFoundAndWritesNothing() {
-    assertThrows(NotFoundException.class, () -> store.confirm("txn-unknown"));
+    assertThrows(NotFoundException.class, () -> await(store.confirm("txn-unknown")));
     assertEquals(Optional.empty(), barrier("txn-unknown"));
   }
 
   @Test
   void aPendingClientIsInvisibleToReads() {
-    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
 
     assertEquals(Optional.empty(), store.findConfirmed("client-1"));
     assertEquals(Optional.empty(), store.findConfirmedByEmail("ann@example.com"));
@@ -156,10 +157,10 @@ class SqliteClientStoreTest {
 
   @Test
   void anEmailHeldByAPendingClientIsTakenAndTheFailedReserveWritesNothing() {
-    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
 
     assertThrows(EmailTakenException.class,
-        () -> store.reserve(pending("txn-2", "client-2", "ann@example.com")));
+        () -> await(store.reserve(pending("txn-2", "client-2", "ann@example.com"))));
 
     assertEquals(1, clientRows());
     assertEquals(Optional.empty(), barrier("txn-2"), "no barrier row left by the failed reserve");
@@ -167,19 +168,19 @@ class SqliteClientStoreTest {
 
   @Test
   void anEmailHeldByAConfirmedClientIsTaken() {
-    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
-    store.confirm("txn-1");
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+    await(store.confirm("txn-1"));
 
     assertThrows(EmailTakenException.class,
-        () -> store.reserve(pending("txn-2", "client-2", "ann@example.com")));
+        () -> await(store.reserve(pending("txn-2", "client-2", "ann@example.com"))));
   }
 
   @Test
   void aClientIdUsedByAnotherTxnIsInvalidInput() {
-    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
 
     InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> store.reserve(pending("txn-2", "client-1", "bob@example.com")));
+        () -> await(store.reserve(pending("txn-2", "client-1", "bob@example.com"))));
 
     assertEquals("client_id", e.violations().get(0).field());
     assertEquals(Optional.empty(), barrier("txn-2"));
@@ -190,7 +191,7 @@ class SqliteClientStoreTest {
     PendingClient nameless =
         new PendingClient("txn-1", "client-1", "ann@example.com", null, "US", Device.IOS, HASH);
 
-    RuntimeException e = assertThrows(RuntimeException.class, () -> store.reserve(nameless));
+    RuntimeException e = assertThrows(RuntimeException.class, () -> await(store.reserve(nameless)));
 
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));
@@ -201,21 +202,21 @@ class SqliteClientStoreTest {
 
   @Test
   void reservedBeforeListsOnlyUndecidedReservationsOlderThanTheCutoff() {
-    store.reserve(pending("txn-old", "client-1", "a@example.com"));
-    store.reserve(pending("txn-confirmed", "client-2", "b@example.com"));
-    store.confirm("txn-confirmed");
-    store.cancel("txn-tombstone");
+    await(store.reserve(pending("txn-old", "client-1", "a@example.com")));
+    await(store.reserve(pending("txn-confirmed", "client-2", "b@example.com")));
+    await(store.confirm("txn-confirmed"));
+    await(store.cancel("txn-tombstone"));
     clock.advance(Duration.ofSeconds(10));
     Instant cutoff = clock.instant();
-    store.reserve(pending("txn-young", "client-3", "c@example.com"));
+    await(store.reserve(pending("txn-young", "client-3", "c@example.com")));
 
     assertEquals(List.of("txn-old"), store.reservedBefore(cutoff, 100));
   }
 
   @Test
   void confirmedClientsSurviveAReopen() {
-    store.reserve(pending("txn-1", "client-1", "ann@example.com"));
-    Client confirmed = store.confirm("txn-1");
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+    Client confirmed = await(store.confirm("txn-1"));
     db.close();
 
     db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));

@@ -1,8 +1,12 @@
 package signup.common.grpc;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.BindableService;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -14,8 +18,15 @@ import java.io.IOException;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +48,7 @@ public final class GrpcServerHost implements AutoCloseable {
   private final List<String> serviceNames = new ArrayList<>();
   private final List<AutoCloseable> owned;
   private final Duration drainTimeout;
+  private final ExecutorService blockingCalls;
   private boolean closed;
 
   /**
@@ -49,9 +61,13 @@ public final class GrpcServerHost implements AutoCloseable {
     this.owned = List.copyOf(owned);
     this.drainTimeout = drainTimeout;
     ExceptionMappingInterceptor mapping = new ExceptionMappingInterceptor(mapper);
+    Set<String> nonBlocking = new HashSet<>();
     for (BindableService service : services) {
       ServerServiceDefinition definition = service.bindService();
       serviceNames.add(definition.getServiceDescriptor().getName());
+      if (service instanceof NonBlockingService) {
+        nonBlocking.add(definition.getServiceDescriptor().getName());
+      }
       // Outermost the mapping, around everything else: around the parsing of the request too,
       // so that a request that does not parse is answered like any other bad input.
       builder.addService(ServerInterceptors.intercept(RequestParsing.inCall(
@@ -59,7 +75,28 @@ public final class GrpcServerHost implements AutoCloseable {
       health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+    this.blockingCalls = Executors.newCachedThreadPool(new ThreadFactory() {
+      private final AtomicInteger count = new AtomicInteger();
+
+      @Override
+      public Thread newThread(Runnable r) {
+        Thread thread = new Thread(r, name + "-call-" + count.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      }
+    });
     this.server = builder
+        // Finding the method and starting the call (the interceptors) on the transport thread;
+        // then a non-blocking service's call stays there, every other moves to the pool.
+        .directExecutor()
+        .callExecutor(new ServerCallExecutorSupplier() {
+          @Override
+          public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call,
+              Metadata headers) {
+            return nonBlocking.contains(call.getMethodDescriptor().getServiceName())
+                ? MoreExecutors.directExecutor() : blockingCalls;
+          }
+        })
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
@@ -129,6 +166,7 @@ public final class GrpcServerHost implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    blockingCalls.shutdown();
     for (AutoCloseable resource : owned) {
       try {
         resource.close();

@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.grpc.NonBlockingService;
 
 /**
  * How a server listens and how it calls its peers: plaintext or TLS (optionally mutual), and
@@ -87,6 +88,10 @@ public record Transport(InternalToken token, TlsFiles tls) {
         return next.startCall(call, headers);
       }
     };
+    if (service instanceof NonBlockingService) {
+      // Still non-blocking once guarded: the check only reads a header.
+      return (NonBlockingService) () -> ServerInterceptors.intercept(service.bindService(), check);
+    }
     return () -> ServerInterceptors.intercept(service.bindService(), check);
   }
 

@@ -45,15 +45,9 @@ final class GroupCommitWriter implements AutoCloseable {
     if (Thread.currentThread() == thread) {
       throw new IllegalStateException("write() called from inside a write");
     }
-    Unit<T> unit = new Unit<>(work);
-    synchronized (this) {
-      if (closing) {
-        throw new IllegalStateException("the database is closed");
-      }
-      queue.add(unit);
-    }
+    CompletableFuture<T> result = writeAsync(work);
     try {
-      return unit.result.get();
+      return result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a commit", e);
@@ -69,6 +63,21 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       throw new IllegalStateException(cause);
     }
+  }
+
+  /**
+   * Queues {@code work} and returns at once; the future completes on the writer thread after
+   * the commit, so whatever is chained to it runs there and must be quick and never block.
+   */
+  <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
+    Unit<T> unit = new Unit<>(work);
+    synchronized (this) {
+      if (closing) {
+        throw new IllegalStateException("the database is closed");
+      }
+      queue.add(unit);
+    }
+    return unit.result;
   }
 
   private void run() {

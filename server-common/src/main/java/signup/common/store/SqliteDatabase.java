@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -96,6 +97,15 @@ public final class SqliteDatabase implements AutoCloseable {
    */
   public <T> T write(Function<Handle, T> work) {
     return writer.write(work);
+  }
+
+  /**
+   * {@link #write} without waiting: the future completes once {@code work} is durably committed
+   * (or failed, having written nothing). It completes on the writer's own thread, which commits
+   * for everyone: what is chained to it must be quick and must not block, nor write.
+   */
+  public <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
+    return writer.writeAsync(work);
   }
 
   /** Runs {@code work} on a read-only connection; it sees only committed data. */

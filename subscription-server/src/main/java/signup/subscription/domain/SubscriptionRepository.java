@@ -3,10 +3,12 @@ package signup.subscription.domain;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where plans and subscriptions are kept. Reserve, confirm and cancel are atomic with the
- * transaction's barrier record, and idempotent per transaction id.
+ * transaction's barrier record, and idempotent per transaction id; they answer with a future,
+ * completed once the write is durable, which the exceptions below fail.
  */
 public interface SubscriptionRepository {
   /** Every plan, in preference order. */
@@ -19,7 +21,7 @@ public interface SubscriptionRepository {
    * @throws SubscriptionExistsException when the client already has a subscription
    * @throws signup.common.domain.TransactionCancelledException when the txn was cancelled
    */
-  Subscription reserve(String txnId, Subscription pending);
+  CompletableFuture<Subscription> reserve(String txnId, Subscription pending);
 
   /**
    * Makes the subscription reserved under {@code txnId} active; once.
@@ -27,14 +29,14 @@ public interface SubscriptionRepository {
    * @throws signup.common.domain.NotFoundException when nothing was reserved under txnId
    * @throws signup.common.domain.TransactionOutcomeConflictException when it was cancelled
    */
-  Subscription confirm(String txnId, Instant now);
+  CompletableFuture<Subscription> confirm(String txnId, Instant now);
 
   /**
    * Removes what {@code txnId} reserved, or leaves a tombstone for an unknown txn; once.
    *
    * @throws signup.common.domain.TransactionOutcomeConflictException when it was confirmed
    */
-  void cancel(String txnId);
+  CompletableFuture<Void> cancel(String txnId);
 
   /** The client's confirmed subscription; pending ones are invisible. */
   Optional<Subscription> findActive(String clientId);

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.Completions;
 import signup.common.domain.CrashPoint;
 import signup.common.domain.CrashPoints;
 import signup.common.domain.Device;
@@ -54,8 +56,12 @@ public final class Subscriptions {
     return catalogue.choose(normalisedRegion, device);
   }
 
-  /** Chooses the plan for (region, device) and writes the client's subscription as pending. */
-  public Subscription reserve(String txnId, String clientId, String region, Device device) {
+  /**
+   * Chooses the plan for (region, device) and writes the client's subscription as pending; the
+   * future completes once that is durable. Bad input is thrown at once, every field named.
+   */
+  public CompletableFuture<Subscription> reserve(String txnId, String clientId, String region,
+      Device device) {
     Violations v = new Violations();
     SignupFields.checkId(v, "txn_id", txnId);
     SignupFields.checkId(v, "client_id", clientId);
@@ -65,26 +71,28 @@ public final class Subscriptions {
     Plan plan = catalogue.choose(normalisedRegion, device);
     Subscription pending = new Subscription(UUID.randomUUID().toString(), clientId, plan,
         Subscription.Status.PENDING, normalisedRegion, device, now, now);
-    Subscription reserved = repository.reserve(txnId, pending);
-    crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_RESERVE_WRITE);
-    // DEBUG, as in client-server: at INFO, two lines per sign-up cost CPU (BENCHMARKS.md).
-    log.debug("txn_id={} subscription {} reserved for client {} on plan {}", txnId,
-        reserved.subscriptionId(), reserved.clientId(), reserved.plan().planId());
-    return reserved;
+    return repository.reserve(txnId, pending).thenApply(reserved -> {
+      crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_RESERVE_WRITE);
+      // DEBUG, as in client-server: at INFO, two lines per sign-up cost CPU (BENCHMARKS.md).
+      log.debug("txn_id={} subscription {} reserved for client {} on plan {}", txnId,
+          reserved.subscriptionId(), reserved.clientId(), reserved.plan().planId());
+      return reserved;
+    });
   }
 
-  public Subscription confirm(String txnId) {
+  public CompletableFuture<Subscription> confirm(String txnId) {
     checkTxnId(txnId);
-    Subscription confirmed = repository.confirm(txnId, now());
-    crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_CONFIRM_WRITE);
-    log.debug("txn_id={} subscription {} confirmed", txnId, confirmed.subscriptionId());
-    return confirmed;
+    return repository.confirm(txnId, now()).thenApply(confirmed -> {
+      crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_CONFIRM_WRITE);
+      log.debug("txn_id={} subscription {} confirmed", txnId, confirmed.subscriptionId());
+      return confirmed;
+    });
   }
 
-  public void cancel(String txnId) {
+  public CompletableFuture<Void> cancel(String txnId) {
     checkTxnId(txnId);
-    repository.cancel(txnId);
-    log.info("txn_id={} subscription reservation cancelled", txnId);
+    return repository.cancel(txnId)
+        .thenRun(() -> log.info("txn_id={} subscription reservation cancelled", txnId));
   }
 
   /** The client's confirmed subscription. */
@@ -136,12 +144,12 @@ public final class Subscriptions {
 
       @Override
       public void confirm(String txnId) {
-        Subscriptions.this.confirm(txnId);
+        Completions.await(Subscriptions.this.confirm(txnId));
       }
 
       @Override
       public void cancel(String txnId) {
-        Subscriptions.this.cancel(txnId);
+        Completions.await(Subscriptions.this.cancel(txnId));
       }
     };
   }

@@ -1,7 +1,9 @@
 package signup.subscription.grpc;
 
 import io.grpc.stub.StreamObserver;
+import signup.common.grpc.NonBlockingService;
 import signup.common.grpc.ProtoValues;
+import signup.common.grpc.Replies;
 import signup.subscription.domain.Subscriptions;
 import signup.subscription.v1.CancelSubscriptionRequest;
 import signup.subscription.v1.CancelSubscriptionResponse;
@@ -11,9 +13,14 @@ import signup.subscription.v1.ReserveSubscriptionRequest;
 import signup.subscription.v1.ReserveSubscriptionResponse;
 import signup.subscription.v1.SubscriptionParticipantGrpc;
 
-/** The participant's side of try-confirm-cancel, called by the orchestrator. */
+/**
+ * The participant's side of try-confirm-cancel, called by the orchestrator. The calls never
+ * block: each answers when its write is durable, so they run on the transport thread (see
+ * {@link NonBlockingService}). Failures go to the server's mapper.
+ */
 public final class SubscriptionParticipantImpl
-    extends SubscriptionParticipantGrpc.SubscriptionParticipantImplBase {
+    extends SubscriptionParticipantGrpc.SubscriptionParticipantImplBase
+    implements NonBlockingService {
   private final Subscriptions subscriptions;
 
   public SubscriptionParticipantImpl(Subscriptions subscriptions) {
@@ -23,29 +30,28 @@ public final class SubscriptionParticipantImpl
   @Override
   public void reserve(ReserveSubscriptionRequest request,
       StreamObserver<ReserveSubscriptionResponse> response) {
-    var reserved = subscriptions.reserve(request.getTxnId(), request.getClientId(),
-        request.getRegion(), ProtoValues.device(request.getDevice()));
-    response.onNext(ReserveSubscriptionResponse.newBuilder()
-        .setSubscription(ProtoMapping.subscription(reserved))
-        .build());
-    response.onCompleted();
+    Replies.when(subscriptions.reserve(request.getTxnId(), request.getClientId(),
+            request.getRegion(), ProtoValues.device(request.getDevice())),
+        reserved -> ReserveSubscriptionResponse.newBuilder()
+            .setSubscription(ProtoMapping.subscription(reserved))
+            .build(),
+        response);
   }
 
   @Override
   public void confirm(ConfirmSubscriptionRequest request,
       StreamObserver<ConfirmSubscriptionResponse> response) {
-    var confirmed = subscriptions.confirm(request.getTxnId());
-    response.onNext(ConfirmSubscriptionResponse.newBuilder()
-        .setSubscription(ProtoMapping.subscription(confirmed))
-        .build());
-    response.onCompleted();
+    Replies.when(subscriptions.confirm(request.getTxnId()),
+        confirmed -> ConfirmSubscriptionResponse.newBuilder()
+            .setSubscription(ProtoMapping.subscription(confirmed))
+            .build(),
+        response);
   }
 
   @Override
   public void cancel(CancelSubscriptionRequest request,
       StreamObserver<CancelSubscriptionResponse> response) {
-    subscriptions.cancel(request.getTxnId());
-    response.onNext(CancelSubscriptionResponse.getDefaultInstance());
-    response.onCompleted();
+    Replies.when(subscriptions.cancel(request.getTxnId()),
+        done -> CancelSubscriptionResponse.getDefaultInstance(), response);
   }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -53,15 +54,15 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
   }
 
   @Override
-  public Subscription reserve(String txnId, Subscription pending) {
-    return db.write(handle -> barrier.reserve(handle, txnId,
+  public CompletableFuture<Subscription> reserve(String txnId, Subscription pending) {
+    return db.writeAsync(handle -> barrier.reserve(handle, txnId,
         h -> insertPending(h, txnId, pending),
         h -> byTxn(h, txnId)));
   }
 
   @Override
-  public Subscription confirm(String txnId, Instant now) {
-    return db.write(handle -> barrier.confirm(handle, txnId,
+  public CompletableFuture<Subscription> confirm(String txnId, Instant now) {
+    return db.writeAsync(handle -> barrier.confirm(handle, txnId,
         h -> {
           SUBSCRIPTIONS.confirm(h, txnId, now.toEpochMilli());
           return byTxn(h, txnId);
@@ -70,8 +71,8 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
   }
 
   @Override
-  public void cancel(String txnId) {
-    db.write(handle -> {
+  public CompletableFuture<Void> cancel(String txnId) {
+    return db.writeAsync(handle -> {
       barrier.cancel(handle, txnId, h -> SUBSCRIPTIONS.delete(h, txnId));
       return null;
     });

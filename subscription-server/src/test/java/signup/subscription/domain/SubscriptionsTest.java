@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static signup.common.domain.Completions.await;
 
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import signup.common.domain.Device;
 import signup.common.domain.FieldViolation;
@@ -26,7 +28,7 @@ class SubscriptionsTest {
 
   @Test
   void aReservationGetsTheChosenPlanAsPendingWithTheRegionNormalised() {
-    Subscription reserved = subscriptions.reserve("txn-1", "client-1", " us ", Device.ANDROID);
+    Subscription reserved = await(subscriptions.reserve("txn-1", "client-1", " us ", Device.ANDROID));
 
     assertEquals(SeededPlans.US_ANDROID, reserved.plan());
     assertEquals(Subscription.Status.PENDING, reserved.status());
@@ -39,7 +41,7 @@ class SubscriptionsTest {
   @Test
   void everyBadReserveFieldIsReportedAtOnceAndNothingIsWritten() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> subscriptions.reserve("", "has space", "ZZ", null));
+        () -> await(subscriptions.reserve("", "has space", "ZZ", null)));
 
     assertEquals(List.of("txn_id", "client_id", "region", "device"),
         e.violations().stream().map(FieldViolation::field).toList());
@@ -120,18 +122,18 @@ class SubscriptionsTest {
     }
 
     @Override
-    public Subscription reserve(String txnId, Subscription pending) {
+    public CompletableFuture<Subscription> reserve(String txnId, Subscription pending) {
       reservedTxns.add(txnId);
-      return pending;
+      return CompletableFuture.completedFuture(pending);
     }
 
     @Override
-    public Subscription confirm(String txnId, Instant now) {
+    public CompletableFuture<Subscription> confirm(String txnId, Instant now) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public void cancel(String txnId) {
+    public CompletableFuture<Void> cancel(String txnId) {
       throw new UnsupportedOperationException();
     }
 

@@ -3,6 +3,7 @@ package signup.subscription.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static signup.common.domain.Completions.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void aReservedSubscriptionIsStoredPendingAndInvisibleToReaders() {
-    Subscription reserved = repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+    Subscription reserved = await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
 
     assertEquals(Subscription.Status.PENDING, reserved.status());
     assertEquals(Optional.empty(), repository.findActive("client-1"));
@@ -77,10 +78,10 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void aConfirmedSubscriptionIsReadBackWithItsPlan() {
-    Subscription reserved = repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+    Subscription reserved = await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
     Instant later = clock.instant().plusSeconds(5);
 
-    Subscription confirmed = repository.confirm("txn-1", later);
+    Subscription confirmed = await(repository.confirm("txn-1", later));
 
     assertEquals(Subscription.Status.ACTIVE, confirmed.status());
     assertEquals(later, confirmed.updatedAt());
@@ -90,10 +91,10 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void aSecondSubscriptionForOneClientIsRefusedAndLeavesNoBarrierRecord() {
-    repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+    await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
 
     SubscriptionExistsException e = assertThrows(SubscriptionExistsException.class,
-        () -> repository.reserve("txn-2", pending("client-1", SeededPlans.GLOBAL)));
+        () -> await(repository.reserve("txn-2", pending("client-1", SeededPlans.GLOBAL))));
 
     assertEquals("client-1", e.clientId());
     assertEquals(1, rows.count("subscriptions"));
@@ -111,7 +112,7 @@ class SqliteSubscriptionRepositoryTest {
         String txnId = "txn-" + i;
         results.add(pool.submit(() -> {
           go.await();
-          return repository.reserve(txnId, pending("client-1", SeededPlans.US_IOS));
+          return await(repository.reserve(txnId, pending("client-1", SeededPlans.US_IOS)));
         }));
       }
       go.countDown();
@@ -137,29 +138,29 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void aCancelledReservationIsRemovedAndTheClientMaySignUpAgain() {
-    repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+    await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
 
-    repository.cancel("txn-1");
+    await(repository.cancel("txn-1"));
 
     assertEquals(0, rows.count("subscriptions"));
     assertEquals(Optional.of("CANCELLED"), rows.barrierState("txn-1"));
-    repository.reserve("txn-2", pending("client-1", SeededPlans.US_IOS));
+    await(repository.reserve("txn-2", pending("client-1", SeededPlans.US_IOS)));
     assertEquals(1, rows.count("subscriptions"));
   }
 
   @Test
   void aReserveAfterItsCancelIsRefusedAndWritesNothing() {
-    repository.cancel("txn-1");
+    await(repository.cancel("txn-1"));
 
     assertThrows(TransactionCancelledException.class,
-        () -> repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
+        () -> await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS))));
     assertEquals(0, rows.count("subscriptions"));
   }
 
   @Test
   void changingThePlanKeepsEverythingElse() {
-    repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
-    Subscription confirmed = repository.confirm("txn-1", clock.instant());
+    await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
+    Subscription confirmed = await(repository.confirm("txn-1", clock.instant()));
     Instant later = clock.instant().plusSeconds(60);
 
     Subscription moved = repository.changePlan("client-1", SeededPlans.GLOBAL, later)
@@ -171,7 +172,7 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void aPendingSubscriptionCannotChangePlan() {
-    repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS));
+    await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
 
     assertEquals(Optional.empty(),
         repository.changePlan("client-1", SeededPlans.GLOBAL, clock.instant()));
@@ -179,13 +180,13 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void onlyReservationsOlderThanTheCutoffAreDueOldestFirst() {
-    repository.reserve("txn-old", pending("client-1", SeededPlans.US_IOS));
+    await(repository.reserve("txn-old", pending("client-1", SeededPlans.US_IOS)));
     clock.advance(Duration.ofSeconds(10));
-    repository.reserve("txn-newer", pending("client-2", SeededPlans.US_IOS));
+    await(repository.reserve("txn-newer", pending("client-2", SeededPlans.US_IOS)));
     clock.advance(Duration.ofSeconds(10));
-    repository.reserve("txn-young", pending("client-3", SeededPlans.US_IOS));
-    repository.reserve("txn-done", pending("client-4", SeededPlans.US_IOS));
-    repository.confirm("txn-done", clock.instant());
+    await(repository.reserve("txn-young", pending("client-3", SeededPlans.US_IOS)));
+    await(repository.reserve("txn-done", pending("client-4", SeededPlans.US_IOS)));
+    await(repository.confirm("txn-done", clock.instant()));
 
     assertEquals(List.of("txn-old", "txn-newer"),
         repository.reservedBefore(clock.instant().minusSeconds(5), 10));
@@ -195,8 +196,8 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void confirmedSubscriptionsSurviveAReopen() {
-    repository.reserve("txn-1", pending("client-1", SeededPlans.US_ANDROID));
-    Subscription confirmed = repository.confirm("txn-1", clock.instant());
+    await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_ANDROID)));
+    Subscription confirmed = await(repository.confirm("txn-1", clock.instant()));
     db.close();
 
     reopen();

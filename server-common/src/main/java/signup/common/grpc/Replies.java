@@ -1,0 +1,37 @@
+package signup.common.grpc;
+
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/** Unary answers from a {@link NonBlockingService}: sent when the work's future completes. */
+public final class Replies {
+  private Replies() {}
+
+  /**
+   * Answers the call once {@code result} completes: with {@code toReply} of its value, or with
+   * its failure, which the server's exception mapper turns into a status (see
+   * {@link ExceptionMappingInterceptor}). Runs on the thread that completes {@code result}.
+   */
+  public static <T, R> void when(CompletableFuture<T> result, Function<T, R> toReply,
+      StreamObserver<R> response) {
+    result.whenComplete((value, failure) -> {
+      try {
+        if (failure != null) {
+          response.onError(failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure);
+          return;
+        }
+        response.onNext(toReply.apply(value));
+        response.onCompleted();
+      } catch (StatusRuntimeException callerGone) {
+        // The call was cancelled (the caller's deadline passed, or it went away) while the work
+        // ran: there is nobody to answer. The work itself is durable and idempotent.
+      } catch (RuntimeException e) {
+        response.onError(e);
+      }
+    });
+  }
+}
