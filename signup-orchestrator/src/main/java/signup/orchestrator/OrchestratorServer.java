@@ -90,6 +90,7 @@ public final class OrchestratorServer {
     Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock);
     List<AutoCloseable> owned = new ArrayList<>();
     owned.add(recovery);
+    owned.add(coordinator);
     owned.add(db);
     owned.addAll(alsoOwned);
     GrpcServerHost host = new GrpcServerHost("orchestrator", builder,

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import signup.client.v1.GetClientRequest;
 import signup.client.v1.ReserveClientRequest;
+import signup.common.domain.Completions;
 import signup.common.domain.Device;
 import signup.common.domain.ParticipantSettings;
 import signup.common.store.SqliteDatabase;
@@ -135,12 +136,12 @@ class RecoveryTest {
     try (SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC,
         dataDir.resolve("orchestrator.db"))) {
       SqliteSignupLog log = new SqliteSignupLog(db);
-      log.insertTrying(new SignupRecord(txnId, "", "fingerprint", SignupState.TRYING, clientId,
-          "ada@example.com", "Ada Lovelace", "US", Device.IOS, now, now, deadline, null, null,
-          null, null));
+      Completions.await(log.insertTrying(new SignupRecord(txnId, "", "fingerprint",
+          SignupState.TRYING, clientId, "ada@example.com", "Ada Lovelace", "US", Device.IOS, now,
+          now, deadline, null, null, null, null)));
       if (committing) {
-        log.markCommitting(txnId, now, new SubscriptionReservation("sub-1",
-            new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD")), now);
+        Completions.await(log.markCommitting(txnId, now, new SubscriptionReservation("sub-1",
+            new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD")), now));
       }
     }
   }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /** A benchmark's result for people (a table) or for scripts (JSON). */
 public final class BenchReport {
@@ -16,50 +18,52 @@ public final class BenchReport {
 
   public static void printText(PrintWriter out, BenchResult result) {
     BenchSettings s = result.settings();
-    out.printf(Locale.ROOT, "signup bench: %s, %d cores; each step %s, after a warm-up of %s "
-            + "(first step) or %s%n",
+    out.printf(Locale.ROOT, "signup bench: %s, %d cores; each step %s, after a warm-up %s "
+            + "(first step) or of %s%n",
         result.system().equals("self-hosted")
             ? "self-hosted (3 service JVMs, " + String.join(" ", result.serviceJvmOptions()) + ")"
             : "target " + result.system(),
         result.cores(), s.duration() != null ? seconds(s.duration().toMillis()) + " s"
-            : s.count() + " sign-ups", seconds(s.warmup().toMillis()) + " s",
+            : s.count() + " sign-ups", firstWarmup(s.warmup()),
         seconds(s.stepWarmup().toMillis()) + " s");
     out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable "
         + "(WAL, synchronous=FULL); the local limit ran in the bench's JVM, max heap "
         + result.localLimitHeapMiB() + " MiB");
     out.println();
-    String header = "%-11s %-16s %5s %11s %11s %6s %8s %8s %8s %9s %8s %10s %9s  %s%n";
+    String header = "%-11s %-16s %5s %11s %11s %6s %8s %8s %8s %9s %8s %10s %11s %11s  %s%n";
     out.printf(Locale.ROOT, header, "config", "hash", "conc", "protocol/s", "local/s", "ratio",
-        "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "local p99", "cpu ms", "errors");
+        "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "local p99", "cpu ms", "switches",
+        "errors");
     for (BenchResult.Configuration c : result.configurations()) {
       for (BenchResult.Step step : c.steps()) {
         Measurement p = step.protocol();
         Measurement l = step.local();
         out.printf(Locale.ROOT,
-            "%-11s %-16s %5d %11.1f %11s %6s %8.1f %8.1f %8.1f %9.1f %8.1f %10s %9s  %s%n",
+            "%-11s %-16s %5d %11.1f %11s %6s %8.1f %8.1f %8.1f %9.1f %8.1f %10s %11s %11s  %s%n",
             c.cost().label(), c.cost().describe(), step.concurrency(), p.throughput(),
             l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.throughput()),
             Double.isNaN(step.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", step.ratio()),
             p.latency().p50(), p.latency().p90(), p.latency().p99(), p.latency().p999(),
             p.latency().max(),
             l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.latency().p99()),
-            cpu(step), errors(p, l));
+            perSignup(step, PerSignupCost::cpuMillis, PerSignupCost::cpuMillisTotal),
+            perSignup(step, PerSignupCost::contextSwitches, PerSignupCost::contextSwitchesTotal),
+            errors(p, l));
       }
     }
-    out.println("(cpu ms: CPU time per sign-up of every process measured, protocol / local "
-        + "limit; the ratio's explanation when the cores are the limit)");
+    out.println("(cpu ms, switches: CPU time and context switches per sign-up of every process "
+        + "measured, protocol / local limit; the ratio's explanation when the cores are the "
+        + "limit)");
     out.println();
-    out.println("CPU per sign-up by process, ms");
+    byProcess(out, result, "CPU per sign-up by process, ms", PerSignupCost::cpuMillis, "%.3f");
+    byProcess(out, result, "context switches per sign-up by process (all threads)",
+        PerSignupCost::contextSwitches, "%.1f");
+    out.println("warm-up before the first step: how long, and why it ended");
     for (BenchResult.Configuration c : result.configurations()) {
-      for (BenchResult.Step step : c.steps()) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s %5d ",
-            c.cost().label(), step.concurrency()));
-        step.protocolCpu().forEach((name, ms) -> line.append(String.format(Locale.ROOT,
-            "  %s %.3f", name, ms)));
-        step.localCpu().forEach((name, ms) -> line.append(String.format(Locale.ROOT,
-            "  | %s %.3f", name, ms)));
-        out.println(line);
-      }
+      BenchResult.Step first = c.steps().get(0);
+      out.printf(Locale.ROOT, "%-11s   protocol %s%s%n", c.cost().label(),
+          first.protocolWarmup().describe(), first.localWarmup() == null ? ""
+              : " | local limit " + first.localWarmup().describe());
     }
     out.println();
     out.println("heap at the end, MiB: used / committed / max (live after a full GC)");
@@ -101,7 +105,10 @@ public final class BenchReport {
     root.put("local_limit_max_heap_mib", result.localLimitHeapMiB());
     root.put("duration_s", s.duration() == null ? null : s.duration().toMillis() / 1000.0);
     root.put("count", s.duration() == null ? s.count() : null);
-    root.put("warmup_s", s.warmup().toMillis() / 1000.0);
+    SettlingRule rule = s.warmup();
+    root.put("warmup", ordered("min_s", rule.minimum().toMillis() / 1000.0,
+        "max_s", rule.maximum().toMillis() / 1000.0, "window_s", rule.window().toMillis() / 1000.0,
+        "tolerance", rule.tolerance(), "jit_cpu_share_limit", rule.jitShareLimit()));
     root.put("step_warmup_s", s.stepWarmup().toMillis() / 1000.0);
     root.put("deadline_s", s.deadline().toMillis() / 1000.0);
     List<Object> configurations = new ArrayList<>();
@@ -116,8 +123,16 @@ public final class BenchReport {
         m.put("protocol", measurement(step.protocol()));
         m.put("local_limit", step.local() == null ? null : measurement(step.local()));
         m.put("ratio", step.ratio());
-        m.put("protocol_cpu_ms_per_signup", new LinkedHashMap<String, Object>(step.protocolCpu()));
-        m.put("local_cpu_ms_per_signup", new LinkedHashMap<String, Object>(step.localCpu()));
+        m.put("protocol_cpu_ms_per_signup",
+            new LinkedHashMap<String, Object>(step.protocolCost().cpuMillis()));
+        m.put("local_cpu_ms_per_signup",
+            new LinkedHashMap<String, Object>(step.localCost().cpuMillis()));
+        m.put("protocol_context_switches_per_signup",
+            new LinkedHashMap<String, Object>(step.protocolCost().contextSwitches()));
+        m.put("local_context_switches_per_signup",
+            new LinkedHashMap<String, Object>(step.localCost().contextSwitches()));
+        m.put("protocol_warmup", warmup(step.protocolWarmup()));
+        m.put("local_warmup", step.localWarmup() == null ? null : warmup(step.localWarmup()));
         steps.add(m);
       }
       config.put("steps", steps);
@@ -157,6 +172,16 @@ public final class BenchReport {
     return out;
   }
 
+  private static Map<String, Object> warmup(Warmup w) {
+    List<Object> windows = new ArrayList<>();
+    for (SettlingRule.Window window : w.windows()) {
+      windows.add(ordered("end_s", window.end().toMillis() / 1000.0,
+          "throughput_per_s", window.throughput(), "jit_cpu_share", window.jitShare()));
+    }
+    return ordered("elapsed_s", w.elapsed().toMillis() / 1000.0,
+        "ended", w.ending().name().toLowerCase(Locale.ROOT), "windows", windows);
+  }
+
   private static Map<String, Object> ordered(Object... keysAndValues) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -177,13 +202,45 @@ public final class BenchReport {
     return String.join(", ", parts);
   }
 
-  private static String cpu(BenchResult.Step step) {
-    if (step.protocolCpu().isEmpty()) {
+  /** "12.3/4.5": protocol / local limit, all processes together; "-" when not measured. */
+  private static String perSignup(BenchResult.Step step,
+      Function<PerSignupCost, Map<String, Double>> byProcess,
+      ToDoubleFunction<PerSignupCost> total) {
+    if (byProcess.apply(step.protocolCost()).isEmpty()) {
       return "-";
     }
-    return String.format(Locale.ROOT, "%.2f/%s", step.protocolCpuTotal(),
-        step.localCpu().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f",
-            step.localCpuTotal()));
+    return String.format(Locale.ROOT, "%.2f/%s", total.applyAsDouble(step.protocolCost()),
+        byProcess.apply(step.localCost()).isEmpty() ? "-"
+            : String.format(Locale.ROOT, "%.2f", total.applyAsDouble(step.localCost())));
+  }
+
+  private static void byProcess(PrintWriter out, BenchResult result, String title,
+      Function<PerSignupCost, Map<String, Double>> cost, String format) {
+    out.println(title);
+    for (BenchResult.Configuration c : result.configurations()) {
+      for (BenchResult.Step step : c.steps()) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s %5d ",
+            c.cost().label(), step.concurrency()));
+        cost.apply(step.protocolCost()).forEach((name, value) -> line.append(
+            String.format(Locale.ROOT, "  %s " + format, name, value)));
+        cost.apply(step.localCost()).forEach((name, value) -> line.append(
+            String.format(Locale.ROOT, "  | %s " + format, name, value)));
+        out.println(line);
+      }
+    }
+    out.println();
+  }
+
+  /** "until steady, 15 to 90 s" */
+  private static String firstWarmup(SettlingRule rule) {
+    if (rule.none()) {
+      return "of 0 s";
+    }
+    if (rule.minimum().equals(rule.maximum())) {
+      return "of " + seconds(rule.maximum().toMillis()) + " s";
+    }
+    return "until steady, " + seconds(rule.minimum().toMillis()) + " to "
+        + seconds(rule.maximum().toMillis()) + " s";
   }
 
   private static String seconds(long millis) {

@@ -32,23 +32,18 @@ public record BenchResult(String system, List<String> serviceJvmOptions, int cor
       Map<String, WriteStats> groupCommit) {}
 
   /**
-   * One concurrency: the protocol and, unless skipped, the local limit.
+   * One concurrency: the protocol and, unless skipped, the local limit, each after its warm-up.
    *
-   * @param protocolCpu CPU milliseconds per successful sign-up by process during the protocol
-   *     step: each service (self-hosted) and the bench's own driver
-   * @param localCpu the same for the local limit (one process); empty without it
+   * @param protocolCost per successful sign-up during the protocol step, by process: each
+   *     service (self-hosted) and the bench's own driver
+   * @param localCost the same for the local limit (one process); {@link PerSignupCost#NONE}
+   *     without it
+   * @param protocolWarmup before the protocol step
+   * @param localWarmup before the local limit's step; null without it
    */
   record Step(int concurrency, Measurement protocol, Measurement local,
-      Map<String, Double> protocolCpu, Map<String, Double> localCpu) {
-
-    /** CPU milliseconds per sign-up of the protocol, all processes measured together. */
-    double protocolCpuTotal() {
-      return protocolCpu.values().stream().mapToDouble(Double::doubleValue).sum();
-    }
-
-    double localCpuTotal() {
-      return localCpu.values().stream().mapToDouble(Double::doubleValue).sum();
-    }
+      PerSignupCost protocolCost, PerSignupCost localCost, Warmup protocolWarmup,
+      Warmup localWarmup) {
 
     /** Protocol throughput over the local limit's; NaN without a local limit. */
     double ratio() {

@@ -15,8 +15,10 @@ import java.util.function.Function;
  * @param concurrencies sign-ups in flight, one step each
  * @param duration how long each step runs; null when {@code count} applies
  * @param count sign-ups per step when {@code duration} is null
- * @param warmup run (and discarded) before the first step on a system, and before the local
- *     limit's first step: the JIT compiles for tens of seconds on two cores
+ * @param minWarmup the shortest warm-up (run, and discarded) before the first step on a system
+ *     and before the local limit's first step; it goes on until throughput has settled
+ * @param maxWarmup its longest (zero for none): the JIT compiles for up to a minute on two
+ *     cores
  * @param stepWarmup run (and discarded) before every other step, to reach its steady state
  * @param deadline of each Signup call
  * @param localLimit whether to measure the local limit beside each step
@@ -26,9 +28,10 @@ import java.util.function.Function;
  * @param channels how to reach a target (plaintext or TLS, as the other commands do)
  */
 public record BenchSettings(String target, List<HashCost> configurations,
-    List<Integer> concurrencies, Duration duration, long count, Duration warmup,
-    Duration stepWarmup, Duration deadline, boolean localLimit, List<String> serviceJvmOptions, Path jfrDir,
-    Path workDir, Function<String, ManagedChannel> channels) {
+    List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
+    Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
+    List<String> serviceJvmOptions, Path jfrDir, Path workDir,
+    Function<String, ManagedChannel> channels) {
 
   public BenchSettings {
     configurations = List.copyOf(configurations);
@@ -41,6 +44,11 @@ public record BenchSettings(String target, List<HashCost> configurations,
 
   public boolean selfHosted() {
     return target == null;
+  }
+
+  /** When the first step's warm-up ends. */
+  SettlingRule warmup() {
+    return SettlingRule.between(minWarmup, maxWarmup);
   }
 
   ClosedLoop.Limit limit() {

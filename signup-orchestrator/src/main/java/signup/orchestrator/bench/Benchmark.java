@@ -4,8 +4,8 @@ import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +18,9 @@ import signup.common.store.WriteStats;
 /**
  * Runs a benchmark: for each configuration, a system (started here, or the target), then for
  * each concurrency a warm-up and a measured step of sign-ups through the protocol, followed by
- * the local limit at the same concurrency and hash cost. Steps run one after the other, never
- * together, so that each has the machine to itself.
+ * the local limit at the same concurrency and hash cost. The first warm-up of each goes on
+ * until throughput has settled (a {@link SettlingRule}); the others are short and fixed. Steps
+ * run one after the other, never together, so that each has the machine to itself.
  */
 public final class Benchmark {
   /** The bench's own process while it drives the protocol: the clients' side of the cost. */
@@ -30,6 +31,7 @@ public final class Benchmark {
   private final BenchSettings settings;
   private final PrintWriter log;
   private final boolean progressBar;
+  private final ProcFs procFs = ProcFs.system();
 
   /**
    * @param log where a line per step goes (stderr), so a long run is never silent
@@ -79,30 +81,33 @@ public final class Benchmark {
         boolean first = true;
         for (int concurrency : settings.concurrencies()) {
           String name = cost.label() + " c=" + concurrency;
-          Duration warmup = first ? settings.warmup() : settings.stepWarmup();
-          first = false;
           Map<String, ProcessHandle> processes = new LinkedHashMap<>();
           if (system != null) {
             processes.putAll(system.processes());
           }
           processes.put(DRIVER, ProcessHandle.current());
-          CpuMeter protocolCpu = new CpuMeter(processes);
-          Measurement protocol = measure(name + " protocol",
-              new SignupWorkload(channel, settings.deadline(), runId, sequence), concurrency,
-              warmup, protocolCpu);
-          Map<String, Double> protocolCpuPerSignup =
-              protocolCpu.millisPerOperation(protocol.succeeded(), processes.keySet());
+          Workload signups = new SignupWorkload(channel, settings.deadline(), runId, sequence);
+          Warmup protocolWarmup = warmUp(name + " protocol", signups, concurrency, first,
+              processes.values());
+          ProcessMeter protocolMeter = new ProcessMeter(processes, procFs);
+          Measurement protocol = measure(name + " protocol", signups, concurrency, protocolMeter);
+          PerSignupCost protocolCost =
+              protocolMeter.perOperation(protocol.succeeded(), processes.keySet());
           Measurement localLimit = null;
-          Map<String, Double> localCpu = Map.of();
+          PerSignupCost localCost = PerSignupCost.NONE;
+          Warmup localWarmup = null;
           if (local != null) {
-            CpuMeter localMeter = CpuMeter.ofThisProcess(LOCAL);
+            ProcessMeter localMeter = ProcessMeter.ofThisProcess(LOCAL, procFs);
             try (LocalLimit.Steps work = local.workload(concurrency)) {
-              localLimit = measure(name + " local", work, concurrency, warmup, localMeter);
+              localWarmup = warmUp(name + " local", work, concurrency, first,
+                  List.of(ProcessHandle.current()));
+              localLimit = measure(name + " local", work, concurrency, localMeter);
             }
-            localCpu = localMeter.millisPerOperation(localLimit.succeeded(), List.of(LOCAL));
+            localCost = localMeter.perOperation(localLimit.succeeded(), List.of(LOCAL));
           }
+          first = false;
           BenchResult.Step step = new BenchResult.Step(concurrency, protocol, localLimit,
-              protocolCpuPerSignup, localCpu);
+              protocolCost, localCost, protocolWarmup, localWarmup);
           steps.add(step);
           note("%s: protocol %.1f/s (p99 %.1f ms, %d failed)%s", name, protocol.throughput(),
               protocol.latency().p99(), protocol.failed(), localLimit == null ? ""
@@ -130,13 +135,38 @@ public final class Benchmark {
     }
   }
 
-  /** A warm-up, then the measured step, with {@code cpu} started right before it. */
-  private Measurement measure(String name, Workload workload, int concurrency, Duration warmup,
-      CpuMeter cpu) throws InterruptedException {
-    if (!warmup.isZero()) {
-      run(name + " warm-up", new ClosedLoop(workload, concurrency, ClosedLoop.Limit.of(warmup)));
+  /**
+   * The warm-up before a step: before the first step on a system until throughput (and the
+   * JIT) settles, bounded by the settings; before any other a fixed {@code --step-warmup}.
+   *
+   * @param processes whose JIT compilers must have gone quiet: all those doing the work
+   */
+  private Warmup warmUp(String name, Workload workload, int concurrency, boolean first,
+      Collection<ProcessHandle> processes) throws InterruptedException {
+    if (!first) {
+      if (settings.stepWarmup().isZero()) {
+        return Warmup.NONE;
+      }
+      return Warmup.fixed(run(name + " warm-up", new ClosedLoop(workload, concurrency,
+          ClosedLoop.Limit.of(settings.stepWarmup()))).elapsed());
     }
-    cpu.start();
+    SettlingRule rule = settings.warmup();
+    if (rule.none()) {
+      return Warmup.NONE;
+    }
+    List<Long> pids = processes.stream().map(ProcessHandle::pid).toList();
+    SettlingWarmup settling = new SettlingWarmup(rule, () -> procFs.cpuTicks(pids));
+    Warmup warmup = settling.result(run(name + " warm-up", settling.loop(workload, concurrency))
+        .elapsed());
+    note("%s warm-up %s (by window of %.0f s: %s)", name, warmup.describe(),
+        Math.min(rule.window().toMillis(), rule.maximum().toMillis()) / 1000.0, warmup.curve());
+    return warmup;
+  }
+
+  /** The measured step, with {@code meter} started right before it. */
+  private Measurement measure(String name, Workload workload, int concurrency,
+      ProcessMeter meter) throws InterruptedException {
+    meter.start();
     return run(name, new ClosedLoop(workload, concurrency, settings.limit()));
   }
 

@@ -14,8 +14,9 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Keeps exactly {@code concurrency} operations in flight (a closed loop: a new one starts when
- * one ends) until a duration has passed or a count has been started, then waits for the last
- * ones. One thread issues; completions arrive on whatever thread the workload completes on.
+ * one ends) until a duration has passed or a count has been started, or a {@link Checkpoint}
+ * ends it earlier, then waits for the last ones. One thread issues; completions arrive on
+ * whatever thread the workload completes on.
  */
 final class ClosedLoop {
   /** Longer than any operation's own deadline: only a workload without one can hit it. */
@@ -24,6 +25,7 @@ final class ClosedLoop {
   private final Workload workload;
   private final int concurrency;
   private final Limit limit;
+  private final Checkpoint checkpoint;
   private final Recorder latencyMicros = new Recorder(3);
   private final LongAdder succeeded = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -45,13 +47,38 @@ final class ClosedLoop {
     }
   }
 
+  /**
+   * Asked by the issuing thread, at every {@link #period} of a timed run and at its end, whether
+   * the run may end now; once it says so no operation starts and the loop waits for the ones in
+   * flight. A check delays the next start, never the operations in flight.
+   */
+  interface Checkpoint {
+    Duration period();
+
+    /**
+     * @param elapsed since the loop started
+     * @param succeeded operations that succeeded so far
+     */
+    boolean stopNow(Duration elapsed, long succeeded);
+  }
+
   ClosedLoop(Workload workload, int concurrency, Limit limit) {
+    this(workload, concurrency, limit, null);
+  }
+
+  /** @param checkpoint may end a timed run early; null for none */
+  ClosedLoop(Workload workload, int concurrency, Limit limit, Checkpoint checkpoint) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1");
+    }
+    if (checkpoint != null && (limit.byCount() || checkpoint.period().isZero()
+        || checkpoint.period().isNegative())) {
+      throw new IllegalArgumentException("a checkpoint needs a timed run and a period");
     }
     this.workload = workload;
     this.concurrency = concurrency;
     this.limit = limit;
+    this.checkpoint = checkpoint;
   }
 
   Measurement run() throws InterruptedException {
@@ -60,10 +87,23 @@ final class ClosedLoop {
     startNanos = start;
     lastCompletion.set(start);
     long end = limit.byCount() ? Long.MAX_VALUE : start + limit.duration().toNanos();
+    long period = checkpoint == null ? 0 : checkpoint.period().toNanos();
+    long nextCheck = checkpoint == null ? 0 : earlier(start + period, end);
     long started = 0;
     while (true) {
       slots.acquire();
-      if (limit.byCount() ? started >= limit.count() : System.nanoTime() - end >= 0) {
+      boolean stop;
+      if (limit.byCount()) {
+        stop = started >= limit.count();
+      } else {
+        long now = System.nanoTime();
+        stop = now - end >= 0;
+        if (checkpoint != null && now - nextCheck >= 0) {
+          stop |= checkpoint.stopNow(Duration.ofNanos(now - start), succeeded.sum());
+          nextCheck = earlier(nextCheck + period, end);
+        }
+      }
+      if (stop) {
         slots.release();
         break;
       }
@@ -97,6 +137,11 @@ final class ClosedLoop {
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum())),
         Duration.ofNanos(lastCompletion.get() - start),
         Measurement.Latency.of(latencyMicros.getIntervalHistogram()));
+  }
+
+  /** Of two System.nanoTime() values, the earlier (which may overflow, hence no Math.min). */
+  private static long earlier(long a, long b) {
+    return a - b <= 0 ? a : b;
   }
 
   /** Operations finished so far, for a progress display. */

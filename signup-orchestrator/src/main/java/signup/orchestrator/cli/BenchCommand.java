@@ -63,11 +63,18 @@ final class BenchCommand implements Callable<Integer> {
       description = "Sign-ups per step instead of a --duration.")
   Long count;
 
-  @Option(names = "--warmup", defaultValue = "30s", converter = HumanDuration.class,
-      description = "Run, and not counted, before the first step of each system and of the "
-          + "local limit: the JIT needs tens of seconds on two cores (0s for none). "
+  @Option(names = "--warmup", defaultValue = "90s", converter = HumanDuration.class,
+      description = "The longest warm-up (run, and not counted) before the first step of each "
+          + "system and of the local limit. It runs in 5 s windows and ends earlier, once two "
+          + "windows' throughputs are within 10%% and the JIT compilers used at most 3%% of the CPU "
+          + "(where /proc tells): the JIT needs up to a minute on two cores. 0s for none. "
           + "Default: ${DEFAULT-VALUE}.")
   Duration warmup;
+
+  @Option(names = "--min-warmup", defaultValue = "15s", converter = HumanDuration.class,
+      description = "The shortest warm-up before the first step, settled or not (a shorter "
+          + "--warmup wins). Default: ${DEFAULT-VALUE}.")
+  Duration minWarmup;
 
   @Option(names = "--step-warmup", defaultValue = "3s", converter = HumanDuration.class,
       description = "Run, and not counted, before every other step (0s for none). "
@@ -156,15 +163,16 @@ final class BenchCommand implements Callable<Integer> {
     }
     ServerOptions.requirePositive(spec, "--duration", duration);
     ServerOptions.requirePositive(spec, "--timeout", remote.timeout);
-    if (warmup.isNegative() || stepWarmup.isNegative()) {
-      throw usage("--warmup and --step-warmup must not be negative");
+    if (warmup.isNegative() || minWarmup.isNegative() || stepWarmup.isNegative()) {
+      throw usage("--warmup, --min-warmup and --step-warmup must not be negative");
     }
     if (!serviceHeap.matches("\\d+[kmgKMG]?")) {
       throw usage("--service-heap must look like 256m or 1g, not " + serviceHeap);
     }
     return new BenchSettings(selfHosted ? null : target, configurations(), concurrency,
-        count == null ? duration : null, count == null ? 0 : count, warmup, stepWarmup, remote.timeout, !noLocal,
-        List.of("-Xmx" + serviceHeap), jfrDir, workDir, remote::channel);
+        count == null ? duration : null, count == null ? 0 : count, minWarmup, warmup,
+        stepWarmup, remote.timeout, !noLocal, List.of("-Xmx" + serviceHeap), jfrDir, workDir,
+        remote::channel);
   }
 
   /** "256m" or "1g" in MiB. */

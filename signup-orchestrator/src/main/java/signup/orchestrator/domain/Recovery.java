@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.Completions;
 
 /**
  * Finishes what requests left half-way, at start-up and then periodically: COMMITTING rows are
@@ -71,7 +72,7 @@ public final class Recovery implements AutoCloseable {
       case COMMITTING -> {
         log.info("txn_id={} recovery: COMMITTING, confirming both participants", txnId);
         if (secondPhase.confirmAll(txnId, settings.callDeadline())) {
-          signupLog.markDone(txnId, clock.instant());
+          Completions.await(signupLog.markDone(txnId, clock.instant()));
           log.info("txn_id={} recovery: DONE", txnId);
           return true;
         }

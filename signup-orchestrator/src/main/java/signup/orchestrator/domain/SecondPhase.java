@@ -6,7 +6,9 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -35,29 +37,60 @@ final class SecondPhase {
 
   /** True when every participant confirmed within {@code budget}. */
   boolean confirmAll(String txnId, Duration budget) {
-    return onAll(txnId, budget, "confirm", p -> p.confirm(txnId),
-        () -> crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_FIRST_CONFIRM));
+    return awaitAll(txnId, budget, "confirm", confirm(txnId), firstConfirms(txnId));
+  }
+
+  /**
+   * {@link #confirmAll} without holding a thread while the first attempts are out: when both
+   * acknowledge (nearly always) the future completes on the thread of the last reply; only when
+   * one fails do the retries, which back off and so wait, move to {@code retries}.
+   */
+  CompletableFuture<Boolean> confirmAll(String txnId, Duration budget, Executor retries) {
+    Instant giveUp = clock.instant().plus(budget);
+    List<CompletableFuture<Void>> first = firstConfirms(txnId);
+    return CompletableFuture.allOf(first.toArray(CompletableFuture[]::new))
+        .thenApply(all -> true)
+        .exceptionallyAsync(failure -> awaitAll(txnId, giveUp, "confirm", confirm(txnId), first),
+            retries);
   }
 
   /** True when every participant cancelled within {@code budget}. */
   boolean cancelAll(String txnId, Duration budget) {
-    return onAll(txnId, budget, "cancel", p -> p.cancel(txnId), () -> { });
+    Function<Participant, CompletableFuture<Void>> cancel = p -> p.cancel(txnId);
+    return awaitAll(txnId, budget, "cancel", cancel,
+        participants.stream().map(cancel).toList());
   }
 
-  private boolean onAll(String txnId, Duration budget, String action,
-      Function<Participant, CompletableFuture<Void>> call, Runnable afterFirstAck) {
-    Instant giveUp = clock.instant().plus(budget);
-    // First attempts go out together; the rare retries are then made one participant at a time.
-    List<CompletableFuture<Void>> first = participants.stream().map(call).toList();
+  private static Function<Participant, CompletableFuture<Void>> confirm(String txnId) {
+    return p -> p.confirm(txnId);
+  }
+
+  /**
+   * The first confirms, sent together. The crash point after the first acknowledgement is part
+   * of each future, so nothing waiting on them (DONE) can run before it is reached.
+   */
+  private List<CompletableFuture<Void>> firstConfirms(String txnId) {
+    AtomicBoolean acknowledged = new AtomicBoolean();
+    return participants.stream()
+        .map(p -> p.confirm(txnId).thenRun(() -> {
+          if (acknowledged.compareAndSet(false, true)) {
+            crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_FIRST_CONFIRM);
+          }
+        }))
+        .toList();
+  }
+
+  private boolean awaitAll(String txnId, Duration budget, String action,
+      Function<Participant, CompletableFuture<Void>> call, List<CompletableFuture<Void>> first) {
+    return awaitAll(txnId, clock.instant().plus(budget), action, call, first);
+  }
+
+  /** Awaits each first attempt in turn, retrying the failed ones one participant at a time. */
+  private boolean awaitAll(String txnId, Instant giveUp, String action,
+      Function<Participant, CompletableFuture<Void>> call, List<CompletableFuture<Void>> first) {
     boolean all = true;
-    boolean acknowledged = false;
     for (int i = 0; i < participants.size(); i++) {
-      boolean ok = awaitOrRetry(txnId, participants.get(i), action, call, first.get(i), giveUp);
-      if (ok && !acknowledged) {
-        acknowledged = true;
-        afterFirstAck.run();
-      }
-      all &= ok;
+      all &= awaitOrRetry(txnId, participants.get(i), action, call, first.get(i), giveUp);
     }
     return all;
   }

@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.Completions;
 import signup.common.domain.CrashPoint;
 import signup.common.domain.CrashPoints;
 import signup.common.domain.InvalidInputException;
@@ -24,8 +27,13 @@ import signup.common.domain.NotFoundException;
  * any remote call, both reserves go out in parallel, the conditional TRYING -> COMMITTING
  * update is the decision, and every failure before it aborts and cancels both. A lost reply
  * never loses the outcome: recovery finishes whatever a request left half-way.
+ *
+ * <p>The happy path holds no thread: each step is started by the completion of the one before
+ * (a log write's commit, a participant's reply), so a sign-up costs no thread parked five
+ * times over, nor the switches to wake it (BENCHMARKS.md). What may wait (an abort's cancels,
+ * confirm retries with backoff, a replay waiting for the first outcome) runs on a pool of its own.
  */
-public final class SignupCoordinator {
+public final class SignupCoordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SignupCoordinator.class);
   private static final Duration POLL = Duration.ofMillis(25);
 
@@ -37,6 +45,7 @@ public final class SignupCoordinator {
   private final SecondPhase secondPhase;
   private final InFlight inFlight;
   private final CrashPoints crashPoints;
+  private final ExecutorService slowPath;
 
   public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
       SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock) {
@@ -55,20 +64,35 @@ public final class SignupCoordinator {
     this.crashPoints = crashPoints;
     this.secondPhase = new SecondPhase(List.of(clients, subscriptions), clock, crashPoints);
     this.inFlight = new InFlight();
+    AtomicInteger threads = new AtomicInteger();
+    this.slowPath = Executors.newCachedThreadPool(r -> {
+      Thread thread = new Thread(r, "orchestrator-slow-path-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /**
-   * Signs up; returns the DONE record.
+   * Signs up, waiting for the outcome; returns the DONE record.
    *
    * @throws InvalidInputException when the request_id was used with another payload
    * @throws SignupFailedException when the sign-up was aborted (nothing was created)
    * @throws SignupPendingException when it committed but is not confirmed everywhere yet
    */
   public SignupRecord signup(SignupRequest request) {
+    return Completions.await(start(request));
+  }
+
+  /**
+   * Starts a sign-up and returns at once; the future completes with the DONE record, or fails
+   * with one of the exceptions {@link #signup} throws. It completes on whichever thread finished
+   * the last step (the log's writer, a transport thread): what is chained to it must be quick.
+   */
+  public CompletableFuture<SignupRecord> start(SignupRequest request) {
     if (request.hasRequestId()) {
       Optional<SignupRecord> earlier = signupLog.findByRequestId(request.requestId());
       if (earlier.isPresent()) {
-        return replay(request, earlier.get());
+        return CompletableFuture.supplyAsync(() -> replay(request, earlier.get()), slowPath);
       }
     }
     String txnId = UUID.randomUUID().toString();
@@ -76,21 +100,26 @@ public final class SignupCoordinator {
     SignupRecord trying = SignupRecord.trying(txnId, UUID.randomUUID().toString(), request, now,
         now.plus(settings.tryTimeout()));
     CompletableFuture<SignupRecord> outcome = inFlight.begin(txnId);
+    CompletableFuture<SignupRecord> run;
     try {
-      Optional<SignupRecord> raced = signupLog.insertTrying(trying);
-      if (raced.isPresent()) {
-        // Another request with this request_id got its row in first.
-        return replay(request, raced.get());
-      }
-      SignupRecord done = run(trying, request);
-      outcome.complete(done);
-      return done;
+      run = signupLog.insertTrying(trying).thenCompose(raced -> raced.isPresent()
+          // Another request with this request_id got its row in first.
+          ? CompletableFuture.supplyAsync(() -> replay(request, raced.get()), slowPath)
+          : run(trying, request));
     } catch (RuntimeException e) {
-      outcome.completeExceptionally(e);
-      throw e;
-    } finally {
-      inFlight.end(txnId);
+      run = CompletableFuture.failedFuture(e);
     }
+    run.whenComplete((done, failure) -> {
+      // Ended before the outcome is published: recovery may take the row from then on, and a
+      // replay waiting on the outcome reads a log that already holds it.
+      inFlight.end(txnId);
+      if (failure == null) {
+        outcome.complete(done);
+      } else {
+        outcome.completeExceptionally(Completions.unwrap(failure));
+      }
+    });
+    return outcome;
   }
 
   public SignupRecord get(String signupId) {
@@ -110,7 +139,7 @@ public final class SignupCoordinator {
     return commit;
   }
 
-  private SignupRecord run(SignupRecord trying, SignupRequest request) {
+  private CompletableFuture<SignupRecord> run(SignupRecord trying, SignupRequest request) {
     String txnId = trying.txnId();
     crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_TRYING);
     // The happy path's steps at DEBUG: the log table records each of them durably, and at
@@ -125,33 +154,52 @@ public final class SignupCoordinator {
     CompletableFuture.anyOf(client, subscription)
         .whenComplete((reply, failure) -> crashPoints.reach(
             CrashPoint.ORCHESTRATOR_AFTER_FIRST_RESERVE));
-    ClientReservation clientReservation;
-    SubscriptionReservation subscriptionReservation;
-    try {
-      // Both replies (or deadlines) are awaited so the caller gets the most telling error.
-      CompletableFuture.allOf(client, subscription).exceptionally(e -> null).join();
-      clientReservation = client.join();
-      subscriptionReservation = subscription.join();
-    } catch (CompletionException e) {
-      ParticipantException failure = mostTelling(client, subscription);
-      throw abort(txnId, failure.kind(), failure.getMessage());
-    }
-    if (!signupLog.markCommitting(txnId, clientReservation.createdAt(), subscriptionReservation,
-        clock.instant())) {
-      // Recovery or a participant's ResolveTransaction aborted it while we waited.
-      throw abortedElsewhere(txnId);
-    }
-    crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_COMMITTING);
-    log.debug("txn_id={} COMMITTING: plan {}", txnId, subscriptionReservation.plan().planId());
-    if (!secondPhase.confirmAll(txnId, settings.secondPhaseBudget())) {
-      throw new SignupPendingException(txnId);
-    }
-    // To the millisecond, as the log keeps it, so the reply equals what GetSignup reads later.
-    Instant doneAt = Instant.ofEpochMilli(clock.millis());
-    signupLog.markDone(txnId, doneAt);
-    log.debug("txn_id={} DONE", txnId);
-    // The row as just written, without reading it back: one query less per sign-up.
-    return trying.done(clientReservation.createdAt(), subscriptionReservation, doneAt);
+    // Both replies (or deadlines) are awaited so the caller gets the most telling error.
+    return CompletableFuture.allOf(client, subscription)
+        .handle((both, failure) -> failure)
+        .thenCompose(failure -> {
+          if (failure != null) {
+            ParticipantException telling = mostTelling(client, subscription);
+            return CompletableFuture.supplyAsync(() -> {
+              throw abort(txnId, telling.kind(), telling.getMessage());
+            }, slowPath);
+          }
+          return commit(trying, client.join(), subscription.join());
+        });
+  }
+
+  /** Both reserved: the decision, the confirms, DONE. */
+  private CompletableFuture<SignupRecord> commit(SignupRecord trying,
+      ClientReservation clientReservation, SubscriptionReservation subscriptionReservation) {
+    String txnId = trying.txnId();
+    return signupLog.markCommitting(txnId, clientReservation.createdAt(),
+            subscriptionReservation, clock.instant())
+        .thenCompose(committing -> {
+          if (!committing) {
+            // Recovery or a participant's ResolveTransaction aborted it while we waited.
+            return CompletableFuture.supplyAsync(() -> {
+              throw abortedElsewhere(txnId);
+            }, slowPath);
+          }
+          crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_COMMITTING);
+          log.debug("txn_id={} COMMITTING: plan {}", txnId,
+              subscriptionReservation.plan().planId());
+          return secondPhase.confirmAll(txnId, settings.secondPhaseBudget(), slowPath);
+        })
+        .thenCompose(confirmed -> {
+          if (!confirmed) {
+            throw new SignupPendingException(txnId);
+          }
+          // To the millisecond, as the log keeps it, so the reply equals what GetSignup reads.
+          Instant doneAt = Instant.ofEpochMilli(clock.millis());
+          return signupLog.markDone(txnId, doneAt)
+              .thenApply(written -> {
+                log.debug("txn_id={} DONE", txnId);
+                // The row as just written, without reading it back: one query less.
+                return trying.done(clientReservation.createdAt(), subscriptionReservation,
+                    doneAt);
+              });
+        });
   }
 
   private SignupFailedException abort(String txnId, FailureKind kind, String message) {
@@ -241,6 +289,12 @@ public final class SignupCoordinator {
     String message = record.failureMessage() == null
         ? "sign-up " + record.txnId() + " was aborted" : record.failureMessage();
     return new SignupFailedException(kind, message);
+  }
+
+  /** Stops the slow-path pool; call once the server has drained its calls. */
+  @Override
+  public void close() {
+    slowPath.shutdown();
   }
 
   InFlight inFlight() {

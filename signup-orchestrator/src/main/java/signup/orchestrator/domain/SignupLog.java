@@ -3,10 +3,12 @@ package signup.orchestrator.domain;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The orchestrator's durable log. Every state change is a conditional update, so the request
- * thread, recovery and {@code ResolveTransaction} can race without ever deciding twice.
+ * thread, recovery and {@code ResolveTransaction} can race without ever deciding twice. The
+ * happy path's three writes answer with a future, completed once the write is durable.
  */
 public interface SignupLog {
   /**
@@ -14,18 +16,18 @@ public interface SignupLog {
    *
    * @return empty when written; the existing row when its request_id is taken already
    */
-  Optional<SignupRecord> insertTrying(SignupRecord record);
+  CompletableFuture<Optional<SignupRecord>> insertTrying(SignupRecord record);
 
   Optional<SignupRecord> find(String txnId);
 
   Optional<SignupRecord> findByRequestId(String requestId);
 
   /** TRYING -> COMMITTING, the commit decision. False when the row is no longer TRYING. */
-  boolean markCommitting(String txnId, Instant clientCreatedAt,
+  CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
       SubscriptionReservation subscription, Instant now);
 
   /** COMMITTING -> DONE. */
-  void markDone(String txnId, Instant now);
+  CompletableFuture<Void> markDone(String txnId, Instant now);
 
   /** TRYING -> ABORTING, the abort decision. False when the row is no longer TRYING. */
   boolean markAborting(String txnId, FailureKind kind, String message, Instant now);

@@ -5,6 +5,7 @@ import io.grpc.stub.StreamObserver;
 import signup.common.domain.SignupFields;
 import signup.common.domain.Violations;
 import signup.common.grpc.ProtoValues;
+import signup.common.grpc.Replies;
 import signup.orchestrator.domain.SignupCoordinator;
 import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupRequest;
@@ -31,16 +32,14 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
     // to the participants the moment the caller stops waiting, and so abort a sign-up nothing
     // was wrong with (or leave its confirms to recovery). Detached, it runs to its outcome under
     // the protocol's own deadlines, and a retry with the same request_id finds that outcome.
+    // The handler returns at once; the reply is sent by whichever thread finishes the sign-up.
     Context detached = Context.current().fork();
     Context previous = detached.attach();
-    SignupRecord done;
     try {
-      done = coordinator.signup(valid);
+      Replies.when(coordinator.start(valid), SignupMessages::response, responses);
     } finally {
       detached.detach(previous);
     }
-    responses.onNext(SignupMessages.response(done));
-    responses.onCompleted();
   }
 
   @Override

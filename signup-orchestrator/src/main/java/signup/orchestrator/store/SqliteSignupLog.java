@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import signup.common.domain.Device;
@@ -16,7 +17,10 @@ import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
 
-/** {@link SignupLog} on SQLite; every change is durable before the method returns. */
+/**
+ * {@link SignupLog} on SQLite; every change is durable before the method returns, or before its
+ * future completes (on the database writer's thread).
+ */
 public final class SqliteSignupLog implements SignupLog {
   private final SqliteDatabase db;
 
@@ -25,8 +29,8 @@ public final class SqliteSignupLog implements SignupLog {
   }
 
   @Override
-  public Optional<SignupRecord> insertTrying(SignupRecord r) {
-    return db.write(h -> {
+  public CompletableFuture<Optional<SignupRecord>> insertTrying(SignupRecord r) {
+    return db.writeAsync(h -> {
       if (!r.requestId().isEmpty()) {
         Optional<SignupRecord> taken = findByRequestId(h, r.requestId());
         if (taken.isPresent()) {
@@ -64,10 +68,10 @@ public final class SqliteSignupLog implements SignupLog {
   }
 
   @Override
-  public boolean markCommitting(String txnId, Instant clientCreatedAt,
+  public CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
       SubscriptionReservation subscription, Instant now) {
     PlanQuote plan = subscription.plan();
-    return db.write(h -> h.createUpdate("""
+    return db.writeAsync(h -> h.createUpdate("""
             UPDATE signup_txn SET state = 'COMMITTING', client_created_at = :clientCreated,
               subscription_id = :subscription, plan_id = :plan, plan_name = :planName,
               plan_region = :planRegion, plan_device = :planDevice, amount_minor = :amount,
@@ -87,8 +91,11 @@ public final class SqliteSignupLog implements SignupLog {
   }
 
   @Override
-  public void markDone(String txnId, Instant now) {
-    db.write(h -> transition(h, txnId, SignupState.COMMITTING, SignupState.DONE, now));
+  public CompletableFuture<Void> markDone(String txnId, Instant now) {
+    return db.writeAsync(h -> {
+      transition(h, txnId, SignupState.COMMITTING, SignupState.DONE, now);
+      return null;
+    });
   }
 
   @Override

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -91,5 +93,57 @@ class ClosedLoopTest {
 
     assertEquals(0, m.succeeded());
     assertEquals(Map.of("closed", 10L), m.errors());
+  }
+
+  @Test
+  void aCheckpointEndsATimedRunEarlyAndTheLoopStillWaitsForTheLast()
+      throws InterruptedException {
+    CountingWorkload workload = new CountingWorkload();
+    List<Duration> asked = new ArrayList<>();
+    ClosedLoop.Checkpoint thirdTime = new ClosedLoop.Checkpoint() {
+      @Override
+      public Duration period() {
+        return Duration.ofMillis(10);
+      }
+
+      @Override
+      public boolean stopNow(Duration elapsed, long succeeded) {
+        asked.add(elapsed);
+        return asked.size() == 3;
+      }
+    };
+
+    Measurement m = new ClosedLoop(workload, 3, ClosedLoop.Limit.of(Duration.ofMinutes(1)),
+        thirdTime).run();
+
+    assertEquals(3, asked.size());
+    assertTrue(asked.get(0).compareTo(Duration.ofMillis(10)) >= 0, asked.toString());
+    assertTrue(asked.get(2).compareTo(Duration.ofMillis(30)) >= 0, asked.toString());
+    assertTrue(m.elapsed().compareTo(Duration.ofMinutes(1)) < 0, m.elapsed().toString());
+    assertEquals(workload.started.get(), m.succeeded() + m.failed());
+    assertEquals(0, workload.inFlight.get());
+  }
+
+  @Test
+  void aCheckpointIsAskedAtTheEndOfARunShorterThanItsPeriod() throws InterruptedException {
+    List<Duration> asked = new ArrayList<>();
+    ClosedLoop.Checkpoint never = new ClosedLoop.Checkpoint() {
+      @Override
+      public Duration period() {
+        return Duration.ofMinutes(1);
+      }
+
+      @Override
+      public boolean stopNow(Duration elapsed, long succeeded) {
+        asked.add(elapsed);
+        return false;
+      }
+    };
+
+    new ClosedLoop(new CountingWorkload(), 2, ClosedLoop.Limit.of(Duration.ofMillis(100)), never)
+        .run();
+
+    assertEquals(1, asked.size());
+    assertTrue(asked.get(0).compareTo(Duration.ofMillis(100)) >= 0, asked.toString());
   }
 }

@@ -30,12 +30,14 @@ class ThroughputChartTest {
       double scale = cost == HashCost.MINIMUM ? 40 : 1;
       for (int c : concurrencies) {
         steps.add(new BenchResult.Step(c, measured(scale * Math.min(c, 40), 5.0 * c / scale),
-            measured(scale * 1.5 * Math.min(c, 40), 2.0 * c / scale), Map.of(), Map.of()));
+            measured(scale * 1.5 * Math.min(c, 40), 2.0 * c / scale), PerSignupCost.NONE,
+            PerSignupCost.NONE, Warmup.NONE, Warmup.NONE));
       }
       configurations.add(new BenchResult.Configuration(cost, steps, Map.of(), Map.of()));
     }
     BenchSettings settings = new BenchSettings(null, List.of(HashCost.values()), concurrencies,
-        Duration.ofSeconds(10), 0, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10), true,
+        Duration.ofSeconds(10), 0, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+        Duration.ofSeconds(10), true,
         List.of("-Xmx256m"), null, dir, target -> null);
     Path png = dir.resolve("chart.png");
 

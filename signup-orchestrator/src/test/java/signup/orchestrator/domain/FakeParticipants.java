@@ -62,7 +62,11 @@ final class FakeParticipants {
     /** Called on the request thread, like the real adapter's call setup. */
     volatile Supplier<CompletableFuture<ClientReservation>> onReserve =
         () -> CompletableFuture.completedFuture(new ClientReservation("ignored", Instant.EPOCH));
-    volatile Runnable duringReserve = () -> {};
+    /**
+     * Runs while the reserve is out, on another thread (as a participant's ResolveTransaction or
+     * a recovery pass would), before the reply is delivered; null for none.
+     */
+    volatile Runnable duringReserve;
 
     Clients() {
       super("client");
@@ -72,8 +76,11 @@ final class FakeParticipants {
     public CompletableFuture<ClientReservation> reserve(String txnId, String clientId,
         SignupRequest request) {
       reserves.add(txnId);
-      duringReserve.run();
-      return onReserve.get();
+      Runnable meanwhile = duringReserve;
+      if (meanwhile == null) {
+        return onReserve.get();
+      }
+      return CompletableFuture.runAsync(meanwhile).thenCompose(ran -> onReserve.get());
     }
   }
 

@@ -2,6 +2,7 @@ package signup.orchestrator.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static signup.common.domain.Completions.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,15 +58,15 @@ class RecoveryPassTest {
     SignupRequest request = SignupRequest.validate(null, email, "Ada Lovelace",
         "correct-horse-battery", "US", Device.IOS);
     Instant now = clock.instant();
-    signupLog.insertTrying(SignupRecord.trying(txnId, UUID.randomUUID().toString(), request,
-        now, now.plus(SETTINGS.tryTimeout())));
+    await(signupLog.insertTrying(SignupRecord.trying(txnId, UUID.randomUUID().toString(), request,
+        now, now.plus(SETTINGS.tryTimeout()))));
     return txnId;
   }
 
   private String committing(String email) {
     String txnId = trying(email);
-    assertTrue(signupLog.markCommitting(txnId, clock.instant(),
-        new SubscriptionReservation("sub-" + txnId, FakeParticipants.US_IOS), clock.instant()));
+    assertTrue(await(signupLog.markCommitting(txnId, clock.instant(),
+        new SubscriptionReservation("sub-" + txnId, FakeParticipants.US_IOS), clock.instant())));
     return txnId;
   }
 

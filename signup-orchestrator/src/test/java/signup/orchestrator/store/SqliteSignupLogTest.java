@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static signup.common.domain.Completions.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class SqliteSignupLogTest {
   }
 
   private String trying(String txnId, Instant createdAt) {
-    assertEquals(Optional.empty(), signupLog.insertTrying(record(txnId, "", createdAt)));
+    assertEquals(Optional.empty(), await(signupLog.insertTrying(record(txnId, "", createdAt))));
     return txnId;
   }
 
@@ -64,7 +65,7 @@ class SqliteSignupLogTest {
   }
 
   private boolean commit(String txnId) {
-    return signupLog.markCommitting(txnId, T0, GLOBAL, T0.plusSeconds(1));
+    return await(signupLog.markCommitting(txnId, T0, GLOBAL, T0.plusSeconds(1)));
   }
 
   private boolean abort(String txnId) {
@@ -131,7 +132,7 @@ class SqliteSignupLogTest {
   @Test
   void markDoneAndMarkAbortedOnlyFinishTheMatchingDecision() {
     trying("t1");
-    signupLog.markDone("t1", T0);
+    await(signupLog.markDone("t1", T0));
     signupLog.markAborted("t1", T0);
     assertEquals(SignupState.TRYING, stateOf("t1"));
 
@@ -139,12 +140,12 @@ class SqliteSignupLogTest {
     commit("committing");
     signupLog.markAborted("committing", T0);
     assertEquals(SignupState.COMMITTING, stateOf("committing"));
-    signupLog.markDone("committing", T0);
+    await(signupLog.markDone("committing", T0));
     assertEquals(SignupState.DONE, stateOf("committing"));
 
     trying("aborting");
     abort("aborting");
-    signupLog.markDone("aborting", T0);
+    await(signupLog.markDone("aborting", T0));
     assertEquals(SignupState.ABORTING, stateOf("aborting"));
     signupLog.markAborted("aborting", T0);
     assertEquals(SignupState.ABORTED, stateOf("aborting"));
@@ -152,9 +153,9 @@ class SqliteSignupLogTest {
 
   @Test
   void aTakenRequestIdReturnsTheExistingRecordAndWritesNothing() {
-    assertEquals(Optional.empty(), signupLog.insertTrying(record("first", "req-1", T0)));
+    assertEquals(Optional.empty(), await(signupLog.insertTrying(record("first", "req-1", T0))));
 
-    Optional<SignupRecord> taken = signupLog.insertTrying(record("second", "req-1", T0));
+    Optional<SignupRecord> taken = await(signupLog.insertTrying(record("second", "req-1", T0)));
 
     assertEquals("first", taken.orElseThrow().txnId());
     assertEquals("req-1", taken.orElseThrow().requestId());
@@ -178,7 +179,7 @@ class SqliteSignupLogTest {
     commit("committing");
     trying("done");
     commit("done");
-    signupLog.markDone("done", T0);
+    await(signupLog.markDone("done", T0));
 
     assertTrue(signupLog.resolveCommitted("committing", T0));
     assertTrue(signupLog.resolveCommitted("done", T0));
@@ -230,7 +231,7 @@ class SqliteSignupLogTest {
     abort("aborting");
     trying("done", T0.plusMillis(3));
     commit("done");
-    signupLog.markDone("done", T0);
+    await(signupLog.markDone("done", T0));
     trying("aborted", T0.plusMillis(4));
     abort("aborted");
     signupLog.markAborted("aborted", T0);
