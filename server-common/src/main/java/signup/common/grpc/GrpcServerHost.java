@@ -61,12 +61,16 @@ public final class GrpcServerHost implements AutoCloseable {
     this.owned = List.copyOf(owned);
     this.drainTimeout = drainTimeout;
     ExceptionMappingInterceptor mapping = new ExceptionMappingInterceptor(mapper);
-    Set<String> nonBlocking = new HashSet<>();
+    Set<String> nonBlocking = new HashSet<>(); // full method names
     for (BindableService service : services) {
       ServerServiceDefinition definition = service.bindService();
       serviceNames.add(definition.getServiceDescriptor().getName());
-      if (service instanceof NonBlockingService) {
-        nonBlocking.add(definition.getServiceDescriptor().getName());
+      if (service instanceof NonBlockingService marked) {
+        for (var method : definition.getMethods()) {
+          if (marked.nonBlocking(method.getMethodDescriptor())) {
+            nonBlocking.add(method.getMethodDescriptor().getFullMethodName());
+          }
+        }
       }
       // Outermost the mapping, around everything else: around the parsing of the request too,
       // so that a request that does not parse is answered like any other bad input.
@@ -93,7 +97,7 @@ public final class GrpcServerHost implements AutoCloseable {
           @Override
           public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call,
               Metadata headers) {
-            return nonBlocking.contains(call.getMethodDescriptor().getServiceName())
+            return nonBlocking.contains(call.getMethodDescriptor().getFullMethodName())
                 ? MoreExecutors.directExecutor() : blockingCalls;
           }
         })

@@ -20,6 +20,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
@@ -88,9 +89,19 @@ public record Transport(InternalToken token, TlsFiles tls) {
         return next.startCall(call, headers);
       }
     };
-    if (service instanceof NonBlockingService) {
+    if (service instanceof NonBlockingService marked) {
       // Still non-blocking once guarded: the check only reads a header.
-      return (NonBlockingService) () -> ServerInterceptors.intercept(service.bindService(), check);
+      return new NonBlockingService() {
+        @Override
+        public ServerServiceDefinition bindService() {
+          return ServerInterceptors.intercept(service.bindService(), check);
+        }
+
+        @Override
+        public boolean nonBlocking(MethodDescriptor<?, ?> method) {
+          return marked.nonBlocking(method);
+        }
+      };
     }
     return () -> ServerInterceptors.intercept(service.bindService(), check);
   }

@@ -182,7 +182,9 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private static final class Unit<T> {
     static final Unit<Void> POISON = new Unit<>(handle -> null);
-    private static final String SAVEPOINT = "unit";
+    private static final String SAVEPOINT = "SAVEPOINT unit";
+    private static final String RELEASE = "RELEASE SAVEPOINT unit";
+    private static final String ROLLBACK = "ROLLBACK TO SAVEPOINT unit";
 
     final Function<Handle, T> work;
     final CompletableFuture<T> result = new CompletableFuture<>();
@@ -196,16 +198,17 @@ final class GroupCommitWriter implements AutoCloseable {
      * value, or with the exception the work threw (its writes having been rolled back).
      */
     Runnable runInSavepoint(Handle handle) {
-      handle.savepoint(SAVEPOINT);
+      // In SQL rather than through JDBC's savepoint calls, which SQLite's driver compiles anew
+      // each time: these go through the writer's cache of prepared statements.
+      handle.execute(SAVEPOINT);
       try {
         T value = work.apply(handle);
-        handle.releaseSavepoint(SAVEPOINT);
+        handle.execute(RELEASE);
         return () -> result.complete(value);
       } catch (RuntimeException | Error failure) {
-        handle.rollbackToSavepoint(SAVEPOINT);
-        // Jdbi forgets a savepoint once rolled back to (releaseSavepoint would throw and fail the
-        // whole batch), but SQLite keeps it open until released: release it in SQL.
-        handle.execute("RELEASE SAVEPOINT " + SAVEPOINT);
+        // Rolling back to a savepoint keeps it open in SQLite: release it too.
+        handle.execute(ROLLBACK);
+        handle.execute(RELEASE);
         // A failed unit wrote nothing, so it may be answered at once.
         result.completeExceptionally(failure);
         return () -> {};

@@ -43,8 +43,9 @@ public final class SqliteDatabase implements AutoCloseable {
     this.writerConnection = writerConnection;
     this.readers = readers;
     this.readJdbi = configure(Jdbi.create(new PooledConnections(readers)));
-    this.writer = new GroupCommitWriter(
-        spec.name(), configure(Jdbi.create(new PooledConnections(single(writerConnection)))));
+    Jdbi writerJdbi = configure(Jdbi.create(new PooledConnections(single(writerConnection))));
+    writerJdbi.setStatementBuilderFactory(connection -> new PreparedStatementCache());
+    this.writer = new GroupCommitWriter(spec.name(), writerJdbi);
   }
 
   /** How hard SQLite works to make a commit durable. FULL unless a benchmark says otherwise. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.rpc.BadRequest;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -59,7 +60,7 @@ class NonBlockingServiceTest {
   }
 
   /** Answers from the background thread, as a database writer would; records where it ran. */
-  private final class LaterCoordinator
+  private class LaterCoordinator
       extends TransactionCoordinatorGrpc.TransactionCoordinatorImplBase
       implements NonBlockingService {
     final List<String> handlerThreads = new CopyOnWriteArrayList<>();
@@ -108,6 +109,22 @@ class NonBlockingServiceTest {
   }
 
   @Test
+  void aMethodTheServiceSaysMayBlockRunsOnThePool() {
+    LaterCoordinator service = new LaterCoordinator() {
+      @Override
+      public boolean nonBlocking(MethodDescriptor<?, ?> method) {
+        return false;
+      }
+    };
+    ManagedChannel channel = channelTo(start(service));
+
+    assertEquals(Decision.COMMIT, stub(channel).resolveTransaction(request("t1")).getDecision());
+
+    assertTrue(service.handlerThreads.get(0).startsWith(HOST + "-call-"),
+        service.handlerThreads.get(0));
+  }
+
+  @Test
   void aDomainFailureAnsweredLaterIsMappedLikeAThrownOne() {
     ManagedChannel channel = channelTo(start(new LaterCoordinator()));
 
@@ -133,6 +150,8 @@ class NonBlockingServiceTest {
     BindableService guarded = transport.internal(new LaterCoordinator());
 
     assertInstanceOf(NonBlockingService.class, guarded);
+    assertTrue(((NonBlockingService) guarded).nonBlocking(
+        TransactionCoordinatorGrpc.getResolveTransactionMethod()));
   }
 
   private GrpcServerHost start(BindableService service) {

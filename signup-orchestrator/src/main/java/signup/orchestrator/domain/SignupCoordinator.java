@@ -89,12 +89,8 @@ public final class SignupCoordinator implements AutoCloseable {
    * the last step (the log's writer, a transport thread): what is chained to it must be quick.
    */
   public CompletableFuture<SignupRecord> start(SignupRequest request) {
-    if (request.hasRequestId()) {
-      Optional<SignupRecord> earlier = signupLog.findByRequestId(request.requestId());
-      if (earlier.isPresent()) {
-        return CompletableFuture.supplyAsync(() -> replay(request, earlier.get()), slowPath);
-      }
-    }
+    // No read of the request_id first: the TRYING write checks it, in the same transaction,
+    // and answers with the earlier row instead of writing. Nothing here blocks the caller.
     String txnId = UUID.randomUUID().toString();
     Instant now = clock.instant();
     SignupRecord trying = SignupRecord.trying(txnId, UUID.randomUUID().toString(), request, now,
@@ -102,9 +98,9 @@ public final class SignupCoordinator implements AutoCloseable {
     CompletableFuture<SignupRecord> outcome = inFlight.begin(txnId);
     CompletableFuture<SignupRecord> run;
     try {
-      run = signupLog.insertTrying(trying).thenCompose(raced -> raced.isPresent()
-          // Another request with this request_id got its row in first.
-          ? CompletableFuture.supplyAsync(() -> replay(request, raced.get()), slowPath)
+      run = signupLog.insertTrying(trying).thenCompose(earlier -> earlier.isPresent()
+          // A request with this request_id came first (earlier, or racing with this one).
+          ? CompletableFuture.supplyAsync(() -> replay(request, earlier.get()), slowPath)
           : run(trying, request));
     } catch (RuntimeException e) {
       run = CompletableFuture.failedFuture(e);

@@ -1,9 +1,11 @@
 package signup.orchestrator.grpc;
 
 import io.grpc.Context;
+import io.grpc.MethodDescriptor;
 import io.grpc.stub.StreamObserver;
 import signup.common.domain.SignupFields;
 import signup.common.domain.Violations;
+import signup.common.grpc.NonBlockingService;
 import signup.common.grpc.ProtoValues;
 import signup.common.grpc.Replies;
 import signup.orchestrator.domain.SignupCoordinator;
@@ -14,8 +16,13 @@ import signup.orchestrator.v1.SignupResponse;
 import signup.orchestrator.v1.SignupServiceGrpc;
 import signup.orchestrator.v1.SignupStatus;
 
-/** The public sign-up API: parse, hand to the coordinator, map the record back. */
-public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImplBase {
+/**
+ * The public sign-up API: parse, hand to the coordinator, map the record back. {@code Signup}
+ * never blocks (it starts the sign-up and answers when it ends), so it runs on the transport
+ * thread; {@code GetSignup} reads the log and runs on the server's pool.
+ */
+public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImplBase
+    implements NonBlockingService {
   private final SignupCoordinator coordinator;
 
   public SignupServiceImpl(SignupCoordinator coordinator) {
@@ -40,6 +47,12 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
     } finally {
       detached.detach(previous);
     }
+  }
+
+  @Override
+  public boolean nonBlocking(MethodDescriptor<?, ?> method) {
+    return method.getFullMethodName()
+        .equals(SignupServiceGrpc.getSignupMethod().getFullMethodName());
   }
 
   @Override
