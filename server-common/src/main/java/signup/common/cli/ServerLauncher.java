@@ -5,11 +5,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
+import signup.common.grpc.NettyTuning;
 import signup.common.store.DatabaseUnusableException;
 
 /**
  * Runs one server in the foreground until SIGTERM or Ctrl-C, then stops it gracefully. Start-up
- * failures a person can fix (port taken, database not ours) are printed as one clear line.
+ * failures a person can fix (port taken, database not ours) are printed as one clear line. The
+ * process is the server's alone, so Netty is tuned for that first ({@link NettyTuning}).
  */
 public final class ServerLauncher {
   public static final int EXIT_OK = 0;
@@ -19,6 +21,7 @@ public final class ServerLauncher {
 
   public static int runUntilStopped(Supplier<GrpcServerHost> build, PrintWriter out,
       PrintWriter err) {
+    NettyTuning.applyForOneServerPerProcess();
     GrpcServerHost host;
     try {
       host = build.get().start();

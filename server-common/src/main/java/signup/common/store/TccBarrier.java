@@ -49,40 +49,37 @@ public final class TccBarrier {
 
   /**
    * Reserves once: a new txn runs {@code insertPending}; a reserved or confirmed one returns
-   * {@code loadExisting}; a cancelled one is refused.
+   * {@code loadExisting}; a cancelled one is refused. The barrier row is written first, so the
+   * usual case (a new txn) costs no read.
    */
   public <T> T reserve(Handle handle, String txnId, Function<Handle, T> insertPending,
       Function<Handle, T> loadExisting) {
-    Optional<BarrierState> state = state(handle, txnId);
-    if (state.isEmpty()) {
-      insert(handle, txnId, BarrierState.RESERVED);
+    if (insertIfAbsent(handle, txnId, BarrierState.RESERVED)) {
       return insertPending.apply(handle);
     }
-    if (state.get() == BarrierState.CANCELLED) {
+    if (state(handle, txnId).orElseThrow() == BarrierState.CANCELLED) {
       throw new TransactionCancelledException(txnId);
     }
     return loadExisting.apply(handle);
   }
 
-  /** Confirms once: reserved becomes confirmed through {@code confirmPending}. */
+  /**
+   * Confirms once: reserved becomes confirmed through {@code confirmPending}. The update is
+   * conditional on RESERVED, so the usual case costs no read; the others read the state.
+   */
   public <T> T confirm(Handle handle, String txnId, Function<Handle, T> confirmPending,
       Function<Handle, T> loadExisting) {
+    if (decide(handle, txnId, BarrierState.CONFIRMED)) {
+      return confirmPending.apply(handle);
+    }
     BarrierState state = state(handle, txnId)
         .orElseThrow(() -> new NotFoundException("no reservation for transaction " + txnId));
-    switch (state) {
-      case RESERVED -> {
-        update(handle, txnId, BarrierState.CONFIRMED);
-        return confirmPending.apply(handle);
-      }
-      case CONFIRMED -> {
-        return loadExisting.apply(handle);
-      }
-      default -> {
-        log.error("txn_id={} confirm refused: the transaction was cancelled (protocol violation)",
-            txnId);
-        throw new TransactionOutcomeConflictException(txnId, state, "confirm");
-      }
+    if (state == BarrierState.CONFIRMED) {
+      return loadExisting.apply(handle);
     }
+    log.error("txn_id={} confirm refused: the transaction was cancelled (protocol violation)",
+        txnId);
+    throw new TransactionOutcomeConflictException(txnId, state, "confirm");
   }
 
   /**
@@ -90,22 +87,17 @@ public final class TccBarrier {
    * unknown txn gets a tombstone; a cancelled one is left alone.
    */
   public void cancel(Handle handle, String txnId, Consumer<Handle> deletePending) {
-    Optional<BarrierState> state = state(handle, txnId);
-    if (state.isEmpty()) {
-      insert(handle, txnId, BarrierState.CANCELLED);
+    if (decide(handle, txnId, BarrierState.CANCELLED)) {
+      deletePending.accept(handle);
       return;
     }
-    switch (state.get()) {
-      case RESERVED -> {
-        update(handle, txnId, BarrierState.CANCELLED);
-        deletePending.accept(handle);
-      }
-      case CANCELLED -> { }
-      default -> {
-        log.error("txn_id={} cancel refused: the transaction was confirmed (protocol violation)",
-            txnId);
-        throw new TransactionOutcomeConflictException(txnId, state.get(), "cancel");
-      }
+    Optional<BarrierState> state = state(handle, txnId);
+    if (state.isEmpty()) {
+      insertIfAbsent(handle, txnId, BarrierState.CANCELLED);
+    } else if (state.get() == BarrierState.CONFIRMED) {
+      log.error("txn_id={} cancel refused: the transaction was confirmed (protocol violation)",
+          txnId);
+      throw new TransactionOutcomeConflictException(txnId, state.get(), "cancel");
     }
   }
 
@@ -121,23 +113,27 @@ public final class TccBarrier {
         .list();
   }
 
-  private void insert(Handle handle, String txnId, BarrierState state) {
+  /** True when the row was written; false when the txn has one already. */
+  private boolean insertIfAbsent(Handle handle, String txnId, BarrierState state) {
     long now = clock.millis();
-    handle.createUpdate("""
+    return handle.createUpdate("""
             INSERT INTO txn_barrier (txn_id, state, created_at, updated_at)
-            VALUES (:txn, :state, :now, :now)""")
+            VALUES (:txn, :state, :now, :now)
+            ON CONFLICT (txn_id) DO NOTHING""")
         .bind("txn", txnId)
         .bind("state", state.name())
         .bind("now", now)
-        .execute();
+        .execute() == 1;
   }
 
-  private void update(Handle handle, String txnId, BarrierState state) {
-    handle.createUpdate(
-            "UPDATE txn_barrier SET state = :state, updated_at = :now WHERE txn_id = :txn")
+  /** RESERVED -> {@code outcome}; false when the txn is not RESERVED (or unknown). */
+  private boolean decide(Handle handle, String txnId, BarrierState outcome) {
+    return handle.createUpdate("""
+            UPDATE txn_barrier SET state = :state, updated_at = :now
+            WHERE txn_id = :txn AND state = 'RESERVED'""")
         .bind("txn", txnId)
-        .bind("state", state.name())
+        .bind("state", outcome.name())
         .bind("now", clock.millis())
-        .execute();
+        .execute() == 1;
   }
 }
