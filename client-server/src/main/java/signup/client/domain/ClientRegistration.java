@@ -1,8 +1,10 @@
 package signup.client.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.Completions;
@@ -21,6 +23,9 @@ import signup.common.domain.Violations;
  */
 public final class ClientRegistration {
   private static final Logger log = LoggerFactory.getLogger(ClientRegistration.class);
+
+  /** The time left of a caller without a deadline. */
+  public static final Duration NO_DEADLINE = Duration.ofDays(365);
 
   private final ClientStore store;
   private final PasswordHasher hasher;
@@ -49,6 +54,16 @@ public final class ClientRegistration {
    */
   public CompletableFuture<Client> reserve(String txnId, String clientId, String email,
       String name, String password, String region, Device device) {
+    return reserve(txnId, clientId, email, name, password, region, device, () -> NO_DEADLINE);
+  }
+
+  /**
+   * {@link #reserve} for a caller who waits only {@code timeLeft}: when the hash's turn comes
+   * too late for the answer to be of use, nothing is done and the future fails with
+   * {@link signup.common.domain.TooLateException}.
+   */
+  public CompletableFuture<Client> reserve(String txnId, String clientId, String email,
+      String name, String password, String region, Device device, Supplier<Duration> timeLeft) {
     String normalisedEmail = SignupFields.normaliseEmail(email);
     String normalisedRegion = SignupFields.normaliseRegion(region);
     Violations v = new Violations();
@@ -63,7 +78,7 @@ public final class ClientRegistration {
     }
     v.throwIfAny();
 
-    return hasher.hashAsync(password)
+    return hasher.hashAsync(password, timeLeft)
         .thenCompose(passwordHash -> store.reserve(new PendingClient(txnId, clientId,
             normalisedEmail, name, normalisedRegion, device, passwordHash)))
         .thenApply(client -> {

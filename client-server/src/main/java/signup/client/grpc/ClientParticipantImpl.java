@@ -1,6 +1,10 @@
 package signup.client.grpc;
 
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import signup.client.domain.ClientRegistration;
 import signup.client.v1.CancelClientRequest;
 import signup.client.v1.CancelClientResponse;
@@ -29,9 +33,12 @@ public final class ClientParticipantImpl extends ClientParticipantGrpc.ClientPar
   @Override
   public void reserve(ReserveClientRequest request,
       StreamObserver<ReserveClientResponse> response) {
+    Deadline deadline = Context.current().getDeadline();
     Replies.when(registration.reserve(request.getTxnId(), request.getClientId(),
             request.getEmail(), request.getName(), request.getPassword(), request.getRegion(),
-            ProtoValues.device(request.getDevice())),
+            ProtoValues.device(request.getDevice()),
+            () -> deadline == null ? ClientRegistration.NO_DEADLINE
+                : Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS))),
         client -> ReserveClientResponse.newBuilder()
             .setClient(ClientMessages.toProto(client))
             .build(),

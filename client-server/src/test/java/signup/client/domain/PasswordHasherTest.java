@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import signup.common.domain.Completions;
+import signup.common.domain.TooLateException;
 
 class PasswordHasherTest {
   private static final Pattern PHC = Pattern.compile(
@@ -21,6 +24,24 @@ class PasswordHasherTest {
   @AfterEach
   void closeHasher() {
     hasher.close();
+  }
+
+  @Test
+  void aHashIsNotStartedForACallerWithLessTimeLeftThanAHashTakes() {
+    Completions.await(hasher.hashAsync("correct horse", () -> Duration.ofMinutes(1)));
+
+    TooLateException late = assertThrows(TooLateException.class, () -> Completions.await(
+        hasher.hashAsync("correct horse", () -> Duration.ofMillis(1))));
+
+    assertTrue(late.getMessage().contains("not started"), late.getMessage());
+    assertFalse(late.getMessage().contains("correct horse"));
+  }
+
+  @Test
+  void aCallerWithTimeLeftGetsItsHash() {
+    String phc = Completions.await(hasher.hashAsync("correct horse", () -> Duration.ofMinutes(1)));
+
+    assertTrue(hasher.verify("correct horse", phc));
   }
 
   @Test

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.TooLateException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 
@@ -45,6 +46,10 @@ public final class StandardErrors {
     }
     if (thrown instanceof TransactionCancelledException) {
       return Optional.of(Status.ABORTED.withDescription(thrown.getMessage())
+          .asRuntimeException());
+    }
+    if (thrown instanceof TooLateException) {
+      return Optional.of(Status.DEADLINE_EXCEEDED.withDescription(thrown.getMessage())
           .asRuntimeException());
     }
     if (thrown instanceof TransactionOutcomeConflictException) {

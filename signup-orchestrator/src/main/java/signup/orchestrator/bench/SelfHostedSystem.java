@@ -22,6 +22,7 @@ import signup.common.store.WriteStats;
 final class SelfHostedSystem implements AutoCloseable {
   static final String MAIN_CLASS = "signup.orchestrator.cli.SignupCli";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final int PORT_ATTEMPTS = 3;
 
   private final List<ServiceProcess> services;
   private final int orchestratorPort;
@@ -42,6 +43,22 @@ final class SelfHostedSystem implements AutoCloseable {
    * @throws IllegalStateException when a service does not start (with its log's tail)
    */
   static SelfHostedSystem start(Path dir, String label, String passwordHashCost,
+      List<String> jvmOptions, Path jfrDir) throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(dir, label, passwordHashCost, jvmOptions, jfrDir);
+      } catch (SystemStartException e) {
+        // A free port is free only when probed: another process may take it before the service
+        // binds it (seen with two benchmarks at once). New ports then; any other failure stands.
+        if (attempt == PORT_ATTEMPTS || e.getMessage() == null
+            || !e.getMessage().contains("already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static SelfHostedSystem startOnce(Path dir, String label, String passwordHashCost,
       List<String> jvmOptions, Path jfrDir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     int orchestrator = freePort();
