@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +20,7 @@ import signup.common.domain.CrashPoint;
 import signup.common.domain.CrashPoints;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.TimeOrderedIds;
 
 /**
  * Runs a sign-up as try-confirm-cancel with presumed abort: the TRYING row is durable before
@@ -46,6 +46,7 @@ public final class SignupCoordinator implements AutoCloseable {
   private final InFlight inFlight;
   private final CrashPoints crashPoints;
   private final ExecutorService slowPath;
+  private final TimeOrderedIds ids;
 
   public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
       SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock) {
@@ -64,6 +65,7 @@ public final class SignupCoordinator implements AutoCloseable {
     this.crashPoints = crashPoints;
     this.secondPhase = new SecondPhase(List.of(clients, subscriptions), clock, crashPoints);
     this.inFlight = new InFlight();
+    this.ids = new TimeOrderedIds(clock);
     AtomicInteger threads = new AtomicInteger();
     this.slowPath = Executors.newCachedThreadPool(r -> {
       Thread thread = new Thread(r, "orchestrator-slow-path-" + threads.incrementAndGet());
@@ -91,9 +93,9 @@ public final class SignupCoordinator implements AutoCloseable {
   public CompletableFuture<SignupRecord> start(SignupRequest request) {
     // No read of the request_id first: the TRYING write checks it, in the same transaction,
     // and answers with the earlier row instead of writing. Nothing here blocks the caller.
-    String txnId = UUID.randomUUID().toString();
+    String txnId = ids.next();
     Instant now = clock.instant();
-    SignupRecord trying = SignupRecord.trying(txnId, UUID.randomUUID().toString(), request, now,
+    SignupRecord trying = SignupRecord.trying(txnId, ids.next(), request, now,
         now.plus(settings.tryTimeout()));
     CompletableFuture<SignupRecord> outcome = inFlight.begin(txnId);
     CompletableFuture<SignupRecord> run;

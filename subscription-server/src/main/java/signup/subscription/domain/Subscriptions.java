@@ -3,7 +3,6 @@ package signup.subscription.domain;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +13,7 @@ import signup.common.domain.Device;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.ReservationLedger;
 import signup.common.domain.SignupFields;
+import signup.common.domain.TimeOrderedIds;
 import signup.common.domain.Violations;
 
 /**
@@ -28,6 +28,7 @@ public final class Subscriptions {
   private final PlanCatalogue catalogue;
   private final InstantSource clock;
   private final CrashPoints crashPoints;
+  private final TimeOrderedIds ids;
 
   public Subscriptions(SubscriptionRepository repository, PlanCatalogue catalogue,
       InstantSource clock) {
@@ -41,6 +42,7 @@ public final class Subscriptions {
     this.catalogue = catalogue;
     this.clock = clock;
     this.crashPoints = crashPoints;
+    this.ids = new TimeOrderedIds(clock);
   }
 
   /** Every plan, most specific first. */
@@ -69,7 +71,7 @@ public final class Subscriptions {
     v.throwIfAny();
     Instant now = now();
     Plan plan = catalogue.choose(normalisedRegion, device);
-    Subscription pending = new Subscription(UUID.randomUUID().toString(), clientId, plan,
+    Subscription pending = new Subscription(ids.next(), clientId, plan,
         Subscription.Status.PENDING, normalisedRegion, device, now, now);
     return repository.reserve(txnId, pending).thenApply(reserved -> {
       crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_RESERVE_WRITE);
