@@ -50,6 +50,15 @@ class SqliteDatabaseTest {
   }
 
   @Test
+  void writerCachesPagesAndCheckpointsRarely() {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"))) {
+      // Negative: in KiB. 64 MiB keeps the indexes of a few hundred thousand rows in memory.
+      assertEquals("-65536", db.write(handle -> pragma(handle, "cache_size")));
+      assertEquals("10000", db.write(handle -> pragma(handle, "wal_autocheckpoint")));
+    }
+  }
+
+  @Test
   void synchronousNormalIsUsedOnlyWhenAskedFor() {
     try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"),
         SqliteDatabase.Synchronous.NORMAL)) {
