@@ -48,10 +48,13 @@ final class SecondPhase {
   CompletableFuture<Boolean> confirmAll(String txnId, Duration budget, Executor retries) {
     Instant giveUp = clock.instant().plus(budget);
     List<CompletableFuture<Void>> first = firstConfirms(txnId);
+    // Not exceptionallyAsync: it hands even a success to the executor, a thread switch per
+    // sign-up for nothing.
     return CompletableFuture.allOf(first.toArray(CompletableFuture[]::new))
-        .thenApply(all -> true)
-        .exceptionallyAsync(failure -> awaitAll(txnId, giveUp, "confirm", confirm(txnId), first),
-            retries);
+        .handle((all, failure) -> failure == null ? CompletableFuture.completedFuture(true)
+            : CompletableFuture.supplyAsync(
+                () -> awaitAll(txnId, giveUp, "confirm", confirm(txnId), first), retries))
+        .thenCompose(outcome -> outcome);
   }
 
   /** True when every participant cancelled within {@code budget}. */
