@@ -19,12 +19,21 @@ public final class Completions {
     }
   }
 
-  /** The exception behind a future's failure, as a {@link RuntimeException} to rethrow. */
-  public static RuntimeException unwrap(Throwable failure) {
+  /** What failed a future, without the {@link CompletionException} wrappers around it. */
+  public static Throwable cause(Throwable failure) {
     Throwable cause = failure;
     while (cause instanceof CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
     }
+    return cause;
+  }
+
+  /**
+   * The exception behind a future's failure, as a {@link RuntimeException} to rethrow; an
+   * {@link Error} is thrown here.
+   */
+  public static RuntimeException unwrap(Throwable failure) {
+    Throwable cause = cause(failure);
     if (cause instanceof RuntimeException runtime) {
       return runtime;
     }

@@ -3,8 +3,8 @@ package signup.common.grpc;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import signup.common.domain.Completions;
 
 /** Unary answers from a {@link NonBlockingService}: sent when the work's future completes. */
 public final class Replies {
@@ -20,8 +20,7 @@ public final class Replies {
     result.whenComplete((value, failure) -> {
       try {
         if (failure != null) {
-          response.onError(failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure);
+          response.onError(Completions.cause(failure));
           return;
         }
         response.onNext(toReply.apply(value));

@@ -114,7 +114,8 @@ public final class SignupCoordinator implements AutoCloseable {
       if (failure == null) {
         outcome.complete(done);
       } else {
-        outcome.completeExceptionally(Completions.unwrap(failure));
+        // The cause itself, Errors included: nothing thrown here could reach the caller.
+        outcome.completeExceptionally(Completions.cause(failure));
       }
     });
     return outcome;
