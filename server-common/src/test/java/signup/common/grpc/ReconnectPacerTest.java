@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -66,7 +67,10 @@ class ReconnectPacerTest {
     pacer = new ReconnectPacer("test", Duration.ofMillis(100), List.of(channel));
     refuser.close();
 
+    // SO_REUSEADDR: the refuser hung up first, so its closed connections sit in TIME_WAIT on
+    // this port, and without it the bind fails now and then (seen once in a dozen runs).
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+        .withOption(ChannelOption.SO_REUSEADDR, true)
         .addService(new HealthStatusManager().getHealthService()).build().start();
 
     await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
