@@ -14,12 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
+import signup.common.domain.DaemonThreads;
 import signup.common.domain.TooLateException;
 
 /**
@@ -50,12 +50,8 @@ public final class PasswordHasher implements AutoCloseable {
   public PasswordHasher(Argon2Settings settings, int threads) {
     this.settings = settings;
     this.random = new SecureRandom();
-    AtomicInteger count = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(threads, r -> {
-      Thread thread = new Thread(r, "password-hasher-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executor = Executors.newFixedThreadPool(threads,
+        DaemonThreads.numbered("password-hasher"));
   }
 
   /** A fresh salt and the PHC string of {@code password} under the current settings. */

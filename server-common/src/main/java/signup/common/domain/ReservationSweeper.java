@@ -36,11 +36,8 @@ public final class ReservationSweeper implements AutoCloseable {
     if (scheduler != null) {
       return;
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, name + "-reservation-sweeper");
-      thread.setDaemon(true);
-      return thread;
-    });
+    scheduler = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.named(name + "-reservation-sweeper"));
     long every = settings.sweepInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::sweepLogged, every, every, TimeUnit.MILLISECONDS);
   }

@@ -24,11 +24,10 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.DaemonThreads;
 
 /**
  * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
@@ -79,16 +78,7 @@ public final class GrpcServerHost implements AutoCloseable {
       health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
-    this.blockingCalls = Executors.newCachedThreadPool(new ThreadFactory() {
-      private final AtomicInteger count = new AtomicInteger();
-
-      @Override
-      public Thread newThread(Runnable r) {
-        Thread thread = new Thread(r, name + "-call-" + count.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      }
-    });
+    this.blockingCalls = Executors.newCachedThreadPool(DaemonThreads.numbered(name + "-call"));
     this.server = builder
         // Finding the method and starting the call (the interceptors) on the transport thread;
         // then a non-blocking service's call stays there, every other moves to the pool.

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import signup.common.domain.DaemonThreads;
 
 /**
  * Caps how long a channel waits before trying to reconnect to a server that went away. gRPC
@@ -22,11 +23,8 @@ public final class ReconnectPacer implements AutoCloseable {
 
   public ReconnectPacer(String name, Duration period, List<ManagedChannel> channels) {
     List<ManagedChannel> paced = List.copyOf(channels);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, name + "-reconnect-pacer");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.named(name + "-reconnect-pacer"));
     scheduler.scheduleWithFixedDelay(() -> paced.forEach(ReconnectPacer::nudge),
         period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }

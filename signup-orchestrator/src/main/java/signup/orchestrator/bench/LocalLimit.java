@@ -7,10 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import signup.client.domain.Argon2Settings;
 import signup.client.domain.PasswordHasher;
+import signup.common.domain.DaemonThreads;
 import signup.common.store.DatabaseSpec;
 import signup.common.store.Migration;
 import signup.common.store.SqliteDatabase;
@@ -133,12 +133,8 @@ final class LocalLimit implements AutoCloseable {
     private final ExecutorService threads;
 
     private Steps(int concurrency) {
-      AtomicInteger count = new AtomicInteger();
-      this.threads = Executors.newFixedThreadPool(concurrency, r -> {
-        Thread thread = new Thread(r, "local-limit-" + count.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+      this.threads = Executors.newFixedThreadPool(concurrency,
+          DaemonThreads.numbered("local-limit"));
     }
 
     @Override

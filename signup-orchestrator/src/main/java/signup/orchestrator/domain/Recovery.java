@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.Completions;
+import signup.common.domain.DaemonThreads;
 
 /**
  * Finishes what requests left half-way, at start-up and then periodically: COMMITTING rows are
@@ -37,11 +38,8 @@ public final class Recovery implements AutoCloseable {
     if (scheduler != null) {
       return;
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "orchestrator-recovery");
-      thread.setDaemon(true);
-      return thread;
-    });
+    scheduler = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.named("orchestrator-recovery"));
     scheduler.scheduleWithFixedDelay(this::recoverLogged, 0,
         settings.recoveryInterval().toMillis(), TimeUnit.MILLISECONDS);
   }

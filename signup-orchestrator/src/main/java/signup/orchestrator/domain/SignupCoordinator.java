@@ -11,13 +11,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.Completions;
 import signup.common.domain.CrashPoint;
 import signup.common.domain.CrashPoints;
+import signup.common.domain.DaemonThreads;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TimeOrderedIds;
@@ -66,12 +66,8 @@ public final class SignupCoordinator implements AutoCloseable {
     this.secondPhase = new SecondPhase(List.of(clients, subscriptions), clock, crashPoints);
     this.inFlight = new InFlight();
     this.ids = new TimeOrderedIds(clock);
-    AtomicInteger threads = new AtomicInteger();
-    this.slowPath = Executors.newCachedThreadPool(r -> {
-      Thread thread = new Thread(r, "orchestrator-slow-path-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.slowPath = Executors.newCachedThreadPool(
+        DaemonThreads.numbered("orchestrator-slow-path"));
   }
 
   /**
