@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SIGNUP_JAR=signup-orchestrator/target/signup.jar
+SIGNUP_JAR=signup-cli/target/signup.jar
 CLIENT_JAR=client-server/target/client-server.jar
 SUBSCRIPTION_JAR=subscription-server/target/subscription-server.jar
 WORK=$(mktemp -d)

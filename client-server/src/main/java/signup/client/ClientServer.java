@@ -15,7 +15,7 @@ import signup.client.grpc.ClientServiceImpl;
 import signup.client.grpc.StatusMapper;
 import signup.client.store.ClientSchema;
 import signup.client.store.SqliteClientStore;
-import signup.common.domain.CrashPoints;
+import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;

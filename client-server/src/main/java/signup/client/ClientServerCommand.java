@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 import signup.client.domain.Argon2Settings;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
-import signup.common.domain.CrashPoints;
+import signup.common.fault.CrashPoints;
 import signup.common.domain.ParticipantSettings;
 import signup.common.store.SqliteDatabase.Synchronous;
 

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import signup.common.domain.CrashPoints;
+import signup.common.fault.CrashPoints;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.ReconnectPacer;
 import signup.common.security.Transport;

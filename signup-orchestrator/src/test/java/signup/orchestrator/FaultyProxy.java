@@ -46,8 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections and never answers ({@link Blackhole}); a port that refuses them
  * ({@link #refusingPort()}).
  */
-final class FaultyProxy implements AutoCloseable {
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+public final class FaultyProxy implements AutoCloseable {
+  public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
       return new ByteArrayInputStream(value);
@@ -79,7 +79,7 @@ final class FaultyProxy implements AutoCloseable {
   }
 
   /** A proxy on a free port that forwards everything to {@code upstreamTarget}, for a start. */
-  static FaultyProxy inFrontOf(String upstreamTarget) {
+  public static FaultyProxy inFrontOf(String upstreamTarget) {
     try {
       return new FaultyProxy(upstreamTarget);
     } catch (IOException e) {
@@ -88,34 +88,34 @@ final class FaultyProxy implements AutoCloseable {
   }
 
   /** A port on which nothing listens: connections are refused. */
-  static int refusingPort() {
+  public static int refusingPort() {
     return SignupSystem.freePort();
   }
 
-  String target() {
+  public String target() {
     return "127.0.0.1:" + server.getPort();
   }
 
   /** Holds every call of {@code method} for {@code delay} before forwarding it. */
-  FaultyProxy delay(MethodDescriptor<?, ?> method, Duration delay) {
+  public FaultyProxy delay(MethodDescriptor<?, ?> method, Duration delay) {
     delays.put(method.getFullMethodName(), delay);
     return this;
   }
 
   /** Forwards the next {@code count} calls of {@code method} but answers them UNAVAILABLE. */
-  FaultyProxy loseReplies(MethodDescriptor<?, ?> method, int count) {
+  public FaultyProxy loseReplies(MethodDescriptor<?, ?> method, int count) {
     repliesToLose.put(method.getFullMethodName(), new AtomicInteger(count));
     return this;
   }
 
   /** From now on, forwards every call at once and passes every reply on. */
-  void heal() {
+  public void heal() {
     delays.clear();
     repliesToLose.clear();
   }
 
   /** How many calls of {@code method} the upstream server has answered (lost replies count). */
-  int answered(MethodDescriptor<?, ?> method) {
+  public int answered(MethodDescriptor<?, ?> method) {
     return answered.computeIfAbsent(method.getFullMethodName(), m -> new AtomicInteger()).get();
   }
 
@@ -204,11 +204,11 @@ final class FaultyProxy implements AutoCloseable {
   }
 
   /** A port where TCP connections are accepted and then never answered, nor closed. */
-  static final class Blackhole implements AutoCloseable {
+  public static final class Blackhole implements AutoCloseable {
     private final ServerSocket socket;
     private final List<Socket> held = new CopyOnWriteArrayList<>();
 
-    Blackhole() {
+    public Blackhole() {
       try {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       } catch (IOException e) {
@@ -219,7 +219,7 @@ final class FaultyProxy implements AutoCloseable {
       acceptor.start();
     }
 
-    String target() {
+    public String target() {
       return "127.0.0.1:" + socket.getLocalPort();
     }
 

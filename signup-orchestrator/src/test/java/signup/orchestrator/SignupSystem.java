@@ -36,13 +36,13 @@ import signup.subscription.v1.SubscriptionServiceGrpc;
  * The three real servers on free localhost ports, with their SQLite files in one directory, for
  * end-to-end tests. Each server can be stopped and started again on its port and file.
  */
-final class SignupSystem implements AutoCloseable {
-  static final String PASSWORD = "correct-horse-battery";
+public final class SignupSystem implements AutoCloseable {
+  public static final String PASSWORD = "correct-horse-battery";
 
-  final Path dataDir;
-  final int orchestratorPort = freePort();
-  final int clientPort = freePort();
-  final int subscriptionPort = freePort();
+  public final Path dataDir;
+  public final int orchestratorPort = freePort();
+  public final int clientPort = freePort();
+  public final int subscriptionPort = freePort();
   private final ProtocolSettings protocol;
   private final ParticipantSettings participant;
   private GrpcServerHost orchestrator;
@@ -52,7 +52,7 @@ final class SignupSystem implements AutoCloseable {
 
   private Transport transport;
 
-  SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
+  public SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
     this.dataDir = dataDir;
     this.protocol = protocol;
     this.participant = participant;
@@ -60,22 +60,22 @@ final class SignupSystem implements AutoCloseable {
   }
 
   /** All three servers, and the fixture's own channels, on this transport (TLS, a token). */
-  SignupSystem withTransport(Transport newTransport) {
+  public SignupSystem withTransport(Transport newTransport) {
     this.transport = newTransport;
     return this;
   }
 
   /** Fast timings, so that the recovery tests do not wait long. */
-  static final ProtocolSettings FAST = new ProtocolSettings(Duration.ofSeconds(2),
+  public static final ProtocolSettings FAST = new ProtocolSettings(Duration.ofSeconds(2),
       Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(1),
       Duration.ofMillis(200));
 
-  static SignupSystem startAll(Path dataDir) {
+  public static SignupSystem startAll(Path dataDir) {
     SignupSystem system = new SignupSystem(dataDir, FAST, ParticipantSettings.DEFAULTS);
     return system.startClient().startSubscription().startOrchestrator();
   }
 
-  SignupSystem startClient() {
+  public SignupSystem startClient() {
     ClientServerConfig config = ClientServerConfig.defaults(dataDir.resolve("client.db"))
         .withPort(clientPort)
         .withCoordinatorTarget(target(orchestratorPort))
@@ -85,19 +85,19 @@ final class SignupSystem implements AutoCloseable {
     return this;
   }
 
-  SignupSystem startSubscription() {
+  public SignupSystem startSubscription() {
     subscription = SubscriptionServer.create(new SubscriptionServerConfig("127.0.0.1",
         subscriptionPort, dataDir.resolve("subscription.db"), target(orchestratorPort),
         participant, Duration.ofSeconds(1), transport)).start();
     return this;
   }
 
-  SignupSystem startOrchestrator() {
+  public SignupSystem startOrchestrator() {
     return startOrchestrator(target(clientPort), target(subscriptionPort));
   }
 
   /** With the participants reached at other addresses (a proxy, a dead port). */
-  SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
+  public SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
     OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
         dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol,
         transport);
@@ -105,52 +105,52 @@ final class SignupSystem implements AutoCloseable {
     return this;
   }
 
-  void stopOrchestrator() {
+  public void stopOrchestrator() {
     orchestrator.close();
     orchestrator = null;
   }
 
-  void stopClient() {
+  public void stopClient() {
     client.close();
     client = null;
   }
 
-  void stopSubscription() {
+  public void stopSubscription() {
     subscription.close();
     subscription = null;
   }
 
-  SignupServiceGrpc.SignupServiceBlockingStub signups() {
+  public SignupServiceGrpc.SignupServiceBlockingStub signups() {
     return SignupServiceGrpc.newBlockingStub(channel(orchestratorPort))
         .withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
-  TransactionCoordinatorGrpc.TransactionCoordinatorBlockingStub coordinator() {
+  public TransactionCoordinatorGrpc.TransactionCoordinatorBlockingStub coordinator() {
     return TransactionCoordinatorGrpc.newBlockingStub(internal(channel(orchestratorPort)))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  ClientServiceGrpc.ClientServiceBlockingStub clients() {
+  public ClientServiceGrpc.ClientServiceBlockingStub clients() {
     return ClientServiceGrpc.newBlockingStub(channel(clientPort))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  ClientParticipantGrpc.ClientParticipantBlockingStub clientParticipant() {
+  public ClientParticipantGrpc.ClientParticipantBlockingStub clientParticipant() {
     return ClientParticipantGrpc.newBlockingStub(internal(channel(clientPort)))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  SubscriptionServiceGrpc.SubscriptionServiceBlockingStub subscriptions() {
+  public SubscriptionServiceGrpc.SubscriptionServiceBlockingStub subscriptions() {
     return SubscriptionServiceGrpc.newBlockingStub(channel(subscriptionPort))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  SubscriptionParticipantGrpc.SubscriptionParticipantBlockingStub subscriptionParticipant() {
+  public SubscriptionParticipantGrpc.SubscriptionParticipantBlockingStub subscriptionParticipant() {
     return SubscriptionParticipantGrpc.newBlockingStub(internal(channel(subscriptionPort)))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  static SignupRequest request(String email) {
+  public static SignupRequest request(String email) {
     return SignupRequest.newBuilder()
         .setEmail(email)
         .setName("Ada Lovelace")
@@ -161,7 +161,7 @@ final class SignupSystem implements AutoCloseable {
   }
 
   /** A single number from one of the SQLite files, read directly, as an auditor would. */
-  long query(String dbFile, String sql) {
+  public long query(String dbFile, String sql) {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(dbFile));
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
@@ -171,29 +171,29 @@ final class SignupSystem implements AutoCloseable {
     }
   }
 
-  long clientRows() {
+  public long clientRows() {
     return query("client.db", "SELECT count(*) FROM clients");
   }
 
-  long subscriptionRows() {
+  public long subscriptionRows() {
     return query("subscription.db", "SELECT count(*) FROM subscriptions");
   }
 
   /** Internal services want the token every server of this data directory shares. */
-  Channel internal(Channel channel) {
+  public Channel internal(Channel channel) {
     return transport.authenticated(channel);
   }
 
-  static String target(int port) {
+  public static String target(int port) {
     return "localhost:" + port;
   }
 
   /** The test's own channel to a port, shared and closed with the system. */
-  ManagedChannel channel(int port) {
+  public ManagedChannel channel(int port) {
     return channels.computeIfAbsent(port, p -> transport.channel(target(p)));
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import signup.common.domain.CrashPoints;
+import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;

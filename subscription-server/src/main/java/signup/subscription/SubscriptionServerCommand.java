@@ -11,7 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
-import signup.common.domain.CrashPoints;
+import signup.common.fault.CrashPoints;
 import signup.common.domain.ParticipantSettings;
 
 /** Runs the subscription server in the foreground until SIGTERM or Ctrl-C. */

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import signup.common.domain.CrashPoints;
+import signup.common.fault.CrashPoints;
 
 /**
  * Reads fault injection from the environment at start-up. Only the crash tests set it; no flag

@@ -5,7 +5,7 @@ import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import signup.common.domain.CrashPoints;
+import signup.common.fault.CrashPoints;
 import signup.common.security.InternalToken;
 import signup.common.security.TlsFiles;
 import signup.common.security.Transport;

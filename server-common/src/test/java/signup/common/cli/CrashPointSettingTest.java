@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import signup.common.domain.CrashPoints;
+import signup.common.fault.CrashPoints;
 
 class CrashPointSettingTest {
   @Test

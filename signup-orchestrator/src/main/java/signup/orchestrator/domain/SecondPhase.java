@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import signup.common.domain.CrashPoint;
-import signup.common.domain.CrashPoints;
+import signup.common.fault.CrashPoint;
+import signup.common.fault.CrashPoints;
 
 /**
  * Confirms or cancels on every participant, retrying with jittered exponential backoff until

@@ -1,0 +1,250 @@
+package signup.bench;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/** A benchmark's result for people (a table) or for scripts (JSON). */
+public final class BenchReport {
+  private static final List<String> SERVICES =
+      List.of("orchestrator", "client-server", "subscription-server");
+
+  private BenchReport() {}
+
+  public static void printText(PrintWriter out, BenchResult result) {
+    BenchSettings s = result.settings();
+    out.printf(Locale.ROOT, "signup bench: %s, %d cores; each step %s, after a warm-up %s "
+            + "(first step) or of %s%n",
+        result.system().equals("self-hosted")
+            ? "self-hosted (3 service JVMs, " + String.join(" ", result.serviceJvmOptions()) + ")"
+            : "target " + result.system(),
+        result.cores(), s.duration() != null ? seconds(s.duration().toMillis()) + " s"
+            : s.count() + " sign-ups", firstWarmup(s.warmup()),
+        seconds(s.stepWarmup().toMillis()) + " s");
+    out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable "
+        + "(WAL, synchronous=FULL); the local limit ran in the bench's JVM, max heap "
+        + result.localLimitHeapMiB() + " MiB");
+    out.println();
+    String header = "%-11s %-16s %5s %11s %11s %6s %8s %8s %8s %9s %8s %10s %11s %11s  %s%n";
+    out.printf(Locale.ROOT, header, "config", "hash", "conc", "protocol/s", "local/s", "ratio",
+        "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "local p99", "cpu ms", "switches",
+        "errors");
+    for (BenchResult.Configuration c : result.configurations()) {
+      for (BenchResult.Step step : c.steps()) {
+        Measurement p = step.protocol();
+        Measurement l = step.local();
+        out.printf(Locale.ROOT,
+            "%-11s %-16s %5d %11.1f %11s %6s %8.1f %8.1f %8.1f %9.1f %8.1f %10s %11s %11s  %s%n",
+            c.cost().label(), s.localHashing().describe(c.cost()), step.concurrency(), p.throughput(),
+            l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.throughput()),
+            Double.isNaN(step.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", step.ratio()),
+            p.latency().p50(), p.latency().p90(), p.latency().p99(), p.latency().p999(),
+            p.latency().max(),
+            l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.latency().p99()),
+            perSignup(step, PerSignupCost::cpuMillis, PerSignupCost::cpuMillisTotal),
+            perSignup(step, PerSignupCost::contextSwitches, PerSignupCost::contextSwitchesTotal),
+            errors(p, l));
+      }
+    }
+    out.println("(cpu ms, switches: CPU time and context switches per sign-up of every process "
+        + "measured, protocol / local limit; the ratio's explanation when the cores are the "
+        + "limit)");
+    out.println();
+    byProcess(out, result, "CPU per sign-up by process, ms", PerSignupCost::cpuMillis, "%.3f");
+    byProcess(out, result, "context switches per sign-up by process (all threads)",
+        PerSignupCost::contextSwitches, "%.1f");
+    out.println("warm-up before the first step: how long, and why it ended");
+    for (BenchResult.Configuration c : result.configurations()) {
+      BenchResult.Step first = c.steps().get(0);
+      out.printf(Locale.ROOT, "%-11s   protocol %s%s%n", c.cost().label(),
+          first.protocolWarmup().describe(), first.localWarmup() == null ? ""
+              : " | local limit " + first.localWarmup().describe());
+    }
+    out.println();
+    out.println("heap at the end, MiB: used / committed / max (live after a full GC)");
+    for (BenchResult.Configuration c : result.configurations()) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s", c.cost().label()));
+      for (String service : SERVICES) {
+        HeapUsage h = c.heap().get(service);
+        line.append(String.format(Locale.ROOT, "  %s %s", service, h == null ? "n/a"
+            : h.used() + " / " + h.committed() + " / " + h.max() + " (" + h.liveAfterGc() + ")"));
+      }
+      out.println(line);
+    }
+    out.println();
+    out.println("group commit over the whole run: writes per commit (one fsync each), average "
+        + "and largest");
+    for (BenchResult.Configuration c : result.configurations()) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s", c.cost().label()));
+      if (c.groupCommit().isEmpty()) {
+        line.append("  n/a");
+      }
+      c.groupCommit().forEach((name, w) -> line.append(String.format(Locale.ROOT,
+          "  %s %.1f (%d)", name, w.writesPerCommit(), w.largestBatch())));
+      out.println(line);
+    }
+    out.flush();
+  }
+
+  public static void printJson(PrintWriter out, BenchResult result) {
+    out.println(Json.write(toMap(result)));
+    out.flush();
+  }
+
+  static Map<String, Object> toMap(BenchResult result) {
+    BenchSettings s = result.settings();
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("system", result.system());
+    root.put("service_jvm_options", result.serviceJvmOptions());
+    root.put("cores", result.cores());
+    root.put("local_limit_max_heap_mib", result.localLimitHeapMiB());
+    root.put("duration_s", s.duration() == null ? null : s.duration().toMillis() / 1000.0);
+    root.put("count", s.duration() == null ? s.count() : null);
+    SettlingRule rule = s.warmup();
+    root.put("warmup", ordered("min_s", rule.minimum().toMillis() / 1000.0,
+        "max_s", rule.maximum().toMillis() / 1000.0, "window_s", rule.window().toMillis() / 1000.0,
+        "tolerance", rule.tolerance(), "jit_cpu_share_limit", rule.jitShareLimit()));
+    root.put("step_warmup_s", s.stepWarmup().toMillis() / 1000.0);
+    root.put("deadline_s", s.deadline().toMillis() / 1000.0);
+    List<Object> configurations = new ArrayList<>();
+    for (BenchResult.Configuration c : result.configurations()) {
+      Map<String, Object> config = new LinkedHashMap<>();
+      config.put("configuration", c.cost().label());
+      config.put("password_hash", "argon2id " + s.localHashing().describe(c.cost()));
+      List<Object> steps = new ArrayList<>();
+      for (BenchResult.Step step : c.steps()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("concurrency", step.concurrency());
+        m.put("protocol", measurement(step.protocol()));
+        m.put("local_limit", step.local() == null ? null : measurement(step.local()));
+        m.put("ratio", step.ratio());
+        m.put("protocol_cpu_ms_per_signup",
+            new LinkedHashMap<String, Object>(step.protocolCost().cpuMillis()));
+        m.put("local_cpu_ms_per_signup",
+            new LinkedHashMap<String, Object>(step.localCost().cpuMillis()));
+        m.put("protocol_context_switches_per_signup",
+            new LinkedHashMap<String, Object>(step.protocolCost().contextSwitches()));
+        m.put("local_context_switches_per_signup",
+            new LinkedHashMap<String, Object>(step.localCost().contextSwitches()));
+        m.put("protocol_warmup", warmup(step.protocolWarmup()));
+        m.put("local_warmup", step.localWarmup() == null ? null : warmup(step.localWarmup()));
+        steps.add(m);
+      }
+      config.put("steps", steps);
+      Map<String, Object> heap = new LinkedHashMap<>();
+      for (Map.Entry<String, HeapUsage> e : c.heap().entrySet()) {
+        HeapUsage h = e.getValue();
+        heap.put(e.getKey(), ordered("used_mib", h.used(), "committed_mib", h.committed(),
+            "max_mib", h.max(), "live_after_gc_mib", h.liveAfterGc()));
+      }
+      config.put("heap", heap);
+      Map<String, Object> groupCommit = new LinkedHashMap<>();
+      c.groupCommit().forEach((name, w) -> groupCommit.put(name, ordered("writes", w.writes(),
+          "commits", w.commits(), "writes_per_commit", w.writesPerCommit(),
+          "largest_batch", w.largestBatch())));
+      config.put("group_commit", groupCommit);
+      configurations.add(config);
+    }
+    root.put("configurations", configurations);
+    root.put("errors", result.anyErrors());
+    return root;
+  }
+
+  private static Map<String, Object> measurement(Measurement m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("succeeded", m.succeeded());
+    out.put("failed", m.failed());
+    out.put("elapsed_s", m.elapsed().toNanos() / 1e9);
+    out.put("throughput_per_s", m.throughput());
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("p50", m.latency().p50());
+    latency.put("p90", m.latency().p90());
+    latency.put("p99", m.latency().p99());
+    latency.put("p99_9", m.latency().p999());
+    latency.put("max", m.latency().max());
+    out.put("latency_ms", latency);
+    out.put("errors", new LinkedHashMap<String, Object>(m.errors()));
+    return out;
+  }
+
+  private static Map<String, Object> warmup(Warmup w) {
+    List<Object> windows = new ArrayList<>();
+    for (SettlingRule.Window window : w.windows()) {
+      windows.add(ordered("end_s", window.end().toMillis() / 1000.0,
+          "throughput_per_s", window.throughput(), "jit_cpu_share", window.jitShare()));
+    }
+    return ordered("elapsed_s", w.elapsed().toMillis() / 1000.0,
+        "ended", w.ending().name().toLowerCase(Locale.ROOT), "windows", windows);
+  }
+
+  private static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+
+  private static String errors(Measurement protocol, Measurement local) {
+    if (protocol.failed() == 0 && (local == null || local.failed() == 0)) {
+      return "0";
+    }
+    List<String> parts = new ArrayList<>();
+    protocol.errors().forEach((code, n) -> parts.add(code + " " + n));
+    if (local != null) {
+      local.errors().forEach((code, n) -> parts.add("local " + code + " " + n));
+    }
+    return String.join(", ", parts);
+  }
+
+  /** "12.3/4.5": protocol / local limit, all processes together; "-" when not measured. */
+  private static String perSignup(BenchResult.Step step,
+      Function<PerSignupCost, Map<String, Double>> byProcess,
+      ToDoubleFunction<PerSignupCost> total) {
+    if (byProcess.apply(step.protocolCost()).isEmpty()) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f/%s", total.applyAsDouble(step.protocolCost()),
+        byProcess.apply(step.localCost()).isEmpty() ? "-"
+            : String.format(Locale.ROOT, "%.2f", total.applyAsDouble(step.localCost())));
+  }
+
+  private static void byProcess(PrintWriter out, BenchResult result, String title,
+      Function<PerSignupCost, Map<String, Double>> cost, String format) {
+    out.println(title);
+    for (BenchResult.Configuration c : result.configurations()) {
+      for (BenchResult.Step step : c.steps()) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s %5d ",
+            c.cost().label(), step.concurrency()));
+        cost.apply(step.protocolCost()).forEach((name, value) -> line.append(
+            String.format(Locale.ROOT, "  %s " + format, name, value)));
+        cost.apply(step.localCost()).forEach((name, value) -> line.append(
+            String.format(Locale.ROOT, "  | %s " + format, name, value)));
+        out.println(line);
+      }
+    }
+    out.println();
+  }
+
+  /** "until steady, 15 to 90 s" */
+  private static String firstWarmup(SettlingRule rule) {
+    if (rule.none()) {
+      return "of 0 s";
+    }
+    if (rule.minimum().equals(rule.maximum())) {
+      return "of " + seconds(rule.maximum().toMillis()) + " s";
+    }
+    return "until steady, " + seconds(rule.minimum().toMillis()) + " to "
+        + seconds(rule.maximum().toMillis()) + " s";
+  }
+
+  private static String seconds(long millis) {
+    return millis % 1000 == 0 ? String.valueOf(millis / 1000)
+        : String.format(Locale.ROOT, "%.1f", millis / 1000.0);
+  }
+}

@@ -1,0 +1,56 @@
+package signup.bench;
+
+import java.util.List;
+import java.util.Map;
+import signup.common.store.WriteStats;
+
+/**
+ * Everything a benchmark run measured.
+ *
+ * @param system "self-hosted" or the target's address
+ * @param serviceJvmOptions the self-hosted services' JVM options (empty with a target)
+ * @param cores of this machine
+ * @param localLimitHeapMiB the most heap the local limit had: the bench's own JVM's
+ */
+public record BenchResult(String system, List<String> serviceJvmOptions, int cores,
+    long localLimitHeapMiB, BenchSettings settings, List<Configuration> configurations) {
+
+  /** Whether any sign-up failed, remote or local. */
+  public boolean anyErrors() {
+    return configurations.stream().flatMap(c -> c.steps().stream())
+        .anyMatch(s -> s.protocol().failed() > 0 || (s.local() != null && s.local().failed() > 0));
+  }
+
+  /**
+   * One configuration's steps and, self-hosted, each service's heap at its end.
+   *
+   * @param heap by service name; empty when not known (a target, or no jcmd)
+   * @param groupCommit how each database grouped its writes over the whole configuration,
+   *     warm-ups included, by service name and "local-limit"
+   */
+  record Configuration(HashCost cost, List<Step> steps, Map<String, HeapUsage> heap,
+      Map<String, WriteStats> groupCommit) {}
+
+  /**
+   * One concurrency: the protocol and, unless skipped, the local limit, each after its warm-up.
+   *
+   * @param protocolCost per successful sign-up during the protocol step, by process: each
+   *     service (self-hosted) and the bench's own driver
+   * @param localCost the same for the local limit (one process); {@link PerSignupCost#NONE}
+   *     without it
+   * @param protocolWarmup before the protocol step
+   * @param localWarmup before the local limit's step; null without it
+   */
+  record Step(int concurrency, Measurement protocol, Measurement local,
+      PerSignupCost protocolCost, PerSignupCost localCost, Warmup protocolWarmup,
+      Warmup localWarmup) {
+
+    /** Protocol throughput over the local limit's; NaN without a local limit. */
+    double ratio() {
+      if (local == null || local.throughput() == 0) {
+        return Double.NaN;
+      }
+      return protocol.throughput() / local.throughput();
+    }
+  }
+}

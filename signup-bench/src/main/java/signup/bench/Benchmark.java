@@ -1,0 +1,190 @@
+package signup.bench;
+
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import signup.common.store.WriteStats;
+
+/**
+ * Runs a benchmark: for each configuration, a system (started here, or the target), then for
+ * each concurrency a warm-up and a measured step of sign-ups through the protocol, followed by
+ * the local limit at the same concurrency and hash cost. The first warm-up of each goes on
+ * until throughput has settled (a {@link SettlingRule}); the others are short and fixed. Steps
+ * run one after the other, never together, so that each has the machine to itself.
+ */
+public final class Benchmark {
+  /** The bench's own process while it drives the protocol: the clients' side of the cost. */
+  static final String DRIVER = "bench driver";
+  /** The bench's own process while it runs the local limit. */
+  static final String LOCAL = "local limit";
+
+  private final BenchSettings settings;
+  private final PrintWriter log;
+  private final boolean progressBar;
+  private final ProcFs procFs = ProcFs.system();
+
+  /**
+   * @param log where a line per step goes (stderr), so a long run is never silent
+   * @param progressBar whether to draw a progress bar on {@code log} (a terminal only)
+   */
+  public Benchmark(BenchSettings settings, PrintWriter log, boolean progressBar) {
+    this.settings = settings;
+    this.log = log;
+    this.progressBar = progressBar;
+  }
+
+  /**
+   * @throws SystemStartException when a self-hosted service does not start
+   */
+  public BenchResult run() throws IOException, InterruptedException {
+    // E-mails are unique per run (and across runs, against a long-lived target).
+    String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    AtomicLong sequence = new AtomicLong();
+    List<BenchResult.Configuration> configurations = new ArrayList<>();
+    for (HashCost cost : settings.configurations()) {
+      configurations.add(runConfiguration(cost, runId, sequence));
+    }
+    return new BenchResult(settings.selfHosted() ? "self-hosted" : settings.target(),
+        settings.selfHosted() ? settings.serviceJvmOptions() : List.of(),
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        settings, configurations);
+  }
+
+  private BenchResult.Configuration runConfiguration(HashCost cost, String runId,
+      AtomicLong sequence) throws IOException, InterruptedException {
+    Path dir = settings.workDir().resolve(cost.label());
+    SelfHostedSystem system = null;
+    ManagedChannel channel = null;
+    try {
+      String target = settings.target();
+      if (settings.selfHosted()) {
+        note("starting the system (%s hash) in %s", cost.label(), dir);
+        system = SelfHostedSystem.start(dir, cost.label(), cost.optionValue(),
+            settings.serviceJvmOptions(), settings.jfrDir(), settings.serveMainClass());
+        target = system.orchestratorTarget();
+      }
+      channel = settings.channels().apply(target);
+      List<BenchResult.Step> steps = new ArrayList<>();
+      Map<String, WriteStats> groupCommit = new LinkedHashMap<>();
+      try (LocalLimit local = settings.localLimit()
+          ? new LocalLimit(dir.resolve("local-limit.db"),
+              settings.localHashing().open(cost, Runtime.getRuntime().availableProcessors()),
+              runId) : null) {
+        boolean first = true;
+        for (int concurrency : settings.concurrencies()) {
+          String name = cost.label() + " c=" + concurrency;
+          Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+          if (system != null) {
+            processes.putAll(system.processes());
+          }
+          processes.put(DRIVER, ProcessHandle.current());
+          Workload signups = new SignupWorkload(channel, settings.deadline(), runId, sequence);
+          Warmup protocolWarmup = warmUp(name + " protocol", signups, concurrency, first,
+              processes.values());
+          ProcessMeter protocolMeter = new ProcessMeter(processes, procFs);
+          Measurement protocol = measure(name + " protocol", signups, concurrency, protocolMeter);
+          PerSignupCost protocolCost =
+              protocolMeter.perOperation(protocol.succeeded(), processes.keySet());
+          Measurement localLimit = null;
+          PerSignupCost localCost = PerSignupCost.NONE;
+          Warmup localWarmup = null;
+          if (local != null) {
+            ProcessMeter localMeter = ProcessMeter.ofThisProcess(LOCAL, procFs);
+            try (LocalLimit.Steps work = local.workload(concurrency)) {
+              localWarmup = warmUp(name + " local", work, concurrency, first,
+                  List.of(ProcessHandle.current()));
+              localLimit = measure(name + " local", work, concurrency, localMeter);
+            }
+            localCost = localMeter.perOperation(localLimit.succeeded(), List.of(LOCAL));
+          }
+          first = false;
+          BenchResult.Step step = new BenchResult.Step(concurrency, protocol, localLimit,
+              protocolCost, localCost, protocolWarmup, localWarmup);
+          steps.add(step);
+          note("%s: protocol %.1f/s (p99 %.1f ms, %d failed)%s", name, protocol.throughput(),
+              protocol.latency().p99(), protocol.failed(), localLimit == null ? ""
+                  : String.format(Locale.ROOT, ", local %.1f/s, ratio %.2f",
+                      localLimit.throughput(), step.ratio()));
+        }
+        if (local != null) {
+          groupCommit.put("local-limit", local.writeStats());
+        }
+      }
+      Map<String, HeapUsage> heap = Map.of();
+      if (system != null) {
+        heap = system.heap();
+        system.close();
+        groupCommit.putAll(system.writeStats());
+      }
+      return new BenchResult.Configuration(cost, steps, heap, groupCommit);
+    } finally {
+      if (channel != null) {
+        channel.shutdownNow();
+      }
+      if (system != null) {
+        system.close();
+      }
+    }
+  }
+
+  /**
+   * The warm-up before a step: before the first step on a system until throughput (and the
+   * JIT) settles, bounded by the settings; before any other a fixed {@code --step-warmup}.
+   *
+   * @param processes whose JIT compilers must have gone quiet: all those doing the work
+   */
+  private Warmup warmUp(String name, Workload workload, int concurrency, boolean first,
+      Collection<ProcessHandle> processes) throws InterruptedException {
+    if (!first) {
+      if (settings.stepWarmup().isZero()) {
+        return Warmup.NONE;
+      }
+      return Warmup.fixed(run(name + " warm-up", new ClosedLoop(workload, concurrency,
+          ClosedLoop.Limit.of(settings.stepWarmup()))).elapsed());
+    }
+    SettlingRule rule = settings.warmup();
+    if (rule.none()) {
+      return Warmup.NONE;
+    }
+    List<Long> pids = processes.stream().map(ProcessHandle::pid).toList();
+    SettlingWarmup settling = new SettlingWarmup(rule, () -> procFs.cpuTicks(pids));
+    Warmup warmup = settling.result(run(name + " warm-up", settling.loop(workload, concurrency))
+        .elapsed());
+    note("%s warm-up %s (by window of %.0f s: %s)", name, warmup.describe(),
+        Math.min(rule.window().toMillis(), rule.maximum().toMillis()) / 1000.0, warmup.curve());
+    return warmup;
+  }
+
+  /** The measured step, with {@code meter} started right before it. */
+  private Measurement measure(String name, Workload workload, int concurrency,
+      ProcessMeter meter) throws InterruptedException {
+    meter.start();
+    return run(name, new ClosedLoop(workload, concurrency, settings.limit()));
+  }
+
+  private Measurement run(String name, ClosedLoop loop) throws InterruptedException {
+    if (!progressBar) {
+      return loop.run();
+    }
+    try (ProgressBar bar = new ProgressBar(log, name, loop)) {
+      return loop.run();
+    }
+  }
+
+  private void note(String format, Object... args) {
+    synchronized (log) {
+      log.println("bench: " + String.format(Locale.ROOT, format, args));
+      log.flush();
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package signup.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import signup.common.domain.DaemonThreads;
+import signup.common.store.DatabaseSpec;
+import signup.common.store.Migration;
+import signup.common.store.SqliteDatabase;
+import signup.common.store.WriteStats;
+
+/**
+ * The local limit: the fastest one process can do the durable work of a sign-up on this
+ * machine. Per sign-up, the same Argon2id hash (on a pool as large as client-server's), then one
+ * client row and one subscription row in one SQLite transaction, through the project's own
+ * group-committing {@link SqliteDatabase} with the same pragmas (WAL, synchronous=FULL). No
+ * network, no second process, no protocol: what is left when the distribution is taken away.
+ */
+final class LocalLimit implements AutoCloseable {
+  /** "LOCL". */
+  private static final int APPLICATION_ID = 0x4C4F434C;
+
+  // The two tables as client-server and subscription-server create them (v1), in one file.
+  static final DatabaseSpec SPEC = new DatabaseSpec("local-limit", APPLICATION_ID, List.of(
+      new Migration(1, "clients, plans and subscriptions as the two services have them", """
+          CREATE TABLE clients (
+            client_id     TEXT PRIMARY KEY,
+            txn_id        TEXT NOT NULL UNIQUE,
+            email         TEXT NOT NULL UNIQUE,
+            name          TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            region        TEXT NOT NULL,
+            device        TEXT NOT NULL,
+            status        TEXT NOT NULL CHECK (status IN ('PENDING', 'CONFIRMED')),
+            created_at    INTEGER NOT NULL,
+            confirmed_at  INTEGER
+          );
+          CREATE TABLE plans (
+            plan_id      TEXT PRIMARY KEY,
+            name         TEXT NOT NULL
+          );
+          INSERT INTO plans (plan_id, name) VALUES
+            ('us-ios', 'US iOS'), ('us-android', 'US Android'), ('global', 'Global');
+          CREATE TABLE subscriptions (
+            subscription_id TEXT PRIMARY KEY,
+            txn_id          TEXT NOT NULL UNIQUE,
+            client_id       TEXT NOT NULL UNIQUE,
+            plan_id         TEXT NOT NULL REFERENCES plans (plan_id),
+            region          TEXT NOT NULL,
+            device          TEXT NOT NULL CHECK (device IN ('IOS', 'ANDROID', 'WEB')),
+            status          TEXT NOT NULL CHECK (status IN ('PENDING', 'ACTIVE')),
+            created_at      INTEGER NOT NULL,
+            updated_at      INTEGER NOT NULL
+          )""")));
+
+  private final SqliteDatabase db;
+  private final LocalHashing.Hasher hasher;
+  private final String runId;
+  private final AtomicLong sequence = new AtomicLong();
+
+  /** Opens (creating) the database at {@code file}; hashes with {@code hasher}, which it closes. */
+  LocalLimit(Path file, LocalHashing.Hasher hasher, String runId) {
+    this.db = SqliteDatabase.open(SPEC, file);
+    this.hasher = hasher;
+    this.runId = runId;
+  }
+
+  /**
+   * Sign-ups from {@code concurrency} threads, as many as the protocol's callers: each thread
+   * waits for its hash and then for its commit, as a request thread of client-server does.
+   */
+  Steps workload(int concurrency) {
+    return new Steps(concurrency);
+  }
+
+  private void signUpOnce() {
+    SignupMix.Details details = SignupMix.details(runId, sequence.incrementAndGet());
+    String hash = hasher.hash(SignupMix.PASSWORD);
+    String clientId = UUID.randomUUID().toString();
+    String txnId = UUID.randomUUID().toString();
+    long now = System.currentTimeMillis();
+    db.write(h -> {
+      h.createUpdate("""
+              INSERT INTO clients (client_id, txn_id, email, name, password_hash, region, device,
+                                   status, created_at, confirmed_at)
+              VALUES (:client, :txn, :email, :name, :hash, :region, :device, 'CONFIRMED', :now,
+                      :now)""")
+          .bind("client", clientId)
+          .bind("txn", txnId)
+          .bind("email", details.email())
+          .bind("name", SignupMix.NAME)
+          .bind("hash", hash)
+          .bind("region", details.region())
+          .bind("device", details.device().name())
+          .bind("now", now)
+          .execute();
+      h.createUpdate("""
+              INSERT INTO subscriptions (subscription_id, txn_id, client_id, plan_id, region,
+                                         device, status, created_at, updated_at)
+              VALUES (:id, :txn, :client, :plan, :region, :device, 'ACTIVE', :now, :now)""")
+          .bind("id", UUID.randomUUID().toString())
+          .bind("txn", txnId)
+          .bind("client", clientId)
+          .bind("plan", details.planId())
+          .bind("region", details.region())
+          .bind("device", details.device().name())
+          .bind("now", now)
+          .execute();
+      return null;
+    });
+  }
+
+  /** How its database grouped the writes so far. */
+  WriteStats writeStats() {
+    return db.writeStats();
+  }
+
+  @Override
+  public void close() {
+    hasher.close();
+    db.close();
+  }
+
+  /** The local sign-ups at one concurrency; closing it stops its threads. */
+  final class Steps implements Workload, AutoCloseable {
+    private final ExecutorService threads;
+
+    private Steps(int concurrency) {
+      this.threads = Executors.newFixedThreadPool(concurrency,
+          DaemonThreads.numbered("local-limit"));
+    }
+
+    @Override
+    public CompletableFuture<Void> start() {
+      return CompletableFuture.runAsync(LocalLimit.this::signUpOnce, threads);
+    }
+
+    @Override
+    public String classify(Throwable failure) {
+      return failure.getClass().getSimpleName();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      threads.shutdown();
+      threads.awaitTermination(30, TimeUnit.SECONDS);
+    }
+  }
+}

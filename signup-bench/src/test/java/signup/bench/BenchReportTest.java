@@ -1,0 +1,86 @@
+package signup.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+  private static Measurement measured(long succeeded) {
+    return new Measurement(succeeded, Map.of(), Duration.ofSeconds(10),
+        new Measurement.Latency(1, 2, 3, 4, 5));
+  }
+
+  /** One self-hosted step whose protocol warmed up until settled and the local limit to 90 s. */
+  private static BenchResult result() {
+    Map<String, Double> protocolCpu = new LinkedHashMap<>();
+    protocolCpu.put("orchestrator", 0.5);
+    protocolCpu.put("bench driver", 0.25);
+    Map<String, Double> protocolSwitches = new LinkedHashMap<>();
+    protocolSwitches.put("orchestrator", 21.5);
+    protocolSwitches.put("bench driver", 12.25);
+    Warmup settled = new Warmup(Duration.ofSeconds(45), Warmup.Ending.SETTLED, List.of(
+        new SettlingRule.Window(Duration.ofSeconds(40), 1210, 0.3),
+        new SettlingRule.Window(Duration.ofSeconds(45), 1230, 0.004)));
+    Warmup maximum = new Warmup(Duration.ofSeconds(90), Warmup.Ending.MAXIMUM, List.of(
+        new SettlingRule.Window(Duration.ofSeconds(90), 3000, Double.NaN)));
+    BenchResult.Step step = new BenchResult.Step(64, measured(12_300), measured(30_000),
+        new PerSignupCost(protocolCpu, protocolSwitches),
+        new PerSignupCost(Map.of("local limit", 0.2), Map.of("local limit", 3.0)), settled,
+        maximum);
+    BenchSettings settings = new BenchSettings(null, List.of(HashCost.MINIMUM), List.of(64),
+        Duration.ofSeconds(10), 0, Duration.ofSeconds(15), Duration.ofSeconds(90),
+        Duration.ofSeconds(3), Duration.ofSeconds(10), true, List.of("-Xmx256m"), null,
+        Path.of("unused"), target -> null, new FixedHashing(),
+        "unused.Main");
+    return new BenchResult("self-hosted", List.of("-Xmx256m"), 2, 256, settings, List.of(
+        new BenchResult.Configuration(HashCost.MINIMUM, List.of(step), Map.of(), Map.of())));
+  }
+
+  private static String print(BiConsumer<PrintWriter, BenchResult> report) {
+    StringWriter out = new StringWriter();
+    report.accept(new PrintWriter(out), result());
+    return out.toString();
+  }
+
+  @Test
+  void theJsonHasContextSwitchesByProcessAndEachWarmupAsItHappened() {
+    String json = print(BenchReport::printJson);
+
+    for (String expected : new String[] {
+        "\"protocol_context_switches_per_signup\": {\"orchestrator\": 21.5, "
+            + "\"bench driver\": 12.25}",
+        "\"local_context_switches_per_signup\": {\"local limit\": 3}",
+        "\"protocol_warmup\": {\"elapsed_s\": 45, \"ended\": \"settled\"",
+        "\"local_warmup\": {\"elapsed_s\": 90, \"ended\": \"maximum\"",
+        "\"throughput_per_s\": 1230", "\"jit_cpu_share\": 0.004", "\"jit_cpu_share\": null",
+        "\"min_s\": 15", "\"max_s\": 90", "\"window_s\": 5", "\"tolerance\": 0.1"}) {
+      assertTrue(withoutWhitespace(json).contains(withoutWhitespace(expected)),
+          expected + " missing from " + json);
+    }
+  }
+
+  private static String withoutWhitespace(String text) {
+    return text.replaceAll("\\s+", "");
+  }
+
+  @Test
+  void theTableShowsContextSwitchesBesideCpuAndWhyEachWarmupEnded() {
+    String text = print(BenchReport::printText);
+
+    assertTrue(text.contains("after a warm-up until steady, 15 to 90 s (first step) or of 3 s"),
+        text);
+    assertTrue(text.contains("33.75/3.00"), "switches, protocol / local: " + text);
+    assertTrue(text.contains("context switches per sign-up by process (all threads)\n"
+        + "minimum        64   orchestrator 21.5  bench driver 12.3  | local limit 3.0"), text);
+    assertTrue(text.contains("protocol settled after 45 s: 1,210/s then 1,230/s, JIT 0.4% of "
+        + "CPU | local limit reached the maximum after 90 s: 3,000/s"), text);
+  }
+}

@@ -1,0 +1,85 @@
+package signup.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "audit", mixinStandardHelpOptions = true,
+    description = {"Check the SQLite files directly: every confirmed client has an active "
+        + "subscription and the reverse, and no pending row is older than --max-pending-age.",
+        "Exit code 0 only when consistent, 7 when not."})
+final class AuditCommand implements Callable<Integer> {
+  private static final int SHOWN = 20;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data-dir", defaultValue = "${env:SIGNUP_DATA_DIR:-./data}",
+      description = "Directory holding client.db, subscription.db and orchestrator.db. "
+          + "Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(names = "--max-pending-age", defaultValue = "PT2M",
+      description = "How old a pending row may be: its TTL plus a recovery period. "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration maxPendingAge;
+
+  @Option(names = "--json", description = "Print the report as JSON.") boolean json;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Auditor.Report report;
+    try {
+      report = new Auditor(dataDir, maxPendingAge).run(Instant.now());
+    } catch (SQLException e) {
+      spec.commandLine().getErr().println("error: cannot audit " + dataDir + ": "
+          + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    if (json) {
+      out.println(json(report));
+    } else {
+      out.printf("confirmed clients:               %d%n", report.confirmedClients());
+      out.printf("active subscriptions:            %d%n", report.activeSubscriptions());
+      section(out, "clients without a subscription", report.clientsWithoutSubscription());
+      section(out, "subscriptions without a client", report.subscriptionsWithoutClient());
+      section(out, "stale pending clients", report.stalePendingClients());
+      section(out, "stale pending subscriptions", report.stalePendingSubscriptions());
+      section(out, "unfinished sign-ups", report.unfinishedSignups());
+      out.println(report.consistent() ? "consistent" : "INCONSISTENT");
+    }
+    return report.consistent() ? ExitCodes.OK : ExitCodes.INCONSISTENT;
+  }
+
+  private static void section(PrintWriter out, String title, List<String> ids) {
+    out.printf("%-32s %d%n", title + ":", ids.size());
+    ids.stream().limit(SHOWN).forEach(id -> out.println("  " + id));
+    if (ids.size() > SHOWN) {
+      out.println("  ... and " + (ids.size() - SHOWN) + " more");
+    }
+  }
+
+  private static String json(Auditor.Report r) {
+    return "{\"consistent\": " + r.consistent()
+        + ", \"confirmedClients\": " + r.confirmedClients()
+        + ", \"activeSubscriptions\": " + r.activeSubscriptions()
+        + ", \"clientsWithoutSubscription\": " + array(r.clientsWithoutSubscription())
+        + ", \"subscriptionsWithoutClient\": " + array(r.subscriptionsWithoutClient())
+        + ", \"stalePendingClients\": " + array(r.stalePendingClients())
+        + ", \"stalePendingSubscriptions\": " + array(r.stalePendingSubscriptions())
+        + ", \"unfinishedSignups\": " + array(r.unfinishedSignups()) + "}";
+  }
+
+  private static String array(List<String> ids) {
+    return ids.stream().map(id -> "\"" + id + "\"")
+        .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+  }
+}

@@ -1,0 +1,223 @@
+package signup.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import signup.common.cli.ServerOptions;
+import signup.bench.BenchReport;
+import signup.bench.BenchResult;
+import signup.bench.BenchSettings;
+import signup.bench.Benchmark;
+import signup.bench.HashCost;
+import signup.bench.SystemStartException;
+import signup.bench.ThroughputChart;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Measure sign-ups per second and their latency, against a running system "
+        + "(--target) or one started here as three separate JVMs (--self-hosted), and beside "
+        + "them the local limit: one process doing the same durable work (the same hash, a "
+        + "client row and a subscription row in one SQLite transaction, synchronous=FULL).",
+        "Two configurations: production's password hash, and the minimum hash cost (for "
+            + "benchmarks only), which leaves the protocol's own cost."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every sign-up succeeded", "1:some sign-ups failed (see errors)",
+        "2:bad option", "3:the self-hosted system could not start"})
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  /** --json, --timeout (the deadline of each Signup call) and how to reach --target. */
+  @Mixin RemoteOptions remote;
+
+  @Option(names = "--target", defaultValue = "${env:SIGNUP_TARGET:-localhost:50051}",
+      description = "Orchestrator to drive (env SIGNUP_TARGET). Default: ${DEFAULT-VALUE}.")
+  String target;
+
+  @Option(names = "--self-hosted",
+      description = "Start the three services here as separate JVMs (see --service-heap) on "
+          + "free ports, with a temporary data directory; one fresh system per configuration.")
+  boolean selfHosted;
+
+  @Option(names = "--concurrency", split = ",", defaultValue = "64",
+      description = "Sign-ups in flight; a list (1,4,16,64,256) runs one step each. "
+          + "Default: ${DEFAULT-VALUE}.")
+  List<Integer> concurrency;
+
+  @Option(names = "--duration", defaultValue = "10s", converter = HumanDuration.class,
+      description = "Length of each step (30s, 2m, PT30S). Default: ${DEFAULT-VALUE}.")
+  Duration duration;
+
+  @Option(names = "--count",
+      description = "Sign-ups per step instead of a --duration.")
+  Long count;
+
+  @Option(names = "--warmup", defaultValue = "90s", converter = HumanDuration.class,
+      description = "The longest warm-up (run, and not counted) before the first step of each "
+          + "system and of the local limit. It runs in 5 s windows and ends earlier, once two "
+          + "windows' throughputs are within 10%% and the JIT compilers used at most 3%% of the CPU "
+          + "(where /proc tells): the JIT needs up to a minute on two cores. 0s for none. "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration warmup;
+
+  @Option(names = "--min-warmup", defaultValue = "15s", converter = HumanDuration.class,
+      description = "The shortest warm-up before the first step, settled or not (a shorter "
+          + "--warmup wins). Default: ${DEFAULT-VALUE}.")
+  Duration minWarmup;
+
+  @Option(names = "--step-warmup", defaultValue = "3s", converter = HumanDuration.class,
+      description = "Run, and not counted, before every other step (0s for none). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration stepWarmup;
+
+  @Option(names = "--hash-cost",
+      description = "Configurations to run: production, minimum or both. Default: both with "
+          + "--self-hosted; with --target, the one its client-server runs (production unless "
+          + "told), used for the local limit.")
+  String hashCost;
+
+  @Option(names = "--no-local", negatable = false,
+      description = "Skip the local limit.")
+  boolean noLocal;
+
+  @Option(names = "--service-heap", defaultValue = "256m",
+      description = "-Xmx of each self-hosted service. Default: ${DEFAULT-VALUE}.")
+  String serviceHeap;
+
+  @Option(names = "--jfr", paramLabel = "DIR",
+      description = "Self-hosted: record a JFR profile of each service into DIR "
+          + "(<configuration>-<service>.jfr).")
+  Path jfrDir;
+
+  @Option(names = "--chart", paramLabel = "FILE.png",
+      description = "Also draw throughput and p99 against concurrency into this PNG.")
+  Path chart;
+
+  @Option(names = "--keep-data",
+      description = "Keep the temporary directory (databases, service logs) and print where.")
+  boolean keepData;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    BenchSettings settings = settings(Files.createTempDirectory("signup-bench-"));
+    long ownHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
+    if (settings.selfHosted() && settings.localLimit() && ownHeapMiB > 2 * heapMiB(serviceHeap)) {
+      // Argon2 at production cost allocates 19 MiB a hash: a large heap makes it cheaper.
+      err.printf("bench: note: the local limit runs in this JVM, with %d MiB of heap against the "
+          + "services' %s; for a like-for-like production figure run java -Xmx%s -jar ...%n",
+          ownHeapMiB, serviceHeap, serviceHeap);
+    }
+    BenchResult result;
+    try {
+      result = new Benchmark(settings, err, System.console() != null).run();
+    } catch (SystemStartException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return ExitCodes.CANNOT_START;
+    } finally {
+      if (keepData) {
+        err.println("bench: data and service logs kept in " + settings.workDir());
+      } else {
+        deleteTree(settings.workDir());
+      }
+    }
+    if (remote.json) {
+      BenchReport.printJson(out, result);
+    } else {
+      BenchReport.printText(out, result);
+    }
+    if (chart != null) {
+      ThroughputChart.write(chart, result);
+      err.println("bench: chart written to " + chart);
+    }
+    err.flush();
+    return result.anyErrors() ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  BenchSettings settings(Path workDir) {
+    boolean targetGiven = spec.commandLine().getParseResult().hasMatchedOption("--target");
+    if (selfHosted && targetGiven) {
+      throw usage("--target and --self-hosted exclude each other");
+    }
+    if (count != null && spec.commandLine().getParseResult().hasMatchedOption("--duration")) {
+      throw usage("--duration and --count exclude each other");
+    }
+    if (count != null && count < 1) {
+      throw usage("--count must be at least 1");
+    }
+    if (concurrency.stream().anyMatch(c -> c < 1 || c > 10_000)) {
+      throw usage("--concurrency must be 1-10000");
+    }
+    ServerOptions.requirePositive(spec, "--duration", duration);
+    ServerOptions.requirePositive(spec, "--timeout", remote.timeout);
+    if (warmup.isNegative() || minWarmup.isNegative() || stepWarmup.isNegative()) {
+      throw usage("--warmup, --min-warmup and --step-warmup must not be negative");
+    }
+    if (!serviceHeap.matches("\\d+[kmgKMG]?")) {
+      throw usage("--service-heap must look like 256m or 1g, not " + serviceHeap);
+    }
+    return new BenchSettings(selfHosted ? null : target, configurations(), concurrency,
+        count == null ? duration : null, count == null ? 0 : count, minWarmup, warmup,
+        stepWarmup, remote.timeout, !noLocal, List.of("-Xmx" + serviceHeap), jfrDir, workDir,
+        remote::channel, new ClientLocalHashing(),
+        SignupCli.class.getName());
+  }
+
+  /** "256m" or "1g" in MiB. */
+  private static long heapMiB(String size) {
+    long n = Long.parseLong(size.replaceAll("[^0-9]", ""));
+    return switch (Character.toLowerCase(size.charAt(size.length() - 1))) {
+      case 'g' -> n << 10;
+      case 'm' -> n;
+      case 'k' -> n >> 10;
+      default -> n >> 20;
+    };
+  }
+
+  private List<HashCost> configurations() {
+    String value = hashCost == null ? (selfHosted ? "both" : "production")
+        : hashCost.strip().toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "production", "owasp" -> List.of(HashCost.PRODUCTION);
+      case "minimum" -> List.of(HashCost.MINIMUM);
+      case "both" -> {
+        if (!selfHosted) {
+          throw usage("--hash-cost both needs --self-hosted: a target runs one configuration");
+        }
+        yield List.of(HashCost.PRODUCTION, HashCost.MINIMUM);
+      }
+      default -> throw usage("--hash-cost must be production, minimum or both, not " + hashCost);
+    };
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // a temporary directory: the system cleans it up eventually
+    }
+  }
+}

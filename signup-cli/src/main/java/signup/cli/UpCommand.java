@@ -1,0 +1,141 @@
+package signup.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import signup.client.ClientServer;
+import signup.client.ClientServerConfig;
+import signup.common.cli.ServerOptions;
+import signup.common.domain.ParticipantSettings;
+import signup.common.grpc.GrpcServerHost;
+import signup.common.grpc.GrpcServerHost.PortInUseException;
+import signup.common.security.InternalToken;
+import signup.common.security.Transport;
+import signup.common.store.DatabaseUnusableException;
+import signup.orchestrator.OrchestratorConfig;
+import signup.orchestrator.OrchestratorServer;
+import signup.orchestrator.domain.ProtocolSettings;
+import signup.subscription.SubscriptionServer;
+import signup.subscription.SubscriptionServerConfig;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = {"Run the whole system in this process: client-server, subscription-server "
+        + "and the orchestrator, with their SQLite files under --data-dir.",
+        "Ctrl-C stops all three cleanly."})
+final class UpCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ServerOptions server;
+
+  @Option(names = "--orchestrator-port", defaultValue = "${env:ORCHESTRATOR_PORT:-50051}",
+      description = "Default: ${DEFAULT-VALUE}; 0 picks a free port.")
+  int orchestratorPort;
+
+  @Option(names = "--client-port", defaultValue = "${env:CLIENT_PORT:-50052}",
+      description = "Default: ${DEFAULT-VALUE}; 0 picks a free port.")
+  int clientPort;
+
+  @Option(names = "--subscription-port", defaultValue = "${env:SUBSCRIPTION_PORT:-50053}",
+      description = "Default: ${DEFAULT-VALUE}; 0 picks a free port.")
+  int subscriptionPort;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    // Each server needs the others' addresses before it starts, so free ports are chosen first.
+    int orchestrator = orFreePort(orchestratorPort);
+    int client = orFreePort(clientPort);
+    int subscription = orFreePort(subscriptionPort);
+    String bind = server.bind();
+    String coordinator = target(orchestrator);
+    Path dataDir = server.dataDir();
+
+    // One transport for all three: the same token (generated under the data directory on
+    // first use) and the same TLS settings.
+    Transport transport = server.transport(spec);
+    List<GrpcServerHost> started = new ArrayList<>();
+    try {
+      ClientServerConfig clientConfig = ClientServerConfig.defaults(dataDir.resolve("client.db"))
+          .withBind(bind).withPort(client).withCoordinatorTarget(coordinator)
+          .withTransport(transport);
+      started.add(ClientServer.create(clientConfig).start());
+      SubscriptionServerConfig subscriptionConfig = new SubscriptionServerConfig(bind,
+          subscription, dataDir.resolve("subscription.db"), coordinator,
+          ParticipantSettings.DEFAULTS, SubscriptionServerConfig.DEFAULT_COORDINATOR_DEADLINE,
+          transport);
+      started.add(SubscriptionServer.create(subscriptionConfig).start());
+      OrchestratorConfig orchestratorConfig = new OrchestratorConfig(bind, orchestrator,
+          dataDir.resolve("orchestrator.db"), target(client), target(subscription),
+          ProtocolSettings.DEFAULTS, transport);
+      started.add(OrchestratorServer.create(orchestratorConfig).start());
+    } catch (PortInUseException | DatabaseUnusableException e) {
+      stopAll(started);
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return ExitCodes.CANNOT_START;
+    }
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopAll(started);
+      stopped.countDown();
+    }, "signup-up-shutdown"));
+
+    out.printf("signup-system is up (data in %s)%n", dataDir.toAbsolutePath().normalize());
+    out.printf("  orchestrator         %s:%d  (SignupService, TransactionCoordinator)%n", bind,
+        orchestrator);
+    out.printf("  client-server        %s:%d  (ClientService, ClientParticipant)%n", bind, client);
+    out.printf("  subscription-server  %s:%d  (SubscriptionService, SubscriptionParticipant)%n",
+        bind, subscription);
+    out.printf("  %s; internal services need the token in %s (or $%s)%n",
+        transport.tls() == null ? "plaintext on " + bind : "TLS",
+        dataDir.resolve(InternalToken.FILE_NAME), InternalToken.ENV);
+    out.println();
+    out.println("Try, in another terminal:");
+    out.printf("  echo 'correct-horse-9' | java -jar signup-cli/target/signup.jar signup "
+        + "--target %s --email ada@example.com --name Ada --region US --device IOS "
+        + "--password-stdin%n", target(orchestrator));
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopAll(started);
+    }
+    return ExitCodes.OK;
+  }
+
+  /** The orchestrator first, so no new sign-up starts while a participant is going away. */
+  private static void stopAll(List<GrpcServerHost> started) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      started.get(i).close();
+    }
+  }
+
+  private static String target(int port) {
+    return "localhost:" + port;
+  }
+
+  private static int orFreePort(int port) {
+    if (port != 0) {
+      return port;
+    }
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

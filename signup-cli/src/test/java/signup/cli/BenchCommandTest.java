@@ -1,0 +1,138 @@
+package signup.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import signup.cli.SignupCli;
+import signup.orchestrator.SignupSystem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code signup bench} as a person or a script runs it: tiny runs that prove it completes,
+ * reports and exits 0. No timing is asserted: this machine's speed is not the code's behaviour.
+ */
+class BenchCommandTest {
+  /** The password every bench sign-up uses, which no report may show. */
+  private static final String BENCH_PASSWORD = "bench-password-9";
+
+  @TempDir static Path dataDir;
+  static SignupSystem system;
+
+  @BeforeAll
+  static void start() {
+    system = SignupSystem.startAll(dataDir);
+  }
+
+  @AfterAll
+  static void stop() {
+    system.close();
+  }
+
+  record Run(int exitCode, String out, String err) {}
+
+  private static Run bench(String... args) {
+    CommandLine cli = SignupCli.commandLine(new ByteArrayInputStream(new byte[0]));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 1];
+    all[0] = "bench";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return new Run(cli.execute(all), out.toString(), err.toString());
+  }
+
+  private static String target() {
+    return SignupSystem.target(system.orchestratorPort);
+  }
+
+  @Test
+  void aCountedRunAgainstATargetReportsEverySignupAndTheLocalLimitAsJson() {
+    Run run = bench("--target", target(), "--count", "50", "--concurrency", "4",
+        "--warmup", "0s", "--step-warmup", "0s", "--json");
+
+    assertEquals(0, run.exitCode(), run.err());
+    String json = run.out();
+    assertTrue(json.trim().startsWith("{") && json.trim().endsWith("}"), json);
+    assertEquals(2, count(json, "\"succeeded\": 50"), "protocol and local limit: " + json);
+    assertEquals(2, count(json, "\"failed\": 0"), json);
+    for (String field : new String[] {"\"throughput_per_s\"", "\"p50\"", "\"p90\"", "\"p99\"",
+        "\"p99_9\"", "\"max\"", "\"ratio\"", "\"configuration\": \"production\"",
+        "\"heap\": {}", "\"errors\": false"}) {
+      assertTrue(json.contains(field), field + " missing from " + json);
+    }
+    assertFalse(json.contains(BENCH_PASSWORD), "the bench's password was printed: " + json);
+  }
+
+  @Test
+  void aTableForPeopleHasAStepPerConcurrencyAndSaysTheTargetsHeapIsUnknown() {
+    Run run = bench("--target", target(), "--count", "12", "--concurrency", "1,3",
+        "--warmup", "0s", "--step-warmup", "0s", "--hash-cost", "minimum", "--no-local");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("protocol/s"), run.out());
+    Matcher rows = Pattern.compile("(?m)^minimum\\s+m=8,t=1,p=1\\s+(\\d+)\\s").matcher(run.out());
+    assertTrue(rows.find() && rows.group(1).equals("1"), run.out());
+    assertTrue(rows.find() && rows.group(1).equals("3"), run.out());
+    assertTrue(run.out().contains("n/a"), "heap of a target is unknown: " + run.out());
+    assertTrue(run.err().contains("minimum c=3"), "a line per step on stderr: " + run.err());
+  }
+
+  @Test
+  void theChartIsWrittenAsAPng() throws Exception {
+    Path chart = dataDir.resolve("charts/bench.png");
+
+    Run run = bench("--target", target(), "--count", "6", "--concurrency", "1,2",
+        "--warmup", "0s", "--step-warmup", "0s", "--chart", chart.toString());
+
+    assertEquals(0, run.exitCode(), run.err());
+    byte[] png = Files.readAllBytes(chart);
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void contradictoryOptionsAreUsageErrors() {
+    assertEquals(2, bench("--self-hosted", "--target", target()).exitCode());
+    assertEquals(2, bench("--target", target(), "--duration", "5s", "--count", "5").exitCode());
+    assertEquals(2, bench("--target", target(), "--hash-cost", "both").exitCode());
+    assertEquals(2, bench("--target", target(), "--concurrency", "0").exitCode());
+    Run unknown = bench("--target", target(), "--hash-cost", "cheap");
+    assertEquals(2, unknown.exitCode());
+    assertTrue(unknown.err().contains("--hash-cost"), unknown.err());
+  }
+
+  @Test
+  void aSelfHostedRunStartsThreeServiceJvmsAndReportsTheirHeap() {
+    Run run = bench("--self-hosted", "--hash-cost", "minimum", "--count", "30",
+        "--concurrency", "8", "--warmup", "0s", "--step-warmup", "0s", "--json");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(2, count(run.out(), "\"succeeded\": 30"), run.out());
+    assertTrue(run.out().contains("\"system\": \"self-hosted\""), run.out());
+    assertTrue(run.out().contains("\"-Xmx256m\""), run.out());
+    for (String service : new String[] {"orchestrator", "client-server", "subscription-server"}) {
+      assertTrue(run.out().contains("\"" + service + "\": {"), service + ": " + run.out());
+    }
+    assertTrue(run.out().contains("\"max_mib\": 256"), run.out());
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}

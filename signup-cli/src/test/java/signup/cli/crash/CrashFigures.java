@@ -1,0 +1,126 @@
+package signup.cli.crash;
+
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import signup.cli.crash.SignupDriver.Answer;
+import signup.cli.crash.SignupDriver.Seen;
+
+/** The figures of all runs of the crash harness together, and their printout. */
+final class CrashFigures {
+  final CrashHarness.Settings settings;
+  int runs;
+  int lives;
+  int kills;
+  int attempted;
+  int acknowledged;
+  int rejected;
+  int unknown;
+  int unknownCommitted;
+  int unknownAborted;
+  int lost;
+  int orphans;
+  int wrong;
+  int auditFailures;
+  Duration convergence = Duration.ZERO;
+  /** The longest any sign-up stayed undecided or any row pending, seen during the runs. */
+  Duration oldestPending = Duration.ZERO;
+  String oldestPendingWhat = "";
+  Duration elapsed = Duration.ZERO;
+  final Map<String, Integer> crashes = new TreeMap<>();
+  final Map<Status.Code, Integer> firstAnswers = new TreeMap<>();
+  final Map<String, Integer> unknownCauses = new TreeMap<>();
+  final List<String> unexpectedExits = new ArrayList<>();
+  final List<String> problems = new ArrayList<>();
+
+  CrashFigures(CrashHarness.Settings settings) {
+    this.settings = settings;
+  }
+
+  void add(Verdict verdict, List<Answer> answers) {
+    attempted += answers.size();
+    acknowledged += verdict.acknowledged;
+    rejected += verdict.rejected;
+    unknown += verdict.unknown;
+    unknownCommitted += verdict.unknownCommitted;
+    unknownAborted += verdict.unknownAborted;
+    lost += verdict.lost;
+    orphans += verdict.orphans;
+    wrong += verdict.wrong;
+    problems.addAll(verdict.problems);
+    answers.forEach(a -> firstAnswers.merge(a.code(), 1, Integer::sum));
+    answers.stream().filter(a -> a.seen() == Seen.UNKNOWN)
+        .forEach(a -> unknownCauses.merge(cause(a), 1, Integer::sum));
+  }
+
+  void audit(Path dataDir, ProcessCluster.Audit audit) {
+    if (audit.exitCode() != 0) {
+      auditFailures++;
+      problems.add("AUDIT exit " + audit.exitCode() + " for " + dataDir + ":\n"
+          + audit.output());
+    }
+  }
+
+  /** Who could not be reached, in short: "orchestrator", "client-server", ... */
+  private static String cause(Answer a) {
+    String d = a.description();
+    if (d.contains("client-server")) {
+      return a.code() + " client-server";
+    }
+    if (d.contains("subscription-server")) {
+      return a.code() + " subscription-server";
+    }
+    return a.code() + " orchestrator";
+  }
+
+  boolean passed() {
+    return lost == 0 && orphans == 0 && wrong == 0 && auditFailures == 0
+        && unexpectedExits.isEmpty();
+  }
+
+  String report() {
+    int crashPointExits = crashes.values().stream().mapToInt(Integer::intValue).sum();
+    StringBuilder s = new StringBuilder();
+    s.append(String.format("crash harness, seed %d%n", settings.seed()));
+    s.append(String.format("  runs                 %d (every other one with crash points)%n",
+        runs));
+    s.append(String.format("  kills (kill -9)      %d%n", kills));
+    s.append(String.format("  crash-point halts    %d %s%n", crashPointExits, crashes));
+    s.append(String.format("  process starts       %d%n", lives));
+    s.append(String.format("  sign-ups attempted   %d%n", attempted));
+    s.append(String.format("  acknowledged         %d%n", acknowledged));
+    s.append(String.format("  rejected             %d (ALREADY_EXISTS, INVALID_ARGUMENT)%n",
+        rejected));
+    s.append(String.format("  unknown              %d (re-asked: %d committed, %d aborted)%n",
+        unknown, unknownCommitted, unknownAborted));
+    s.append(String.format("  lost                 %d%n", lost));
+    s.append(String.format("  orphans              %d%n", orphans));
+    s.append(String.format("  contradicted answers %d%n", wrong));
+    s.append(String.format("  audit                %s%n",
+        auditFailures == 0 ? "consistent" : auditFailures + " failed"));
+    s.append(String.format("  time to converge     %.1f s (worst run)%n",
+        convergence.toMillis() / 1000.0));
+    s.append(String.format("  oldest pending row   %.1f s (seen while running: %s)%n",
+        oldestPending.toMillis() / 1000.0, oldestPendingWhat));
+    s.append(String.format("  first answers        %s%n", firstAnswers));
+    s.append(String.format("  unknown because      %s%n", unknownCauses));
+    s.append(String.format("  elapsed              %.0f s%n", elapsed.toMillis() / 1000.0));
+    if (!unexpectedExits.isEmpty()) {
+      s.append("  unexpected exits:\n");
+      unexpectedExits.forEach(e -> s.append("    ").append(e).append('\n'));
+    }
+    if (!problems.isEmpty()) {
+      s.append("  problems:\n");
+      problems.forEach(p -> s.append("    ").append(p).append('\n'));
+    }
+    if (!passed()) {
+      s.append(String.format("FAILED. Repeat this run exactly with:%n  %s%n",
+          settings.reproduce()));
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,63 @@
+package signup.cli.crash;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import signup.common.v1.DeviceType;
+import signup.orchestrator.v1.SignupRequest;
+
+/**
+ * What one run does, drawn entirely from its seed: the sign-ups (distinct e-mails, e-mails
+ * shared by several concurrent sign-ups, a few invalid ones), each with a request_id, and at
+ * which sign-up the kill of which service is queued ({@link Chaos} carries it out).
+ */
+record Workload(List<Planned> signups, Map<Integer, String> killsAt) {
+  static final String PASSWORD = "correct-horse-battery";
+  private static final String[][] ORIGINS =
+      {{"US", "IOS"}, {"US", "ANDROID"}, {"FR", "WEB"}, {"DE", "IOS"}, {"jp", "ANDROID"}};
+
+  /** One sign-up as sent; {@code valid} false means INVALID_ARGUMENT is the only right answer. */
+  record Planned(int index, SignupRequest request, boolean valid) {}
+
+  static Workload draw(long seed, String runName, int signups, int kills) {
+    Random random = new Random(seed);
+    int sharedEmails = Math.max(4, signups / 25);
+    List<Planned> planned = new ArrayList<>(signups);
+    for (int i = 0; i < signups; i++) {
+      double kind = random.nextDouble();
+      String[] origin = ORIGINS[random.nextInt(ORIGINS.length)];
+      boolean valid = kind >= 0.03;
+      String email;
+      if (!valid) {
+        email = "invalid-" + runName + "-" + i + "@crash.example";
+      } else if (kind < 0.30) {
+        // Upper case on purpose: e-mails differing only in case are one client.
+        email = (random.nextBoolean() ? "Shared-" : "shared-") + runName + "-"
+            + random.nextInt(sharedEmails) + "@crash.example";
+      } else {
+        email = "user-" + runName + "-" + i + "@crash.example";
+      }
+      SignupRequest request = SignupRequest.newBuilder()
+          .setRequestId(new UUID(random.nextLong(), random.nextLong()).toString())
+          .setEmail(email)
+          .setName("Crash Test " + i)
+          .setPassword(PASSWORD)
+          .setRegion(valid ? origin[0] : "ZZ")
+          .setDevice(DeviceType.valueOf(origin[1]))
+          .build();
+      planned.add(new Planned(i, request, valid));
+    }
+    Map<Integer, String> killsAt = new TreeMap<>();
+    // Not in the first few sign-ups, so that every run starts with some traffic to cut into.
+    int first = Math.min(signups - 1, Math.max(1, signups / 20));
+    while (killsAt.size() < Math.min(kills, signups - first)) {
+      int at = first + random.nextInt(signups - first);
+      String service = ProcessCluster.SERVICES.get(random.nextInt(3));
+      killsAt.putIfAbsent(at, service);
+    }
+    return new Workload(List.copyOf(planned), Map.copyOf(killsAt));
+  }
+}

@@ -1,0 +1,79 @@
+package signup.orchestrator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import signup.common.cli.ServerLauncher;
+import signup.common.cli.ServerOptions;
+import signup.common.fault.CrashPoints;
+import signup.orchestrator.domain.ProtocolSettings;
+
+@Command(name = "signup-orchestrator", mixinStandardHelpOptions = true,
+    description = "Run the orchestrator: SignupService and TransactionCoordinator.")
+public final class OrchestratorServerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ServerOptions server;
+
+  @Option(names = "--port", defaultValue = "${env:ORCHESTRATOR_PORT:-50051}",
+      description = "Port (env ORCHESTRATOR_PORT); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--db-file", defaultValue = "${env:ORCHESTRATOR_DB:-orchestrator.db}",
+      description = "Log database, relative to --data-dir (env ORCHESTRATOR_DB). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Path dbFile;
+
+  @Option(names = "--client-target", defaultValue = "${env:CLIENT_TARGET:-localhost:50052}",
+      description = "client-server address (env CLIENT_TARGET). Default: ${DEFAULT-VALUE}.")
+  String clientTarget;
+
+  @Option(names = "--subscription-target",
+      defaultValue = "${env:SUBSCRIPTION_TARGET:-localhost:50053}",
+      description = "subscription-server address (env SUBSCRIPTION_TARGET). "
+          + "Default: ${DEFAULT-VALUE}.")
+  String subscriptionTarget;
+
+  @Option(names = "--reserve-deadline", defaultValue = "${env:SIGNUP_RESERVE_DEADLINE:-PT3S}",
+      description = "Deadline of each Reserve call (env SIGNUP_RESERVE_DEADLINE). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration reserveDeadline;
+
+  @Option(names = "--try-timeout", defaultValue = "${env:SIGNUP_TRY_TIMEOUT:-PT10S}",
+      description = "Age at which recovery aborts an undecided sign-up (env SIGNUP_TRY_TIMEOUT). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration tryTimeout;
+
+  @Option(names = "--recovery-interval", defaultValue = "${env:SIGNUP_RECOVERY_INTERVAL:-PT2S}",
+      description = "How often recovery scans the log (env SIGNUP_RECOVERY_INTERVAL). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration recoveryInterval;
+
+  @Override
+  public Integer call() {
+    OrchestratorConfig config = config();
+    CrashPoints crashPoints = server.crashPoints(spec, "orchestrator");
+    return ServerLauncher.runUntilStopped(() -> OrchestratorServer.create(config, crashPoints),
+        spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  OrchestratorConfig config() {
+    ServerOptions.requirePositive(spec, "--reserve-deadline", reserveDeadline);
+    ServerOptions.requirePositive(spec, "--recovery-interval", recoveryInterval);
+    if (tryTimeout.compareTo(reserveDeadline) <= 0) {
+      // Recovery must never abort a sign-up whose request is still waiting for its reserves.
+      throw new ParameterException(spec.commandLine(),
+          "--try-timeout must be longer than --reserve-deadline");
+    }
+    ProtocolSettings defaults = ProtocolSettings.DEFAULTS;
+    return new OrchestratorConfig(server.bind(), port, server.resolve(dbFile), clientTarget,
+        subscriptionTarget, new ProtocolSettings(reserveDeadline, tryTimeout,
+            defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval),
+        server.transport(spec));
+  }
+}

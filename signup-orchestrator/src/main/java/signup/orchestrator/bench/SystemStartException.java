@@ -1,8 +1,0 @@
-package signup.orchestrator.bench;
-
-/** A self-hosted service did not start; the message carries the end of its log. */
-public final class SystemStartException extends RuntimeException {
-  SystemStartException(String message, Throwable cause) {
-    super(message, cause);
-  }
-}
