@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.CrashPoints;
+import signup.common.domain.Retention;
 import signup.orchestrator.OrchestratorConfig;
 import signup.orchestrator.OrchestratorServer;
 import signup.orchestrator.domain.ProtocolSettings;
@@ -73,9 +74,11 @@ public final class OrchestratorCommand implements Callable<Integer> {
           "--try-timeout must be longer than --reserve-deadline");
     }
     ProtocolSettings defaults = ProtocolSettings.DEFAULTS;
+    ProtocolSettings protocol = new ProtocolSettings(reserveDeadline, tryTimeout,
+        defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval);
+    Retention retention = server.retention(spec, protocol.minimumRetention(),
+        "--reserve-deadline + --try-timeout + --recovery-interval");
     return new OrchestratorConfig(server.bind(), port, server.resolve(dbFile), clientTarget,
-        subscriptionTarget, new ProtocolSettings(reserveDeadline, tryTimeout,
-            defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval),
-        server.transport(spec));
+        subscriptionTarget, protocol, server.transport(spec), retention);
   }
 }
