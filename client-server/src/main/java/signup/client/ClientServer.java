@@ -17,15 +17,18 @@ import signup.client.store.ClientSchema;
 import signup.client.store.SqliteClientStore;
 import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
+import signup.common.domain.RetentionPurger;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.store.SqliteDatabase;
+import signup.common.store.TccBarrier;
 
 /**
  * Builds the client server: its database, domain, services, error mapper and reservation
  * sweeper, on a {@link ServerBuilder} the caller chooses (Netty in main and in {@code signup up},
  * in-process in tests). The returned host is not started; it owns and, once drained, closes the
- * sweeper, the coordinator channel, the hashing pool and the database, in that order. A caller
+ * retention purger, the sweeper, the coordinator channel, the hashing pool and the database, in
+ * that order. A caller
  * whose {@code start()} fails must still {@code close()} it.
  */
 public final class ClientServer {
@@ -85,7 +88,10 @@ public final class ClientServer {
         new CoordinatorClient(config.transport().authenticated(coordinator),
             config.coordinatorDeadline()), config.participant(),
         clock);
+    RetentionPurger purger =
+        new RetentionPurger(TccBarrier.finishedRecords(db), config.retention(), clock);
     List<AutoCloseable> owned = new ArrayList<>();
+    owned.add(purger);
     owned.add(sweeper);
     if (ownedChannel != null) {
       owned.add(ownedChannel);
@@ -103,6 +109,7 @@ public final class ClientServer {
       throw e;
     }
     sweeper.start(NAME);
+    purger.start(NAME);
     return host;
   }
 

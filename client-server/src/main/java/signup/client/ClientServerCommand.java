@@ -18,6 +18,7 @@ import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.fault.CrashPoints;
 import signup.common.domain.ParticipantSettings;
+import signup.common.domain.Retention;
 import signup.common.store.SqliteDatabase.Synchronous;
 
 /** Runs the client server in the foreground until SIGTERM or Ctrl-C. */
@@ -98,10 +99,12 @@ public final class ClientServerCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--bind " + server.bind() + " is not an address of this machine");
     }
+    ParticipantSettings participant = new ParticipantSettings(reservationTtl, sweepInterval);
+    Retention retention = server.retention(spec, participant.minimumRetention(),
+        "--reservation-ttl + --sweep-interval");
     return new ClientServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
-        new ParticipantSettings(reservationTtl, sweepInterval), coordinatorDeadline,
-        hashing(), Synchronous.FULL, ClientServerConfig.DEFAULT_DRAIN_TIMEOUT,
-        server.transport(spec));
+        participant, coordinatorDeadline, hashing(), Synchronous.FULL,
+        ClientServerConfig.DEFAULT_DRAIN_TIMEOUT, server.transport(spec), retention);
   }
 
   private Argon2Settings hashing() {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import signup.client.domain.Argon2Settings;
 import signup.common.domain.ParticipantSettings;
+import signup.common.domain.Retention;
 import signup.common.security.Transport;
 import signup.common.store.SqliteDatabase.Synchronous;
 
@@ -19,11 +20,13 @@ import signup.common.store.SqliteDatabase.Synchronous;
  * @param drainTimeout how long a stop waits for calls in flight
  * @param transport plaintext or TLS, and the internal token guarding ClientParticipant and
  *     presented to the coordinator
+ * @param retention how long finished barrier rows are kept; at least
+ *     {@link ParticipantSettings#minimumRetention()}
  */
 public record ClientServerConfig(String bind, int port, Path databaseFile,
     String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
     Argon2Settings hashing, Synchronous synchronous, Duration drainTimeout,
-    Transport transport) {
+    Transport transport, Retention retention) {
 
   public static final int DEFAULT_PORT = 50052;
   public static final String DEFAULT_COORDINATOR = "localhost:50051";
@@ -38,51 +41,58 @@ public record ClientServerConfig(String bind, int port, Path databaseFile,
         || participant.sweepInterval().isNegative() || participant.sweepInterval().isZero()) {
       throw new IllegalArgumentException("the reservation TTL and sweep interval must be > 0");
     }
+    retention.requireAtLeast(participant.minimumRetention());
   }
 
   /**
-   * Localhost defaults: port 50052, coordinator on localhost:50051, OWASP hashing cost,
-   * plaintext, and the internal token of the database's directory (created if missing).
+   * Localhost defaults: port 50052, coordinator on localhost:50051, OWASP hashing cost, a
+   * retention of 7 days, plaintext, and the internal token of the database's directory (created
+   * if missing).
    */
   public static ClientServerConfig defaults(Path databaseFile) {
     return new ClientServerConfig("127.0.0.1", DEFAULT_PORT, databaseFile, DEFAULT_COORDINATOR,
         ParticipantSettings.DEFAULTS, DEFAULT_COORDINATOR_DEADLINE, Argon2Settings.OWASP,
         Synchronous.FULL, DEFAULT_DRAIN_TIMEOUT,
-        Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()));
+        Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()), Retention.DEFAULT);
   }
 
   public ClientServerConfig withTransport(Transport newTransport) {
     return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, newTransport);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, newTransport, retention);
   }
 
   public ClientServerConfig withBind(String newBind) {
     return new ClientServerConfig(newBind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
   }
 
   public ClientServerConfig withPort(int newPort) {
     return new ClientServerConfig(bind, newPort, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
   }
 
   public ClientServerConfig withDatabaseFile(Path file) {
     return new ClientServerConfig(bind, port, file, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
   }
 
   public ClientServerConfig withCoordinatorTarget(String target) {
     return new ClientServerConfig(bind, port, databaseFile, target, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
   }
 
   public ClientServerConfig withParticipant(ParticipantSettings settings) {
     return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, settings,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
   }
 
   public ClientServerConfig withHashing(Argon2Settings settings) {
     return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, settings, synchronous, drainTimeout, transport);
+        coordinatorDeadline, settings, synchronous, drainTimeout, transport, retention);
+  }
+
+  public ClientServerConfig withRetention(Retention newRetention) {
+    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, newRetention);
   }
 }

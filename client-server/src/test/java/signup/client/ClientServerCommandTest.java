@@ -13,6 +13,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import signup.common.domain.Retention;
 import signup.common.cli.ServerLauncher;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
@@ -80,7 +82,8 @@ class ClientServerCommandTest {
   void theOptionsBecomeTheConfigurationWithTheDatabaseInTheDataDirectory() {
     ClientServerCommand command = new ClientServerCommand();
     new CommandLine(command).parseArgs("--port", "0", "--data-dir", dir.toString(),
-        "--db-file", "c.db", "--coordinator", "orchestrator:7000", "--reservation-ttl", "PT1M");
+        "--db-file", "c.db", "--coordinator", "orchestrator:7000", "--reservation-ttl", "PT1M",
+        "--retention", "P1D");
 
     ClientServerConfig config = command.config();
 
@@ -88,6 +91,19 @@ class ClientServerCommandTest {
     assertEquals(dir.resolve("c.db"), config.databaseFile());
     assertEquals("orchestrator:7000", config.coordinatorTarget());
     assertEquals(Duration.ofMinutes(1), config.participant().reservationTtl());
+    assertEquals(new Retention(Duration.ofDays(1)), config.retention());
+  }
+
+  @Test
+  void aRetentionShorterThanTheReservationTtlAndASweepIntervalIsAUsageError() {
+    ClientServerCommand command = new ClientServerCommand();
+    new CommandLine(command).parseArgs("--port", "0", "--data-dir", dir.toString(),
+        "--reservation-ttl", "PT1M", "--sweep-interval", "PT5S", "--retention", "PT64S");
+
+    ParameterException refused = assertThrows(ParameterException.class, command::config);
+
+    assertEquals("--retention must be at least PT1M5S (--reservation-ttl + --sweep-interval), "
+        + "not PT1M4S", refused.getMessage());
   }
 
   @Test

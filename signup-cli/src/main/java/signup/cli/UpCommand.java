@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,6 +19,7 @@ import signup.client.ClientServer;
 import signup.client.ClientServerConfig;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.ParticipantSettings;
+import signup.common.domain.Retention;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
 import signup.common.security.InternalToken;
@@ -64,20 +66,21 @@ final class UpCommand implements Callable<Integer> {
     // One transport for all three: the same token (generated under the data directory on
     // first use) and the same TLS settings.
     Transport transport = server.transport(spec);
+    Retention retention = retention();
     List<GrpcServerHost> started = new ArrayList<>();
     try {
       ClientServerConfig clientConfig = ClientServerConfig.defaults(dataDir.resolve("client.db"))
           .withBind(bind).withPort(client).withCoordinatorTarget(coordinator)
-          .withTransport(transport);
+          .withTransport(transport).withRetention(retention);
       started.add(ClientServer.create(clientConfig).start());
       SubscriptionServerConfig subscriptionConfig = new SubscriptionServerConfig(bind,
           subscription, dataDir.resolve("subscription.db"), coordinator,
           ParticipantSettings.DEFAULTS, SubscriptionServerConfig.DEFAULT_COORDINATOR_DEADLINE,
-          transport);
+          transport, retention);
       started.add(SubscriptionServer.create(subscriptionConfig).start());
       OrchestratorConfig orchestratorConfig = new OrchestratorConfig(bind, orchestrator,
           dataDir.resolve("orchestrator.db"), target(client), target(subscription),
-          ProtocolSettings.DEFAULTS, transport);
+          ProtocolSettings.DEFAULTS, transport, retention);
       started.add(OrchestratorServer.create(orchestratorConfig).start());
     } catch (PortInUseException | DatabaseUnusableException e) {
       stopAll(started);
@@ -115,6 +118,16 @@ final class UpCommand implements Callable<Integer> {
       stopAll(started);
     }
     return ExitCodes.OK;
+  }
+
+  /** One retention for all three, so at least what the most demanding of them needs. */
+  private Retention retention() {
+    Duration participants = ParticipantSettings.DEFAULTS.minimumRetention();
+    Duration orchestrator = ProtocolSettings.DEFAULTS.minimumRetention();
+    return participants.compareTo(orchestrator) >= 0
+        ? server.retention(spec, participants, "the participants' reservation TTL + sweep interval")
+        : server.retention(spec, orchestrator,
+            "the orchestrator's reserve deadline + try timeout + recovery interval");
   }
 
   /** The orchestrator first, so no new sign-up starts while a participant is going away. */

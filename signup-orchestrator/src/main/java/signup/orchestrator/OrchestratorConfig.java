@@ -1,6 +1,7 @@
 package signup.orchestrator;
 
 import java.nio.file.Path;
+import signup.common.domain.Retention;
 import signup.common.security.Transport;
 import signup.orchestrator.domain.ProtocolSettings;
 
@@ -11,14 +12,33 @@ import signup.orchestrator.domain.ProtocolSettings;
  * @param subscriptionTarget gRPC target of subscription-server ("localhost:50053")
  * @param transport plaintext or TLS, and the internal token guarding TransactionCoordinator and
  *     presented to the participants
+ * @param retention how long DONE and ABORTED log rows are kept; at least
+ *     {@link ProtocolSettings#minimumRetention()}
  */
 public record OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
-    String subscriptionTarget, ProtocolSettings protocol, Transport transport) {
+    String subscriptionTarget, ProtocolSettings protocol, Transport transport,
+    Retention retention) {
+
+  public OrchestratorConfig {
+    retention.requireAtLeast(protocol.minimumRetention());
+  }
+
+  /** With the default retention (7 days). */
+  public OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
+      String subscriptionTarget, ProtocolSettings protocol, Transport transport) {
+    this(bind, port, databaseFile, clientTarget, subscriptionTarget, protocol, transport,
+        Retention.DEFAULT);
+  }
 
   /** Plaintext, with the internal token of the database's directory (created if missing). */
   public OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
       String subscriptionTarget, ProtocolSettings protocol) {
     this(bind, port, databaseFile, clientTarget, subscriptionTarget, protocol,
         Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()));
+  }
+
+  public OrchestratorConfig withRetention(Retention newRetention) {
+    return new OrchestratorConfig(bind, port, databaseFile, clientTarget, subscriptionTarget,
+        protocol, transport, newRetention);
   }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.ReconnectPacer;
@@ -88,7 +89,9 @@ public final class OrchestratorServer {
             protocol.callDeadline()),
         protocol, clock, crashPoints);
     Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock);
+    RetentionPurger purger = new RetentionPurger(signupLog, config.retention(), clock);
     List<AutoCloseable> owned = new ArrayList<>();
+    owned.add(purger);
     owned.add(recovery);
     owned.add(coordinator);
     owned.add(db);
@@ -98,6 +101,7 @@ public final class OrchestratorServer {
             transport.internal(new TransactionCoordinatorImpl(coordinator))),
         new StatusMapper(), List.of(), owned, DRAIN);
     recovery.start();
+    purger.start("orchestrator");
     return host;
   }
 }

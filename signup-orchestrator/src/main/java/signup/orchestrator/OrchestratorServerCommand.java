@@ -11,6 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
+import signup.common.domain.Retention;
 import signup.common.fault.CrashPoints;
 import signup.orchestrator.domain.ProtocolSettings;
 
@@ -62,7 +63,8 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
-  OrchestratorConfig config() {
+  /** The configuration these options describe. */
+  public OrchestratorConfig config() {
     ServerOptions.requirePositive(spec, "--reserve-deadline", reserveDeadline);
     ServerOptions.requirePositive(spec, "--recovery-interval", recoveryInterval);
     if (tryTimeout.compareTo(reserveDeadline) <= 0) {
@@ -71,9 +73,11 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
           "--try-timeout must be longer than --reserve-deadline");
     }
     ProtocolSettings defaults = ProtocolSettings.DEFAULTS;
+    ProtocolSettings protocol = new ProtocolSettings(reserveDeadline, tryTimeout,
+        defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval);
+    Retention retention = server.retention(spec, protocol.minimumRetention(),
+        "--reserve-deadline + --try-timeout + --recovery-interval");
     return new OrchestratorConfig(server.bind(), port, server.resolve(dbFile), clientTarget,
-        subscriptionTarget, new ProtocolSettings(reserveDeadline, tryTimeout,
-            defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval),
-        server.transport(spec));
+        subscriptionTarget, protocol, server.transport(spec), retention);
   }
 }

@@ -17,9 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import signup.client.ClientServer;
 import signup.client.ClientServerConfig;
+import signup.client.domain.Argon2Settings;
 import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.ClientServiceGrpc;
 import signup.common.domain.ParticipantSettings;
+import signup.common.domain.Retention;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.security.Transport;
 import signup.common.v1.DeviceType;
@@ -51,6 +53,8 @@ public final class SignupSystem implements AutoCloseable {
   private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
 
   private Transport transport;
+  private Retention retention = Retention.DEFAULT;
+  private Argon2Settings hashing = Argon2Settings.OWASP;
 
   public SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
     this.dataDir = dataDir;
@@ -62,6 +66,18 @@ public final class SignupSystem implements AutoCloseable {
   /** All three servers, and the fixture's own channels, on this transport (TLS, a token). */
   public SignupSystem withTransport(Transport newTransport) {
     this.transport = newTransport;
+    return this;
+  }
+
+  /** All three servers purge finished rows older than this. */
+  SignupSystem withRetention(Retention newRetention) {
+    this.retention = newRetention;
+    return this;
+  }
+
+  /** Password hashes at this cost (MINIMUM where the hash is not what a test is about). */
+  SignupSystem withHashing(Argon2Settings newHashing) {
+    this.hashing = newHashing;
     return this;
   }
 
@@ -80,6 +96,8 @@ public final class SignupSystem implements AutoCloseable {
         .withPort(clientPort)
         .withCoordinatorTarget(target(orchestratorPort))
         .withParticipant(participant)
+        .withRetention(retention)
+        .withHashing(hashing)
         .withTransport(transport);
     client = ClientServer.create(config).start();
     return this;
@@ -88,7 +106,7 @@ public final class SignupSystem implements AutoCloseable {
   public SignupSystem startSubscription() {
     subscription = SubscriptionServer.create(new SubscriptionServerConfig("127.0.0.1",
         subscriptionPort, dataDir.resolve("subscription.db"), target(orchestratorPort),
-        participant, Duration.ofSeconds(1), transport)).start();
+        participant, Duration.ofSeconds(1), transport, retention)).start();
     return this;
   }
 
@@ -100,7 +118,7 @@ public final class SignupSystem implements AutoCloseable {
   public SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
     OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
         dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol,
-        transport);
+        transport, retention);
     orchestrator = OrchestratorServer.create(config).start();
     return this;
   }

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
+import signup.common.domain.RetentionPurger;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.store.SqliteDatabase;
+import signup.common.store.TccBarrier;
 import signup.subscription.domain.PlanCatalogue;
 import signup.subscription.domain.Subscriptions;
 import signup.subscription.grpc.StatusMapper;
@@ -42,8 +44,9 @@ public final class SubscriptionServer {
 
   /**
    * Opens (and migrates) the database, builds the services on {@code builder} and starts the
-   * reservation sweeper. The returned host is not started; closing it drains the calls, then
-   * stops the sweeper, the coordinator channel and the database, in that order.
+   * reservation sweeper and the retention purger. The returned host is not started; closing it
+   * drains the calls, then stops the purger, the sweeper, the coordinator channel and the
+   * database, in that order.
    *
    * @throws signup.common.store.DatabaseUnusableException when the database file is not usable
    */
@@ -57,6 +60,8 @@ public final class SubscriptionServer {
     SqliteDatabase db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
     ManagedChannel coordinator = null;
     ReservationSweeper sweeper = null;
+    RetentionPurger purger =
+        new RetentionPurger(TccBarrier.finishedRecords(db), config.retention(), clock);
     try {
       SqliteSubscriptionRepository repository = new SqliteSubscriptionRepository(db, clock);
       // Plans are immutable (changed only by a migration), so they are read once.
@@ -72,10 +77,12 @@ public final class SubscriptionServer {
           List.of(new SubscriptionServiceImpl(subscriptions),
               config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
           new StatusMapper(), List.of(),
-          List.of(sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT);
+          List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT);
       sweeper.start(NAME);
+      purger.start(NAME);
       return host;
     } catch (RuntimeException e) {
+      purger.close();
       if (sweeper != null) {
         sweeper.close();
       }

@@ -13,6 +13,7 @@ import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.fault.CrashPoints;
 import signup.common.domain.ParticipantSettings;
+import signup.common.domain.Retention;
 
 /** Runs the subscription server in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "subscription-server", mixinStandardHelpOptions = true,
@@ -76,9 +77,11 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
     ServerOptions.requirePositive(spec, "--reservation-ttl", reservationTtl);
     ServerOptions.requirePositive(spec, "--sweep-interval", sweepInterval);
     ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
+    ParticipantSettings participant = new ParticipantSettings(reservationTtl, sweepInterval);
+    Retention retention = server.retention(spec, participant.minimumRetention(),
+        "--reservation-ttl + --sweep-interval");
     return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
-        new ParticipantSettings(reservationTtl, sweepInterval), coordinatorDeadline,
-        server.transport(spec));
+        participant, coordinatorDeadline, server.transport(spec), retention);
   }
 
 }

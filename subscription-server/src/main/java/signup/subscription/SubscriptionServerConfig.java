@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import signup.common.domain.ParticipantSettings;
+import signup.common.domain.Retention;
 import signup.common.security.Transport;
 
 /**
@@ -17,10 +18,12 @@ import signup.common.security.Transport;
  * @param coordinatorDeadline deadline of each question to the coordinator
  * @param transport plaintext or TLS, and the internal token guarding SubscriptionParticipant
  *     and presented to the coordinator
+ * @param retention how long finished barrier rows are kept; at least
+ *     {@link ParticipantSettings#minimumRetention()}
  */
 public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
     String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
-    Transport transport) {
+    Transport transport, Retention retention) {
 
   public static final int DEFAULT_PORT = 50053;
   public static final String DEFAULT_COORDINATOR = "localhost:50051";
@@ -36,6 +39,15 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, not " + port);
     }
+    retention.requireAtLeast(participant.minimumRetention());
+  }
+
+  /** With the default retention (7 days). */
+  public SubscriptionServerConfig(String bind, int port, Path databaseFile,
+      String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+      Transport transport) {
+    this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
+        transport, Retention.DEFAULT);
   }
 
   /** Plaintext, with the internal token of the database's directory (created if missing). */

@@ -66,6 +66,15 @@ class SubscriptionServerCommandTest {
   }
 
   @Test
+  void aRetentionShorterThanTheReservationTtlAndASweepIntervalIsAUsageError() {
+    int exit = run("--port", "0", "--data-dir", dir.toString(), "--retention", "PT30S");
+
+    assertEquals(2, exit);
+    assertEquals("--retention must be at least PT35S (--reservation-ttl + --sweep-interval), "
+        + "not PT30S", err.toString().lines().findFirst().orElseThrow());
+  }
+
+  @Test
   void aReservationTtlThatIsNotPositiveIsAUsageError() {
     int exit = run("--port", "0", "--data-dir", dir.toString(), "--reservation-ttl", "PT0S");
 

@@ -28,7 +28,9 @@ public final class ClientSchema {
 
   public static final DatabaseSpec SPEC = new DatabaseSpec("client", APPLICATION_ID, List.of(
       new Migration(1, "clients and the transaction barrier",
-          V1_CLIENTS + ";\n" + TccBarrier.SCHEMA)));
+          V1_CLIENTS + ";\n" + TccBarrier.SCHEMA),
+      new Migration(2, "finished barrier rows by age, for the retention purge",
+          TccBarrier.V2_FINISHED_INDEX)));
 
   private ClientSchema() {}
 }

@@ -40,7 +40,7 @@ public final class SqliteClientStore implements ClientStore {
 
   public SqliteClientStore(SqliteDatabase db, InstantSource clock) {
     this.db = db;
-    this.barrier = new TccBarrier(clock);
+    this.barrier = new TccBarrier(clock, CLIENTS);
     this.clock = clock;
   }
 

@@ -65,7 +65,7 @@ class SqliteClientStoreTest {
   }
 
   private Optional<BarrierState> barrier(String txn) {
-    return db.read(h -> new TccBarrier(clock).state(h, txn));
+    return db.read(h -> TccBarrier.state(h, txn));
   }
 
   @Test
@@ -110,6 +110,22 @@ class SqliteClientStoreTest {
     // The e-mail is free again.
     await(store.reserve(pending("txn-2", "client-2", "ann@example.com")));
     assertEquals(1, clientRows());
+  }
+
+  @Test
+  void onceTheRetentionPurgedItsBarrierRowTheConfirmedClientStillAnswersForItsTxn() {
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+    Client confirmed = await(store.confirm("txn-1"));
+    clock.advance(Duration.ofDays(8));
+
+    assertEquals(1, TccBarrier.finishedRecords(db)
+        .purgeFinishedBefore(clock.instant().minus(Duration.ofDays(7)), 500));
+
+    assertEquals(Optional.empty(), barrier("txn-1"));
+    assertEquals(Optional.of(confirmed), store.findConfirmed("client-1"), "kept for good");
+    assertEquals(confirmed, await(store.confirm("txn-1")), "a late confirm is a replay");
+    assertThrows(TransactionOutcomeConflictException.class, () -> await(store.cancel("txn-1")));
+    assertEquals(Optional.empty(), barrier("txn-1"));
   }
 
   @Test

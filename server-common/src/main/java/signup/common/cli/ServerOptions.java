@@ -5,6 +5,7 @@ import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import signup.common.domain.Retention;
 import signup.common.fault.CrashPoints;
 import signup.common.security.InternalToken;
 import signup.common.security.TlsFiles;
@@ -45,6 +46,14 @@ public final class ServerOptions {
       description = "Mutual TLS: require a client certificate signed by --tls-ca, and present "
           + "--tls-cert on calls to the other services (env SIGNUP_MTLS).")
   boolean mutualTls;
+
+  @Option(names = "--retention", defaultValue = "${env:SIGNUP_RETENTION:-P7D}",
+      description = "How long the records of a finished sign-up are kept (the orchestrator's "
+          + "log rows, the participants' barrier rows; clients and subscriptions are kept for "
+          + "good), and so how long a request_id is answered with its first outcome, as an "
+          + "ISO-8601 duration (env SIGNUP_RETENTION). At least what the protocol needs. "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration retention;
 
   public String bind() {
     return bind;
@@ -89,6 +98,22 @@ public final class ServerOptions {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /**
+   * The --retention given, or a usage error (exit code 2) when it is shorter than
+   * {@code minimum}, the least this server's protocol settings need.
+   *
+   * @param minimumIs how the minimum is made up, in option names ("--reservation-ttl +
+   *     --sweep-interval"), so the message says which options move it
+   */
+  public Retention retention(CommandSpec spec, Duration minimum, String minimumIs) {
+    requirePositive(spec, "--retention", retention);
+    if (retention.compareTo(minimum) < 0) {
+      throw new ParameterException(spec.commandLine(), "--retention must be at least "
+          + minimum + " (" + minimumIs + "), not " + retention);
+    }
+    return new Retention(retention);
   }
 
   /** A usage error (exit code 2) unless {@code value} is a positive duration. */

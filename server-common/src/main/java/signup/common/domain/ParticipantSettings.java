@@ -9,4 +9,15 @@ import java.time.Duration;
 public record ParticipantSettings(Duration reservationTtl, Duration sweepInterval) {
   public static final ParticipantSettings DEFAULTS =
       new ParticipantSettings(Duration.ofSeconds(30), Duration.ofSeconds(5));
+
+  /**
+   * The shortest {@link Retention} these settings allow: a tombstone must outlive every Reserve
+   * still on its way to refuse it. A Reserve travels at most the orchestrator's reserve deadline,
+   * shorter than the reservation TTL (or the reservation it makes would be asked about before
+   * its sign-up could decide), and a sweep interval on top is the margin. Even a Reserve later
+   * than that leaves nothing hanging: its reservation is resolved as an abort past its TTL.
+   */
+  public Duration minimumRetention() {
+    return reservationTtl.plus(sweepInterval);
+  }
 }

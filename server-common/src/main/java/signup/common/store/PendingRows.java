@@ -23,6 +23,16 @@ public record PendingRows(String table, String confirmedStatus, String confirmed
         .execute();
   }
 
+  /** True when {@code txnId} has a confirmed row. */
+  public boolean isConfirmed(Handle handle, String txnId) {
+    return handle.createQuery("SELECT count(*) FROM " + table
+            + " WHERE txn_id = :txn AND status = :confirmed")
+        .bind("txn", txnId)
+        .bind("confirmed", confirmedStatus)
+        .mapTo(Integer.class)
+        .one() > 0;
+  }
+
   /** Removes the pending row of {@code txnId}, if any. */
   public void delete(Handle handle, String txnId) {
     handle.createUpdate("DELETE FROM " + table + " WHERE txn_id = :txn AND status = 'PENDING'")

@@ -9,6 +9,7 @@ import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.BarrierState;
+import signup.common.domain.FinishedRecords;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
@@ -18,6 +19,9 @@ import signup.common.domain.TransactionOutcomeConflictException;
  * transaction as the data it guards, which makes reserve, confirm and cancel idempotent and lets
  * a cancel that overtakes its reserve leave a tombstone that refuses the late reserve.
  * Every method must run inside {@link SqliteDatabase#write}.
+ *
+ * <p>A finished row (confirmed, cancelled, a tombstone) is purged once older than the retention;
+ * the confirmed data row stays, and answers for its purged barrier row from then on.
  */
 public final class TccBarrier {
   private static final Logger log = LoggerFactory.getLogger(TccBarrier.class);
@@ -33,13 +37,36 @@ public final class TccBarrier {
       CREATE INDEX txn_barrier_reserved ON txn_barrier (created_at) WHERE state = 'RESERVED'
       """;
 
-  private final InstantSource clock;
+  /**
+   * A participant's second migration: finished rows by age, so the retention purge finds the old
+   * ones without reading the table. (The purge's WHERE repeats this one's, or SQLite would not
+   * use the partial index.)
+   */
+  public static final String V2_FINISHED_INDEX = """
+      CREATE INDEX txn_barrier_finished ON txn_barrier (updated_at)
+        WHERE state IN ('CONFIRMED', 'CANCELLED')
+      """;
 
-  public TccBarrier(InstantSource clock) {
+  // SQLite's DELETE takes no LIMIT unless compiled for it: the rows go by rowid instead.
+  static final String PURGE_FINISHED = """
+      DELETE FROM txn_barrier WHERE rowid IN (
+        SELECT rowid FROM txn_barrier
+        WHERE state IN ('CONFIRMED', 'CANCELLED') AND updated_at < :cutoff
+        ORDER BY updated_at LIMIT :limit)""";
+
+  private final InstantSource clock;
+  private final PendingRows rows;
+
+  /**
+   * @param rows the data rows this barrier guards: a confirmed one is the record of its
+   *     transaction once the barrier row has been purged
+   */
+  public TccBarrier(InstantSource clock, PendingRows rows) {
     this.clock = clock;
+    this.rows = rows;
   }
 
-  public Optional<BarrierState> state(Handle handle, String txnId) {
+  public static Optional<BarrierState> state(Handle handle, String txnId) {
     return handle.createQuery("SELECT state FROM txn_barrier WHERE txn_id = :txn")
         .bind("txn", txnId)
         .mapTo(String.class)
@@ -72,8 +99,14 @@ public final class TccBarrier {
     if (decide(handle, txnId, BarrierState.CONFIRMED)) {
       return confirmPending.apply(handle);
     }
-    BarrierState state = state(handle, txnId)
-        .orElseThrow(() -> new NotFoundException("no reservation for transaction " + txnId));
+    Optional<BarrierState> found = state(handle, txnId);
+    if (found.isEmpty() && rows.isConfirmed(handle, txnId)) {
+      // Confirmed longer ago than the retention: a confirm retried that late (the orchestrator
+      // could not reach the other participant for that long) is still a replay.
+      return loadExisting.apply(handle);
+    }
+    BarrierState state =
+        found.orElseThrow(() -> new NotFoundException("no reservation for transaction " + txnId));
     if (state == BarrierState.CONFIRMED) {
       return loadExisting.apply(handle);
     }
@@ -92,6 +125,10 @@ public final class TccBarrier {
       return;
     }
     Optional<BarrierState> state = state(handle, txnId);
+    if (state.isEmpty() && rows.isConfirmed(handle, txnId)) {
+      // Its barrier row was purged, not never written: still no cancel over a confirm.
+      state = Optional.of(BarrierState.CONFIRMED);
+    }
     if (state.isEmpty()) {
       insertIfAbsent(handle, txnId, BarrierState.CANCELLED);
     } else if (state.get() == BarrierState.CONFIRMED) {
@@ -111,6 +148,25 @@ public final class TccBarrier {
         .bind("limit", limit)
         .mapTo(String.class)
         .list();
+  }
+
+  /**
+   * Deletes up to {@code limit} confirmed or cancelled rows (tombstones too) last changed before
+   * {@code cutoffMillis}, oldest first; never a reserved one.
+   *
+   * @return how many were deleted
+   */
+  public static int purgeFinishedBefore(Handle handle, long cutoffMillis, int limit) {
+    return handle.createUpdate(PURGE_FINISHED)
+        .bind("cutoff", cutoffMillis)
+        .bind("limit", limit)
+        .execute();
+  }
+
+  /** The barrier's finished rows of {@code db}, each purge batch one write of its writer. */
+  public static FinishedRecords finishedRecords(SqliteDatabase db) {
+    return (cutoff, limit) ->
+        db.write(handle -> purgeFinishedBefore(handle, cutoff.toEpochMilli(), limit));
   }
 
   /** True when the row was written; false when the txn has one already. */

@@ -25,7 +25,7 @@ class TccBarrierTest {
   @TempDir Path dir;
   private SqliteDatabase db;
   private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-  private final TccBarrier barrier = new TccBarrier(clock);
+  private final TccBarrier barrier = new TccBarrier(clock, TestDatabases.PENDING);
   private final AtomicInteger inserts = new AtomicInteger();
   private final AtomicInteger loads = new AtomicInteger();
   private final AtomicInteger confirms = new AtomicInteger();
@@ -90,7 +90,7 @@ class TccBarrierTest {
     assertEquals(1, confirms.get());
     assertEquals(Optional.of(BarrierState.CONFIRMED), state("t1"));
     assertEquals(1L, db.<Long>read(handle -> handle.createQuery(
-        "SELECT count(*) FROM pending WHERE confirmed = 1").mapTo(Long.class).one()));
+        "SELECT count(*) FROM pending WHERE status = 'CONFIRMED'").mapTo(Long.class).one()));
   }
 
   @Test
@@ -193,6 +193,103 @@ class TccBarrierTest {
     assertEquals(clock.millis(), createdAt);
   }
 
+  @Test
+  void purgeRemovesOnlyFinishedRowsDecidedBeforeTheCutoff() {
+    Instant start = clock.instant();
+    reserve("reserved-long-ago", start);
+    reserve("confirmed-long-ago", start);
+    confirm("confirmed-long-ago");
+    reserve("cancelled-long-ago", start);
+    cancel("cancelled-long-ago");
+    cancel("tombstone-long-ago");
+    reserve("reserved-long-ago-confirmed-lately", start);
+    clock.set(start.plus(Duration.ofHours(2)));
+    confirm("reserved-long-ago-confirmed-lately");
+    reserve("confirmed-lately");
+    confirm("confirmed-lately");
+    cancel("tombstone-lately");
+    reserve("reserved-lately");
+
+    int purged = purge(start.plus(Duration.ofHours(1)), 500);
+
+    assertEquals(3, purged);
+    assertEquals(List.of("confirmed-lately", "reserved-lately", "reserved-long-ago",
+        "reserved-long-ago-confirmed-lately", "tombstone-lately"), barrierRows());
+    assertEquals(List.of("confirmed-lately", "confirmed-long-ago", "reserved-lately",
+        "reserved-long-ago", "reserved-long-ago-confirmed-lately"), dataRows(),
+        "the data rows stay: confirmed for good, pending until decided");
+  }
+
+  @Test
+  void purgeTakesAtMostItsLimitOldestFirst() {
+    Instant start = clock.instant();
+    for (int i = 0; i < 5; i++) {
+      clock.set(start.plusSeconds(10 - i));
+      cancel("tombstone-at-" + (10 - i) + "s");
+    }
+
+    assertEquals(2, purge(start.plusSeconds(60), 2));
+    assertEquals(List.of("tombstone-at-10s", "tombstone-at-8s", "tombstone-at-9s"),
+        barrierRows());
+    assertEquals(3, purge(start.plusSeconds(60), 500));
+    assertEquals(0, purge(start.plusSeconds(60), 500));
+  }
+
+  @Test
+  void aTombstoneYoungerThanTheCutoffOutlivesThePurgeAndStillRefusesTheLateReserve() {
+    Instant start = clock.instant();
+    cancel("t1");
+    clock.set(start.plusSeconds(30));
+
+    assertEquals(0, purge(start, 500), "a row is purged only once older than the cutoff");
+
+    assertThrows(TransactionCancelledException.class, () -> reserve("t1"));
+    assertEquals(0L, pendingRows());
+    assertEquals(Optional.of(BarrierState.CANCELLED), state("t1"));
+  }
+
+  @Test
+  void aConfirmRetriedAfterItsBarrierRowWasPurgedIsStillAReplay() {
+    reserve("t1");
+    confirm("t1");
+    clock.advance(Duration.ofDays(8));
+    assertEquals(1, purge(clock.instant().minus(Duration.ofDays(7)), 500));
+
+    assertEquals("existing", confirm("t1"),
+        "the orchestrator may retry a confirm for as long as a participant is unreachable");
+
+    assertEquals(1, confirms.get());
+    assertEquals(Optional.empty(), state("t1"), "the replay must not bring the barrier row back");
+  }
+
+  @Test
+  void aCancelAfterAConfirmedBarrierRowWasPurgedIsStillAConflictAndLeavesNoTombstone() {
+    reserve("t1");
+    confirm("t1");
+    clock.advance(Duration.ofDays(8));
+    purge(clock.instant().minus(Duration.ofDays(7)), 500);
+
+    assertThrows(TransactionOutcomeConflictException.class, () -> cancel("t1"));
+
+    assertEquals(0, deletes.get());
+    assertEquals(Optional.empty(), state("t1"));
+    assertEquals(List.of("t1"), dataRows());
+  }
+
+  @Test
+  void purgeFindsTheOldRowsThroughTheFinishedIndexWithoutReadingTheTable() {
+    List<String> plan = db.read(handle -> handle.createQuery(
+            "EXPLAIN QUERY PLAN " + TccBarrier.PURGE_FINISHED)
+        .bind("cutoff", 0L)
+        .bind("limit", 500)
+        .map((rs, ctx) -> rs.getString("detail"))
+        .list());
+
+    assertTrue(plan.stream().anyMatch(step -> step.contains("INDEX txn_barrier_finished")),
+        plan::toString);
+    assertTrue(plan.stream().noneMatch(step -> step.startsWith("SCAN")), plan::toString);
+  }
+
   private String reserve(String txnId, Instant at) {
     clock.set(at);
     return reserve(txnId);
@@ -212,7 +309,7 @@ class TccBarrierTest {
   private String confirm(String txnId) {
     return db.write(handle -> barrier.confirm(handle, txnId, h -> {
       confirms.incrementAndGet();
-      h.execute("UPDATE pending SET confirmed = 1 WHERE txn_id = ?", txnId);
+      TestDatabases.PENDING.confirm(h, txnId, clock.millis());
       return "confirmed";
     }, h -> "existing"));
   }
@@ -228,7 +325,21 @@ class TccBarrierTest {
   }
 
   private Optional<BarrierState> state(String txnId) {
-    return db.read(handle -> barrier.state(handle, txnId));
+    return db.read(handle -> TccBarrier.state(handle, txnId));
+  }
+
+  private int purge(Instant cutoff, int limit) {
+    return TccBarrier.finishedRecords(db).purgeFinishedBefore(cutoff, limit);
+  }
+
+  private List<String> barrierRows() {
+    return db.read(handle -> handle.createQuery("SELECT txn_id FROM txn_barrier ORDER BY txn_id")
+        .mapTo(String.class).list());
+  }
+
+  private List<String> dataRows() {
+    return db.read(handle -> handle.createQuery("SELECT txn_id FROM pending ORDER BY txn_id")
+        .mapTo(String.class).list());
   }
 
   private long pendingRows() {

@@ -11,9 +11,11 @@ final class TestDatabases {
   static final Migration ITEMS = new Migration(1, "items",
       "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
   static final Migration BARRIER = new Migration(2, "barrier and pending rows",
-      TccBarrier.SCHEMA + ";"
-          + "CREATE TABLE pending (txn_id TEXT PRIMARY KEY, value TEXT NOT NULL, confirmed INTEGER"
-          + " NOT NULL DEFAULT 0)");
+      TccBarrier.SCHEMA + ";" + TccBarrier.V2_FINISHED_INDEX + ";"
+          + "CREATE TABLE pending (txn_id TEXT PRIMARY KEY, value TEXT NOT NULL,"
+          + " status TEXT NOT NULL DEFAULT 'PENDING', confirmed_at INTEGER)");
+  /** The pending rows of {@link #BARRIER}, as a participant declares its own. */
+  static final PendingRows PENDING = new PendingRows("pending", "CONFIRMED", "confirmed_at");
   /** Counts its own runs, so a test can tell whether a migration ran more than once. */
   static final Migration COUNTED = new Migration(3, "count migration runs",
       "CREATE TABLE migration_runs (n INTEGER);INSERT INTO migration_runs VALUES (1)");

@@ -25,4 +25,14 @@ public record ProtocolSettings(Duration reserveDeadline, Duration tryTimeout,
       throw new IllegalArgumentException("tryTimeout must be longer than reserveDeadline");
     }
   }
+
+  /**
+   * The shortest {@link signup.common.domain.Retention} these settings allow: the longest a
+   * sign-up can be in motion (its Reserves out for the reserve deadline, undecided until the try
+   * timeout, finished by the next recovery pass), so that a retry or a participant's question
+   * that comes within that time of the outcome still finds the row.
+   */
+  public Duration minimumRetention() {
+    return reserveDeadline.plus(tryTimeout).plus(recoveryInterval);
+  }
 }

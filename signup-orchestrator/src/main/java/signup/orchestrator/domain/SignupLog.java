@@ -4,13 +4,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import signup.common.domain.FinishedRecords;
 
 /**
  * The orchestrator's durable log. Every state change is a conditional update, so the request
  * thread, recovery and {@code ResolveTransaction} can race without ever deciding twice. The
  * happy path's three writes answer with a future, completed once the write is durable.
+ *
+ * <p>Its finished records are DONE and ABORTED rows: once purged, the txn is unknown, which
+ * {@link #resolveCommitted} answers as an abort (a DONE txn has no reservation left to ask about)
+ * and a replay of its request_id starts a new sign-up.
  */
-public interface SignupLog {
+public interface SignupLog extends FinishedRecords {
   /**
    * Writes a new TRYING row durably.
    *

@@ -22,6 +22,13 @@ import signup.orchestrator.domain.SubscriptionReservation;
  * future completes (on the database writer's thread).
  */
 public final class SqliteSignupLog implements SignupLog {
+  // SQLite's DELETE takes no LIMIT unless compiled for it: the rows go by rowid instead.
+  static final String PURGE_FINISHED = """
+      DELETE FROM signup_txn WHERE rowid IN (
+        SELECT rowid FROM signup_txn
+        WHERE state IN ('DONE', 'ABORTED') AND updated_at < :cutoff
+        ORDER BY updated_at LIMIT :limit)""";
+
   private final SqliteDatabase db;
 
   public SqliteSignupLog(SqliteDatabase db) {
@@ -147,6 +154,14 @@ public final class SqliteSignupLog implements SignupLog {
         .bind("limit", limit)
         .map(SqliteSignupLog::map)
         .list());
+  }
+
+  @Override
+  public int purgeFinishedBefore(Instant cutoff, int limit) {
+    return db.write(h -> h.createUpdate(PURGE_FINISHED)
+        .bind("cutoff", cutoff.toEpochMilli())
+        .bind("limit", limit)
+        .execute());
   }
 
   private static boolean abort(Handle h, String txnId, FailureKind kind, String message,

@@ -265,4 +265,82 @@ class SqliteSignupLogTest {
     assertEquals(List.of("t0", "t1"), signupLog.needingRecovery(T0, 2).stream()
         .map(SignupRecord::txnId).toList());
   }
+
+  @Test
+  void purgeRemovesOnlyDoneAndAbortedRowsFinishedBeforeTheCutoff() {
+    Instant lately = T0.plus(Duration.ofDays(8));
+    trying("trying");
+    trying("committing");
+    commit("committing");
+    trying("aborting");
+    abort("aborting");
+    trying("done");
+    commit("done");
+    await(signupLog.markDone("done", T0.plusSeconds(2)));
+    trying("aborted");
+    abort("aborted");
+    signupLog.markAborted("aborted", T0.plusSeconds(2));
+    assertFalse(signupLog.resolveCommitted("unknown-resolved-aborted", T0.plusSeconds(2)));
+    trying("done-lately");
+    commit("done-lately");
+    await(signupLog.markDone("done-lately", lately));
+    trying("aborted-lately");
+    abort("aborted-lately");
+    signupLog.markAborted("aborted-lately", lately);
+
+    int purged = signupLog.purgeFinishedBefore(lately.minus(Duration.ofDays(7)), 500);
+
+    assertEquals(3, purged);
+    assertEquals(List.of("aborted-lately", "aborting", "committing", "done-lately", "trying"),
+        txnIds(), "unfinished rows stay however old, finished ones until the cutoff");
+  }
+
+  @Test
+  void purgeTakesAtMostItsLimitOldestFirst() {
+    for (int i = 0; i < 5; i++) {
+      trying("t" + i);
+      abort("t" + i);
+      signupLog.markAborted("t" + i, T0.plusSeconds(10 - i));
+    }
+    Instant cutoff = T0.plusSeconds(60);
+
+    assertEquals(2, signupLog.purgeFinishedBefore(cutoff, 2));
+    assertEquals(List.of("t0", "t1", "t2"), txnIds());
+    assertEquals(3, signupLog.purgeFinishedBefore(cutoff, 500));
+    assertEquals(0, signupLog.purgeFinishedBefore(cutoff, 500));
+  }
+
+  @Test
+  void aRequestIdWhoseRowWasPurgedStartsANewSignup() {
+    assertEquals(Optional.empty(), await(signupLog.insertTrying(record("first", "req-1", T0))));
+    abort("first");
+    signupLog.markAborted("first", T0.plusSeconds(1));
+    signupLog.purgeFinishedBefore(T0.plusSeconds(2), 500);
+
+    Optional<SignupRecord> taken = await(signupLog.insertTrying(record("second", "req-1", T0)));
+
+    assertEquals(Optional.empty(), taken, "kept for the retention only, as AIP-155 allows");
+    assertEquals("second", signupLog.findByRequestId("req-1").orElseThrow().txnId());
+    assertFalse(signupLog.resolveCommitted("first", T0.plusSeconds(3)),
+        "a purged transaction is unknown, and an unknown one is aborted");
+  }
+
+  @Test
+  void purgeFindsTheOldRowsThroughTheFinishedIndexWithoutReadingTheLog() {
+    List<String> plan = db.read(handle -> handle.createQuery(
+            "EXPLAIN QUERY PLAN " + SqliteSignupLog.PURGE_FINISHED)
+        .bind("cutoff", 0L)
+        .bind("limit", 500)
+        .map((rs, ctx) -> rs.getString("detail"))
+        .list());
+
+    assertTrue(plan.stream().anyMatch(step -> step.contains("INDEX signup_txn_finished")),
+        plan::toString);
+    assertTrue(plan.stream().noneMatch(step -> step.startsWith("SCAN")), plan::toString);
+  }
+
+  private List<String> txnIds() {
+    return db.read(handle -> handle.createQuery("SELECT txn_id FROM signup_txn ORDER BY txn_id")
+        .mapTo(String.class).list());
+  }
 }

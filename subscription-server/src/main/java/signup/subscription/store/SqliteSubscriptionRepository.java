@@ -40,7 +40,7 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
 
   public SqliteSubscriptionRepository(SqliteDatabase db, InstantSource clock) {
     this.db = db;
-    this.barrier = new TccBarrier(clock);
+    this.barrier = new TccBarrier(clock, SUBSCRIPTIONS);
   }
 
   @Override

@@ -40,7 +40,9 @@ public final class SubscriptionSchema {
 
   public static final DatabaseSpec SPEC = new DatabaseSpec("subscription", APPLICATION_ID,
       List.of(new Migration(1, "plans (seeded), subscriptions, txn barrier",
-          V1 + TccBarrier.SCHEMA)));
+          V1 + TccBarrier.SCHEMA),
+      new Migration(2, "finished barrier rows by age, for the retention purge",
+          TccBarrier.V2_FINISHED_INDEX)));
 
   private SubscriptionSchema() {}
 }

@@ -25,10 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 import signup.common.MutableClock;
 import signup.common.domain.Device;
 import signup.common.domain.TransactionCancelledException;
+import signup.common.domain.TransactionOutcomeConflictException;
 import signup.common.store.DatabaseSpec;
 import signup.common.store.DatabaseUnusableException;
 import signup.common.store.Migration;
 import signup.common.store.SqliteDatabase;
+import signup.common.store.TccBarrier;
 import signup.subscription.DatabaseRows;
 import signup.subscription.domain.Plan;
 import signup.subscription.domain.SeededPlans;
@@ -86,6 +88,23 @@ class SqliteSubscriptionRepositoryTest {
     assertEquals(Subscription.Status.ACTIVE, confirmed.status());
     assertEquals(later, confirmed.updatedAt());
     assertEquals(reserved.createdAt(), confirmed.createdAt());
+    assertEquals(Optional.of(confirmed), repository.findActive("client-1"));
+  }
+
+  @Test
+  void onceTheRetentionPurgedItsBarrierRowTheActiveSubscriptionStillAnswersForItsTxn() {
+    await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
+    Subscription confirmed = await(repository.confirm("txn-1", clock.instant()));
+    clock.advance(Duration.ofDays(8));
+
+    assertEquals(1, TccBarrier.finishedRecords(db)
+        .purgeFinishedBefore(clock.instant().minus(Duration.ofDays(7)), 500));
+
+    assertEquals(Optional.of(confirmed), repository.findActive("client-1"), "kept for good");
+    assertEquals(confirmed, await(repository.confirm("txn-1", clock.instant())),
+        "a late confirm is a replay");
+    assertThrows(TransactionOutcomeConflictException.class,
+        () -> await(repository.cancel("txn-1")));
     assertEquals(Optional.of(confirmed), repository.findActive("client-1"));
   }
 
