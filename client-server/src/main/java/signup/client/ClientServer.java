@@ -97,7 +97,8 @@ public final class ClientServer {
       host = new GrpcServerHost(NAME, builder,
           List.of(new ClientServiceImpl(registration),
               config.transport().internal(new ClientParticipantImpl(registration))),
-          new StatusMapper(), List.of(), owned, config.drainTimeout());
+          new StatusMapper(), List.of(), owned, config.drainTimeout(),
+          config.transport().connections());
     } catch (RuntimeException e) {
       closeAll(owned);
       throw e;

@@ -72,7 +72,8 @@ public final class SubscriptionServer {
           List.of(new SubscriptionServiceImpl(subscriptions),
               config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
           new StatusMapper(), List.of(),
-          List.of(sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT);
+          List.of(sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT,
+          config.transport().connections());
       sweeper.start(NAME);
       return host;
     } catch (RuntimeException e) {
