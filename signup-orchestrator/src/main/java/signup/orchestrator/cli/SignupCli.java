@@ -4,6 +4,7 @@ import java.io.InputStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import signup.client.ClientServerCommand;
+import signup.common.cli.JavaLogging;
 import signup.subscription.SubscriptionServerCommand;
 
 /** The {@code signup} command line: run the system, sign clients up, look, audit. */
@@ -53,6 +54,7 @@ public final class SignupCli {
   }
 
   public static void main(String[] args) {
+    JavaLogging.routeToSlf4j();
     System.exit(commandLine(System.in).execute(args));
   }
 }
