@@ -73,9 +73,7 @@ public final class ClientRegistration {
     SignupFields.checkName(v, "name", name);
     SignupFields.checkPassword(v, "password", password);
     SignupFields.checkRegion(v, "region", normalisedRegion);
-    if (device == null) {
-      v.add("device", "is required (IOS, ANDROID or WEB)");
-    }
+    SignupFields.checkDevice(v, "device", device);
     v.throwIfAny();
 
     return hasher.hashAsync(password, timeLeft)
@@ -110,7 +108,7 @@ public final class ClientRegistration {
     SignupFields.checkId(v, "client_id", clientId);
     v.throwIfAny();
     return store.findConfirmed(clientId)
-        .orElseThrow(() -> new NotFoundException("no client with client_id " + clientId));
+        .orElseThrow(() -> NotFoundException.of("client", "client_id", clientId));
   }
 
   /** A confirmed client by e-mail, compared case-insensitively. */

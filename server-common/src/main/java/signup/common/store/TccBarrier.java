@@ -73,7 +73,7 @@ public final class TccBarrier {
       return confirmPending.apply(handle);
     }
     BarrierState state = state(handle, txnId)
-        .orElseThrow(() -> new NotFoundException("no reservation for transaction " + txnId));
+        .orElseThrow(() -> NotFoundException.of("reservation", "txn_id", txnId));
     if (state == BarrierState.CONFIRMED) {
       return loadExisting.apply(handle);
     }
