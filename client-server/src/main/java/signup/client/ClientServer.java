@@ -15,9 +15,9 @@ import signup.client.grpc.ClientServiceImpl;
 import signup.client.grpc.StatusMapper;
 import signup.client.store.ClientSchema;
 import signup.client.store.SqliteClientStore;
-import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.domain.RetentionPurger;
+import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.store.SqliteDatabase;
@@ -103,7 +103,8 @@ public final class ClientServer {
       host = new GrpcServerHost(NAME, builder,
           List.of(new ClientServiceImpl(registration),
               config.transport().internal(new ClientParticipantImpl(registration))),
-          new StatusMapper(), List.of(), owned, config.drainTimeout());
+          new StatusMapper(), List.of(), owned, config.drainTimeout(),
+          config.transport().connections());
     } catch (RuntimeException e) {
       closeAll(owned);
       throw e;

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import signup.client.ClientServerCommand;
+import signup.common.cli.JavaLogging;
 import signup.orchestrator.OrchestratorServerCommand;
 import signup.subscription.SubscriptionServerCommand;
 
@@ -55,6 +56,7 @@ public final class SignupCli {
   }
 
   public static void main(String[] args) {
+    JavaLogging.routeToSlf4j();
     System.exit(commandLine(System.in).execute(args));
   }
 }

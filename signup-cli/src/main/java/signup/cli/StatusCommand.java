@@ -50,8 +50,11 @@ final class StatusCommand implements Callable<Integer> {
         remote.printJson(out, status);
       } else {
         out.printf("%s  %s%n", status.getSignupId(), status.getState());
-        if (!status.getEmail().isEmpty()) {
+        if (!status.getClientId().isEmpty()) {
           out.printf("  client:  %s (%s)%n", status.getClientId(), status.getEmail());
+        } else if (!status.getEmail().isEmpty()) {
+          // Aborted: its client never existed.
+          out.printf("  email:   %s%n", status.getEmail());
         }
         if (!status.getPlanId().isEmpty()) {
           out.printf("  plan:    %s, %s%n", status.getPlanId(), Money.format(status.getPrice()));

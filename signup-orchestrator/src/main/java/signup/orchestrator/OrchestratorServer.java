@@ -99,7 +99,7 @@ public final class OrchestratorServer {
     GrpcServerHost host = new GrpcServerHost("orchestrator", builder,
         List.of(new SignupServiceImpl(coordinator),
             transport.internal(new TransactionCoordinatorImpl(coordinator))),
-        new StatusMapper(), List.of(), owned, DRAIN);
+        new StatusMapper(), List.of(), owned, DRAIN, transport.connections());
     recovery.start();
     purger.start("orchestrator");
     return host;

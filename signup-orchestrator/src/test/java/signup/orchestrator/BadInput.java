@@ -27,7 +27,8 @@ import signup.subscription.v1.SubscriptionServiceGrpc;
  *
  * @param setup run before the databases are snapshot (a cancel before a confirm); may be null
  * @param fields for INVALID_ARGUMENT, the fields the BadRequest and the message must name
- * @param inMessage for other codes, a part the status message must hold; may be null
+ * @param inMessage a part the status message must hold (for INVALID_ARGUMENT, the wording of a
+ *     rule: "password: is required"); may be null
  */
 record BadInput(String name, Step setup, Step call, Status.Code code, List<String> fields,
     String inMessage, Effect effect) {
@@ -55,6 +56,11 @@ record BadInput(String name, Step setup, Step call, Status.Code code, List<Strin
 
   BadInput after(Step newSetup) {
     return new BadInput(name, newSetup, call, code, fields, inMessage, effect);
+  }
+
+  /** The status message must hold {@code part}: one wording per rule, in every service. */
+  BadInput saying(String part) {
+    return new BadInput(name, setup, call, code, fields, part, effect);
   }
 
   BadInput writing(Effect newEffect) {

@@ -5,6 +5,7 @@ import static signup.orchestrator.BadInput.answered;
 import static signup.orchestrator.BadInput.refused;
 import static signup.orchestrator.BadInput.tombstone;
 import static signup.orchestrator.OrchestratorBadInputs.CLEF;
+import static signup.orchestrator.OrchestratorBadInputs.DEVICE_RULE;
 import static signup.orchestrator.OrchestratorBadInputs.FI_LIGATURE;
 import static signup.orchestrator.OrchestratorBadInputs.KELVIN;
 import static signup.orchestrator.OrchestratorBadInputs.newEmail;
@@ -28,6 +29,7 @@ final class ClientBadInputs {
   private ClientBadInputs() {}
 
   static Stream<BadInput> clientService() {
+    String unknownClient = newId();
     return Stream.of(
         getClientRefused("client_id empty", ""),
         getClientRefused("client_id with a space", "has space"),
@@ -35,9 +37,9 @@ final class ClientBadInputs {
         getClientRefused("client_id of 60,000 characters", "c".repeat(60_000)),
         getClientRefused("client_id with a NUL", "id\u0000"),
         getClientRefused("client_id with U+FFFD", "id\uFFFD"),
-        answered("GetClient of an unknown client_id",
-            f -> f.clients().getClient(GetClientRequest.newBuilder().setClientId(newId())
-                .build()), Code.NOT_FOUND, "client_id"),
+        answered("GetClient of an unknown client_id, named whole",
+            f -> f.clients().getClient(GetClientRequest.newBuilder().setClientId(unknownClient)
+                .build()), Code.NOT_FOUND, "no client with client_id " + unknownClient),
         answered("GetClient of an SQL-looking client_id",
             f -> f.clients().getClient(GetClientRequest.newBuilder()
                 .setClientId("1'OR'1'='1").build()), Code.NOT_FOUND, "client_id"),
@@ -65,6 +67,7 @@ final class ClientBadInputs {
     String cancelled = newId();
     String cancelledTwice = newId();
     String unknownCancel = newId();
+    String unknownConfirm = newId();
     return Stream.of(
         refused("ClientParticipant.Reserve with every field missing",
             f -> f.clientParticipant().reserve(ReserveClientRequest.getDefaultInstance()),
@@ -79,6 +82,15 @@ final class ClientBadInputs {
         reserveRefused("email with a Kelvin sign", r -> r.setEmail(KELVIN + "@example.com"),
             "email"),
         reserveRefused("name with a bell", r -> r.setName("\u0007Ada"), "name"),
+        reserveRefused("name with a right-to-left override", r -> r.setName("Ada\u202E"),
+            "name").saying("name: contains a text-direction control (U+202E)"),
+        reserveRefused("name with a paragraph separator", r -> r.setName("Ada\u2029"),
+            "name").saying("name: contains a line or paragraph separator (U+2029)"),
+        reserveRefused("name with 150 combining marks", r -> r.setName("A" + "\u0301"
+            .repeat(150)), "name")
+            .saying("name: has more than 4 combining marks on one character"),
+        reserveRefused("password empty", r -> r.setPassword(""), "password")
+            .saying("password: is required"),
         reserveRefused("name of 201 characters", r -> r.setName("n".repeat(201)), "name"),
         reserveRefused("password of 7 code points", r -> r.setPassword(CLEF.repeat(7)),
             "password"),
@@ -90,8 +102,9 @@ final class ClientBadInputs {
         reserveRefused("region of a ligature that upper-cases to FI",
             r -> r.setRegion(FI_LIGATURE), "region"),
         reserveRefused("device DEVICE_TYPE_UNSPECIFIED",
-            r -> r.setDevice(DeviceType.DEVICE_TYPE_UNSPECIFIED), "device"),
-        reserveRefused("device number 99", r -> r.setDeviceValue(99), "device"),
+            r -> r.setDevice(DeviceType.DEVICE_TYPE_UNSPECIFIED), "device").saying(DEVICE_RULE),
+        reserveRefused("device number 99", r -> r.setDeviceValue(99), "device")
+            .saying(DEVICE_RULE),
         refused("ClientParticipant.Reserve of the seed's client_id under another txn",
             f -> f.clientParticipant().reserve(reserve().setClientId(f.seedClientId()).build()),
             "client_id"),
@@ -113,7 +126,8 @@ final class ClientBadInputs {
         confirmClientRefused("txn_id of 129 characters", "t".repeat(129)),
         answered("ClientParticipant.Confirm of an unknown txn_id",
             f -> f.clientParticipant().confirm(ConfirmClientRequest.newBuilder()
-                .setTxnId(newId()).build()), Code.NOT_FOUND, "no reservation"),
+                .setTxnId(unknownConfirm).build()), Code.NOT_FOUND,
+            "no reservation with txn_id " + unknownConfirm),
         answered("ClientParticipant.Confirm after its Cancel",
             f -> f.clientParticipant().confirm(ConfirmClientRequest.newBuilder()
                 .setTxnId(cancelled).build()), Code.FAILED_PRECONDITION, "already CANCELLED")

@@ -1,6 +1,7 @@
 package signup.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static signup.orchestrator.BadInput.abortRecorded;
 import static signup.orchestrator.BadInput.answered;
 import static signup.orchestrator.BadInput.refused;
@@ -8,6 +9,7 @@ import static signup.orchestrator.BadInput.refusedSignup;
 import static signup.orchestrator.BadInput.signedUp;
 
 import io.grpc.Status.Code;
+import io.grpc.StatusRuntimeException;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,8 @@ final class OrchestratorBadInputs {
   static final String FI_LIGATURE = "\uFB01";
   /** "ı", the dotless i, which Java upper-cases to an ASCII "I". */
   static final String DOTLESS_I = "\u0131";
+  /** The one wording of the device rule, in every service. */
+  static final String DEVICE_RULE = "device: must be one of IOS, ANDROID, WEB";
 
   private OrchestratorBadInputs() {}
 
@@ -116,12 +120,35 @@ final class OrchestratorBadInputs {
         signupRefused("name with an unassigned code point", r -> r.setName("Ada\u0378"),
             "name"),
         signupRefused("name without a letter", r -> r.setName("12345"), "name"),
+        signupRefused("name with a right-to-left override (U+202E)",
+            r -> r.setName("Bob\u202Etxt.exe"), "name")
+            .saying("name: contains a text-direction control (U+202E)"),
+        signupRefused("name with a first-strong isolate (U+2068)",
+            r -> r.setName("Ada\u2068"), "name")
+            .saying("name: contains a text-direction control (U+2068)"),
+        signupRefused("name of one letter and 199 right-to-left overrides",
+            r -> r.setName("A" + "\u202E".repeat(199)), "name")
+            .saying("name: contains a text-direction control (U+202E)"),
+        signupRefused("name with a line separator (U+2028)",
+            r -> r.setName("Ada\u2028Lovelace"), "name")
+            .saying("name: contains a line or paragraph separator (U+2028)"),
+        signupRefused("name with a zero-width space (U+200B)",
+            r -> r.setName("Ada\u200BLovelace"), "name")
+            .saying("name: contains an invisible formatting character (U+200B)"),
+        signupRefused("name with 150 combining marks on one letter",
+            r -> r.setName("Zalgo" + "\u0301".repeat(150)), "name")
+            .saying("name: has more than 4 combining marks on one character"),
+        signupAccepted("name with four combining marks on one letter",
+            r -> r.setName("Zoe\u0308\u0301\u0300\u0302")),
+        signupAccepted("name with a zero-width non-joiner inside, as Persian writes it",
+            r -> r.setName("\u0639\u0644\u06CC\u200C\u0631\u0636\u0627")),
         signupAccepted("name of 200 letters outside the BMP (400 Java chars)",
             r -> r.setName(SCRIPT_A.repeat(200))),
         signupAccepted("name that is an SQL statement, stored as data",
             r -> r.setName("x'); DROP TABLE clients;--")),
 
-        signupRefused("password empty", r -> r.setPassword(""), "password"),
+        signupRefused("password empty", r -> r.setPassword(""), "password")
+            .saying("password: is required"),
         signupRefused("password of 7 code points (14 Java chars)",
             r -> r.setPassword(CLEF.repeat(7)), "password"),
         signupAccepted("password of 8 code points", r -> r.setPassword(CLEF.repeat(8))),
@@ -146,13 +173,14 @@ final class OrchestratorBadInputs {
             r -> r.setRegion(DOTLESS_I + "t"), "region"),
 
         signupRefused("device DEVICE_TYPE_UNSPECIFIED",
-            r -> r.setDevice(signup.common.v1.DeviceType.DEVICE_TYPE_UNSPECIFIED), "device"),
+            r -> r.setDevice(signup.common.v1.DeviceType.DEVICE_TYPE_UNSPECIFIED), "device")
+            .saying(DEVICE_RULE),
         signupRefused("device number 99, unknown to this build", r -> r.setDeviceValue(99),
-            "device"),
+            "device").saying(DEVICE_RULE),
         signupRefused("device number -1", r -> r.setDeviceValue(-1), "device"),
 
         signupRefused("request_id with a space", r -> r.setRequestId("has space"),
-            "request_id"),
+            "request_id").saying("request_id: must be printable ASCII without spaces"),
         signupRefused("request_id of 129 characters", r -> r.setRequestId("r".repeat(129)),
             "request_id"),
         signupRefused("request_id in Cyrillic", r -> r.setRequestId("ключ"), "request_id"),
@@ -182,9 +210,12 @@ final class OrchestratorBadInputs {
   }
 
   static Stream<BadInput> getSignup() {
+    String unknownSignupId = newId();
+    String duplicateKey = "duplicate-" + newId();
     return Stream.of(
         refused("GetSignup with neither key",
-            f -> f.signups().getSignup(GetSignupRequest.getDefaultInstance()), "signup_id"),
+            f -> f.signups().getSignup(GetSignupRequest.getDefaultInstance()), "key")
+            .saying("key: is required"),
         getSignupRefused("signup_id set but empty", GetSignupRequest.newBuilder()
             .setSignupId(""), "signup_id"),
         getSignupRefused("signup_id with a space", GetSignupRequest.newBuilder()
@@ -201,9 +232,10 @@ final class OrchestratorBadInputs {
             .setRequestId("r".repeat(129)), "request_id"),
         getSignupRefused("request_id in Cyrillic", GetSignupRequest.newBuilder()
             .setRequestId("ключ"), "request_id"),
-        answered("GetSignup of an unknown signup_id",
-            f -> f.signups().getSignup(GetSignupRequest.newBuilder().setSignupId(newId())
-                .build()), Code.NOT_FOUND, "signup_id"),
+        answered("GetSignup of an unknown signup_id, named whole",
+            f -> f.signups().getSignup(GetSignupRequest.newBuilder()
+                .setSignupId(unknownSignupId).build()), Code.NOT_FOUND,
+            "no sign-up with signup_id " + unknownSignupId),
         answered("GetSignup of an unknown request_id",
             f -> f.signups().getSignup(GetSignupRequest.newBuilder().setRequestId(newId())
                 .build()), Code.NOT_FOUND, "request_id"),
@@ -211,6 +243,23 @@ final class OrchestratorBadInputs {
             f -> f.signups().getSignup(GetSignupRequest.newBuilder()
                 .setSignupId("x');DROP/**/TABLE/**/signup_txn;--").build()),
             Code.NOT_FOUND, "signup_id"),
+        answered("GetSignup of a duplicate that aborted names no client_id",
+            f -> {
+              var status = f.signups().getSignup(GetSignupRequest.newBuilder()
+                  .setRequestId(duplicateKey).build());
+              assertEquals(SignupState.ABORTED, status.getState());
+              assertEquals("", status.getClientId(), "a client that never exists");
+              assertEquals(Fixture.SEED_EMAIL, status.getEmail());
+              assertEquals("ALREADY_EXISTS", status.getFailureCode());
+              return status;
+            }, Code.OK, null)
+            .after(f -> {
+              StatusRuntimeException duplicate = assertThrows(StatusRuntimeException.class,
+                  () -> f.signups().signup(SignupSystem.request(Fixture.SEED_EMAIL)
+                      .toBuilder().setRequestId(duplicateKey).build()));
+              assertEquals(Code.ALREADY_EXISTS, duplicate.getStatus().getCode());
+              return duplicate;
+            }),
         answered("GetSignup of the seed by request_id",
             f -> {
               var status = f.signups().getSignup(GetSignupRequest.newBuilder()

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static signup.orchestrator.BadInput.answered;
 import static signup.orchestrator.BadInput.refused;
 import static signup.orchestrator.BadInput.tombstone;
+import static signup.orchestrator.OrchestratorBadInputs.DEVICE_RULE;
 import static signup.orchestrator.OrchestratorBadInputs.FI_LIGATURE;
 import static signup.orchestrator.OrchestratorBadInputs.newId;
 
@@ -25,6 +26,7 @@ final class SubscriptionBadInputs {
   private SubscriptionBadInputs() {}
 
   static Stream<BadInput> subscriptionService() {
+    String unknownClient = newId();
     return Stream.of(
         answered("SubscriptionService.ListPlans lists the three plans",
             f -> {
@@ -40,15 +42,16 @@ final class SubscriptionBadInputs {
         quoteRefused("region of a ligature that upper-cases to FI", FI_LIGATURE, DeviceType.WEB,
             "region"),
         quoteRefused("device DEVICE_TYPE_UNSPECIFIED", "US", DeviceType.DEVICE_TYPE_UNSPECIFIED,
-            "device"),
+            "device").saying(DEVICE_RULE),
         refused("SubscriptionService.QuotePlan with device number 99",
             f -> f.subscriptions().quotePlan(QuotePlanRequest.newBuilder().setRegion("US")
-                .setDeviceValue(99).build()), "device"),
+                .setDeviceValue(99).build()), "device").saying(DEVICE_RULE),
         getSubscriptionRefused("client_id empty", ""),
         getSubscriptionRefused("client_id of 129 characters", "c".repeat(129)),
-        answered("SubscriptionService.GetSubscription of an unknown client_id",
+        answered("SubscriptionService.GetSubscription of an unknown client_id, named whole",
             f -> f.subscriptions().getSubscription(GetSubscriptionRequest.newBuilder()
-                .setClientId(newId()).build()), Code.NOT_FOUND, "client"),
+                .setClientId(unknownClient).build()), Code.NOT_FOUND,
+            "no subscription with client_id " + unknownClient),
         refused("SubscriptionService.Subscribe with every field missing",
             f -> f.subscriptions().subscribe(SubscribeRequest.getDefaultInstance()),
             "client_id", "plan_id"),
@@ -59,7 +62,7 @@ final class SubscriptionBadInputs {
         answered("SubscriptionService.Subscribe to an unknown plan",
             f -> f.subscriptions().subscribe(SubscribeRequest.newBuilder()
                 .setClientId(f.seedClientId()).setPlanId("gold").build()),
-            Code.NOT_FOUND, "plan"),
+            Code.NOT_FOUND, "no plan with plan_id gold"),
         answered("SubscriptionService.Subscribe to an SQL-looking plan",
             f -> f.subscriptions().subscribe(SubscribeRequest.newBuilder()
                 .setClientId(f.seedClientId()).setPlanId("global';--").build()),
@@ -79,6 +82,7 @@ final class SubscriptionBadInputs {
   static Stream<BadInput> subscriptionParticipant() {
     String cancelled = newId();
     String unknownCancel = newId();
+    String unknownConfirm = newId();
     return Stream.of(
         refused("SubscriptionParticipant.Reserve with every field missing",
             f -> f.subscriptionParticipant().reserve(
@@ -96,7 +100,8 @@ final class SubscriptionBadInputs {
             r -> r.setRegion(FI_LIGATURE), "region"),
         subscriptionReserveRefused("device DEVICE_TYPE_UNSPECIFIED",
             r -> r.setDevice(DeviceType.DEVICE_TYPE_UNSPECIFIED), "device"),
-        subscriptionReserveRefused("device number 99", r -> r.setDeviceValue(99), "device"),
+        subscriptionReserveRefused("device number 99", r -> r.setDeviceValue(99), "device")
+            .saying(DEVICE_RULE),
         answered("SubscriptionParticipant.Reserve for the seed's client under another txn",
             f -> f.subscriptionParticipant().reserve(subscriptionReserve()
                 .setClientId(f.seedClientId()).build()), Code.ALREADY_EXISTS, "client"),
@@ -109,7 +114,8 @@ final class SubscriptionBadInputs {
                 ConfirmSubscriptionRequest.getDefaultInstance()), "txn_id"),
         answered("SubscriptionParticipant.Confirm of an unknown txn_id",
             f -> f.subscriptionParticipant().confirm(ConfirmSubscriptionRequest.newBuilder()
-                .setTxnId(newId()).build()), Code.NOT_FOUND, "no reservation"),
+                .setTxnId(unknownConfirm).build()), Code.NOT_FOUND,
+            "no reservation with txn_id " + unknownConfirm),
         answered("SubscriptionParticipant.Confirm after its Cancel",
             f -> f.subscriptionParticipant().confirm(ConfirmSubscriptionRequest.newBuilder()
                 .setTxnId(cancelled).build()), Code.FAILED_PRECONDITION, "already CANCELLED")

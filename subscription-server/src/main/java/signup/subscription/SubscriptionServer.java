@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.domain.RetentionPurger;
+import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.store.SqliteDatabase;
@@ -77,7 +77,8 @@ public final class SubscriptionServer {
           List.of(new SubscriptionServiceImpl(subscriptions),
               config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
           new StatusMapper(), List.of(),
-          List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT);
+          List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT,
+          config.transport().connections());
       sweeper.start(NAME);
       purger.start(NAME);
       return host;

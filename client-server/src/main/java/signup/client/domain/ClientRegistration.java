@@ -8,13 +8,13 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.Completions;
-import signup.common.fault.CrashPoint;
-import signup.common.fault.CrashPoints;
 import signup.common.domain.Device;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.ReservationLedger;
 import signup.common.domain.SignupFields;
 import signup.common.domain.Violations;
+import signup.common.fault.CrashPoint;
+import signup.common.fault.CrashPoints;
 
 /**
  * The client side of a sign-up: reserve a client as pending (its e-mail taken from then on),
@@ -73,9 +73,7 @@ public final class ClientRegistration {
     SignupFields.checkName(v, "name", name);
     SignupFields.checkPassword(v, "password", password);
     SignupFields.checkRegion(v, "region", normalisedRegion);
-    if (device == null) {
-      v.add("device", "is required (IOS, ANDROID or WEB)");
-    }
+    SignupFields.checkDevice(v, "device", device);
     v.throwIfAny();
 
     return hasher.hashAsync(password, timeLeft)
@@ -110,7 +108,7 @@ public final class ClientRegistration {
     SignupFields.checkId(v, "client_id", clientId);
     v.throwIfAny();
     return store.findConfirmed(clientId)
-        .orElseThrow(() -> new NotFoundException("no client with client_id " + clientId));
+        .orElseThrow(() -> NotFoundException.of("client", "client_id", clientId));
   }
 
   /** A confirmed client by e-mail, compared case-insensitively. */

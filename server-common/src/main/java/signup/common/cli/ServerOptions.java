@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import signup.common.domain.Retention;
 import signup.common.fault.CrashPoints;
+import signup.common.grpc.ConnectionPolicy;
 import signup.common.security.InternalToken;
 import signup.common.security.TlsFiles;
 import signup.common.security.Transport;
@@ -55,6 +56,31 @@ public final class ServerOptions {
           + "Default: ${DEFAULT-VALUE}.")
   Duration retention;
 
+  @Option(names = "--max-connections", defaultValue = "${env:SIGNUP_MAX_CONNECTIONS:-1000}",
+      description = "Connections held open at once, counted from accept; one more is closed at "
+          + "once. Keep it well under the descriptor limit (ulimit -n) "
+          + "(env SIGNUP_MAX_CONNECTIONS). Default: ${DEFAULT-VALUE}.")
+  int maxConnections;
+
+  @Option(names = "--max-connection-idle",
+      defaultValue = "${env:SIGNUP_MAX_CONNECTION_IDLE:-PT2M}",
+      description = "A connection without a call for this long is closed; the client "
+          + "reconnects on its next call (env SIGNUP_MAX_CONNECTION_IDLE). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration maxConnectionIdle;
+
+  @Option(names = "--max-connection-age",
+      defaultValue = "${env:SIGNUP_MAX_CONNECTION_AGE:-PT30M}",
+      description = "Every connection is closed after about this long, its calls given 30 s "
+          + "to finish (env SIGNUP_MAX_CONNECTION_AGE). Default: ${DEFAULT-VALUE}.")
+  Duration maxConnectionAge;
+
+  @Option(names = "--handshake-timeout",
+      defaultValue = "${env:SIGNUP_HANDSHAKE_TIMEOUT:-PT10S}",
+      description = "A new connection that has not sent the HTTP/2 preface (and finished TLS) "
+          + "within this is closed (env SIGNUP_HANDSHAKE_TIMEOUT). Default: ${DEFAULT-VALUE}.")
+  Duration handshakeTimeout;
+
   public String bind() {
     return bind;
   }
@@ -83,7 +109,20 @@ public final class ServerOptions {
     InternalToken token = InternalToken.load(System.getenv(),
         tokenFile != null ? tokenFile : dataDir.resolve(InternalToken.FILE_NAME));
     TlsFiles tls = tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey, tlsCa, mutualTls);
-    return new Transport(token, tls);
+    return new Transport(token, tls, connectionPolicy(spec));
+  }
+
+  /** The limits on the connections a server holds, from the defaults and these options. */
+  public ConnectionPolicy connectionPolicy(CommandSpec spec) {
+    if (maxConnections < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-connections must be at least 1, not " + maxConnections);
+    }
+    return ConnectionPolicy.DEFAULTS
+        .withMaxConnections(maxConnections)
+        .withMaxIdle(requirePositive(spec, "--max-connection-idle", maxConnectionIdle))
+        .withMaxAge(requirePositive(spec, "--max-connection-age", maxConnectionAge))
+        .withHandshakeTimeout(requirePositive(spec, "--handshake-timeout", handshakeTimeout));
   }
 
   /**

@@ -1,12 +1,15 @@
 package signup.common.domain;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The rules for the sign-up fields, shared by every service that accepts them, so that the
- * orchestrator and the participants can never disagree on what is valid.
+ * orchestrator and the participants can never disagree on what is valid, nor word one rule two
+ * ways. A field that is empty (or absent) is always "is required".
  */
 public final class SignupFields {
   public static final int EMAIL_MAX = 254;
@@ -14,6 +17,15 @@ public final class SignupFields {
   public static final int PASSWORD_MIN = 8;
   public static final int PASSWORD_MAX = 128;
   public static final int ID_MAX = 128;
+  /**
+   * Combining marks on one base character: Vietnamese needs two, Indic and Tibetan stacks a few
+   * more; beyond that it is "Zalgo" text that overflows the lines around it. UTS #39's limit.
+   */
+  public static final int MARKS_PER_CHARACTER_MAX = 4;
+
+  /** The one wording of the device rule, for every service. */
+  static final String DEVICE_RULE = "must be one of " + Arrays.stream(Device.values())
+      .map(Device::name).collect(Collectors.joining(", "));
 
   private static final Set<String> REGIONS = Set.of(Locale.getISOCountries());
 
@@ -23,7 +35,9 @@ public final class SignupFields {
       Pattern.compile(
           "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
               + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
-  // A UUID-like or client-chosen key: printable ASCII without spaces.
+  // A UUID-like or client-chosen key: printable ASCII without spaces (U+0021 to U+007E). A space
+  // is refused on purpose: it is invisible at the end of a key, and ids are written into logs as
+  // key=value.
   private static final Pattern ID = Pattern.compile("^[\\x21-\\x7E]+$");
 
   private SignupFields() {}
@@ -66,6 +80,14 @@ public final class SignupFields {
     }
   }
 
+  /**
+   * A display name: 1-200 characters, at least one letter, in any script. Refused besides
+   * control characters: characters that change how the text around the name is shown rather
+   * than showing themselves (after a right-to-left override, U+202E, "Bob" + U+202E +
+   * "txt.exe" shows as "Bobexe.txt"; a line separator breaks a list of names), and piles of
+   * combining marks. Zero-width (non-)joiners stay allowed between two visible characters:
+   * Persian and Indic names need them.
+   */
   public static void checkName(Violations v, String field, String name) {
     if (name == null || name.isBlank()) {
       v.add(field, "is required");
@@ -74,8 +96,16 @@ public final class SignupFields {
     int length = name.codePointCount(0, name.length());
     if (length > NAME_MAX) {
       v.add(field, "longer than " + NAME_MAX + " characters");
-    } else if (name.codePoints().anyMatch(SignupFields::isControlOrInvalid)) {
+      return;
+    }
+    int invisible = UnicodeText.firstInvisible(name);
+    if (name.codePoints().anyMatch(SignupFields::isControlOrInvalid)) {
       v.add(field, "contains control or invalid characters");
+    } else if (invisible >= 0) {
+      v.add(field, "contains " + UnicodeText.describeInvisible(invisible));
+    } else if (UnicodeText.mostMarksInARow(name) > MARKS_PER_CHARACTER_MAX) {
+      v.add(field, "has more than " + MARKS_PER_CHARACTER_MAX
+          + " combining marks on one character");
     } else if (name.codePoints().noneMatch(Character::isLetter)) {
       v.add(field, "must contain a letter");
     }
@@ -83,7 +113,9 @@ public final class SignupFields {
 
   public static void checkPassword(Violations v, String field, String password) {
     int length = password == null ? 0 : password.codePointCount(0, password.length());
-    if (length < PASSWORD_MIN) {
+    if (length == 0) {
+      v.add(field, "is required");
+    } else if (length < PASSWORD_MIN) {
       v.add(field, "shorter than " + PASSWORD_MIN + " characters");
     } else if (length > PASSWORD_MAX) {
       v.add(field, "longer than " + PASSWORD_MAX + " characters");
@@ -98,6 +130,16 @@ public final class SignupFields {
       v.add(field, "is required");
     } else if (!REGIONS.contains(region)) {
       v.add(field, "unknown code " + printable(region) + " (expected ISO 3166-1 alpha-2, like US)");
+    }
+  }
+
+  /**
+   * Checks a device: null when the caller gave none (DEVICE_TYPE_UNSPECIFIED) or one this build
+   * does not know.
+   */
+  public static void checkDevice(Violations v, String field, Device device) {
+    if (device == null) {
+      v.add(field, DEVICE_RULE);
     }
   }
 
@@ -130,11 +172,14 @@ public final class SignupFields {
         || codePoint == 0xFFFD;
   }
 
-  /** Echoes user input into a message safely: short, and without control characters. */
+  /**
+   * Echoes user input into a message safely: short, and without control characters nor any
+   * that would change how the rest of the message is shown.
+   */
   public static String printable(String value) {
     String cut = value.length() > 16 ? value.substring(0, 16) + "..." : value;
     return cut.codePoints()
-        .map(c -> isControlOrInvalid(c) ? '?' : c)
+        .map(c -> isControlOrInvalid(c) || UnicodeText.isInvisible(c) ? '?' : c)
         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
         .toString();
   }

@@ -11,6 +11,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -32,9 +33,11 @@ import signup.common.domain.DaemonThreads;
 /**
  * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
  * while starting or draining), reflection v1 and v1alpha, one exception mapper (which also
- * answers requests that do not parse), a cap on message size, and a graceful stop that drains
- * in-flight calls before closing what the server owns.
- * Built from a {@link ServerBuilder} so that main and the tests (in-process) build it alike.
+ * answers requests that do not parse), a cap on message size, on a network transport a
+ * {@link ConnectionPolicy} (handshake, idle and age limits, keep-alive rules, a cap on
+ * connections), and a graceful stop that drains in-flight calls before closing what the server
+ * owns. Built from a {@link ServerBuilder} so that main and the tests (in-process) build it
+ * alike.
  */
 public final class GrpcServerHost implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcServerHost.class);
@@ -48,14 +51,26 @@ public final class GrpcServerHost implements AutoCloseable {
   private final List<AutoCloseable> owned;
   private final Duration drainTimeout;
   private final ExecutorService blockingCalls;
+  /** Null unless the server runs on Netty. */
+  private final NettyConnections connections;
   private boolean closed;
 
-  /**
-   * @param owned closed after the server has drained, in order (e.g. sweepers, then the database)
-   */
+  /** With the {@link ConnectionPolicy#DEFAULTS default connection policy}. */
   public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
       Duration drainTimeout) {
+    this(name, builder, services, mapper, interceptors, owned, drainTimeout,
+        ConnectionPolicy.DEFAULTS);
+  }
+
+  /**
+   * @param owned closed after the server has drained, in order (e.g. sweepers, then the database)
+   * @param connectionPolicy applied when {@code builder} is a Netty one (an in-process server
+   *     has no connections)
+   */
+  public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout, ConnectionPolicy connectionPolicy) {
     this.name = name;
     this.owned = List.copyOf(owned);
     this.drainTimeout = drainTimeout;
@@ -78,6 +93,8 @@ public final class GrpcServerHost implements AutoCloseable {
       health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+    this.connections = builder instanceof NettyServerBuilder netty
+        ? NettyConnections.apply(netty, connectionPolicy, name) : null;
     this.blockingCalls = Executors.newCachedThreadPool(DaemonThreads.numbered(name + "-call"));
     this.server = builder
         // Finding the method and starting the call (the interceptors) on the transport thread;
@@ -159,6 +176,9 @@ public final class GrpcServerHost implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    if (connections != null) {
+      connections.close();
     }
     blockingCalls.shutdown();
     for (AutoCloseable resource : owned) {

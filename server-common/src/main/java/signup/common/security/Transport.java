@@ -31,22 +31,40 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.grpc.ConnectionPolicy;
 import signup.common.grpc.NonBlockingService;
 
 /**
- * How a server listens and how it calls its peers: plaintext or TLS (optionally mutual), and
- * the internal token that guards the internal services (reserve, confirm, cancel, resolve).
+ * How a server listens and how it calls its peers: plaintext or TLS (optionally mutual), the
+ * internal token that guards the internal services (reserve, confirm, cancel, resolve), and the
+ * limits on the connections the server holds.
  *
  * @param tls null for plaintext
+ * @param connections for the servers' {@link signup.common.grpc.GrpcServerHost}
  */
-public record Transport(InternalToken token, TlsFiles tls) {
+public record Transport(InternalToken token, TlsFiles tls, ConnectionPolicy connections) {
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String BEARER = "Bearer ";
 
+  public Transport {
+    if (connections == null) {
+      throw new IllegalArgumentException("a connection policy is required");
+    }
+  }
+
+  /** With the {@link ConnectionPolicy#DEFAULTS default connection policy}. */
+  public Transport(InternalToken token, TlsFiles tls) {
+    this(token, tls, ConnectionPolicy.DEFAULTS);
+  }
+
   public static Transport plaintext(InternalToken token) {
     return new Transport(token, null);
+  }
+
+  public Transport withConnections(ConnectionPolicy policy) {
+    return new Transport(token, tls, policy);
   }
 
   /**

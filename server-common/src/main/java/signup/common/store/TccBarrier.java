@@ -106,7 +106,7 @@ public final class TccBarrier {
       return loadExisting.apply(handle);
     }
     BarrierState state =
-        found.orElseThrow(() -> new NotFoundException("no reservation for transaction " + txnId));
+        found.orElseThrow(() -> NotFoundException.of("reservation", "txn_id", txnId));
     if (state == BarrierState.CONFIRMED) {
       return loadExisting.apply(handle);
     }

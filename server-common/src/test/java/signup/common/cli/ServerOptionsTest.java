@@ -1,6 +1,7 @@
 package signup.common.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -12,8 +13,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.common.domain.Retention;
+import signup.common.grpc.ConnectionPolicy;
 
 class ServerOptionsTest {
   @Command(name = "serve")
@@ -81,5 +84,41 @@ class ServerOptionsTest {
     assertEquals(2, command.execute("--retention", "PT0S"));
     assertEquals(2, command.execute("--retention", "a week"));
     assertTrue(err.toString().contains("SIGNUP_RETENTION"), "the usage names the variable");
+  }
+
+  @Test
+  void connectionLimitsDefaultToThePolicysDefaults() {
+    Serve serve = new Serve();
+    CommandLine commandLine = new CommandLine(serve);
+    commandLine.parseArgs();
+
+    assertEquals(ConnectionPolicy.DEFAULTS,
+        serve.options.connectionPolicy(commandLine.getCommandSpec()));
+  }
+
+  @Test
+  void connectionLimitsComeFromTheFlags() {
+    Serve serve = new Serve();
+    CommandLine commandLine = new CommandLine(serve);
+    commandLine.parseArgs("--max-connections", "50", "--max-connection-idle", "PT30S",
+        "--max-connection-age", "PT1H", "--handshake-timeout", "PT2S");
+
+    ConnectionPolicy policy = serve.options.connectionPolicy(commandLine.getCommandSpec());
+
+    assertEquals(50, policy.maxConnections());
+    assertEquals(Duration.ofSeconds(30), policy.maxIdle());
+    assertEquals(Duration.ofHours(1), policy.maxAge());
+    assertEquals(Duration.ofSeconds(2), policy.handshakeTimeout());
+  }
+
+  @Test
+  void aConnectionLimitOfZeroIsAUsageError() {
+    Serve serve = new Serve();
+    CommandLine commandLine = new CommandLine(serve);
+    commandLine.parseArgs("--max-connections", "0");
+
+    ParameterException refused = assertThrows(ParameterException.class,
+        () -> serve.options.connectionPolicy(commandLine.getCommandSpec()));
+    assertTrue(refused.getMessage().contains("--max-connections"), refused.getMessage());
   }
 }

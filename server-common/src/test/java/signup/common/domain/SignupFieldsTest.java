@@ -136,6 +136,97 @@ class SignupFieldsTest {
         violations(v -> SignupFields.checkName(v, "name", name)));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"Bob\u202Etxt.exe", "\u202EBob", "Bob\u202A", "Bob\u202D",
+      "Bob\u2066x\u2069", "Bob\u2067", "Bob\u200E", "Bob\u200F", "Bob\u061C"})
+  void nameWithATextDirectionControlIsRefusedNamingTheCharacter(String name) {
+    int control = name.codePoints().filter(c -> !Character.isLetter(c) && c != '.')
+        .findFirst().orElseThrow();
+
+    assertEquals(List.of(new FieldViolation("name",
+            String.format("contains a text-direction control (U+%04X)", control))),
+        violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  @Test
+  void nameOf199RightToLeftOverridesAfterOneLetterIsRefused() {
+    assertEquals(List.of(new FieldViolation("name",
+            "contains a text-direction control (U+202E)")),
+        violations(v -> SignupFields.checkName(v, "name", "A" + "\u202E".repeat(199))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Ada\u2028Lovelace", "Ada\u2029", "\u2028Ada"})
+  void nameWithALineOrParagraphSeparatorIsRefused(String name) {
+    int separator = name.codePoints().filter(c -> !Character.isLetter(c)).findFirst()
+        .orElseThrow();
+
+    assertEquals(List.of(new FieldViolation("name",
+            String.format("contains a line or paragraph separator (U+%04X)", separator))),
+        violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Ada\u200BLovelace", "Ada\uFEFF", "Ad\u00ADa", "Ada\u2060",
+      "Ada\uDB40\uDC01"})
+  void nameWithAnotherInvisibleFormattingCharacterIsRefused(String name) {
+    int format = name.codePoints().filter(c -> !Character.isLetter(c)).findFirst()
+        .orElseThrow();
+
+    assertEquals(List.of(new FieldViolation("name",
+            String.format("contains an invisible formatting character (U+%04X)", format))),
+        violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "\u0639\u0644\u06CC\u200C\u0631\u0636\u0627", // Persian Ali-Reza, a ZWNJ inside
+      "\u0915\u094D\u200D\u0937", // Devanagari ka, virama, ZWJ, ssa: a half form
+      "Nguye\u0302\u0303n", // Vietnamese, decomposed: two marks on one letter
+      "Zoe\u0308\u0301\u0300\u0302"}) // four marks, the most allowed
+  void namesThatNeedJoinersOrSeveralMarksAreAccepted(String name) {
+    assertEquals(List.of(), violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\u200CAli", "Ali\u200D", "Al\u200C\u200Ci", "Al \u200Di"})
+  void zeroWidthJoinersThatJoinNothingAreRefused(String name) {
+    int joiner = name.codePoints().filter(c -> c == 0x200C || c == 0x200D).findFirst()
+        .orElseThrow();
+
+    assertEquals(List.of(new FieldViolation("name", String.format(
+            "contains a zero-width joiner between no two visible characters (U+%04X)", joiner))),
+        violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {5, 150})
+  void nameWithMoreThanFourCombiningMarksOnOneCharacterIsRefused(int marks) {
+    String name = "Zalgo" + "\u0301".repeat(marks);
+
+    assertEquals(List.of(new FieldViolation("name",
+            "has more than 4 combining marks on one character")),
+        violations(v -> SignupFields.checkName(v, "name", name)));
+  }
+
+  @Test
+  void aMessageEchoingInputReplacesCharactersThatWouldReorderIt() {
+    assertEquals(List.of(new FieldViolation("region",
+            "unknown code U?S? (expected ISO 3166-1 alpha-2, like US)")),
+        violations(v -> SignupFields.checkRegion(v, "region", "U\u202ES\u2028")));
+  }
+
+  // --- device ---------------------------------------------------------------------------------
+
+  @Test
+  void aMissingOrUnknownDeviceGetsTheOneWordingOfTheRule() {
+    assertEquals(List.of(new FieldViolation("device", "must be one of IOS, ANDROID, WEB")),
+        violations(v -> SignupFields.checkDevice(v, "device", null)));
+    for (Device device : Device.values()) {
+      assertEquals(List.of(), violations(v -> SignupFields.checkDevice(v, "device", device)));
+    }
+  }
+
   // --- password -------------------------------------------------------------------------------
 
   @Test
@@ -148,10 +239,18 @@ class SignupFieldsTest {
     }
   }
 
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = "")
+  void missingPasswordIsRequiredLikeEveryOtherMissingField(String password) {
+    assertEquals(List.of(new FieldViolation("password", "is required")),
+        violations(v -> SignupFields.checkPassword(v, "password", password)));
+  }
+
   @Test
   void passwordShorterThan8CodePointsIsRejectedEvenIfItHasMoreChars() {
     String emoji = "\uD83D\uDE00";
-    for (String password : new String[] {null, "", "a".repeat(7), emoji.repeat(7)}) {
+    for (String password : new String[] {"a", "a".repeat(7), emoji.repeat(7)}) {
       assertEquals(List.of(new FieldViolation("password", "shorter than 8 characters")),
           violations(v -> SignupFields.checkPassword(v, "password", password)));
     }

@@ -50,9 +50,7 @@ public final class SignupRequest {
     SignupFields.checkPassword(violations, "password", password);
     String normalisedRegion = SignupFields.normaliseRegion(region);
     SignupFields.checkRegion(violations, "region", normalisedRegion);
-    if (device == null) {
-      violations.add("device", "must be one of IOS, ANDROID, WEB");
-    }
+    SignupFields.checkDevice(violations, "device", device);
     violations.throwIfAny();
     return new SignupRequest(key, normalisedEmail, name.strip(), password, normalisedRegion,
         device);

@@ -50,8 +50,12 @@ final class SignupMessages {
         .setCreatedAt(ProtoValues.timestamp(record.createdAt()))
         .setUpdatedAt(ProtoValues.timestamp(record.updatedAt()));
     if (record.clientId() != null) {
-      status.setClientId(record.clientId())
-          .setEmail(record.email())
+      // The client_id is chosen before the reserve; once the sign-up aborts, no client with
+      // it ever exists, and a caller must not be handed an id that GetClient never finds.
+      if (!aborted(record)) {
+        status.setClientId(record.clientId());
+      }
+      status.setEmail(record.email())
           .setRegion(record.region())
           .setDevice(ProtoValues.deviceType(record.device()));
     }
@@ -64,6 +68,11 @@ final class SignupMessages {
           .setFailureMessage(record.failureMessage());
     }
     return status.build();
+  }
+
+  private static boolean aborted(SignupRecord record) {
+    return record.state() == signup.orchestrator.domain.SignupState.ABORTING
+        || record.state() == signup.orchestrator.domain.SignupState.ABORTED;
   }
 
   private static Plan plan(PlanQuote quote) {

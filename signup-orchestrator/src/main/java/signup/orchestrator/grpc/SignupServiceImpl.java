@@ -71,7 +71,8 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
         record = coordinator.getByRequestId(request.getRequestId());
       }
       default -> {
-        violations.add("signup_id", "one of signup_id or request_id is required").throwIfAny();
+        // The oneof is what is missing, not one of its fields.
+        violations.add("key", "is required (signup_id or request_id)").throwIfAny();
         return;
       }
     }

@@ -7,14 +7,14 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.Completions;
-import signup.common.fault.CrashPoint;
-import signup.common.fault.CrashPoints;
 import signup.common.domain.Device;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.ReservationLedger;
 import signup.common.domain.SignupFields;
 import signup.common.domain.TimeOrderedIds;
 import signup.common.domain.Violations;
+import signup.common.fault.CrashPoint;
+import signup.common.fault.CrashPoints;
 
 /**
  * The subscription rules: which plan a sign-up gets, the participant's side of try-confirm-cancel,
@@ -118,7 +118,7 @@ public final class Subscriptions {
     SignupFields.checkId(v, "plan_id", planId);
     v.throwIfAny();
     Plan plan = catalogue.find(planId)
-        .orElseThrow(() -> new NotFoundException("no plan " + SignupFields.printable(planId)));
+        .orElseThrow(() -> NotFoundException.of("plan", "plan_id", planId));
     Subscription current = repository.findActive(clientId)
         .orElseThrow(() -> noSubscription(clientId));
     if (!plan.isOfferedTo(current.region(), current.device())) {
@@ -159,9 +159,7 @@ public final class Subscriptions {
   private static String checkRegionAndDevice(Violations v, String region, Device device) {
     String normalised = SignupFields.normaliseRegion(region);
     SignupFields.checkRegion(v, "region", normalised);
-    if (device == null) {
-      v.add("device", "must be IOS, ANDROID or WEB");
-    }
+    SignupFields.checkDevice(v, "device", device);
     return normalised;
   }
 
@@ -172,8 +170,7 @@ public final class Subscriptions {
   }
 
   private static NotFoundException noSubscription(String clientId) {
-    return new NotFoundException("client " + SignupFields.printable(clientId)
-        + " has no confirmed subscription");
+    return NotFoundException.of("subscription", "client_id", clientId);
   }
 
   /** Stored to the millisecond, so what a caller is answered equals what is read back later. */

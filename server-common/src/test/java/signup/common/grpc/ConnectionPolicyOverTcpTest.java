@@ -1,0 +1,177 @@
+package signup.common.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import signup.orchestrator.v1.Decision;
+import signup.orchestrator.v1.TransactionCoordinatorGrpc;
+
+/**
+ * The {@link ConnectionPolicy} on a real socket, against raw TCP connections that do what an
+ * attacker's would (connect and send nothing) and a real gRPC client.
+ */
+class ConnectionPolicyOverTcpTest {
+  /** Long enough that nothing in a test is closed by a limit the test is not about. */
+  private static final Duration LONG = Duration.ofMinutes(5);
+  /** How long a loaded machine may take to do what is due now. */
+  private static final Duration PROMPTLY = Duration.ofSeconds(5);
+
+  private final ScriptedCoordinator service =
+      new ScriptedCoordinator(txnId -> GrpcServerHostTest.decision(Decision.COMMIT));
+  private final List<GrpcServerHost> hosts = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<Socket> sockets = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws IOException {
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+    channels.forEach(ManagedChannel::shutdownNow);
+    hosts.forEach(GrpcServerHost::close);
+  }
+
+  @Test
+  void connectionsThatNeverSendThePrefaceAreClosedWhenTheHandshakeTimeoutEnds() throws Exception {
+    GrpcServerHost host = start(ConnectionPolicy.DEFAULTS.withHandshakeTimeout(
+        Duration.ofMillis(500)).withMaxIdle(LONG).withMaxAge(LONG));
+    List<Socket> silent = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      silent.add(connect(host));
+    }
+
+    long started = System.nanoTime();
+    for (Socket socket : silent) {
+      assertTrue(closedByServerWithin(socket, PROMPTLY),
+          "a connection that never sent the HTTP/2 preface is still open");
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertTrue(took.compareTo(PROMPTLY) < 0, "closed after " + took);
+  }
+
+  @Test
+  void anIdleConnectionIsClosedAfterTheMaxIdleTimeAndTheClientReconnectsOnItsNextCall() {
+    GrpcServerHost host = start(ConnectionPolicy.DEFAULTS.withMaxIdle(Duration.ofSeconds(1))
+        .withMaxAge(LONG));
+    ManagedChannel channel = channelTo(host);
+    assertEquals(Decision.COMMIT, resolve(channel));
+    assertEquals(ConnectivityState.READY, channel.getState(false));
+
+    // The server's GOAWAY ends the channel's only connection: the channel goes IDLE.
+    Awaitility.await("the idle connection closed by the server").atMost(PROMPTLY)
+        .until(() -> channel.getState(false) == ConnectivityState.IDLE);
+
+    assertEquals(Decision.COMMIT, resolve(channel), "the next call opens a new connection");
+  }
+
+  @Test
+  void connectionsPastTheLimitAreClosedAtOnceWhileTheOpenOnesKeepWorking() throws Exception {
+    GrpcServerHost host = start(ConnectionPolicy.DEFAULTS.withMaxConnections(3)
+        .withHandshakeTimeout(LONG).withMaxIdle(LONG).withMaxAge(LONG));
+    ManagedChannel channel = channelTo(host);
+    assertEquals(Decision.COMMIT, resolve(channel));
+    Socket second = connect(host);
+    Socket third = connect(host);
+    assertTrue(acceptedByGrpc(second), "the second connection is within the limit");
+    assertTrue(acceptedByGrpc(third), "the third connection is within the limit");
+
+    for (int i = 0; i < 5; i++) {
+      Socket beyond = connect(host);
+      assertTrue(closedByServerWithin(beyond, PROMPTLY),
+          "connection " + (4 + i) + " of at most 3 is still open");
+    }
+
+    assertEquals(Decision.COMMIT, resolve(channel), "the established client is still served");
+    assertTrue(!closedByServerWithin(second, Duration.ofMillis(200)),
+        "a connection within the limit stays open");
+
+    // A connection that closes frees its place.
+    second.close();
+    Awaitility.await("a place freed by a closed connection").atMost(PROMPTLY)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> acceptedByGrpc(connect(host)));
+  }
+
+  private GrpcServerHost start(ConnectionPolicy policy) {
+    GrpcServerHost host = new GrpcServerHost("test",
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), List.of(service),
+        StandardErrors::toStatus, List.of(), List.of(), Duration.ofSeconds(5), policy);
+    hosts.add(host);
+    return host.start();
+  }
+
+  private ManagedChannel channelTo(GrpcServerHost host) {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", host.port())
+        .usePlaintext().build();
+    channels.add(channel);
+    return channel;
+  }
+
+  private static Decision resolve(ManagedChannel channel) {
+    return TransactionCoordinatorGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .resolveTransaction(GrpcServerHostTest.request("t1")).getDecision();
+  }
+
+  /** A TCP connection that sends nothing. */
+  private Socket connect(GrpcServerHost host) throws IOException {
+    Socket socket = new Socket();
+    sockets.add(socket);
+    socket.connect(new InetSocketAddress("127.0.0.1", host.port()), 5_000);
+    return socket;
+  }
+
+  /**
+   * gRPC answers a new connection with its HTTP/2 settings before reading anything; a connection
+   * refused by the limit is closed before gRPC sees it.
+   */
+  private static boolean acceptedByGrpc(Socket socket) throws IOException {
+    socket.setSoTimeout((int) PROMPTLY.toMillis());
+    try {
+      return socket.getInputStream().read() >= 0;
+    } catch (SocketException reset) {
+      return false;
+    }
+  }
+
+  /** Reads (and drops) what the server sends until it closes the connection, or time is up. */
+  private static boolean closedByServerWithin(Socket socket, Duration timeout)
+      throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    InputStream in = socket.getInputStream();
+    byte[] buffer = new byte[4096];
+    try {
+      while (true) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        socket.setSoTimeout((int) left);
+        if (in.read(buffer) < 0) {
+          return true;
+        }
+      }
+    } catch (SocketTimeoutException stillOpen) {
+      return false;
+    } catch (SocketException reset) {
+      return true;
+    }
+  }
+}
