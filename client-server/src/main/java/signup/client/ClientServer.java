@@ -102,6 +102,8 @@ public final class ClientServer {
       closeAll(owned);
       throw e;
     }
+    // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+    db.onWritableChange(host::storeWritable);
     sweeper.start(NAME);
     return host;
   }

@@ -73,6 +73,8 @@ public final class SubscriptionServer {
               config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
           new StatusMapper(), List.of(),
           List.of(sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT);
+      // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+      db.onWritableChange(host::storeWritable);
       sweeper.start(NAME);
       return host;
     } catch (RuntimeException e) {
