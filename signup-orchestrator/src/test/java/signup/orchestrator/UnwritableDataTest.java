@@ -29,8 +29,9 @@ import signup.orchestrator.crash.ClasspathSnapshot;
 
 /**
  * client-server as a real process of an unprivileged user (nobody) on a data directory it
- * cannot write: it must refuse to start, with exit code 3 and one line that names what to fix,
- * rather than report SERVING and fail every write. Needs root (to run as nobody); skipped elsewhere, saying why.
+ * cannot write, or with an unusable internal token: it must refuse to start, with exit code 3
+ * and one line that names what to fix, rather than report SERVING and fail every write, or die
+ * with a stack trace. Needs root (to run as nobody); skipped elsewhere, saying why.
  */
 class UnwritableDataTest {
   private static final String USER = "nobody";
@@ -48,6 +49,21 @@ class UnwritableDataTest {
     classPath = ClasspathSnapshot.copy(System.getProperty("java.class.path"),
         shared.resolve("classpath"));
     openToEveryone(shared);
+  }
+
+  @Test
+  void aDirectoryItCannotWriteWithoutATokenStopsTheStartWithOneLineNamingTheTokenFile()
+      throws IOException {
+    Path data = Files.createDirectories(dir.resolve("data")); // root's, 0755
+    openToEveryone(dir);
+
+    Run run = serveClient(data, Map.of());
+
+    run.assertRefusedWithOneLine();
+    assertEquals("error: cannot create the internal token file "
+        + data.resolve(InternalToken.FILE_NAME) + ": this user may not write " + data + " (set "
+        + "SIGNUP_INTERNAL_TOKEN, or --token-file to a file this user may read)",
+        run.errorLine());
   }
 
   @Test
@@ -96,6 +112,24 @@ class UnwritableDataTest {
       }
     }
     return data;
+  }
+
+  @Test
+  void anEmptyOrTooShortInternalTokenStopsTheStartWithOneLineNamingTheVariable()
+      throws IOException {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.setOwner(data, user(USER));
+    openToEveryone(dir);
+
+    for (String token : List.of("", "twenty-characters-12")) {
+      Run run = serveClient(data, Map.of(InternalToken.ENV, token));
+
+      run.assertRefusedWithOneLine();
+      assertTrue(run.errorLine().startsWith("error: " + InternalToken.ENV + " is set but "),
+          run.errorLine());
+      assertTrue(Files.notExists(data.resolve(InternalToken.FILE_NAME)),
+          "no token of its own, that the other services would not know");
+    }
   }
 
   /** How one start ended: an exit code, or null if it was listening (then stopped). */
