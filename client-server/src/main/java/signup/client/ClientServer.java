@@ -109,6 +109,8 @@ public final class ClientServer {
       closeAll(owned);
       throw e;
     }
+    // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+    db.onWritableChange(host::storeWritable);
     sweeper.start(NAME);
     purger.start(NAME);
     return host;

@@ -26,7 +26,8 @@ import signup.common.store.SqliteDatabase.Synchronous;
     description = "Client sign-up participant and public client reads (gRPC).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "2:bad option",
-        "3:cannot start (port in use, database unusable)"})
+        "3:cannot start (port in use, database unusable or not writable, no usable internal "
+            + "token)"})
 public final class ClientServerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ClientServerCommand.class);
 
@@ -77,13 +78,13 @@ public final class ClientServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ClientServerConfig config = config();
-    if (config.hashing().weakerThan(Argon2Settings.OWASP)) {
+    if (hashing().weakerThan(Argon2Settings.OWASP)) {
       log.warn("password hashes at {} are below OWASP's minimum: for benchmarks only, never for "
-          + "real passwords", config.hashing());
+          + "real passwords", hashing());
     }
     CrashPoints crashPoints = server.crashPoints(spec, "client");
-    return ServerLauncher.runUntilStopped(() -> ClientServer.create(config, crashPoints),
+    // config() inside: reading the internal token is part of starting (exit code 3 if it fails).
+    return ServerLauncher.runUntilStopped(() -> ClientServer.create(config(), crashPoints),
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 

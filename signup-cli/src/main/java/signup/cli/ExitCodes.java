@@ -10,7 +10,7 @@ public final class ExitCodes {
   public static final int FAILED = 1;
   /** Bad input: a usage error or INVALID_ARGUMENT. */
   public static final int BAD_INPUT = 2;
-  /** A server could not start (port taken, database not ours). */
+  /** A server could not start (port taken, database not ours or not writable, no token). */
   public static final int CANNOT_START = ServerLauncher.EXIT_CANNOT_START;
   /** ALREADY_EXISTS: the e-mail is registered. */
   public static final int ALREADY_EXISTS = 4;

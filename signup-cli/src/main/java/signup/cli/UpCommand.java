@@ -23,6 +23,7 @@ import signup.common.domain.Retention;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
 import signup.common.security.InternalToken;
+import signup.common.security.InternalToken.UnusableTokenException;
 import signup.common.security.Transport;
 import signup.common.store.DatabaseUnusableException;
 import signup.orchestrator.OrchestratorConfig;
@@ -63,12 +64,13 @@ final class UpCommand implements Callable<Integer> {
     String coordinator = target(orchestrator);
     Path dataDir = server.dataDir();
 
-    // One transport for all three: the same token (generated under the data directory on
-    // first use) and the same TLS settings.
-    Transport transport = server.transport(spec);
     Retention retention = retention();
+    Transport transport;
     List<GrpcServerHost> started = new ArrayList<>();
     try {
+      // One transport for all three: the same token (generated under the data directory on
+      // first use) and the same TLS settings.
+      transport = server.transport(spec);
       ClientServerConfig clientConfig = ClientServerConfig.defaults(dataDir.resolve("client.db"))
           .withBind(bind).withPort(client).withCoordinatorTarget(coordinator)
           .withTransport(transport).withRetention(retention);
@@ -82,7 +84,7 @@ final class UpCommand implements Callable<Integer> {
           dataDir.resolve("orchestrator.db"), target(client), target(subscription),
           ProtocolSettings.DEFAULTS, transport, retention);
       started.add(OrchestratorServer.create(orchestratorConfig).start());
-    } catch (PortInUseException | DatabaseUnusableException e) {
+    } catch (PortInUseException | DatabaseUnusableException | UnusableTokenException e) {
       stopAll(started);
       err.println("error: " + e.getMessage());
       err.flush();

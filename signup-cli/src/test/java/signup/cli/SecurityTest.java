@@ -138,7 +138,7 @@ class SecurityTest {
   void theWholeSystemRunsOverTlsAndTheCliConnectsWithItsCa() {
     TestCertificates certificates = new TestCertificates(certificateDir);
     TestCertificates.Pem server = certificates.issue("server");
-    Transport tls = new Transport(InternalToken.of("tls-test-token-0123456789"),
+    Transport tls = new Transport(InternalToken.of("tls-test-token-0123456789abcdefghij"),
         new TlsFiles(server.certificate(), server.privateKey(), certificates.ca(), false));
     system = new SignupSystem(dataDir, SignupSystem.FAST, ParticipantSettings.DEFAULTS)
         .withTransport(tls).startClient().startSubscription().startOrchestrator();

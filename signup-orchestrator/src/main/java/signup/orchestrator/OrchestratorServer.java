@@ -100,6 +100,8 @@ public final class OrchestratorServer {
         List.of(new SignupServiceImpl(coordinator),
             transport.internal(new TransactionCoordinatorImpl(coordinator))),
         new StatusMapper(), List.of(), owned, DRAIN, transport.connections());
+    // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+    db.onWritableChange(host::storeWritable);
     recovery.start();
     purger.start("orchestrator");
     return host;

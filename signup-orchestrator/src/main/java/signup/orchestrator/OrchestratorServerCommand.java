@@ -57,9 +57,9 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OrchestratorConfig config = config();
     CrashPoints crashPoints = server.crashPoints(spec, "orchestrator");
-    return ServerLauncher.runUntilStopped(() -> OrchestratorServer.create(config, crashPoints),
+    // config() inside: reading the internal token is part of starting (exit code 3 if it fails).
+    return ServerLauncher.runUntilStopped(() -> OrchestratorServer.create(config(), crashPoints),
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 

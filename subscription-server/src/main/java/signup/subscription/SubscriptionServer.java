@@ -79,6 +79,8 @@ public final class SubscriptionServer {
           new StatusMapper(), List.of(),
           List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT,
           config.transport().connections());
+      // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+      db.onWritableChange(host::storeWritable);
       sweeper.start(NAME);
       purger.start(NAME);
       return host;

@@ -21,7 +21,8 @@ import signup.common.domain.Retention;
         + "signup.subscription.v1.SubscriptionService and SubscriptionParticipant).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "2:invalid option",
-        "3:cannot start (port in use, database unusable)"})
+        "3:cannot start (port in use, database unusable or not writable, no usable internal "
+            + "token)"})
 public final class SubscriptionServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -64,9 +65,9 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SubscriptionServerConfig config = config();
     CrashPoints crashPoints = server.crashPoints(spec, "subscription");
-    return ServerLauncher.runUntilStopped(() -> SubscriptionServer.create(config, crashPoints),
+    // config() inside: reading the internal token is part of starting (exit code 3 if it fails).
+    return ServerLauncher.runUntilStopped(() -> SubscriptionServer.create(config(), crashPoints),
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 

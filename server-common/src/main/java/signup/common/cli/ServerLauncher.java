@@ -6,11 +6,13 @@ import java.util.function.Supplier;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.NettyTuning;
+import signup.common.security.InternalToken.UnusableTokenException;
 import signup.common.store.DatabaseUnusableException;
 
 /**
  * Runs one server in the foreground until SIGTERM or Ctrl-C, then stops it gracefully. Start-up
- * failures a person can fix (port taken, database not ours) are printed as one clear line. The
+ * failures a person can fix (port taken, database not ours or not writable, no usable internal
+ * token) are printed as one clear line, with exit code {@value #EXIT_CANNOT_START}. The
  * process is the server's alone, so Netty is tuned for that first ({@link NettyTuning}), and
  * gRPC's java.util.logging goes through SLF4J ({@link JavaLogging}).
  */
@@ -20,6 +22,10 @@ public final class ServerLauncher {
 
   private ServerLauncher() {}
 
+  /**
+   * @param build everything start-up does before listening: reading the configuration (the
+   *     internal token) and opening the database, so that each failure gets its one line
+   */
   public static int runUntilStopped(Supplier<GrpcServerHost> build, PrintWriter out,
       PrintWriter err) {
     JavaLogging.routeToSlf4j();
@@ -27,7 +33,7 @@ public final class ServerLauncher {
     GrpcServerHost host;
     try {
       host = build.get().start();
-    } catch (PortInUseException | DatabaseUnusableException e) {
+    } catch (PortInUseException | DatabaseUnusableException | UnusableTokenException e) {
       err.println("error: " + e.getMessage());
       err.flush();
       return EXIT_CANNOT_START;

@@ -76,6 +76,9 @@ public final class ReservationSweeper implements AutoCloseable {
   private void sweepLogged() {
     try {
       sweepOnce();
+    } catch (StoreUnavailableException e) {
+      // The store logged it once already; a sweep every few seconds must not repeat it.
+      log.debug("reservation sweep stopped, the store cannot be written: {}", e.getMessage());
     } catch (RuntimeException e) {
       log.error("reservation sweep failed; retrying on the next one", e);
     }

@@ -32,12 +32,12 @@ import signup.common.domain.DaemonThreads;
 
 /**
  * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
- * while starting or draining), reflection v1 and v1alpha, one exception mapper (which also
- * answers requests that do not parse), a cap on message size, on a network transport a
- * {@link ConnectionPolicy} (handshake, idle and age limits, keep-alive rules, a cap on
- * connections), and a graceful stop that drains in-flight calls before closing what the server
- * owns. Built from a {@link ServerBuilder} so that main and the tests (in-process) build it
- * alike.
+ * while starting, draining, or while its store cannot take writes), reflection v1 and v1alpha,
+ * one exception mapper (which also answers requests that do not parse), a cap on message size,
+ * on a network transport a {@link ConnectionPolicy} (handshake, idle and age limits, keep-alive
+ * rules, a cap on connections), and a graceful stop that drains in-flight calls before closing
+ * what the server owns. Built from a {@link ServerBuilder} so that main and the tests
+ * (in-process) build it alike.
  */
 public final class GrpcServerHost implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcServerHost.class);
@@ -54,6 +54,12 @@ public final class GrpcServerHost implements AutoCloseable {
   /** Null unless the server runs on Netty. */
   private final NettyConnections connections;
   private boolean closed;
+  // Guarded by healthLock rather than by this: the store reports from its writer thread, which
+  // close() waits for while holding this (it closes the database).
+  private final Object healthLock = new Object();
+  private boolean listening;
+  private boolean storeWritable = true;
+  private boolean draining;
 
   /** With the {@link ConnectionPolicy#DEFAULTS default connection policy}. */
   public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
@@ -133,12 +139,38 @@ public final class GrpcServerHost implements AutoCloseable {
       }
       throw new IllegalStateException(name + ": cannot start: " + e.getMessage(), e);
     }
-    for (String service : serviceNames) {
-      health.setStatus(service, ServingStatus.SERVING);
+    synchronized (healthLock) {
+      listening = true;
+      reportHealth();
     }
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     log.info("{} listening on port {}", name, port());
     return this;
+  }
+
+  /**
+   * Whether the server's store takes writes: while it does not (disk full, file not writable),
+   * every service reports NOT_SERVING, so that a load balancer sends its calls elsewhere; calls
+   * that come anyway are answered with the store's status. Any thread may call it.
+   */
+  public void storeWritable(boolean writable) {
+    synchronized (healthLock) {
+      if (storeWritable != writable) {
+        storeWritable = writable;
+        reportHealth();
+      }
+    }
+  }
+
+  private void reportHealth() {
+    if (draining) {
+      return; // terminal: NOT_SERVING for good
+    }
+    ServingStatus status = listening && storeWritable
+        ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    for (String service : serviceNames) {
+      health.setStatus(service, status);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
   }
 
   /** The port actually bound (the chosen one when started on port 0). */
@@ -164,7 +196,10 @@ public final class GrpcServerHost implements AutoCloseable {
       return;
     }
     closed = true;
-    health.enterTerminalState();
+    synchronized (healthLock) {
+      draining = true;
+      health.enterTerminalState();
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {

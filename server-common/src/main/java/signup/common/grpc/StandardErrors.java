@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.StoreUnavailableException;
 import signup.common.domain.TooLateException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
@@ -51,6 +52,12 @@ public final class StandardErrors {
     if (thrown instanceof TooLateException) {
       return Optional.of(Status.DEADLINE_EXCEEDED.withDescription(thrown.getMessage())
           .asRuntimeException());
+    }
+    if (thrown instanceof StoreUnavailableException store) {
+      // Not logged here: the store logs once when it stops taking writes, not once a request.
+      Status status = store.reason() == StoreUnavailableException.Reason.OUT_OF_SPACE
+          ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
+      return Optional.of(status.withDescription(thrown.getMessage()).asRuntimeException());
     }
     if (thrown instanceof TransactionOutcomeConflictException) {
       return Optional.of(Status.FAILED_PRECONDITION.withDescription(thrown.getMessage())

@@ -2,22 +2,31 @@ package signup.common.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.domain.StoreUnavailableException;
+import signup.common.domain.StoreUnavailableException.Reason;
 
 /**
  * The single writer of one database. Callers queue units of work; one thread runs everything
  * queued in one SQLite transaction, each unit inside its own savepoint, and commits once: many
  * writes, one fsync. A caller is answered only after the commit, so nothing is acknowledged
  * before it is durable.
+ *
+ * <p>A write that fails for a storage fault (disk full, file not writable) fails its whole batch
+ * with a {@link StoreUnavailableException}, and the store counts as not writable until a test
+ * write, tried while it is so, succeeds ({@link Writability}).
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -25,6 +34,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private final String name;
   private final Jdbi jdbi;
+  private final Writability writability;
+  private final Consumer<Handle> probe;
   private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closing;
@@ -33,9 +44,15 @@ final class GroupCommitWriter implements AutoCloseable {
   private final AtomicLong commits = new AtomicLong();
   private volatile int largestBatch;
 
-  GroupCommitWriter(String name, Jdbi jdbi) {
+  /**
+   * @param probe a tiny real write, run in a transaction of its own while the store does not
+   *     take writes, to find out when it does again
+   */
+  GroupCommitWriter(String name, Jdbi jdbi, Writability writability, Consumer<Handle> probe) {
     this.name = name;
     this.jdbi = jdbi;
+    this.writability = writability;
+    this.probe = probe;
     this.thread = new Thread(this::run, name + "-db-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -84,9 +101,14 @@ final class GroupCommitWriter implements AutoCloseable {
     List<Unit<?>> batch = new ArrayList<>();
     try (Handle handle = jdbi.open()) {
       while (true) {
-        Unit<?> first = queue.take();
+        Unit<?> first = writability.writable() ? queue.take()
+            : queue.poll(writability.nanosUntilProbe(), TimeUnit.NANOSECONDS);
         if (first == Unit.POISON) {
           return;
+        }
+        probeIfDue(handle);
+        if (first == null) {
+          continue;
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
@@ -123,10 +145,16 @@ final class GroupCommitWriter implements AutoCloseable {
       handle.commit();
     } catch (RuntimeException commitFailure) {
       // The transaction as a whole failed (disk full, I/O error): nobody's write is durable.
-      try {
-        handle.rollback();
-      } catch (RuntimeException ignored) {
-        // already rolled back by SQLite
+      rollback(handle);
+      Optional<Reason> fault = StorageFaults.of(commitFailure);
+      if (fault.isPresent()) {
+        // Logged once by writability, not once per batch: the callers are told to retry.
+        writability.lost(fault.get(), commitFailure);
+        for (Unit<?> unit : batch) {
+          unit.result.completeExceptionally(
+              new StoreUnavailableException(name, fault.get(), commitFailure));
+        }
+        return;
       }
       log.error("commit of {} writes failed: {}", batch.size(), commitFailure.getMessage());
       failAll(batch, commitFailure);
@@ -138,6 +166,36 @@ final class GroupCommitWriter implements AutoCloseable {
       largestBatch = batch.size();
     }
     acks.forEach(Runnable::run);
+  }
+
+  /** While the store does not take writes, a test write every so often tells when it does. */
+  private void probeIfDue(Handle handle) {
+    if (!writability.probeDue()) {
+      return;
+    }
+    try {
+      handle.begin();
+      probe.accept(handle);
+      handle.commit();
+    } catch (RuntimeException failure) {
+      rollback(handle);
+      Optional<Reason> fault = StorageFaults.of(failure);
+      if (fault.isPresent()) {
+        writability.lost(fault.get(), failure);
+      } else {
+        log.debug("{} database: the test write failed: {}", name, failure.getMessage());
+      }
+      return;
+    }
+    writability.regained();
+  }
+
+  private static void rollback(Handle handle) {
+    try {
+      handle.rollback();
+    } catch (RuntimeException ignored) {
+      // already rolled back by SQLite
+    }
   }
 
   /** Writes waiting for the writer. */
@@ -206,6 +264,11 @@ final class GroupCommitWriter implements AutoCloseable {
         handle.execute(RELEASE);
         return () -> result.complete(value);
       } catch (RuntimeException | Error failure) {
+        if (StorageFaults.of(failure).isPresent()) {
+          // Not this unit's fault but the file's, and SQLite may have rolled back the whole
+          // transaction already: the batch fails as a whole (see runBatch).
+          throw failure;
+        }
         // Rolling back to a savepoint keeps it open in SQLite: release it too.
         handle.execute(ROLLBACK);
         handle.execute(RELEASE);

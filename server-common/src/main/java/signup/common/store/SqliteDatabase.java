@@ -1,6 +1,6 @@
 package signup.common.store;
 
-import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -24,6 +25,10 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>WAL lets readers run beside the writer; {@code synchronous=FULL} makes every acknowledged
  * write survive power loss. A connection per request costs ~5x here, hence the long-lived ones.
+ *
+ * <p>The file is created readable by its owner only (0600, and so are SQLite's -wal and -shm,
+ * which take the file's mode), in a directory created 0700: client.db holds password hashes,
+ * orchestrator.db e-mails and names.
  */
 public final class SqliteDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
@@ -35,6 +40,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private final Connection writerConnection;
   private final BlockingQueue<Connection> readers;
   private final Jdbi readJdbi;
+  private final Writability writability;
   private final GroupCommitWriter writer;
 
   private SqliteDatabase(DatabaseSpec spec, Path file, Connection writerConnection,
@@ -46,7 +52,15 @@ public final class SqliteDatabase implements AutoCloseable {
     this.readJdbi = configure(Jdbi.create(new PooledConnections(readers)));
     Jdbi writerJdbi = configure(Jdbi.create(new PooledConnections(single(writerConnection))));
     writerJdbi.setStatementBuilderFactory(connection -> new PreparedStatementCache());
-    this.writer = new GroupCommitWriter(spec.name(), writerJdbi);
+    this.writability = new Writability(spec.name(), file);
+    this.writer = new GroupCommitWriter(spec.name(), writerJdbi, writability,
+        handle -> {
+          try {
+            WriteAccess.testWrite(handle.getConnection());
+          } catch (SQLException e) {
+            throw new IllegalStateException("the test write failed", e);
+          }
+        });
   }
 
   /** How hard SQLite works to make a commit durable. FULL unless a benchmark says otherwise. */
@@ -56,7 +70,9 @@ public final class SqliteDatabase implements AutoCloseable {
    * Opens (creating it and its directory if missing) and migrates the database at {@code file}.
    *
    * @throws DatabaseUnusableException when the file is not a database of this kind, is corrupt,
-   *     or has a newer schema than this code knows
+   *     has a newer schema than this code knows, or cannot be written (a test write at start:
+   *     SQLite opens a file it may not write read-only, without a word, and every write would
+   *     fail later)
    */
   public static SqliteDatabase open(DatabaseSpec spec, Path file) {
     return open(spec, file, Synchronous.FULL);
@@ -67,15 +83,13 @@ public final class SqliteDatabase implements AutoCloseable {
     Connection writerConnection = null;
     BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     try {
-      Path dir = absolute.getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
+      WriteAccess.prepare(spec, absolute);
       String url = "jdbc:sqlite:" + absolute;
       writerConnection = connect(url, synchronous, false);
       SchemaGuard.checkAndMigrate(spec, absolute, writerConnection);
       // Only now that the file is known to be ours: switching to WAL rewrites its header.
       useWal(writerConnection);
+      WriteAccess.testAtStart(spec, absolute, writerConnection);
       for (int i = 0; i < READERS; i++) {
         readers.add(connect(url, synchronous, true));
       }
@@ -85,6 +99,10 @@ public final class SqliteDatabase implements AutoCloseable {
     } catch (DatabaseUnusableException e) {
       closeQuietly(writerConnection, readers);
       throw e;
+    } catch (AccessDeniedException e) {
+      closeQuietly(writerConnection, readers);
+      throw new DatabaseUnusableException("cannot open the " + spec.name() + " database at "
+          + absolute + ": permission denied on " + e.getFile(), e);
     } catch (Exception e) {
       closeQuietly(writerConnection, readers);
       throw new DatabaseUnusableException(
@@ -108,6 +126,20 @@ public final class SqliteDatabase implements AutoCloseable {
    */
   public <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
     return writer.writeAsync(work);
+  }
+
+  /**
+   * Tells {@code listener} now whether the database takes writes, and again each time that
+   * changes: {@code false} once a write failed for a storage fault (disk full, file not
+   * writable), {@code true} once a test write succeeds again. Called on the writer's thread.
+   */
+  public void onWritableChange(Consumer<Boolean> listener) {
+    writability.listen(listener);
+  }
+
+  /** False while writes fail for a storage fault (see {@link #onWritableChange}). */
+  public boolean writable() {
+    return writability.writable();
   }
 
   /** Runs {@code work} on a read-only connection; it sees only committed data. */

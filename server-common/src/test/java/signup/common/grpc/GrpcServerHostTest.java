@@ -44,6 +44,8 @@ import signup.common.domain.BarrierState;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.StoreUnavailableException;
+import signup.common.domain.StoreUnavailableException.Reason;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 import signup.orchestrator.v1.Decision;
@@ -88,6 +90,10 @@ class GrpcServerHostTest {
         throw new TransactionOutcomeConflictException("conflict", BarrierState.CONFIRMED, "cancel");
       case "status":
         throw Status.PERMISSION_DENIED.withDescription("not for you").asRuntimeException();
+      case "disk-full":
+        throw new StoreUnavailableException("client", Reason.OUT_OF_SPACE, null);
+      case "read-only":
+        throw new StoreUnavailableException("client", Reason.READ_ONLY, null);
       case "slow":
         slowEntered.countDown();
         try {
@@ -115,6 +121,41 @@ class GrpcServerHostTest {
     StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
         () -> health.check(health("no.such.Service")));
     assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+  }
+
+  @Test
+  void healthIsNotServingWhileTheStoreCannotBeWrittenAndServingOnceItCan() throws Exception {
+    GrpcServerHost host = startHost(Duration.ofSeconds(30));
+    ManagedChannel channel = channelTo(host);
+    BlockingQueue<ServingStatus> serverStatuses = watch(channel, "");
+    assertEquals(ServingStatus.SERVING, serverStatuses.poll(10, TimeUnit.SECONDS));
+    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+
+    host.storeWritable(false);
+
+    assertEquals(ServingStatus.NOT_SERVING, serverStatuses.poll(10, TimeUnit.SECONDS));
+    assertEquals(ServingStatus.NOT_SERVING,
+        health.check(health(ScriptedCoordinator.SERVICE)).getStatus());
+
+    host.storeWritable(true);
+
+    assertEquals(ServingStatus.SERVING, health.check(health("")).getStatus());
+    assertEquals(ServingStatus.SERVING,
+        health.check(health(ScriptedCoordinator.SERVICE)).getStatus());
+  }
+
+  @Test
+  void aStoreOutOfSpaceIsResourceExhaustedAndOneNotWritableIsUnavailable() {
+    StatusRuntimeException full = callFails("disk-full");
+    StatusRuntimeException readOnly = callFails("read-only");
+
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.getStatus().getCode());
+    assertEquals("the client database is out of disk space: nothing was written; try again "
+        + "later", full.getStatus().getDescription());
+    assertEquals(Status.Code.UNAVAILABLE, readOnly.getStatus().getCode());
+    assertEquals("the client database is not writable: nothing was written; try again later",
+        readOnly.getStatus().getDescription());
   }
 
   @Test

@@ -15,11 +15,11 @@ import java.util.stream.Stream;
  * so a service restarted many times would otherwise pick up whatever a concurrent build wrote
  * into target/ or the local repository in between: the code under test must not change midway.
  */
-final class ClasspathSnapshot {
+public final class ClasspathSnapshot {
   private ClasspathSnapshot() {}
 
   /** Copies every entry of {@code classPath} under {@code dir}; returns the copy's class path. */
-  static String copy(String classPath, Path dir) {
+  public static String copy(String classPath, Path dir) {
     List<String> copied = new ArrayList<>();
     int index = 0;
     for (String entry : classPath.split(File.pathSeparator)) {

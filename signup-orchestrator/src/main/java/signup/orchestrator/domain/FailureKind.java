@@ -6,8 +6,10 @@ public enum FailureKind {
   INVALID_INPUT,
   /** The e-mail is registered already. */
   ALREADY_EXISTS,
-  /** A participant could not be reached. */
+  /** A participant could not be reached, or could not write (its store not writable). */
   UNAVAILABLE,
+  /** A participant is out of something it needs to write: its store's disk space. */
+  RESOURCE_EXHAUSTED,
   /** A participant did not answer within its deadline. */
   DEADLINE_EXCEEDED,
   /** The transaction was aborted underneath the request (recovery, a late cancel). */

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.Completions;
 import signup.common.domain.DaemonThreads;
+import signup.common.domain.StoreUnavailableException;
 
 /**
  * Finishes what requests left half-way, at start-up and then periodically: COMMITTING rows are
@@ -108,6 +109,9 @@ public final class Recovery implements AutoCloseable {
       while (recoverOnce() == BATCH) {
         // a full batch: there may be more waiting
       }
+    } catch (StoreUnavailableException e) {
+      // The store logged it once already; a pass every few seconds must not repeat it.
+      log.debug("recovery pass stopped, the log cannot be written: {}", e.getMessage());
     } catch (RuntimeException e) {
       log.error("recovery pass failed; retrying on the next one", e);
     }

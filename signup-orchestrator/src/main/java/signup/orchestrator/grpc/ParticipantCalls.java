@@ -69,8 +69,12 @@ final class ParticipantCalls {
       // (it cannot tell whether the call got through), and the participants never answer
       // UNKNOWN themselves, so it means the participant went away (found by the crash harness:
       // a participant killed mid-reserve made the sign-up answer INTERNAL).
-      case UNAVAILABLE, CANCELLED, RESOURCE_EXHAUSTED, UNKNOWN -> new ParticipantException(
+      case UNAVAILABLE, CANCELLED, UNKNOWN -> new ParticipantException(
           FailureKind.UNAVAILABLE, true, participant + " is unavailable: " + detail, cause);
+      // Passed on as such, with the participant's reason (its disk is full): the caller's
+      // answer must say what to wait for, not that a participant failed.
+      case RESOURCE_EXHAUSTED -> new ParticipantException(FailureKind.RESOURCE_EXHAUSTED, true,
+          participant + ": " + detail, cause);
       default -> new ParticipantException(FailureKind.INTERNAL, true,
           participant + " failed: " + status.getCode() + " " + detail, cause);
     };

@@ -29,6 +29,7 @@ public final class StatusMapper implements ExceptionMapper {
       case INVALID_INPUT -> Status.Code.INVALID_ARGUMENT;
       case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
       case UNAVAILABLE -> Status.Code.UNAVAILABLE;
+      case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
       case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
       case ABORTED -> Status.Code.ABORTED;
       case INTERNAL -> Status.Code.INTERNAL;

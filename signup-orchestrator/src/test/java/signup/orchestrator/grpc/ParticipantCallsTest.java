@@ -32,4 +32,17 @@ class ParticipantCallsTest {
     assertEquals(FailureKind.ALREADY_EXISTS, failure.kind());
     assertFalse(failure.retryable());
   }
+
+  @Test
+  void aParticipantOutOfSpaceIsPassedOnAsResourceExhaustedWithItsReason() {
+    ParticipantException failure = ParticipantCalls.classify("client-server",
+        Status.RESOURCE_EXHAUSTED.withDescription("the client database is out of disk space: "
+            + "nothing was written; try again later"), null);
+
+    assertEquals(FailureKind.RESOURCE_EXHAUSTED, failure.kind());
+    assertTrue(failure.retryable(), "confirm and cancel are retried after it");
+    assertEquals("client-server: the client database is out of disk space: nothing was "
+        + "written; try again later", failure.getMessage());
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, StatusMapper.codeOf(failure.kind()));
+  }
 }

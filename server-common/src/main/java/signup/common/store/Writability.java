@@ -1,0 +1,121 @@
+package signup.common.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import signup.common.domain.StoreUnavailableException.Reason;
+
+/**
+ * Whether a database takes writes, as its writer last found: lost when a write fails for a
+ * storage fault (disk full, file not writable), regained when a test write succeeds. Each change
+ * is logged once and told to a listener (the server's health), however many writes fail
+ * meanwhile: a full disk must not also flood the log.
+ *
+ * <p>Changed by the writer thread only; read by anyone.
+ */
+final class Writability {
+  private static final Logger log = LoggerFactory.getLogger(Writability.class);
+  /** How often the writer tries a test write while the store does not take writes. */
+  static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
+  /**
+   * Free space the filesystem must have before a full store is tried again. A failed commit
+   * leaves its partly written frames in the WAL, which the next commit overwrites: a one-page
+   * test write fits there even on a full disk, and would report the store back only for the
+   * next sign-up to fail again.
+   */
+  static final long MIN_FREE_BYTES = 1024 * 1024;
+
+  private final String name;
+  private final Path file;
+  private volatile Reason unavailable; // null while writes succeed
+  private volatile Consumer<Boolean> listener = writable -> { };
+  private long nextProbeNanos;
+
+  Writability(String name, Path file) {
+    this.name = name;
+    this.file = file;
+  }
+
+  boolean writable() {
+    return unavailable == null;
+  }
+
+  /** Told {@code false} when writes start failing for a storage fault, {@code true} when back. */
+  void listen(Consumer<Boolean> listener) {
+    this.listener = listener;
+    listener.accept(writable());
+  }
+
+  /** A write failed for {@code reason}; {@code cause} is SQLite's own account of it. */
+  void lost(Reason reason, Throwable cause) {
+    Reason before = unavailable;
+    unavailable = reason;
+    if (before == reason) {
+      log.debug("{} database: a write failed again: {}", name, reason);
+      return;
+    }
+    nextProbeNanos = System.nanoTime() + PROBE_INTERVAL.toNanos();
+    log.warn("the {} database at {} {} ({}): writes fail until a test write succeeds (tried "
+        + "every {} ms{})", name, file, reason.description(), sqliteMessage(cause),
+        PROBE_INTERVAL.toMillis(), reason == Reason.OUT_OF_SPACE
+            ? " once " + MIN_FREE_BYTES / (1024 * 1024) + " MiB are free" : "");
+    if (before == null) {
+      tell(false);
+    }
+  }
+
+  /** A test write succeeded. */
+  void regained() {
+    if (unavailable == null) {
+      return;
+    }
+    unavailable = null;
+    log.info("the {} database takes writes again", name);
+    tell(true);
+  }
+
+  /** How long the writer may wait for work before a test write is due; 0 if writable. */
+  long nanosUntilProbe() {
+    return unavailable == null ? 0 : Math.max(0, nextProbeNanos - System.nanoTime());
+  }
+
+  /** Whether to try a test write now (and if so, the next one is due an interval later). */
+  boolean probeDue() {
+    Reason reason = unavailable;
+    if (reason == null || System.nanoTime() - nextProbeNanos < 0) {
+      return false;
+    }
+    nextProbeNanos = System.nanoTime() + PROBE_INTERVAL.toNanos();
+    return reason != Reason.OUT_OF_SPACE || freeBytes() >= MIN_FREE_BYTES;
+  }
+
+  private long freeBytes() {
+    try {
+      return Files.getFileStore(file).getUsableSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE; // cannot tell: let the test write decide
+    }
+  }
+
+  private void tell(boolean writable) {
+    try {
+      listener.accept(writable);
+    } catch (RuntimeException e) {
+      log.warn("{} database: the writability listener failed: {}", name, e.toString());
+    }
+  }
+
+  /** SQLite's message (never a bound value) rather than the wrappers' around it. */
+  private static String sqliteMessage(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql) {
+        return sql.getMessage();
+      }
+    }
+    return String.valueOf(cause);
+  }
+}
