@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +45,13 @@ public final class PasswordHasher implements AutoCloseable {
   private final SecureRandom random;
   private final ExecutorService executor;
   /** How long the last hash took: what a caller needs left for a hash to be worth starting. */
-  private volatile long lastHashNanos;
+  /**
+   * How long a hash takes here, smoothed (each new hash weighs a quarter), for the too-late
+   * check. A refusal wears it down by an eighth: were it kept, one slow hash (a cold JIT, a
+   * stall of the machine) longer than every caller's deadline would refuse every later caller
+   * for good, since no hash would run to correct it.
+   */
+  private final AtomicLong hashNanosEstimate = new AtomicLong();
 
   /** @param threads how many hashes may run at once (the number of cores is a good choice) */
   public PasswordHasher(Argon2Settings settings, int threads) {
@@ -62,7 +69,8 @@ public final class PasswordHasher implements AutoCloseable {
   /**
    * {@link #hash} without waiting: the future completes on a hasher thread, so whatever is
    * chained to it runs there (and must not block it for long). When its turn comes, a hash is
-   * not started if less of {@code timeLeft} remains than the last hash took: it fails with
+   * not started if less of {@code timeLeft} remains than a hash takes (a smoothed estimate of
+   * the recent ones): it fails with
    * {@link TooLateException} instead. Otherwise, under overload, the pool would spend itself on
    * callers who have given up while every caller still waiting waits past its deadline too (a
    * benchmark at 256 sign-ups in flight saw no sign-up succeed).
@@ -71,19 +79,26 @@ public final class PasswordHasher implements AutoCloseable {
     try {
       return CompletableFuture.supplyAsync(() -> {
         Duration left = timeLeft.get();
-        if (left.toNanos() < lastHashNanos) {
+        if (left.toNanos() < hashNanosEstimate.get()) {
+          hashNanosEstimate.updateAndGet(estimate -> estimate - estimate / 8);
           throw new TooLateException("the caller's deadline would pass before the password "
               + "is hashed (" + left.toMillis() + " ms left); not started");
         }
         long start = System.nanoTime();
         String hash = newHash(password);
-        lastHashNanos = System.nanoTime() - start;
+        recordHash(System.nanoTime() - start);
         return hash;
       }, executor);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("the password hasher is closed", e));
     }
+  }
+
+  /** Adds one hash's duration to the estimate. */
+  void recordHash(long nanos) {
+    hashNanosEstimate.updateAndGet(estimate -> estimate == 0 ? nanos
+        : estimate + (nanos - estimate) / 4);
   }
 
   private String newHash(String password) {

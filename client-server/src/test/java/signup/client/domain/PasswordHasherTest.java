@@ -38,6 +38,27 @@ class PasswordHasherTest {
   }
 
   @Test
+  void oneHashSlowerThanEveryDeadlineDoesNotRefuseAllLaterCallersForGood() {
+    Completions.await(hasher.hashAsync("correct horse", () -> Duration.ofMinutes(1)));
+    // One hash that took 10 s (a stalled machine): callers with 2 s left are refused at first.
+    hasher.recordHash(Duration.ofSeconds(10).toNanos());
+
+    int refused = 0;
+    String phc = null;
+    while (phc == null && refused < 200) {
+      try {
+        phc = Completions.await(hasher.hashAsync("correct horse", () -> Duration.ofSeconds(2)));
+      } catch (TooLateException e) {
+        refused++;
+      }
+    }
+
+    assertTrue(refused > 0, "the slow hash was taken into account");
+    assertTrue(phc != null, "still refused after " + refused + " callers");
+    assertTrue(hasher.verify("correct horse", phc));
+  }
+
+  @Test
   void aCallerWithTimeLeftGetsItsHash() {
     String phc = Completions.await(hasher.hashAsync("correct horse", () -> Duration.ofMinutes(1)));
 
