@@ -11,9 +11,10 @@ import signup.common.domain.Completions;
 import signup.common.domain.DaemonThreads;
 
 /**
- * Finishes what requests left half-way, at start-up and then periodically: COMMITTING rows are
- * confirmed on both participants, ABORTING rows and TRYING rows past their deadline are
- * cancelled. Each step is idempotent, so a crash in the middle of recovery is harmless too.
+ * Finishes what requests left half-way, at start-up and then periodically, taking each row where
+ * {@link SignupState#recoveredTo()} says: COMMITTING rows are confirmed on both participants,
+ * ABORTING rows and TRYING rows past their deadline are cancelled. Each step is idempotent, so
+ * a crash in the middle of recovery is harmless too.
  */
 public final class Recovery implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
@@ -63,11 +64,16 @@ public final class Recovery implements AutoCloseable {
     return finished;
   }
 
+  /** Takes the row where the state table says recovery takes it. */
   private boolean recover(SignupRecord record) {
     String txnId = record.txnId();
     SecondPhase secondPhase = coordinator.secondPhase();
-    switch (record.state()) {
-      case COMMITTING -> {
+    SignupState to = record.state().recoveredTo().orElse(null);
+    if (to == null) {
+      return false; // final meanwhile
+    }
+    switch (to) {
+      case DONE -> {
         log.info("txn_id={} recovery: COMMITTING, confirming both participants", txnId);
         if (secondPhase.confirmAll(txnId, settings.callDeadline())) {
           Completions.await(signupLog.markDone(txnId, clock.instant()));
@@ -76,7 +82,8 @@ public final class Recovery implements AutoCloseable {
         }
         return false;
       }
-      case TRYING -> {
+      case ABORTING -> {
+        // Presumed abort: an undecided row past its deadline (the log returns no other).
         if (!signupLog.markAborting(txnId, FailureKind.DEADLINE_EXCEEDED,
             "the sign-up did not complete in time and was cancelled", clock.instant())) {
           return false; // decided meanwhile; the next pass sees the new state
@@ -84,13 +91,11 @@ public final class Recovery implements AutoCloseable {
         log.info("txn_id={} recovery: TRYING past its deadline, aborting", txnId);
         return cancel(txnId, secondPhase);
       }
-      case ABORTING -> {
+      case ABORTED -> {
         log.info("txn_id={} recovery: ABORTING, cancelling both participants", txnId);
         return cancel(txnId, secondPhase);
       }
-      default -> {
-        return false;
-      }
+      default -> throw new IllegalStateException("recovery has no step to " + to);
     }
   }
 
