@@ -1,5 +1,6 @@
 package signup.orchestrator.domain;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -174,6 +175,26 @@ class SignupCoordinatorTest {
     assertTrue(clients.confirms.size() >= 2, "confirm was retried: " + clients.confirms);
     assertEquals(List.of(), clients.cancels);
     assertEquals(List.of(), subscriptions.cancels);
+  }
+
+  @Test
+  void aConfirmStillFailingWhenTheRequestStopsWaitingIsRetriedUntilAcknowledgedAndEndsDone() {
+    ProtocolSettings shortBudget = new ProtocolSettings(Duration.ofSeconds(1),
+        Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofMillis(100),
+        Duration.ofSeconds(1));
+    for (int i = 0; i < 6; i++) { // ~2.5 s of backoff
+      clients.confirmFailures.add(FakeParticipants.unavailable());
+    }
+
+    assertThrows(SignupPendingException.class,
+        () -> coordinator(shortBudget, Clock.systemUTC()).signup(request()));
+
+    // No recovery runs here: the request's own retries finish it.
+    String txnId = onlyTxn();
+    await().atMost(Duration.ofSeconds(20)).until(() -> stateOf(txnId) == SignupState.DONE);
+    assertEquals(7, clients.confirms.size());
+    assertEquals(List.of(txnId), subscriptions.confirms);
+    assertEquals(List.of(), clients.cancels);
   }
 
   @Test
