@@ -22,12 +22,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import signup.common.domain.DaemonThreads;
 
 /**
  * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
@@ -47,7 +44,7 @@ public final class GrpcServerHost implements AutoCloseable {
   private final List<String> serviceNames = new ArrayList<>();
   private final List<AutoCloseable> owned;
   private final Duration drainTimeout;
-  private final ExecutorService blockingCalls;
+  private final BlockingCalls blockingCalls;
   private boolean closed;
 
   /**
@@ -56,6 +53,14 @@ public final class GrpcServerHost implements AutoCloseable {
   public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
       Duration drainTimeout) {
+    this(name, builder, services, mapper, interceptors, owned, drainTimeout,
+        new BlockingCalls(name, BlockingCalls.THREADS, BlockingCalls.ADMITTED));
+  }
+
+  /** With the pool for blocking calls given: the tests' way to a small one. */
+  GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout, BlockingCalls blockingCalls) {
     this.name = name;
     this.owned = List.copyOf(owned);
     this.drainTimeout = drainTimeout;
@@ -78,22 +83,31 @@ public final class GrpcServerHost implements AutoCloseable {
       health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
-    this.blockingCalls = Executors.newCachedThreadPool(DaemonThreads.numbered(name + "-call"));
+    // Health and reflection answer from memory: on the transport thread, so that a health
+    // check is answered even while the blocking calls' pool is full.
+    List<BindableService> inMemory = List.of(health.getHealthService(),
+        ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance());
+    for (BindableService service : inMemory) {
+      ServerServiceDefinition definition = service.bindService();
+      for (var method : definition.getMethods()) {
+        nonBlocking.add(method.getMethodDescriptor().getFullMethodName());
+      }
+      builder.addService(definition);
+    }
+    this.blockingCalls = blockingCalls;
     this.server = builder
-        // Finding the method and starting the call (the interceptors) on the transport thread;
-        // then a non-blocking service's call stays there, every other moves to the pool.
+        // Finding the method on the transport thread; then a non-blocking service's call stays
+        // there, every other moves to the bounded pool (or is refused when it is full).
         .directExecutor()
         .callExecutor(new ServerCallExecutorSupplier() {
           @Override
           public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call,
               Metadata headers) {
             return nonBlocking.contains(call.getMethodDescriptor().getFullMethodName())
-                ? MoreExecutors.directExecutor() : blockingCalls;
+                ? MoreExecutors.directExecutor() : blockingCalls.executorFor(call);
           }
         })
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .addService(ProtoReflectionService.newInstance())
+        .intercept(blockingCalls)
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         .build();
   }
@@ -160,7 +174,7 @@ public final class GrpcServerHost implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    blockingCalls.shutdown();
+    blockingCalls.close();
     for (AutoCloseable resource : owned) {
       try {
         resource.close();

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.OverloadedException;
 import signup.common.domain.TooLateException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
@@ -50,6 +51,11 @@ public final class StandardErrors {
     }
     if (thrown instanceof TooLateException) {
       return Optional.of(Status.DEADLINE_EXCEEDED.withDescription(thrown.getMessage())
+          .asRuntimeException());
+    }
+    if (thrown instanceof OverloadedException) {
+      // Not UNAVAILABLE: the server is up and answering, one of its queues is full.
+      return Optional.of(Status.RESOURCE_EXHAUSTED.withDescription(thrown.getMessage())
           .asRuntimeException());
     }
     if (thrown instanceof TransactionOutcomeConflictException) {

@@ -5,13 +5,16 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -23,6 +26,7 @@ import signup.common.domain.CrashPoints;
 import signup.common.domain.DaemonThreads;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.OverloadedException;
 import signup.common.domain.TimeOrderedIds;
 
 /**
@@ -40,6 +44,19 @@ import signup.common.domain.TimeOrderedIds;
 public final class SignupCoordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SignupCoordinator.class);
   private static final Duration POLL = Duration.ofMillis(25);
+  /**
+   * The slow path runs aborts (a few milliseconds of writes and cancels; a call deadline when a
+   * participant hangs) and replays (waiting up to a sign-up's whole time for the first
+   * outcome). Sixteen threads: more than the writer can keep busy with aborts, and room for
+   * replays, which are rare (a client retrying with a request_id).
+   */
+  static final int SLOW_PATH_THREADS = 16;
+  /**
+   * As many as the bench's largest closed loop keeps in flight, so that the burst of aborts a
+   * participant going down causes is queued, not refused. One more is refused as overloaded
+   * (RESOURCE_EXHAUSTED): its row stays TRYING and recovery cancels it past its deadline.
+   */
+  static final int SLOW_PATH_QUEUE = 256;
 
   private final SignupLog signupLog;
   private final ClientParticipantPort clients;
@@ -49,7 +66,8 @@ public final class SignupCoordinator implements AutoCloseable {
   private final SecondPhase secondPhase;
   private final InFlight inFlight;
   private final CrashPoints crashPoints;
-  private final ExecutorService slowPath;
+  private final ThreadPoolExecutor slowPathPool;
+  private final Executor slowPath;
   private final ScheduledExecutorService retries;
   /** The commits being finished in this process (confirms, then DONE): one drive per txn. */
   private final ConcurrentMap<String, CompletableFuture<Instant>> finishing =
@@ -65,6 +83,14 @@ public final class SignupCoordinator implements AutoCloseable {
   public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
       SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock,
       CrashPoints crashPoints) {
+    this(signupLog, clients, subscriptions, settings, clock, crashPoints, SLOW_PATH_THREADS,
+        SLOW_PATH_QUEUE);
+  }
+
+  /** With the slow path's bounds given: the tests' way to a small one. */
+  SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
+      SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock,
+      CrashPoints crashPoints, int slowPathThreads, int slowPathQueue) {
     this.signupLog = signupLog;
     this.clients = clients;
     this.subscriptions = subscriptions;
@@ -73,8 +99,10 @@ public final class SignupCoordinator implements AutoCloseable {
     this.crashPoints = crashPoints;
     this.inFlight = new InFlight();
     this.ids = new TimeOrderedIds(clock);
-    this.slowPath = Executors.newCachedThreadPool(
+    this.slowPathPool = new ThreadPoolExecutor(slowPathThreads, slowPathThreads, 0,
+        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(slowPathQueue),
         DaemonThreads.numbered("orchestrator-slow-path"));
+    this.slowPath = this::onSlowPath;
     // One thread: it only fires timers and starts calls, neither of which blocks.
     this.retries = Executors.newSingleThreadScheduledExecutor(
         DaemonThreads.named("orchestrator-retries"));
@@ -350,6 +378,20 @@ public final class SignupCoordinator implements AutoCloseable {
     return new SignupFailedException(kind, message);
   }
 
+  /** Runs {@code task} on the slow path, or refuses it as overloaded when its queue is full. */
+  private void onSlowPath(Runnable task) {
+    try {
+      slowPathPool.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (slowPathPool.isShutdown()) {
+        throw e;
+      }
+      throw new OverloadedException("the orchestrator is overloaded ("
+          + slowPathPool.getQueue().size() + " sign-ups are waiting for an abort or a replay):"
+          + " this sign-up did not complete; try again later");
+    }
+  }
+
   /**
    * Stops the slow-path pool and the retries; call once the server has drained its calls.
    * Confirms still being retried stop with it: their rows are COMMITTING, recovery finishes
@@ -357,7 +399,7 @@ public final class SignupCoordinator implements AutoCloseable {
    */
   @Override
   public void close() {
-    slowPath.shutdown();
+    slowPathPool.shutdown();
     retries.shutdownNow();
   }
 

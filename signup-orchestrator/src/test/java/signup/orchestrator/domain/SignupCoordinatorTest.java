@@ -19,9 +19,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import signup.common.MutableClock;
+import signup.common.domain.Completions;
+import signup.common.domain.CrashPoints;
 import signup.common.domain.Device;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
+import signup.common.domain.OverloadedException;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FakeParticipants.Clients;
 import signup.orchestrator.domain.FakeParticipants.Subscriptions;
@@ -195,6 +198,33 @@ class SignupCoordinatorTest {
     assertEquals(7, clients.confirms.size());
     assertEquals(List.of(txnId), subscriptions.confirms);
     assertEquals(List.of(), clients.cancels);
+  }
+
+  @Test
+  void anAbortBeyondTheSlowPathsBoundIsRefusedAsOverloadedAndLeftTryingForRecovery() {
+    // One slow-path thread and one place in its queue.
+    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
+        SETTINGS, Clock.systemUTC(), CrashPoints.none(), 1, 1);
+    subscriptions.onReserve = () -> CompletableFuture.failedFuture(
+        FakeParticipants.unavailable());
+    CompletableFuture<Void> hungCancel = new CompletableFuture<>();
+    clients.onCancel = () -> hungCancel; // holds the thread of the first abort
+    CompletableFuture<SignupRecord> running = coordinator.start(request(null, "a@example.com"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> clients.cancels.size() == 1);
+    CompletableFuture<SignupRecord> queued = coordinator.start(request(null, "b@example.com"));
+
+    OverloadedException refused = assertThrows(OverloadedException.class,
+        () -> coordinator.signup(request(null, "c@example.com")));
+
+    assertTrue(refused.getMessage().contains("try again later"), refused.getMessage());
+    String refusedTxn = clients.reserves.get(2);
+    assertEquals(SignupState.TRYING, stateOf(refusedTxn), "left to recovery, which cancels it");
+    hungCancel.complete(null);
+    assertEquals(FailureKind.UNAVAILABLE, assertThrows(SignupFailedException.class,
+        () -> Completions.await(running)).kind());
+    assertEquals(FailureKind.UNAVAILABLE, assertThrows(SignupFailedException.class,
+        () -> Completions.await(queued)).kind());
+    coordinator.close();
   }
 
   @Test
