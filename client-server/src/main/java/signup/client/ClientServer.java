@@ -12,7 +12,7 @@ import signup.client.domain.ClientRegistration;
 import signup.client.domain.PasswordHasher;
 import signup.client.grpc.ClientParticipantImpl;
 import signup.client.grpc.ClientServiceImpl;
-import signup.client.grpc.StatusMapper;
+import signup.client.grpc.ClientStatusMapper;
 import signup.client.store.ClientSchema;
 import signup.client.store.SqliteClientStore;
 import signup.common.domain.CrashPoints;
@@ -97,7 +97,7 @@ public final class ClientServer {
       host = new GrpcServerHost(NAME, builder,
           List.of(new ClientServiceImpl(registration),
               config.transport().internal(new ClientParticipantImpl(registration))),
-          new StatusMapper(), List.of(), owned, config.drainTimeout());
+          new ClientStatusMapper(), List.of(), owned, config.drainTimeout());
     } catch (RuntimeException e) {
       closeAll(owned);
       throw e;

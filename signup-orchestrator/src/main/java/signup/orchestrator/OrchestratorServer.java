@@ -18,7 +18,7 @@ import signup.orchestrator.domain.Recovery;
 import signup.orchestrator.domain.SignupCoordinator;
 import signup.orchestrator.grpc.ClientParticipantClient;
 import signup.orchestrator.grpc.SignupServiceImpl;
-import signup.orchestrator.grpc.StatusMapper;
+import signup.orchestrator.grpc.OrchestratorStatusMapper;
 import signup.orchestrator.grpc.SubscriptionParticipantClient;
 import signup.orchestrator.grpc.TransactionCoordinatorImpl;
 import signup.orchestrator.store.OrchestratorSchema;
@@ -96,7 +96,7 @@ public final class OrchestratorServer {
     GrpcServerHost host = new GrpcServerHost("orchestrator", builder,
         List.of(new SignupServiceImpl(coordinator),
             transport.internal(new TransactionCoordinatorImpl(coordinator))),
-        new StatusMapper(), List.of(), owned, DRAIN);
+        new OrchestratorStatusMapper(), List.of(), owned, DRAIN);
     recovery.start();
     return host;
   }

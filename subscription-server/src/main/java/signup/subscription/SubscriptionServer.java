@@ -13,7 +13,7 @@ import signup.common.grpc.GrpcServerHost;
 import signup.common.store.SqliteDatabase;
 import signup.subscription.domain.PlanCatalogue;
 import signup.subscription.domain.Subscriptions;
-import signup.subscription.grpc.StatusMapper;
+import signup.subscription.grpc.SubscriptionStatusMapper;
 import signup.subscription.grpc.SubscriptionParticipantImpl;
 import signup.subscription.grpc.SubscriptionServiceImpl;
 import signup.subscription.store.SqliteSubscriptionRepository;
@@ -71,7 +71,7 @@ public final class SubscriptionServer {
       GrpcServerHost host = new GrpcServerHost(NAME, builder,
           List.of(new SubscriptionServiceImpl(subscriptions),
               config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
-          new StatusMapper(), List.of(),
+          new SubscriptionStatusMapper(), List.of(),
           List.of(sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT);
       sweeper.start(NAME);
       return host;

@@ -18,7 +18,7 @@ import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 
 /**
- * The mapping of the domain exceptions every server shares. A server's own StatusMapper handles
+ * The mapping of the domain exceptions every server shares. A server's own status mapper handles
  * its own exceptions first and hands the rest here, so there is one mapping per exception type.
  */
 public final class StandardErrors {
