@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -69,6 +70,9 @@ class SecondPhaseTest {
     }
   }
 
+  /** Until it opens, the replies of {@link RepliesOnItsThread} wait. */
+  private volatile CountDownLatch replyGate = new CountDownLatch(0);
+
   /** Acknowledges every call, from a thread of its own: as a transport thread would. */
   class RepliesOnItsThread implements Participant {
     @Override
@@ -78,7 +82,14 @@ class SecondPhaseTest {
 
     @Override
     public CompletableFuture<Void> confirm(String txnId) {
-      return CompletableFuture.runAsync(() -> { }, replies);
+      CountDownLatch gate = replyGate;
+      return CompletableFuture.runAsync(() -> {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, replies);
     }
 
     @Override
@@ -136,10 +147,13 @@ class SecondPhaseTest {
   void aConfirmAcknowledgedAtOnceCompletesOnTheReplysThreadWithoutTouchingTheScheduler() {
     SecondPhase secondPhase = secondPhase(new RepliesOnItsThread(), new RepliesOnItsThread());
     AtomicReference<String> completedOn = new AtomicReference<>();
+    replyGate = new CountDownLatch(1); // the replies come once all is chained, as over a network
 
-    secondPhase.confirmAll("t1", () -> { throw new AssertionError("nothing to retry"); })
-        .thenRun(() -> completedOn.set(Thread.currentThread().getName()))
-        .join();
+    CompletableFuture<Void> completed =
+        secondPhase.confirmAll("t1", () -> { throw new AssertionError("nothing to retry"); })
+            .thenRun(() -> completedOn.set(Thread.currentThread().getName()));
+    replyGate.countDown();
+    completed.join();
 
     assertEquals("test-replies", completedOn.get());
     assertEquals(0, scheduler.getTaskCount());
