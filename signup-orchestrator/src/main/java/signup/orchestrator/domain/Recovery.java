@@ -97,7 +97,7 @@ public final class Recovery implements AutoCloseable {
         log.info("txn_id={} recovery: COMMITTING, confirming both participants", txnId);
         // Joins the drive of a request that answered "pending", if one is still retrying.
         return Optional.of(new Step(txnId, SignupState.DONE,
-            coordinator.finish(txnId, () -> { }).handle((doneAt, failure) -> failure == null)));
+            coordinator.commits().finish(txnId, () -> { }).handle((doneAt, failure) -> failure == null)));
       }
       case ABORTING -> {
         // Presumed abort: an undecided row past its deadline (the log returns no other).

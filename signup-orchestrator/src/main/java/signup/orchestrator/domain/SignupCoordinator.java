@@ -5,16 +5,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -26,7 +20,6 @@ import signup.common.domain.CrashPoints;
 import signup.common.domain.DaemonThreads;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
-import signup.common.domain.OverloadedException;
 import signup.common.domain.TimeOrderedIds;
 
 /**
@@ -44,19 +37,6 @@ import signup.common.domain.TimeOrderedIds;
 public final class SignupCoordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SignupCoordinator.class);
   private static final Duration POLL = Duration.ofMillis(25);
-  /**
-   * The slow path runs aborts (a few milliseconds of writes and cancels; a call deadline when a
-   * participant hangs) and replays (waiting up to a sign-up's whole time for the first
-   * outcome). Sixteen threads: more than the writer can keep busy with aborts, and room for
-   * replays, which are rare (a client retrying with a request_id).
-   */
-  static final int SLOW_PATH_THREADS = 16;
-  /**
-   * As many as the bench's largest closed loop keeps in flight, so that the burst of aborts a
-   * participant going down causes is queued, not refused. One more is refused as overloaded
-   * (RESOURCE_EXHAUSTED): its row stays TRYING and recovery cancels it past its deadline.
-   */
-  static final int SLOW_PATH_QUEUE = 256;
 
   private final SignupLog signupLog;
   private final ClientParticipantPort clients;
@@ -66,12 +46,9 @@ public final class SignupCoordinator implements AutoCloseable {
   private final SecondPhase secondPhase;
   private final InFlight inFlight;
   private final CrashPoints crashPoints;
-  private final ThreadPoolExecutor slowPathPool;
-  private final Executor slowPath;
+  private final SlowPath slowPath;
   private final ScheduledExecutorService retries;
-  /** The commits being finished in this process (confirms, then DONE): one drive per txn. */
-  private final ConcurrentMap<String, CompletableFuture<Instant>> finishing =
-      new ConcurrentHashMap<>();
+  private final CommitDrives commits;
   private final TimeOrderedIds ids;
 
   public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
@@ -83,14 +60,14 @@ public final class SignupCoordinator implements AutoCloseable {
   public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
       SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock,
       CrashPoints crashPoints) {
-    this(signupLog, clients, subscriptions, settings, clock, crashPoints, SLOW_PATH_THREADS,
-        SLOW_PATH_QUEUE);
+    this(signupLog, clients, subscriptions, settings, clock, crashPoints,
+        new SlowPath(SlowPath.THREADS, SlowPath.QUEUE));
   }
 
-  /** With the slow path's bounds given: the tests' way to a small one. */
+  /** With the slow path given: the tests' way to a small one. */
   SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
       SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock,
-      CrashPoints crashPoints, int slowPathThreads, int slowPathQueue) {
+      CrashPoints crashPoints, SlowPath slowPath) {
     this.signupLog = signupLog;
     this.clients = clients;
     this.subscriptions = subscriptions;
@@ -99,14 +76,12 @@ public final class SignupCoordinator implements AutoCloseable {
     this.crashPoints = crashPoints;
     this.inFlight = new InFlight();
     this.ids = new TimeOrderedIds(clock);
-    this.slowPathPool = new ThreadPoolExecutor(slowPathThreads, slowPathThreads, 0,
-        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(slowPathQueue),
-        DaemonThreads.numbered("orchestrator-slow-path"));
-    this.slowPath = this::onSlowPath;
+    this.slowPath = slowPath;
     // One thread: it only fires timers and starts calls, neither of which blocks.
     this.retries = Executors.newSingleThreadScheduledExecutor(
         DaemonThreads.named("orchestrator-retries"));
     this.secondPhase = new SecondPhase(List.of(clients, subscriptions), retries, crashPoints);
+    this.commits = new CommitDrives(signupLog, secondPhase, clock);
   }
 
   /**
@@ -228,14 +203,14 @@ public final class SignupCoordinator implements AutoCloseable {
   }
 
   /**
-   * {@link #finish} as the request waits for it: when a confirm needs retrying, for the second
+   * {@link CommitDrives#finish} as the request waits for it: when a confirm needs retrying, for the second
    * phase's budget at most; then the caller is told the sign-up is pending while the drive goes
    * on until every participant has acknowledged.
    */
   private CompletableFuture<Instant> finishWithinBudget(String txnId) {
     long started = System.nanoTime();
     CompletableFuture<Instant> answer = new CompletableFuture<>();
-    CompletableFuture<Instant> done = finish(txnId, () -> {
+    CompletableFuture<Instant> done = commits.finish(txnId, () -> {
       long left = settings.secondPhaseBudget().toNanos() - (System.nanoTime() - started);
       retries.schedule(() -> answer.completeExceptionally(new SignupPendingException(txnId)),
           left, TimeUnit.NANOSECONDS);
@@ -251,42 +226,6 @@ public final class SignupCoordinator implements AutoCloseable {
       }
     });
     return answer;
-  }
-
-  /**
-   * Finishes a COMMITTING txn: confirms on every participant, each retried until it
-   * acknowledges, then DONE; the future completes with the DONE time (or fails when a
-   * participant refuses for good). The request that decided the commit and recovery share one
-   * drive per txn, so a drive that outlives its request is not started twice.
-   *
-   * @param retrying see {@link SecondPhase#confirmAll}
-   */
-  CompletableFuture<Instant> finish(String txnId, Runnable retrying) {
-    CompletableFuture<Instant> drive = new CompletableFuture<>();
-    CompletableFuture<Instant> running = finishing.putIfAbsent(txnId, drive);
-    if (running != null) {
-      return running;
-    }
-    secondPhase.confirmAll(txnId, retrying)
-        .thenCompose(acknowledged -> {
-          // To the millisecond, as the log keeps it, so the reply equals what GetSignup reads.
-          Instant doneAt = Instant.ofEpochMilli(clock.millis());
-          return signupLog.markDone(txnId, doneAt).thenApply(moved -> {
-            if (!moved) {
-              log.warn("txn_id={} was no longer COMMITTING when confirmed everywhere", txnId);
-            }
-            return doneAt;
-          });
-        })
-        .whenComplete((doneAt, failure) -> {
-          finishing.remove(txnId, drive);
-          if (failure == null) {
-            drive.complete(doneAt);
-          } else {
-            drive.completeExceptionally(Completions.cause(failure));
-          }
-        });
-    return drive;
   }
 
   private SignupFailedException abort(String txnId, FailureKind kind, String message) {
@@ -378,20 +317,6 @@ public final class SignupCoordinator implements AutoCloseable {
     return new SignupFailedException(kind, message);
   }
 
-  /** Runs {@code task} on the slow path, or refuses it as overloaded when its queue is full. */
-  private void onSlowPath(Runnable task) {
-    try {
-      slowPathPool.execute(task);
-    } catch (RejectedExecutionException e) {
-      if (slowPathPool.isShutdown()) {
-        throw e;
-      }
-      throw new OverloadedException("the orchestrator is overloaded ("
-          + slowPathPool.getQueue().size() + " sign-ups are waiting for an abort or a replay):"
-          + " this sign-up did not complete; try again later");
-    }
-  }
-
   /**
    * Stops the slow-path pool and the retries; call once the server has drained its calls.
    * Confirms still being retried stop with it: their rows are COMMITTING, recovery finishes
@@ -399,7 +324,7 @@ public final class SignupCoordinator implements AutoCloseable {
    */
   @Override
   public void close() {
-    slowPathPool.shutdown();
+    slowPath.close();
     retries.shutdownNow();
   }
 
@@ -409,5 +334,9 @@ public final class SignupCoordinator implements AutoCloseable {
 
   SecondPhase secondPhase() {
     return secondPhase;
+  }
+
+  CommitDrives commits() {
+    return commits;
   }
 }

@@ -204,7 +204,7 @@ class SignupCoordinatorTest {
   void anAbortBeyondTheSlowPathsBoundIsRefusedAsOverloadedAndLeftTryingForRecovery() {
     // One slow-path thread and one place in its queue.
     SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
-        SETTINGS, Clock.systemUTC(), CrashPoints.none(), 1, 1);
+        SETTINGS, Clock.systemUTC(), CrashPoints.none(), new SlowPath(1, 1));
     subscriptions.onReserve = () -> CompletableFuture.failedFuture(
         FakeParticipants.unavailable());
     CompletableFuture<Void> hungCancel = new CompletableFuture<>();
