@@ -12,7 +12,7 @@ import signup.client.domain.ClientRegistration;
 import signup.client.domain.PasswordHasher;
 import signup.client.grpc.ClientParticipantImpl;
 import signup.client.grpc.ClientServiceImpl;
-import signup.client.grpc.StatusMapper;
+import signup.client.grpc.ClientStatusMapper;
 import signup.client.store.ClientSchema;
 import signup.client.store.SqliteClientStore;
 import signup.common.domain.ReservationSweeper;
@@ -103,7 +103,7 @@ public final class ClientServer {
       host = new GrpcServerHost(NAME, builder,
           List.of(new ClientServiceImpl(registration),
               config.transport().internal(new ClientParticipantImpl(registration))),
-          new StatusMapper(), List.of(), owned, config.drainTimeout(),
+          new ClientStatusMapper(), List.of(), owned, config.drainTimeout(),
           config.transport().connections());
     } catch (RuntimeException e) {
       closeAll(owned);

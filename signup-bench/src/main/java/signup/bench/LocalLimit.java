@@ -3,9 +3,10 @@ package signup.bench;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import signup.common.domain.DaemonThreads;
@@ -131,8 +132,10 @@ final class LocalLimit implements AutoCloseable {
     private final ExecutorService threads;
 
     private Steps(int concurrency) {
-      this.threads = Executors.newFixedThreadPool(concurrency,
-          DaemonThreads.numbered("local-limit"));
+      // The closed loop starts a sign-up only when one ends, so at most `concurrency` are
+      // queued or running: a bound of that many, and one more is a bug, refused.
+      this.threads = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(concurrency), DaemonThreads.numbered("local-limit"));
     }
 
     @Override

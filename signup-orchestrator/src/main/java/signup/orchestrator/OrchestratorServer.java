@@ -19,7 +19,7 @@ import signup.orchestrator.domain.Recovery;
 import signup.orchestrator.domain.SignupCoordinator;
 import signup.orchestrator.grpc.ClientParticipantClient;
 import signup.orchestrator.grpc.SignupServiceImpl;
-import signup.orchestrator.grpc.StatusMapper;
+import signup.orchestrator.grpc.OrchestratorStatusMapper;
 import signup.orchestrator.grpc.SubscriptionParticipantClient;
 import signup.orchestrator.grpc.TransactionCoordinatorImpl;
 import signup.orchestrator.store.OrchestratorSchema;
@@ -99,7 +99,7 @@ public final class OrchestratorServer {
     GrpcServerHost host = new GrpcServerHost("orchestrator", builder,
         List.of(new SignupServiceImpl(coordinator),
             transport.internal(new TransactionCoordinatorImpl(coordinator))),
-        new StatusMapper(), List.of(), owned, DRAIN, transport.connections());
+        new OrchestratorStatusMapper(), List.of(), owned, DRAIN, transport.connections());
     // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
     db.onWritableChange(host::storeWritable);
     recovery.start();

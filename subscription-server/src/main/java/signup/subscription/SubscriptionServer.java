@@ -15,7 +15,7 @@ import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 import signup.subscription.domain.PlanCatalogue;
 import signup.subscription.domain.Subscriptions;
-import signup.subscription.grpc.StatusMapper;
+import signup.subscription.grpc.SubscriptionStatusMapper;
 import signup.subscription.grpc.SubscriptionParticipantImpl;
 import signup.subscription.grpc.SubscriptionServiceImpl;
 import signup.subscription.store.SqliteSubscriptionRepository;
@@ -76,7 +76,7 @@ public final class SubscriptionServer {
       GrpcServerHost host = new GrpcServerHost(NAME, builder,
           List.of(new SubscriptionServiceImpl(subscriptions),
               config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
-          new StatusMapper(), List.of(),
+          new SubscriptionStatusMapper(), List.of(),
           List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT,
           config.transport().connections());
       // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.

@@ -6,13 +6,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 import signup.common.domain.DaemonThreads;
+import signup.common.domain.OverloadedException;
 import signup.common.domain.TooLateException;
 
 /**
@@ -29,11 +30,19 @@ import signup.common.domain.TooLateException;
  *
  * <p>Hashing is slow on purpose and CPU-bound, so it runs on a fixed pool of its own: callers
  * wait ({@link #hash}) or chain to the future ({@link #hashAsync}), and at most {@code threads}
- * hashes run at once however many calls arrive. Passwords and hashes are never put into an exception message or a log line.
+ * hashes run at once however many calls arrive. At most {@link #QUEUED_PER_THREAD} per thread
+ * wait their turn; one more is refused with {@link OverloadedException}. Passwords and hashes
+ * are never put into an exception message or a log line.
  */
 public final class PasswordHasher implements AutoCloseable {
   static final int SALT_BYTES = 16;
   static final int HASH_BYTES = 32;
+  /**
+   * At the production cost (~50 ms of CPU a hash, BENCHMARKS.md) the last of 50 per thread
+   * waits ~2.5 s, just within the orchestrator's 3 s reserve deadline: a longer queue would
+   * hold only hashes (and the passwords they carry) that nobody waits for any more.
+   */
+  static final int QUEUED_PER_THREAD = 50;
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64_DECODE = Base64.getDecoder();
   // Salt 8-64 bytes and hash 16-64 bytes, as unpadded base64; numbers short enough to parse.
@@ -43,7 +52,7 @@ public final class PasswordHasher implements AutoCloseable {
 
   private final Argon2Settings settings;
   private final SecureRandom random;
-  private final ExecutorService executor;
+  private final ThreadPoolExecutor executor;
   /** How long the last hash took: what a caller needs left for a hash to be worth starting. */
   /**
    * How long a hash takes here, smoothed (each new hash weighs a quarter), for the too-late
@@ -57,7 +66,8 @@ public final class PasswordHasher implements AutoCloseable {
   public PasswordHasher(Argon2Settings settings, int threads) {
     this.settings = settings;
     this.random = new SecureRandom();
-    this.executor = Executors.newFixedThreadPool(threads,
+    this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(threads * QUEUED_PER_THREAD),
         DaemonThreads.numbered("password-hasher"));
   }
 
@@ -90,8 +100,7 @@ public final class PasswordHasher implements AutoCloseable {
         return hash;
       }, executor);
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(
-          new IllegalStateException("the password hasher is closed", e));
+      return CompletableFuture.failedFuture(refusal(e));
     }
   }
 
@@ -164,7 +173,7 @@ public final class PasswordHasher implements AutoCloseable {
     try {
       result = executor.submit(work);
     } catch (RejectedExecutionException e) {
-      throw new IllegalStateException("the password hasher is closed", e);
+      throw refusal(e);
     }
     try {
       return result.get();
@@ -181,6 +190,15 @@ public final class PasswordHasher implements AutoCloseable {
       }
       throw new IllegalStateException("hashing a password failed", e.getCause());
     }
+  }
+
+  /** Why the pool refused a hash: closed, or its queue is full. */
+  private RuntimeException refusal(RejectedExecutionException e) {
+    if (executor.isShutdown()) {
+      return new IllegalStateException("the password hasher is closed", e);
+    }
+    return new OverloadedException(executor.getQueue().size()
+        + " passwords are waiting to be hashed already; try again later");
   }
 
   /** Lets running hashes finish, then stops the pool. */

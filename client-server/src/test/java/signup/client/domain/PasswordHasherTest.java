@@ -7,12 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import signup.common.domain.Completions;
+import signup.common.domain.OverloadedException;
 import signup.common.domain.TooLateException;
 
 class PasswordHasherTest {
@@ -158,6 +164,44 @@ class PasswordHasherTest {
     assertThrows(IllegalArgumentException.class, () -> new Argon2Settings(4, 1, 1));
     assertThrows(IllegalArgumentException.class, () -> new Argon2Settings(64, 0, 1));
     assertThrows(IllegalArgumentException.class, () -> new Argon2Settings(64, 1, 0));
+  }
+
+  @Test
+  void aHashBeyondTheQueuesBoundIsRefusedAsOverloadedAtOnceAndTheQueuedOnesAllFinish()
+      throws Exception {
+    try (PasswordHasher one = new PasswordHasher(Argon2Settings.MINIMUM, 1)) {
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      // The one thread is held by a hash whose caller is asked for its time left.
+      CompletableFuture<String> held = one.hashAsync("held password", () -> {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Duration.ofMinutes(1);
+      });
+      assertTrue(holding.await(10, TimeUnit.SECONDS));
+      List<CompletableFuture<String>> queued = new ArrayList<>();
+      for (int i = 0; i < PasswordHasher.QUEUED_PER_THREAD; i++) {
+        queued.add(one.hashAsync("queued password", () -> Duration.ofMinutes(1)));
+      }
+
+      CompletableFuture<String> refused = one.hashAsync("refused password",
+          () -> Duration.ofMinutes(1));
+
+      OverloadedException e = assertThrows(OverloadedException.class,
+          () -> Completions.await(refused));
+      assertFalse(e.getMessage().contains("refused password"));
+      assertThrows(OverloadedException.class, () -> one.hash("refused password"));
+      release.countDown();
+      // Verified by the other hasher: this one's queue may still be full.
+      assertTrue(hasher.verify("held password", Completions.await(held)));
+      for (CompletableFuture<String> hash : queued) {
+        assertTrue(hasher.verify("queued password", Completions.await(hash)));
+      }
+    }
   }
 
   @Test

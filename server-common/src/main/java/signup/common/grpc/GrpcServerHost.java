@@ -23,12 +23,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import signup.common.domain.DaemonThreads;
 
 /**
  * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
@@ -50,7 +47,7 @@ public final class GrpcServerHost implements AutoCloseable {
   private final List<String> serviceNames = new ArrayList<>();
   private final List<AutoCloseable> owned;
   private final Duration drainTimeout;
-  private final ExecutorService blockingCalls;
+  private final BlockingCalls blockingCalls;
   /** Null unless the server runs on Netty. */
   private final NettyConnections connections;
   private boolean closed;
@@ -77,6 +74,21 @@ public final class GrpcServerHost implements AutoCloseable {
   public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
       Duration drainTimeout, ConnectionPolicy connectionPolicy) {
+    this(name, builder, services, mapper, interceptors, owned, drainTimeout, connectionPolicy,
+        new BlockingCalls(name, BlockingCalls.THREADS, BlockingCalls.ADMITTED));
+  }
+
+  /** With the pool for blocking calls given: the tests' way to a small one. */
+  GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout, BlockingCalls blockingCalls) {
+    this(name, builder, services, mapper, interceptors, owned, drainTimeout,
+        ConnectionPolicy.DEFAULTS, blockingCalls);
+  }
+
+  private GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout, ConnectionPolicy connectionPolicy, BlockingCalls blockingCalls) {
     this.name = name;
     this.owned = List.copyOf(owned);
     this.drainTimeout = drainTimeout;
@@ -101,22 +113,31 @@ public final class GrpcServerHost implements AutoCloseable {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     this.connections = builder instanceof NettyServerBuilder netty
         ? NettyConnections.apply(netty, connectionPolicy, name) : null;
-    this.blockingCalls = Executors.newCachedThreadPool(DaemonThreads.numbered(name + "-call"));
+    // Health and reflection answer from memory: on the transport thread, so that a health
+    // check is answered even while the blocking calls' pool is full.
+    List<BindableService> inMemory = List.of(health.getHealthService(),
+        ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance());
+    for (BindableService service : inMemory) {
+      ServerServiceDefinition definition = service.bindService();
+      for (var method : definition.getMethods()) {
+        nonBlocking.add(method.getMethodDescriptor().getFullMethodName());
+      }
+      builder.addService(definition);
+    }
+    this.blockingCalls = blockingCalls;
     this.server = builder
-        // Finding the method and starting the call (the interceptors) on the transport thread;
-        // then a non-blocking service's call stays there, every other moves to the pool.
+        // Finding the method on the transport thread; then a non-blocking service's call stays
+        // there, every other moves to the bounded pool (or is refused when it is full).
         .directExecutor()
         .callExecutor(new ServerCallExecutorSupplier() {
           @Override
           public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call,
               Metadata headers) {
             return nonBlocking.contains(call.getMethodDescriptor().getFullMethodName())
-                ? MoreExecutors.directExecutor() : blockingCalls;
+                ? MoreExecutors.directExecutor() : blockingCalls.executorFor(call);
           }
         })
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .addService(ProtoReflectionService.newInstance())
+        .intercept(blockingCalls)
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         .build();
   }
@@ -215,7 +236,7 @@ public final class GrpcServerHost implements AutoCloseable {
     if (connections != null) {
       connections.close();
     }
-    blockingCalls.shutdown();
+    blockingCalls.close();
     for (AutoCloseable resource : owned) {
       try {
         resource.close();

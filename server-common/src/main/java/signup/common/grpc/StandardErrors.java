@@ -13,12 +13,13 @@ import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.StoreUnavailableException;
+import signup.common.domain.OverloadedException;
 import signup.common.domain.TooLateException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 
 /**
- * The mapping of the domain exceptions every server shares. A server's own StatusMapper handles
+ * The mapping of the domain exceptions every server shares. A server's own status mapper handles
  * its own exceptions first and hands the rest here, so there is one mapping per exception type.
  */
 public final class StandardErrors {
@@ -58,6 +59,11 @@ public final class StandardErrors {
       Status status = store.reason() == StoreUnavailableException.Reason.OUT_OF_SPACE
           ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
       return Optional.of(status.withDescription(thrown.getMessage()).asRuntimeException());
+    }
+    if (thrown instanceof OverloadedException) {
+      // Not UNAVAILABLE: the server is up and answering, one of its queues is full.
+      return Optional.of(Status.RESOURCE_EXHAUSTED.withDescription(thrown.getMessage())
+          .asRuntimeException());
     }
     if (thrown instanceof TransactionOutcomeConflictException) {
       return Optional.of(Status.FAILED_PRECONDITION.withDescription(thrown.getMessage())

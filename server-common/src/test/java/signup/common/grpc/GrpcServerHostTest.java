@@ -1,5 +1,6 @@
 package signup.common.grpc;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -46,6 +47,7 @@ import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.StoreUnavailableException;
 import signup.common.domain.StoreUnavailableException.Reason;
+import signup.common.domain.OverloadedException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 import signup.orchestrator.v1.Decision;
@@ -88,6 +90,8 @@ class GrpcServerHostTest {
         throw new TransactionCancelledException("cancelled");
       case "conflict":
         throw new TransactionOutcomeConflictException("conflict", BarrierState.CONFIRMED, "cancel");
+      case "overloaded":
+        throw new OverloadedException("queue full; try again later");
       case "status":
         throw Status.PERMISSION_DENIED.withDescription("not for you").asRuntimeException();
       case "disk-full":
@@ -258,6 +262,13 @@ class GrpcServerHostTest {
   }
 
   @Test
+  void aFullQueueBecomesResourceExhausted() {
+    StatusRuntimeException e = callFails("overloaded");
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+    assertEquals("queue full; try again later", e.getStatus().getDescription());
+  }
+
+  @Test
   void statusThrownOnPurposeIsPassedThrough() {
     StatusRuntimeException e = callFails("status");
     assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
@@ -307,6 +318,46 @@ class GrpcServerHostTest {
     assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
     assertEquals(Decision.COMMIT, stub(channelTo(host)).resolveTransaction(request("commit"))
         .getDecision(), "without the header the call goes through the interceptor");
+  }
+
+  // --- the blocking calls' pool ----------------------------------------------------------------
+
+  @Test
+  void aBlockingCallBeyondThePoolsBoundIsRefusedWithResourceExhaustedAndHealthStillAnswers()
+      throws Exception {
+    // One thread, two calls admitted: one running, one waiting for the thread.
+    String name = InProcessServerBuilder.generateName();
+    BlockingCalls pool = new BlockingCalls("test", 1, 2);
+    GrpcServerHost host = new GrpcServerHost("test", InProcessServerBuilder.forName(name),
+        List.of(service), StandardErrors::toStatus, List.of(), List.of(), Duration.ofSeconds(30),
+        pool);
+    hosts.add(host);
+    names.put(host, name);
+    host.start();
+    ManagedChannel channel = channelTo(host);
+    var running = TransactionCoordinatorGrpc.newFutureStub(channel)
+        .withDeadlineAfter(30, TimeUnit.SECONDS).resolveTransaction(request("slow"));
+    assertTrue(slowEntered.await(10, TimeUnit.SECONDS));
+    var waiting = TransactionCoordinatorGrpc.newFutureStub(channel)
+        .withDeadlineAfter(30, TimeUnit.SECONDS).resolveTransaction(request("commit"));
+
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+        () -> stub(channel).resolveTransaction(request("commit")));
+
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
+    assertEquals("test is busy: 2 calls are running or waiting; try again later",
+        refused.getStatus().getDescription());
+    assertFalse(events.contains("answered commit"), "the refused call reached no handler");
+    assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS).check(health("")).getStatus());
+
+    releaseSlow.countDown();
+    assertEquals(Decision.COMMIT, running.get(10, TimeUnit.SECONDS).getDecision());
+    assertEquals(Decision.COMMIT, waiting.get(10, TimeUnit.SECONDS).getDecision());
+    // Each call gave its place back when it ended.
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.admitted() == 0);
+    assertEquals(Decision.COMMIT, stub(channel).resolveTransaction(request("commit"))
+        .getDecision());
   }
 
   // --- shutdown -------------------------------------------------------------------------------

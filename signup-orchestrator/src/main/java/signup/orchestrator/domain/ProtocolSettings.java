@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param reserveDeadline deadline of each Reserve call
  * @param tryTimeout how long a TRYING row may live before recovery aborts it; longer than
  *     reserveDeadline so that recovery never races a request that is still waiting for replies
- * @param secondPhaseBudget how long a request keeps retrying Confirm/Cancel before leaving the
- *     rest to recovery
+ * @param secondPhaseBudget how long a request waits for its Confirms to be acknowledged before
+ *     answering that the sign-up is pending; the Confirms go on being retried until acknowledged
  * @param callDeadline deadline of each Confirm/Cancel attempt
  * @param recoveryInterval how often recovery scans the log
  */

@@ -1,20 +1,26 @@
 package signup.orchestrator.domain;
 
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import signup.common.domain.Completions;
 import signup.common.domain.DaemonThreads;
 import signup.common.domain.StoreUnavailableException;
 
 /**
- * Finishes what requests left half-way, at start-up and then periodically: COMMITTING rows are
- * confirmed on both participants, ABORTING rows and TRYING rows past their deadline are
- * cancelled. Each step is idempotent, so a crash in the middle of recovery is harmless too.
+ * Finishes what requests left half-way, at start-up and then periodically, taking each row where
+ * {@link SignupState#recoveredTo()} says: COMMITTING rows are confirmed on both participants,
+ * ABORTING rows and TRYING rows past their deadline are cancelled. Each step is idempotent, so
+ * a crash in the middle of recovery is harmless too.
  */
 public final class Recovery implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
@@ -46,62 +52,98 @@ public final class Recovery implements AutoCloseable {
   }
 
   /**
-   * One pass over the log.
+   * One pass over the log: starts every row's step at once (they wait on the participants, not
+   * on each other), then waits for them for up to twice the call deadline (a last attempt may
+   * start just before a cancel's budget ends). A confirm not acknowledged by then goes on being
+   * retried; a cancel is tried again at the next pass.
    *
    * @return how many transactions reached a final state
    */
   public int recoverOnce() {
     List<SignupRecord> pending = signupLog.needingRecovery(clock.instant(), BATCH);
-    int finished = 0;
+    List<Step> steps = new ArrayList<>();
     for (SignupRecord record : pending) {
       if (coordinator.inFlight().contains(record.txnId())) {
-        continue; // its request thread is still driving it
+        continue; // its request is still driving it
       }
-      if (recover(record)) {
+      start(record).ifPresent(steps::add);
+    }
+    awaitAll(steps, settings.callDeadline().multipliedBy(2));
+    int finished = 0;
+    for (Step step : steps) {
+      if (finish(step)) {
         finished++;
       }
     }
     return finished;
   }
 
-  private boolean recover(SignupRecord record) {
+  /**
+   * A row's step, under way.
+   *
+   * @param to the final state it leads to
+   * @param acknowledged true once every participant acknowledged (for DONE: and DONE is written)
+   */
+  private record Step(String txnId, SignupState to, CompletableFuture<Boolean> acknowledged) {}
+
+  /** Starts taking the row where the state table says recovery takes it. */
+  private Optional<Step> start(SignupRecord record) {
     String txnId = record.txnId();
-    SecondPhase secondPhase = coordinator.secondPhase();
-    switch (record.state()) {
-      case COMMITTING -> {
+    SignupState to = record.state().recoveredTo().orElse(null);
+    if (to == null) {
+      return Optional.empty(); // final meanwhile
+    }
+    switch (to) {
+      case DONE -> {
         log.info("txn_id={} recovery: COMMITTING, confirming both participants", txnId);
-        if (secondPhase.confirmAll(txnId, settings.callDeadline())) {
-          Completions.await(signupLog.markDone(txnId, clock.instant()));
-          log.info("txn_id={} recovery: DONE", txnId);
-          return true;
-        }
-        return false;
-      }
-      case TRYING -> {
-        if (!signupLog.markAborting(txnId, FailureKind.DEADLINE_EXCEEDED,
-            "the sign-up did not complete in time and was cancelled", clock.instant())) {
-          return false; // decided meanwhile; the next pass sees the new state
-        }
-        log.info("txn_id={} recovery: TRYING past its deadline, aborting", txnId);
-        return cancel(txnId, secondPhase);
+        // Joins the drive of a request that answered "pending", if one is still retrying.
+        return Optional.of(new Step(txnId, SignupState.DONE,
+            coordinator.commits().finish(txnId, () -> { }).handle((doneAt, failure) -> failure == null)));
       }
       case ABORTING -> {
+        // Presumed abort: an undecided row past its deadline (the log returns no other).
+        if (!signupLog.markAborting(txnId, FailureKind.DEADLINE_EXCEEDED,
+            "the sign-up did not complete in time and was cancelled", clock.instant())) {
+          return Optional.empty(); // decided meanwhile; the next pass sees the new state
+        }
+        log.info("txn_id={} recovery: TRYING past its deadline, aborting", txnId);
+        return Optional.of(cancel(txnId));
+      }
+      case ABORTED -> {
         log.info("txn_id={} recovery: ABORTING, cancelling both participants", txnId);
-        return cancel(txnId, secondPhase);
+        return Optional.of(cancel(txnId));
       }
-      default -> {
-        return false;
-      }
+      default -> throw new IllegalStateException("recovery has no step to " + to);
     }
   }
 
-  private boolean cancel(String txnId, SecondPhase secondPhase) {
-    if (secondPhase.cancelAll(txnId, settings.callDeadline())) {
-      signupLog.markAborted(txnId, clock.instant());
-      log.info("txn_id={} recovery: ABORTED", txnId);
-      return true;
+  private Step cancel(String txnId) {
+    return new Step(txnId, SignupState.ABORTED,
+        coordinator.secondPhase().cancelAll(txnId, settings.callDeadline()));
+  }
+
+  /** True when the step's txn is final now; ABORTED is written here, on recovery's thread. */
+  private boolean finish(Step step) {
+    if (!step.acknowledged().isDone() || !step.acknowledged().join()) {
+      return false;
     }
-    return false;
+    if (step.to() == SignupState.ABORTED) {
+      signupLog.markAborted(step.txnId(), clock.instant());
+    }
+    log.info("txn_id={} recovery: {}", step.txnId(), step.to());
+    return true;
+  }
+
+  private static void awaitAll(List<Step> steps, Duration patience) {
+    try {
+      CompletableFuture.allOf(steps.stream().map(Step::acknowledged)
+              .toArray(CompletableFuture[]::new))
+          .get(patience.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // What has not finished is counted as such.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
+    }
   }
 
   private void recoverLogged() {

@@ -1,15 +1,15 @@
 package signup.orchestrator.domain;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyBuilder;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,118 +17,164 @@ import signup.common.fault.CrashPoint;
 import signup.common.fault.CrashPoints;
 
 /**
- * Confirms or cancels on every participant, retrying with jittered exponential backoff until
- * each one acknowledges or the budget runs out. Whatever is left is finished by recovery.
+ * Confirms or cancels on every participant. A call that fails in a way that may go away (down,
+ * slow, overloaded) is retried by a declared policy, jittered exponential backoff, whose waits
+ * are timers on a scheduler: no thread is held while a retry waits, so the scheduler's one
+ * thread serves every retry in flight, however many participants are away for however long.
+ * A first attempt that succeeds never touches the scheduler: its future completes on the
+ * thread of the reply.
+ *
+ * <p>Failsafe rather than gRPC's service-config {@code retryPolicy}: gRPC caps a call at five
+ * attempts, all within the one call's deadline, while a COMMITTING txn must be confirmed however
+ * long a participant is away; and the domain, which owns that rule, knows no gRPC.
  */
 final class SecondPhase {
   private static final Logger log = LoggerFactory.getLogger(SecondPhase.class);
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+  static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+  /** Each wait is its backoff +-25%, so the retries of a burst of txns do not stay in step. */
+  private static final double JITTER = 0.25;
+
+  /**
+   * Retries of a call that may succeed later; a definite refusal (a protocol violation:
+   * confirm of a cancelled txn) ends them, since retrying cannot help. Without an end of its
+   * own: a confirm is retried until acknowledged, a cancel gets a budget on top.
+   */
+  private static final RetryPolicy<Void> RETRIES = RetryPolicy.<Void>builder()
+      .handleIf(failure -> unwrap(failure).retryable())
+      .withBackoff(FIRST_BACKOFF, MAX_BACKOFF)
+      .withJitter(JITTER)
+      .withMaxRetries(-1)
+      .build();
 
   private final List<Participant> participants;
-  private final InstantSource clock;
+  private final ScheduledExecutorService scheduler;
   private final CrashPoints crashPoints;
 
-  SecondPhase(List<Participant> participants, InstantSource clock, CrashPoints crashPoints) {
+  /** @param scheduler where retries wait and are sent from; nothing on it may block */
+  SecondPhase(List<Participant> participants, ScheduledExecutorService scheduler,
+      CrashPoints crashPoints) {
     this.participants = List.copyOf(participants);
-    this.clock = clock;
+    this.scheduler = scheduler;
     this.crashPoints = crashPoints;
   }
 
-  /** True when every participant confirmed within {@code budget}. */
-  boolean confirmAll(String txnId, Duration budget) {
-    return awaitAll(txnId, budget, "confirm", confirm(txnId), firstConfirms(txnId));
-  }
-
   /**
-   * {@link #confirmAll} without holding a thread while the first attempts are out: when both
-   * acknowledge (nearly always) the future completes on the thread of the last reply; only when
-   * one fails do the retries, which back off and so wait, move to {@code retries}.
+   * Confirms on every participant, each retried until it acknowledges: a COMMITTING txn must be
+   * confirmed everywhere. The future completes once all have acknowledged, on the thread of
+   * the last acknowledgement, or fails with the {@link ParticipantException} of a definite
+   * refusal (once the others have acknowledged).
+   *
+   * @param retrying run once, when the first retry is due (on the thread of the failed reply):
+   *     a caller that answers within a budget starts counting there, and the happy path pays
+   *     for no timer
    */
-  CompletableFuture<Boolean> confirmAll(String txnId, Duration budget, Executor retries) {
-    Instant giveUp = clock.instant().plus(budget);
-    List<CompletableFuture<Void>> first = firstConfirms(txnId);
-    // Not exceptionallyAsync: it hands even a success to the executor, a thread switch per
-    // sign-up for nothing.
-    return CompletableFuture.allOf(first.toArray(CompletableFuture[]::new))
-        .handle((all, failure) -> failure == null ? CompletableFuture.completedFuture(true)
-            : CompletableFuture.supplyAsync(
-                () -> awaitAll(txnId, giveUp, "confirm", confirm(txnId), first), retries))
-        .thenCompose(outcome -> outcome);
-  }
-
-  /** True when every participant cancelled within {@code budget}. */
-  boolean cancelAll(String txnId, Duration budget) {
-    Function<Participant, CompletableFuture<Void>> cancel = p -> p.cancel(txnId);
-    return awaitAll(txnId, budget, "cancel", cancel,
-        participants.stream().map(cancel).toList());
-  }
-
-  private static Function<Participant, CompletableFuture<Void>> confirm(String txnId) {
-    return p -> p.confirm(txnId);
-  }
-
-  /**
-   * The first confirms, sent together. The crash point after the first acknowledgement is part
-   * of each future, so nothing waiting on them (DONE) can run before it is reached.
-   */
-  private List<CompletableFuture<Void>> firstConfirms(String txnId) {
-    AtomicBoolean acknowledged = new AtomicBoolean();
-    return participants.stream()
-        .map(p -> p.confirm(txnId).thenRun(() -> {
-          if (acknowledged.compareAndSet(false, true)) {
-            crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_FIRST_CONFIRM);
-          }
-        }))
-        .toList();
-  }
-
-  private boolean awaitAll(String txnId, Duration budget, String action,
-      Function<Participant, CompletableFuture<Void>> call, List<CompletableFuture<Void>> first) {
-    return awaitAll(txnId, clock.instant().plus(budget), action, call, first);
-  }
-
-  /** Awaits each first attempt in turn, retrying the failed ones one participant at a time. */
-  private boolean awaitAll(String txnId, Instant giveUp, String action,
-      Function<Participant, CompletableFuture<Void>> call, List<CompletableFuture<Void>> first) {
-    boolean all = true;
-    for (int i = 0; i < participants.size(); i++) {
-      all &= awaitOrRetry(txnId, participants.get(i), action, call, first.get(i), giveUp);
-    }
-    return all;
-  }
-
-  private boolean awaitOrRetry(String txnId, Participant participant, String action,
-      Function<Participant, CompletableFuture<Void>> call, CompletableFuture<Void> attempt,
-      Instant giveUp) {
-    Duration backoff = FIRST_BACKOFF;
-    for (int attempts = 1; ; attempts++) {
-      try {
-        attempt.join();
-        return true;
-      } catch (CompletionException e) {
-        ParticipantException failure = unwrap(e);
-        if (!failure.retryable()) {
-          // Only a protocol violation gets here (confirm of a cancelled txn or the reverse):
-          // retrying cannot help, and the participant has logged it too.
-          log.error("txn_id={} {} on {} refused for good: {}", txnId, action,
-              participant.name(), failure.getMessage());
-          return false;
-        }
-        if (clock.instant().plus(backoff).isAfter(giveUp)) {
-          log.warn("txn_id={} {} on {} not acknowledged after {} attempts ({}); left to recovery",
-              txnId, action, participant.name(), attempts, failure.getMessage());
-          return false;
-        }
-        log.debug("txn_id={} {} on {} failed (attempt {}): {}", txnId, action,
-            participant.name(), attempts, failure.getMessage());
-        long halfBackoff = backoff.toNanos() / 2;
-        LockSupport.parkNanos(halfBackoff + ThreadLocalRandom.current().nextLong(halfBackoff + 1));
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-            ? MAX_BACKOFF : backoff.multipliedBy(2);
-        attempt = call.apply(participant);
+  CompletableFuture<Void> confirmAll(String txnId, Runnable retrying) {
+    AtomicBoolean retried = new AtomicBoolean();
+    Runnable once = () -> {
+      if (retried.compareAndSet(false, true)) {
+        retrying.run();
       }
-    }
+    };
+    // The crash point after the first acknowledgement is part of each future, so nothing
+    // waiting on them (DONE) can run before it is reached.
+    AtomicBoolean acknowledged = new AtomicBoolean();
+    return CompletableFuture.allOf(participants.stream()
+        .map(p -> retried(p, txnId, "confirm", Participant::confirm, RETRIES, once)
+            .thenRun(() -> {
+              if (acknowledged.compareAndSet(false, true)) {
+                crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_FIRST_CONFIRM);
+              }
+            }))
+        .toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Cancels on every participant, retrying for {@code budget} (one attempt each when it is
+   * shorter than the first backoff); true when every participant acknowledged. Never fails:
+   * what is not acknowledged is left to recovery.
+   */
+  CompletableFuture<Boolean> cancelAll(String txnId, Duration budget) {
+    RetryPolicy<Void> policy = budget.compareTo(FIRST_BACKOFF) > 0
+        ? withBudget(budget) : null;
+    List<CompletableFuture<Boolean>> each = participants.stream()
+        .map(p -> retried(p, txnId, "cancel", Participant::cancel, policy, () -> { })
+            .handle((ok, failure) -> {
+              if (failure != null) {
+                log.warn("txn_id={} cancel on {} not acknowledged ({}); left to recovery",
+                    txnId, p.name(), unwrap(failure).getMessage());
+              }
+              return failure == null;
+            }))
+        .toList();
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(all -> each.stream().allMatch(CompletableFuture::join));
+  }
+
+  private static RetryPolicy<Void> withBudget(Duration budget) {
+    RetryPolicyBuilder<Void> builder = RetryPolicy.builder(RETRIES.getConfig());
+    return builder.withMaxDuration(budget).build();
+  }
+
+  /**
+   * The first attempt, sent now; when it fails and {@code policy} allows, the retries on the
+   * scheduler. Not Failsafe (nor exceptionallyAsync) from the start: either hands even a
+   * success to the scheduler, a thread switch per call for nothing.
+   *
+   * @param policy null for no retry
+   */
+  private CompletableFuture<Void> retried(Participant participant, String txnId, String action,
+      BiFunction<Participant, String, CompletableFuture<Void>> call, RetryPolicy<Void> policy,
+      Runnable retrying) {
+    CompletableFuture<Void> first = call.apply(participant, txnId);
+    return first
+        .handle((ok, failure) -> {
+          if (failure == null) {
+            return first;
+          }
+          ParticipantException cause = unwrap(failure);
+          if (!cause.retryable()) {
+            // The participant has logged the violation too.
+            log.error("txn_id={} {} on {} refused for good: {}", txnId, action,
+                participant.name(), cause.getMessage());
+            return CompletableFuture.<Void>failedFuture(cause);
+          }
+          if (policy == null) {
+            return CompletableFuture.<Void>failedFuture(cause);
+          }
+          retrying.run();
+          log.debug("txn_id={} {} on {} failed ({}); retrying", txnId, action,
+              participant.name(), cause.getMessage());
+          return Failsafe.with(logged(policy, txnId, participant, action))
+              .with(scheduler)
+              // Failsafe's first attempt is the one already answered: its failure is what
+              // starts the backoff.
+              .getStageAsync(context -> context.isFirstAttempt()
+                  ? first : call.apply(participant, txnId));
+        })
+        .thenCompose(Function.identity());
+  }
+
+  /**
+   * {@code policy} reporting on this call: a warning at the 10th, 100th, 1000th attempt, so that
+   * a participant away for long shows in the log without a line per retry.
+   */
+  private static RetryPolicy<Void> logged(RetryPolicy<Void> policy, String txnId,
+      Participant participant, String action) {
+    return RetryPolicy.builder(policy.getConfig())
+        .onRetry(event -> {
+          int attempts = event.getAttemptCount();
+          if (Integer.toString(attempts).matches("10+")) {
+            log.warn("txn_id={} {} on {} not acknowledged after {} attempts ({}); retrying",
+                txnId, action, participant.name(), attempts,
+                unwrap(event.getLastException()).getMessage());
+          }
+        })
+        .onRetriesExceeded(event -> log.warn(
+            "txn_id={} {} on {} not acknowledged after {} attempts ({}); left to recovery",
+            txnId, action, participant.name(), event.getAttemptCount(),
+            unwrap(event.getException()).getMessage()))
+        .build();
   }
 
   static ParticipantException unwrap(Throwable e) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -30,8 +30,9 @@ import signup.common.domain.TimeOrderedIds;
  *
  * <p>The happy path holds no thread: each step is started by the completion of the one before
  * (a log write's commit, a participant's reply), so a sign-up costs no thread parked five
- * times over, nor the switches to wake it (BENCHMARKS.md). What may wait (an abort's cancels,
- * confirm retries with backoff, a replay waiting for the first outcome) runs on a pool of its own.
+ * times over, nor the switches to wake it (BENCHMARKS.md). Confirm retries hold none either:
+ * they wait on timers of a one-thread scheduler ({@link SecondPhase}). What blocks (an abort's
+ * writes and cancels, a replay waiting for the first outcome) runs on a slow-path pool.
  */
 public final class SignupCoordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SignupCoordinator.class);
@@ -45,7 +46,9 @@ public final class SignupCoordinator implements AutoCloseable {
   private final SecondPhase secondPhase;
   private final InFlight inFlight;
   private final CrashPoints crashPoints;
-  private final ExecutorService slowPath;
+  private final SlowPath slowPath;
+  private final ScheduledExecutorService retries;
+  private final CommitDrives commits;
   private final TimeOrderedIds ids;
 
   public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
@@ -57,17 +60,28 @@ public final class SignupCoordinator implements AutoCloseable {
   public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
       SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock,
       CrashPoints crashPoints) {
+    this(signupLog, clients, subscriptions, settings, clock, crashPoints,
+        new SlowPath(SlowPath.THREADS, SlowPath.QUEUE));
+  }
+
+  /** With the slow path given: the tests' way to a small one. */
+  SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
+      SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock,
+      CrashPoints crashPoints, SlowPath slowPath) {
     this.signupLog = signupLog;
     this.clients = clients;
     this.subscriptions = subscriptions;
     this.settings = settings;
     this.clock = clock;
     this.crashPoints = crashPoints;
-    this.secondPhase = new SecondPhase(List.of(clients, subscriptions), clock, crashPoints);
     this.inFlight = new InFlight();
     this.ids = new TimeOrderedIds(clock);
-    this.slowPath = Executors.newCachedThreadPool(
-        DaemonThreads.numbered("orchestrator-slow-path"));
+    this.slowPath = slowPath;
+    // One thread: it only fires timers and starts calls, neither of which blocks.
+    this.retries = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.named("orchestrator-retries"));
+    this.secondPhase = new SecondPhase(List.of(clients, subscriptions), retries, crashPoints);
+    this.commits = new CommitDrives(signupLog, secondPhase, clock);
   }
 
   /**
@@ -179,22 +193,39 @@ public final class SignupCoordinator implements AutoCloseable {
           crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_COMMITTING);
           log.debug("txn_id={} COMMITTING: plan {}", txnId,
               subscriptionReservation.plan().planId());
-          return secondPhase.confirmAll(txnId, settings.secondPhaseBudget(), slowPath);
+          return finishWithinBudget(txnId);
         })
-        .thenCompose(confirmed -> {
-          if (!confirmed) {
-            throw new SignupPendingException(txnId);
-          }
-          // To the millisecond, as the log keeps it, so the reply equals what GetSignup reads.
-          Instant doneAt = Instant.ofEpochMilli(clock.millis());
-          return signupLog.markDone(txnId, doneAt)
-              .thenApply(written -> {
-                log.debug("txn_id={} DONE", txnId);
-                // The row as just written, without reading it back: one query less.
-                return trying.done(clientReservation.createdAt(), subscriptionReservation,
-                    doneAt);
-              });
+        .thenApply(doneAt -> {
+          log.debug("txn_id={} DONE", txnId);
+          // The row as just written, without reading it back: one query less.
+          return trying.done(clientReservation.createdAt(), subscriptionReservation, doneAt);
         });
+  }
+
+  /**
+   * {@link CommitDrives#finish} as the request waits for it: when a confirm needs retrying, for the second
+   * phase's budget at most; then the caller is told the sign-up is pending while the drive goes
+   * on until every participant has acknowledged.
+   */
+  private CompletableFuture<Instant> finishWithinBudget(String txnId) {
+    long started = System.nanoTime();
+    CompletableFuture<Instant> answer = new CompletableFuture<>();
+    CompletableFuture<Instant> done = commits.finish(txnId, () -> {
+      long left = settings.secondPhaseBudget().toNanos() - (System.nanoTime() - started);
+      retries.schedule(() -> answer.completeExceptionally(new SignupPendingException(txnId)),
+          left, TimeUnit.NANOSECONDS);
+    });
+    done.whenComplete((doneAt, failure) -> {
+      if (failure == null) {
+        answer.complete(doneAt);
+      } else if (Completions.cause(failure) instanceof ParticipantException) {
+        // Refused for good by a participant: the decision stands, recovery retries it.
+        answer.completeExceptionally(new SignupPendingException(txnId));
+      } else {
+        answer.completeExceptionally(Completions.cause(failure));
+      }
+    });
+    return answer;
   }
 
   private SignupFailedException abort(String txnId, FailureKind kind, String message) {
@@ -204,7 +235,7 @@ public final class SignupCoordinator implements AutoCloseable {
     log.info("txn_id={} ABORTING ({}): {}", txnId, kind, message);
     // The abort is decided and durable: one attempt each, then the caller gets its answer and
     // recovery finishes any cancel that did not get through (a participant that is down).
-    if (secondPhase.cancelAll(txnId, Duration.ZERO)) {
+    if (Completions.await(secondPhase.cancelAll(txnId, Duration.ZERO))) {
       signupLog.markAborted(txnId, clock.instant());
       log.info("txn_id={} ABORTED", txnId);
     }
@@ -216,7 +247,7 @@ public final class SignupCoordinator implements AutoCloseable {
     log.info("txn_id={} found {} by recovery; answering with its outcome", txnId,
         record.state());
     if (record.state() == SignupState.ABORTING) {
-      if (secondPhase.cancelAll(txnId, Duration.ZERO)) {
+      if (Completions.await(secondPhase.cancelAll(txnId, Duration.ZERO))) {
         signupLog.markAborted(txnId, clock.instant());
       }
     }
@@ -286,10 +317,15 @@ public final class SignupCoordinator implements AutoCloseable {
     return new SignupFailedException(kind, message);
   }
 
-  /** Stops the slow-path pool; call once the server has drained its calls. */
+  /**
+   * Stops the slow-path pool and the retries; call once the server has drained its calls.
+   * Confirms still being retried stop with it: their rows are COMMITTING, recovery finishes
+   * them at the next start.
+   */
   @Override
   public void close() {
-    slowPath.shutdown();
+    slowPath.close();
+    retries.shutdownNow();
   }
 
   InFlight inFlight() {
@@ -298,5 +334,9 @@ public final class SignupCoordinator implements AutoCloseable {
 
   SecondPhase secondPhase() {
     return secondPhase;
+  }
+
+  CommitDrives commits() {
+    return commits;
   }
 }

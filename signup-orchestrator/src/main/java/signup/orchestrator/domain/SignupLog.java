@@ -7,9 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import signup.common.domain.FinishedRecords;
 
 /**
- * The orchestrator's durable log. Every state change is a conditional update, so the request
- * thread, recovery and {@code ResolveTransaction} can race without ever deciding twice. The
- * happy path's three writes answer with a future, completed once the write is durable.
+ * The orchestrator's durable log. Every state change is a conditional update, allowed only from
+ * the states {@link SignupState#allowedFrom()} names, so the request thread, recovery and
+ * {@code ResolveTransaction} can race without ever deciding twice, and a move the table does
+ * not allow changes nothing. The happy path's three writes answer with a future, completed
+ * once the write is durable.
  *
  * <p>Its finished records are DONE and ABORTED rows: once purged, the txn is unknown, which
  * {@link #resolveCommitted} answers as an abort (a DONE txn has no reservation left to ask about)
@@ -31,14 +33,14 @@ public interface SignupLog extends FinishedRecords {
   CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
       SubscriptionReservation subscription, Instant now);
 
-  /** COMMITTING -> DONE. */
-  CompletableFuture<Void> markDone(String txnId, Instant now);
+  /** COMMITTING -> DONE. False when the row is not COMMITTING (nothing is written). */
+  CompletableFuture<Boolean> markDone(String txnId, Instant now);
 
   /** TRYING -> ABORTING, the abort decision. False when the row is no longer TRYING. */
   boolean markAborting(String txnId, FailureKind kind, String message, Instant now);
 
-  /** ABORTING -> ABORTED. */
-  void markAborted(String txnId, Instant now);
+  /** ABORTING -> ABORTED. False when the row is not ABORTING (nothing is written). */
+  boolean markAborted(String txnId, Instant now);
 
   /**
    * Atomically: COMMIT when committing or done; otherwise abort (TRYING -> ABORTING, and an
@@ -46,6 +48,9 @@ public interface SignupLog extends FinishedRecords {
    */
   boolean resolveCommitted(String txnId, Instant now);
 
-  /** COMMITTING rows, ABORTING rows, and TRYING rows past their deadline; oldest first. */
+  /**
+   * The rows recovery drives ({@link SignupState#recoveredTo()}): COMMITTING and ABORTING rows,
+   * and TRYING rows past their deadline; oldest first.
+   */
   List<SignupRecord> needingRecovery(Instant now, int limit);
 }

@@ -64,7 +64,7 @@ final class SignupMessages {
       status.setPlanId(plan.planId()).setPrice(money(plan));
     }
     if (record.failureKind() != null) {
-      status.setFailureCode(StatusMapper.codeOf(record.failureKind()).name())
+      status.setFailureCode(OrchestratorStatusMapper.codeOf(record.failureKind()).name())
           .setFailureMessage(record.failureMessage());
     }
     return status.build();

@@ -3,7 +3,6 @@ package signup.orchestrator.grpc;
 import io.grpc.Channel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import signup.common.domain.Device;
 import signup.common.grpc.ProtoValues;
 import signup.orchestrator.domain.PlanQuote;
@@ -14,26 +13,20 @@ import signup.subscription.v1.ConfirmSubscriptionRequest;
 import signup.subscription.v1.Plan;
 import signup.subscription.v1.ReserveSubscriptionRequest;
 import signup.subscription.v1.SubscriptionParticipantGrpc;
+import signup.subscription.v1.SubscriptionParticipantGrpc.SubscriptionParticipantFutureStub;
 
 /** The subscription participant over gRPC, every call with its deadline. */
-public final class SubscriptionParticipantClient implements SubscriptionParticipantPort {
-  private static final String NAME = "subscription-server";
-
-  private final SubscriptionParticipantGrpc.SubscriptionParticipantFutureStub stub;
-  private final Duration reserveDeadline;
-  private final Duration callDeadline;
-
+public final class SubscriptionParticipantClient
+    extends ParticipantClient<SubscriptionParticipantFutureStub>
+    implements SubscriptionParticipantPort {
   public SubscriptionParticipantClient(Channel channel, Duration reserveDeadline,
       Duration callDeadline) {
-    this.stub = ParticipantCalls.repliesOnTransportThread(
-        SubscriptionParticipantGrpc.newFutureStub(channel));
-    this.reserveDeadline = reserveDeadline;
-    this.callDeadline = callDeadline;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super("subscription-server", SubscriptionParticipantGrpc.newFutureStub(channel),
+        reserveDeadline, callDeadline,
+        (stub, txnId) -> stub.confirm(
+            ConfirmSubscriptionRequest.newBuilder().setTxnId(txnId).build()),
+        (stub, txnId) -> stub.cancel(
+            CancelSubscriptionRequest.newBuilder().setTxnId(txnId).build()));
   }
 
   @Override
@@ -45,27 +38,9 @@ public final class SubscriptionParticipantClient implements SubscriptionParticip
         .setRegion(region)
         .setDevice(ProtoValues.deviceType(device))
         .build();
-    return ParticipantCalls.call(NAME,
-        stub.withDeadlineAfter(reserveDeadline.toMillis(), TimeUnit.MILLISECONDS)
-            .reserve(message),
+    return reserve(stub -> stub.reserve(message),
         reply -> new SubscriptionReservation(reply.getSubscription().getSubscriptionId(),
             planQuote(reply.getSubscription().getPlan())));
-  }
-
-  @Override
-  public CompletableFuture<Void> confirm(String txnId) {
-    return ParticipantCalls.call(NAME,
-        stub.withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
-            .confirm(ConfirmSubscriptionRequest.newBuilder().setTxnId(txnId).build()),
-        reply -> null);
-  }
-
-  @Override
-  public CompletableFuture<Void> cancel(String txnId) {
-    return ParticipantCalls.call(NAME,
-        stub.withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
-            .cancel(CancelSubscriptionRequest.newBuilder().setTxnId(txnId).build()),
-        reply -> null);
   }
 
   private static PlanQuote planQuote(Plan plan) {

@@ -3,9 +3,15 @@ package signup.orchestrator.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import signup.common.domain.Device;
@@ -20,14 +26,47 @@ import signup.orchestrator.domain.SubscriptionReservation;
 /**
  * {@link SignupLog} on SQLite; every change is durable before the method returns, or before its
  * future completes (on the database writer's thread).
+ *
+ * <p>Every state change is an UPDATE guarded by the states {@link SignupState#allowedFrom()}
+ * names, and recovery's query selects the states {@link SignupState#recoveredTo()} names: the
+ * SQL is built from that one table once, at class load, so no guard is typed twice and the
+ * statements' text stays constant (the writer keeps them prepared).
  */
 public final class SqliteSignupLog implements SignupLog {
+  private static final String TO_COMMITTING = """
+      UPDATE signup_txn SET state = 'COMMITTING', client_created_at = :clientCreated,
+        subscription_id = :subscription, plan_id = :plan, plan_name = :planName,
+        plan_region = :planRegion, plan_device = :planDevice, amount_minor = :amount,
+        currency = :currency, updated_at = :now
+      WHERE txn_id = :txn AND\s""" + guard(SignupState.COMMITTING);
+  private static final String TO_ABORTING = """
+      UPDATE signup_txn SET state = 'ABORTING', failure_kind = :kind,
+        failure_message = :message, updated_at = :now
+      WHERE txn_id = :txn AND\s""" + guard(SignupState.ABORTING);
+  private static final Map<SignupState, String> MOVE_TO = new EnumMap<>(SignupState.class);
+  /**
+   * The first IN list is the partial index's own predicate, in its order (the enum's): SQLite
+   * uses a partial index only for a query whose WHERE repeats it so. Written as the OR of the
+   * two kinds of rows it scanned the whole table on every pass.
+   */
+  static final String NEEDING_RECOVERY = "SELECT * FROM signup_txn WHERE state IN ("
+      + literals(SignupState.recovered()) + ") AND (state IN ("
+      + literals(recovered(false)) + ") OR deadline_at < :now) ORDER BY created_at LIMIT :limit";
+
+  static {
+    for (SignupState to : SignupState.values()) {
+      if (!to.allowedFrom().isEmpty()) {
+        MOVE_TO.put(to, "UPDATE signup_txn SET state = '" + to.name()
+            + "', updated_at = :now WHERE txn_id = :txn AND " + guard(to));
+      }
+    }
+  }
+
   // SQLite's DELETE takes no LIMIT unless compiled for it: the rows go by rowid instead.
-  static final String PURGE_FINISHED = """
-      DELETE FROM signup_txn WHERE rowid IN (
-        SELECT rowid FROM signup_txn
-        WHERE state IN ('DONE', 'ABORTED') AND updated_at < :cutoff
-        ORDER BY updated_at LIMIT :limit)""";
+  // The final states from the table, in the finished-rows index's own order ('DONE', 'ABORTED').
+  static final String PURGE_FINISHED = "DELETE FROM signup_txn WHERE rowid IN ("
+      + "SELECT rowid FROM signup_txn WHERE state IN (" + literals(finished())
+      + ") AND updated_at < :cutoff ORDER BY updated_at LIMIT :limit)";
 
   private final SqliteDatabase db;
 
@@ -78,12 +117,7 @@ public final class SqliteSignupLog implements SignupLog {
   public CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
       SubscriptionReservation subscription, Instant now) {
     PlanQuote plan = subscription.plan();
-    return db.writeAsync(h -> h.createUpdate("""
-            UPDATE signup_txn SET state = 'COMMITTING', client_created_at = :clientCreated,
-              subscription_id = :subscription, plan_id = :plan, plan_name = :planName,
-              plan_region = :planRegion, plan_device = :planDevice, amount_minor = :amount,
-              currency = :currency, updated_at = :now
-            WHERE txn_id = :txn AND state = 'TRYING'""")
+    return db.writeAsync(h -> h.createUpdate(TO_COMMITTING)
         .bind("txn", txnId)
         .bind("clientCreated", clientCreatedAt.toEpochMilli())
         .bind("subscription", subscription.subscriptionId())
@@ -98,11 +132,8 @@ public final class SqliteSignupLog implements SignupLog {
   }
 
   @Override
-  public CompletableFuture<Void> markDone(String txnId, Instant now) {
-    return db.writeAsync(h -> {
-      transition(h, txnId, SignupState.COMMITTING, SignupState.DONE, now);
-      return null;
-    });
+  public CompletableFuture<Boolean> markDone(String txnId, Instant now) {
+    return db.writeAsync(h -> move(h, txnId, SignupState.DONE, now));
   }
 
   @Override
@@ -111,8 +142,8 @@ public final class SqliteSignupLog implements SignupLog {
   }
 
   @Override
-  public void markAborted(String txnId, Instant now) {
-    db.write(h -> transition(h, txnId, SignupState.ABORTING, SignupState.ABORTED, now));
+  public boolean markAborted(String txnId, Instant now) {
+    return db.write(h -> move(h, txnId, SignupState.ABORTED, now));
   }
 
   @Override
@@ -124,32 +155,30 @@ public final class SqliteSignupLog implements SignupLog {
         h.createUpdate("""
                 INSERT INTO signup_txn (txn_id, state, failure_kind, failure_message,
                   created_at, updated_at, deadline_at)
-                VALUES (:txn, 'ABORTED', 'ABORTED', :message, :now, :now, :now)""")
+                VALUES (:txn, :state, 'ABORTED', :message, :now, :now, :now)""")
             .bind("txn", txnId)
+            .bind("state", SignupState.ABORTED.name())
             .bind("message", "unknown transaction, resolved as aborted")
             .bind("now", now.toEpochMilli())
             .execute();
         return false;
       }
-      return switch (found.get().state()) {
-        case COMMITTING, DONE -> true;
-        case TRYING -> {
-          abort(h, txnId, FailureKind.DEADLINE_EXCEEDED,
-              "a participant's reservation expired before the sign-up was decided", now);
-          yield false;
-        }
-        case ABORTING, ABORTED -> false;
-      };
+      SignupState state = found.get().state();
+      if (state.committed()) {
+        return true;
+      }
+      if (SignupState.ABORTING.allowedFrom().contains(state)) {
+        // Undecided: the participant's question decides it, the presumed way.
+        abort(h, txnId, FailureKind.DEADLINE_EXCEEDED,
+            "a participant's reservation expired before the sign-up was decided", now);
+      }
+      return false;
     });
   }
 
   @Override
   public List<SignupRecord> needingRecovery(Instant now, int limit) {
-    return db.read(h -> h.createQuery("""
-            SELECT * FROM signup_txn
-            WHERE state IN ('COMMITTING', 'ABORTING')
-               OR (state = 'TRYING' AND deadline_at < :now)
-            ORDER BY created_at LIMIT :limit""")
+    return db.read(h -> h.createQuery(NEEDING_RECOVERY)
         .bind("now", now.toEpochMilli())
         .bind("limit", limit)
         .map(SqliteSignupLog::map)
@@ -166,10 +195,7 @@ public final class SqliteSignupLog implements SignupLog {
 
   private static boolean abort(Handle h, String txnId, FailureKind kind, String message,
       Instant now) {
-    return h.createUpdate("""
-            UPDATE signup_txn SET state = 'ABORTING', failure_kind = :kind,
-              failure_message = :message, updated_at = :now
-            WHERE txn_id = :txn AND state = 'TRYING'""")
+    return h.createUpdate(TO_ABORTING)
         .bind("txn", txnId)
         .bind("kind", kind.name())
         .bind("message", message)
@@ -177,15 +203,35 @@ public final class SqliteSignupLog implements SignupLog {
         .execute() == 1;
   }
 
-  private static boolean transition(Handle h, String txnId, SignupState from, SignupState to,
-      Instant now) {
-    return h.createUpdate(
-            "UPDATE signup_txn SET state = :to, updated_at = :now WHERE txn_id = :txn AND state = :from")
+  /** The move to {@code to} of a row in a state the table allows it from; false otherwise. */
+  private static boolean move(Handle h, String txnId, SignupState to, Instant now) {
+    return h.createUpdate(MOVE_TO.get(to))
         .bind("txn", txnId)
-        .bind("from", from.name())
-        .bind("to", to.name())
         .bind("now", now.toEpochMilli())
         .execute() == 1;
+  }
+
+  /** The condition that a row is in a state {@code to} may be reached from. */
+  static String guard(SignupState to) {
+    return "state IN (" + literals(to.allowedFrom()) + ")";
+  }
+
+  /** The recovered states that recovery takes at once ({@code false}) or past the deadline. */
+  private static Set<SignupState> recovered(boolean onlyPastDeadline) {
+    return SignupState.recovered().stream()
+        .filter(state -> state.recoveredOnlyPastDeadline() == onlyPastDeadline)
+        .collect(Collectors.toCollection(() -> EnumSet.noneOf(SignupState.class)));
+  }
+
+  /** 'TRYING', 'COMMITTING': enum names, in the enum's order, as SQL string literals. */
+  private static Set<SignupState> finished() {
+    return EnumSet.copyOf(Arrays.stream(SignupState.values()).filter(SignupState::isFinal)
+        .toList());
+  }
+
+  private static String literals(Set<SignupState> states) {
+    return states.stream().sorted().map(state -> "'" + state.name() + "'")
+        .collect(Collectors.joining(", "));
   }
 
   private static Optional<SignupRecord> find(Handle h, String txnId) {

@@ -32,6 +32,9 @@ final class FakeParticipants {
     final List<String> cancels = new CopyOnWriteArrayList<>();
     final List<String> reserves = new CopyOnWriteArrayList<>();
     final Queue<RuntimeException> confirmFailures = new ConcurrentLinkedQueue<>();
+    /** Each cancel's answer; acknowledged at once unless the test says otherwise. */
+    volatile Supplier<CompletableFuture<Void>> onCancel =
+        () -> CompletableFuture.completedFuture(null);
     private final String name;
 
     Base(String name) {
@@ -54,7 +57,7 @@ final class FakeParticipants {
     @Override
     public CompletableFuture<Void> cancel(String txnId) {
       cancels.add(txnId);
-      return CompletableFuture.completedFuture(null);
+      return onCancel.get();
     }
   }
 

@@ -1,5 +1,6 @@
 package signup.orchestrator.domain;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,9 +19,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import signup.common.MutableClock;
+import signup.common.domain.Completions;
+import signup.common.fault.CrashPoints;
 import signup.common.domain.Device;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
+import signup.common.domain.OverloadedException;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FakeParticipants.Clients;
 import signup.orchestrator.domain.FakeParticipants.Subscriptions;
@@ -174,6 +178,53 @@ class SignupCoordinatorTest {
     assertTrue(clients.confirms.size() >= 2, "confirm was retried: " + clients.confirms);
     assertEquals(List.of(), clients.cancels);
     assertEquals(List.of(), subscriptions.cancels);
+  }
+
+  @Test
+  void aConfirmStillFailingWhenTheRequestStopsWaitingIsRetriedUntilAcknowledgedAndEndsDone() {
+    ProtocolSettings shortBudget = new ProtocolSettings(Duration.ofSeconds(1),
+        Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofMillis(100),
+        Duration.ofSeconds(1));
+    for (int i = 0; i < 6; i++) { // ~2.5 s of backoff
+      clients.confirmFailures.add(FakeParticipants.unavailable());
+    }
+
+    assertThrows(SignupPendingException.class,
+        () -> coordinator(shortBudget, Clock.systemUTC()).signup(request()));
+
+    // No recovery runs here: the request's own retries finish it.
+    String txnId = onlyTxn();
+    await().atMost(Duration.ofSeconds(20)).until(() -> stateOf(txnId) == SignupState.DONE);
+    assertEquals(7, clients.confirms.size());
+    assertEquals(List.of(txnId), subscriptions.confirms);
+    assertEquals(List.of(), clients.cancels);
+  }
+
+  @Test
+  void anAbortBeyondTheSlowPathsBoundIsRefusedAsOverloadedAndLeftTryingForRecovery() {
+    // One slow-path thread and one place in its queue.
+    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
+        SETTINGS, Clock.systemUTC(), CrashPoints.none(), new SlowPath(1, 1));
+    subscriptions.onReserve = () -> CompletableFuture.failedFuture(
+        FakeParticipants.unavailable());
+    CompletableFuture<Void> hungCancel = new CompletableFuture<>();
+    clients.onCancel = () -> hungCancel; // holds the thread of the first abort
+    CompletableFuture<SignupRecord> running = coordinator.start(request(null, "a@example.com"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> clients.cancels.size() == 1);
+    CompletableFuture<SignupRecord> queued = coordinator.start(request(null, "b@example.com"));
+
+    OverloadedException refused = assertThrows(OverloadedException.class,
+        () -> coordinator.signup(request(null, "c@example.com")));
+
+    assertTrue(refused.getMessage().contains("try again later"), refused.getMessage());
+    String refusedTxn = clients.reserves.get(2);
+    assertEquals(SignupState.TRYING, stateOf(refusedTxn), "left to recovery, which cancels it");
+    hungCancel.complete(null);
+    assertEquals(FailureKind.UNAVAILABLE, assertThrows(SignupFailedException.class,
+        () -> Completions.await(running)).kind());
+    assertEquals(FailureKind.UNAVAILABLE, assertThrows(SignupFailedException.class,
+        () -> Completions.await(queued)).kind());
+    coordinator.close();
   }
 
   @Test

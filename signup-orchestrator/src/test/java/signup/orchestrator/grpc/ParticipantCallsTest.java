@@ -43,6 +43,6 @@ class ParticipantCallsTest {
     assertTrue(failure.retryable(), "confirm and cancel are retried after it");
     assertEquals("client-server: the client database is out of disk space: nothing was "
         + "written; try again later", failure.getMessage());
-    assertEquals(Status.Code.RESOURCE_EXHAUSTED, StatusMapper.codeOf(failure.kind()));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, OrchestratorStatusMapper.codeOf(failure.kind()));
   }
 }

@@ -33,6 +33,7 @@ class SqliteSignupLogTest {
   @TempDir Path dir;
   SqliteDatabase db;
   SqliteSignupLog signupLog;
+  private int rows;
 
   @BeforeEach
   void open() {
@@ -132,23 +133,83 @@ class SqliteSignupLogTest {
   @Test
   void markDoneAndMarkAbortedOnlyFinishTheMatchingDecision() {
     trying("t1");
-    await(signupLog.markDone("t1", T0));
-    signupLog.markAborted("t1", T0);
+    assertFalse(await(signupLog.markDone("t1", T0)));
+    assertFalse(signupLog.markAborted("t1", T0));
     assertEquals(SignupState.TRYING, stateOf("t1"));
 
     trying("committing");
     commit("committing");
-    signupLog.markAborted("committing", T0);
+    assertFalse(signupLog.markAborted("committing", T0));
     assertEquals(SignupState.COMMITTING, stateOf("committing"));
-    await(signupLog.markDone("committing", T0));
+    assertTrue(await(signupLog.markDone("committing", T0)));
     assertEquals(SignupState.DONE, stateOf("committing"));
 
     trying("aborting");
     abort("aborting");
-    await(signupLog.markDone("aborting", T0));
+    assertFalse(await(signupLog.markDone("aborting", T0)));
     assertEquals(SignupState.ABORTING, stateOf("aborting"));
-    signupLog.markAborted("aborting", T0);
+    assertTrue(signupLog.markAborted("aborting", T0));
     assertEquals(SignupState.ABORTED, stateOf("aborting"));
+  }
+
+  /** A row in {@code state}, reached by the log's own moves. */
+  private String rowIn(SignupState state) {
+    String txnId = trying(state + "-" + rows++);
+    switch (state) {
+      case TRYING -> { }
+      case COMMITTING -> assertTrue(commit(txnId));
+      case DONE -> {
+        assertTrue(commit(txnId));
+        assertTrue(await(signupLog.markDone(txnId, T0)));
+      }
+      case ABORTING -> assertTrue(abort(txnId));
+      case ABORTED -> {
+        assertTrue(abort(txnId));
+        assertTrue(signupLog.markAborted(txnId, T0));
+      }
+    }
+    assertEquals(state, stateOf(txnId));
+    return txnId;
+  }
+
+  /** The log's write that moves a row to {@code to}: true when it moved it. */
+  private boolean moveTo(String txnId, SignupState to) {
+    return switch (to) {
+      case COMMITTING -> commit(txnId);
+      case DONE -> await(signupLog.markDone(txnId, T0));
+      case ABORTING -> abort(txnId);
+      case ABORTED -> signupLog.markAborted(txnId, T0);
+      case TRYING -> throw new AssertionError("no write moves a row back to TRYING");
+    };
+  }
+
+  @Test
+  void everyMoveTheStateTableAllowsIsMadeAndEveryOtherChangesNothing() {
+    for (SignupState from : SignupState.values()) {
+      for (SignupState to : SignupState.values()) {
+        if (to == SignupState.TRYING) {
+          continue; // only ever written by the insert of a new row
+        }
+        String txnId = rowIn(from);
+        boolean allowed = to.allowedFrom().contains(from);
+
+        assertEquals(allowed, moveTo(txnId, to), from + " -> " + to);
+        assertEquals(allowed ? to : from, stateOf(txnId), from + " -> " + to);
+      }
+    }
+  }
+
+  @Test
+  void theRecoveryScanReadsThePartialIndexOfUnfinishedRowsNotTheWholeTable() {
+    List<String> plan = db.read(h -> h.createQuery("EXPLAIN QUERY PLAN "
+            + SqliteSignupLog.NEEDING_RECOVERY)
+        .bind("now", T0.toEpochMilli())
+        .bind("limit", 100)
+        .map((rs, ctx) -> rs.getString("detail"))
+        .list());
+
+    assertTrue(plan.stream().anyMatch(step -> step.contains("signup_txn_unfinished")),
+        "query plan: " + plan);
   }
 
   @Test

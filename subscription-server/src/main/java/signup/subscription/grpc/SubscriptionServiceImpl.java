@@ -12,7 +12,7 @@ import signup.subscription.v1.SubscribeRequest;
 import signup.subscription.v1.Subscription;
 import signup.subscription.v1.SubscriptionServiceGrpc;
 
-/** The public plan catalogue and confirmed subscriptions. Failures are mapped by StatusMapper. */
+/** The public plan catalogue and confirmed subscriptions. Failures are mapped by SubscriptionStatusMapper. */
 public final class SubscriptionServiceImpl
     extends SubscriptionServiceGrpc.SubscriptionServiceImplBase {
   private final Subscriptions subscriptions;

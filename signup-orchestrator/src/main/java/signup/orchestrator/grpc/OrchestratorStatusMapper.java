@@ -9,7 +9,7 @@ import signup.orchestrator.domain.SignupFailedException;
 import signup.orchestrator.domain.SignupPendingException;
 
 /** The orchestrator's one mapping from domain failures to gRPC status codes. */
-public final class StatusMapper implements ExceptionMapper {
+public final class OrchestratorStatusMapper implements ExceptionMapper {
   @Override
   public StatusRuntimeException toStatus(Throwable thrown) {
     if (thrown instanceof SignupFailedException failed) {

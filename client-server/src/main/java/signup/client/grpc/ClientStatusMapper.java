@@ -7,7 +7,7 @@ import signup.common.grpc.ExceptionMapper;
 import signup.common.grpc.StandardErrors;
 
 /** This server's domain exceptions to statuses; the shared ones are left to StandardErrors. */
-public final class StatusMapper implements ExceptionMapper {
+public final class ClientStatusMapper implements ExceptionMapper {
   @Override
   public StatusRuntimeException toStatus(Throwable thrown) {
     if (thrown instanceof EmailTakenException) {

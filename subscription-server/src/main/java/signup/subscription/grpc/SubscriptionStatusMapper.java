@@ -8,7 +8,7 @@ import signup.subscription.domain.PlanNotEligibleException;
 import signup.subscription.domain.SubscriptionExistsException;
 
 /** The subscription server's failures as statuses: its own exceptions, then the shared ones. */
-public final class StatusMapper implements ExceptionMapper {
+public final class SubscriptionStatusMapper implements ExceptionMapper {
   @Override
   public StatusRuntimeException toStatus(Throwable thrown) {
     if (thrown instanceof SubscriptionExistsException exists) {

@@ -15,8 +15,8 @@ import signup.subscription.domain.Plan;
 import signup.subscription.domain.PlanNotEligibleException;
 import signup.subscription.domain.SubscriptionExistsException;
 
-class StatusMapperTest {
-  private final StatusMapper mapper = new StatusMapper();
+class SubscriptionStatusMapperTest {
+  private final SubscriptionStatusMapper mapper = new SubscriptionStatusMapper();
 
   @Test
   void anExistingSubscriptionIsAlreadyExists() {
