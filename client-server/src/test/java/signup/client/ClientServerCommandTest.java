@@ -9,13 +9,18 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import signup.client.store.ClientSchema;
 import signup.common.cli.ServerLauncher;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
+import signup.common.store.SqliteDatabase;
 
 /** The command line: options, and start-up failures a person can fix. */
 class ClientServerCommandTest {
@@ -66,6 +71,26 @@ class ClientServerCommandTest {
     assertEquals(ServerLauncher.EXIT_CANNOT_START, exit, err.toString());
     assertTrue(err.toString().startsWith("error: "), err.toString());
     assertTrue(err.toString().contains("client database"), err.toString());
+  }
+
+  @Test
+  void aDatabaseMigratedByAScriptSinceEditedStopsTheStartWithExitCode3() throws Exception {
+    Path file = dir.resolve("client.db");
+    SqliteDatabase.open(ClientSchema.SPEC, file).close();
+    // What an edit of V1__clients.sql after it ran looks like to Flyway: another checksum.
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("UPDATE client_schema_history SET checksum = checksum + 1"
+          + " WHERE version = '1'");
+    }
+
+    int exit = run("--port", "0", "--data-dir", dir.toString());
+
+    assertEquals(ServerLauncher.EXIT_CANNOT_START, exit, err.toString());
+    assertTrue(err.toString().startsWith("error: refusing the client database at "),
+        err.toString());
+    assertTrue(err.toString().contains("its client script V1 (clients) was changed after it was "
+        + "applied"), err.toString());
   }
 
   @Test

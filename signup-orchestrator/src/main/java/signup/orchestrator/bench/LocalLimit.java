@@ -1,7 +1,6 @@
 package signup.orchestrator.bench;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -10,11 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import signup.client.domain.Argon2Settings;
 import signup.client.domain.PasswordHasher;
+import signup.client.store.ClientSchema;
 import signup.common.domain.DaemonThreads;
 import signup.common.store.DatabaseSpec;
-import signup.common.store.Migration;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.WriteStats;
+import signup.subscription.store.SubscriptionSchema;
 
 /**
  * The local limit: the fastest one process can do the durable work of a sign-up on this
@@ -27,38 +27,10 @@ final class LocalLimit implements AutoCloseable {
   /** "LOCL". */
   private static final int APPLICATION_ID = 0x4C4F434C;
 
-  // The two tables as client-server and subscription-server create them (v1), in one file.
-  static final DatabaseSpec SPEC = new DatabaseSpec("local-limit", APPLICATION_ID, List.of(
-      new Migration(1, "clients, plans and subscriptions as the two services have them", """
-          CREATE TABLE clients (
-            client_id     TEXT PRIMARY KEY,
-            txn_id        TEXT NOT NULL UNIQUE,
-            email         TEXT NOT NULL UNIQUE,
-            name          TEXT NOT NULL,
-            password_hash TEXT NOT NULL,
-            region        TEXT NOT NULL,
-            device        TEXT NOT NULL,
-            status        TEXT NOT NULL CHECK (status IN ('PENDING', 'CONFIRMED')),
-            created_at    INTEGER NOT NULL,
-            confirmed_at  INTEGER
-          );
-          CREATE TABLE plans (
-            plan_id      TEXT PRIMARY KEY,
-            name         TEXT NOT NULL
-          );
-          INSERT INTO plans (plan_id, name) VALUES
-            ('us-ios', 'US iOS'), ('us-android', 'US Android'), ('global', 'Global');
-          CREATE TABLE subscriptions (
-            subscription_id TEXT PRIMARY KEY,
-            txn_id          TEXT NOT NULL UNIQUE,
-            client_id       TEXT NOT NULL UNIQUE,
-            plan_id         TEXT NOT NULL REFERENCES plans (plan_id),
-            region          TEXT NOT NULL,
-            device          TEXT NOT NULL CHECK (device IN ('IOS', 'ANDROID', 'WEB')),
-            status          TEXT NOT NULL CHECK (status IN ('PENDING', 'ACTIVE')),
-            created_at      INTEGER NOT NULL,
-            updated_at      INTEGER NOT NULL
-          )""")));
+  // The participants' schemas, built by their own scripts in one file (the shared barrier
+  // once), so this baseline's tables cannot drift from the real ones.
+  static final DatabaseSpec SPEC = DatabaseSpec.combining("local-limit", APPLICATION_ID,
+      ClientSchema.SPEC, SubscriptionSchema.SPEC);
 
   private final SqliteDatabase db;
   private final PasswordHasher hasher;
