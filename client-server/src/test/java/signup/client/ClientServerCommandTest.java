@@ -105,7 +105,8 @@ class ClientServerCommandTest {
   void theOptionsBecomeTheConfigurationWithTheDatabaseInTheDataDirectory() {
     ClientServerCommand command = new ClientServerCommand();
     new CommandLine(command).parseArgs("--port", "0", "--data-dir", dir.toString(),
-        "--db-file", "c.db", "--coordinator", "orchestrator:7000", "--reservation-ttl", "PT1M");
+        "--db-file", "c.db", "--coordinator", "orchestrator:7000", "--reservation-ttl", "1m",
+        "--sweep-interval", "500ms", "--coordinator-deadline", "PT3S");
 
     ClientServerConfig config = command.config();
 
@@ -113,6 +114,8 @@ class ClientServerCommandTest {
     assertEquals(dir.resolve("c.db"), config.databaseFile());
     assertEquals("orchestrator:7000", config.coordinatorTarget());
     assertEquals(Duration.ofMinutes(1), config.participant().reservationTtl());
+    assertEquals(Duration.ofMillis(500), config.participant().sweepInterval());
+    assertEquals(Duration.ofSeconds(3), config.coordinatorDeadline());
   }
 
   @Test

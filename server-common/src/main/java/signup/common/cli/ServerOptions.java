@@ -95,7 +95,7 @@ public final class ServerOptions {
   public static Duration requirePositive(CommandSpec spec, String option, Duration value) {
     if (value.isNegative() || value.isZero()) {
       throw new ParameterException(spec.commandLine(),
-          option + " must be a positive duration, like PT30S, not " + value);
+          option + " must be a positive duration, like 30s or PT30S, not " + value);
     }
     return value;
   }
