@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.client.domain.Argon2Settings;
+import signup.common.cli.DurationConverter;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.fault.CrashPoints;
@@ -54,17 +55,20 @@ public final class ClientServerCommand implements Callable<Integer> {
 
   @Option(names = "--coordinator-deadline",
       defaultValue = "${env:SIGNUP_COORDINATOR_DEADLINE:-PT2S}",
+      converter = DurationConverter.class,
       description = "Deadline of a call to the coordinator (env SIGNUP_COORDINATOR_DEADLINE). "
           + "Default: ${DEFAULT-VALUE}.")
   Duration coordinatorDeadline;
 
   @Option(names = "--reservation-ttl", defaultValue = "${env:CLIENT_RESERVATION_TTL:-PT30S}",
+      converter = DurationConverter.class,
       description = "How long a reservation may stay undecided before the coordinator is asked "
-          + "about it, as an ISO-8601 duration (env CLIENT_RESERVATION_TTL). "
+          + "about it, like 30s or PT30S (env CLIENT_RESERVATION_TTL). "
           + "Default: ${DEFAULT-VALUE}.")
   Duration reservationTtl;
 
   @Option(names = "--sweep-interval", defaultValue = "${env:CLIENT_SWEEP_INTERVAL:-PT5S}",
+      converter = DurationConverter.class,
       description = "How often to look for reservations past their TTL "
           + "(env CLIENT_SWEEP_INTERVAL). Default: ${DEFAULT-VALUE}.")
   Duration sweepInterval;

@@ -9,15 +9,20 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import signup.common.domain.Retention;
+import signup.client.store.ClientSchema;
 import signup.common.cli.ServerLauncher;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
+import signup.common.store.SqliteDatabase;
 
 /** The command line: options, and start-up failures a person can fix. */
 class ClientServerCommandTest {
@@ -71,6 +76,26 @@ class ClientServerCommandTest {
   }
 
   @Test
+  void aDatabaseMigratedByAScriptSinceEditedStopsTheStartWithExitCode3() throws Exception {
+    Path file = dir.resolve("client.db");
+    SqliteDatabase.open(ClientSchema.SPEC, file).close();
+    // What an edit of V1__clients.sql after it ran looks like to Flyway: another checksum.
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("UPDATE client_schema_history SET checksum = checksum + 1"
+          + " WHERE version = '1'");
+    }
+
+    int exit = run("--port", "0", "--data-dir", dir.toString());
+
+    assertEquals(ServerLauncher.EXIT_CANNOT_START, exit, err.toString());
+    assertTrue(err.toString().startsWith("error: refusing the client database at "),
+        err.toString());
+    assertTrue(err.toString().contains("its client script V1 (clients) was changed after it was "
+        + "applied"), err.toString());
+  }
+
+  @Test
   void badOptionsExitWithTheUsageCode() {
     assertEquals(2, run("--port", "70000", "--data-dir", dir.toString()));
     assertEquals(2, run("--reservation-ttl", "PT0S", "--data-dir", dir.toString()));
@@ -82,8 +107,8 @@ class ClientServerCommandTest {
   void theOptionsBecomeTheConfigurationWithTheDatabaseInTheDataDirectory() {
     ClientServerCommand command = new ClientServerCommand();
     new CommandLine(command).parseArgs("--port", "0", "--data-dir", dir.toString(),
-        "--db-file", "c.db", "--coordinator", "orchestrator:7000", "--reservation-ttl", "PT1M",
-        "--retention", "P1D");
+        "--db-file", "c.db", "--coordinator", "orchestrator:7000", "--reservation-ttl", "1m",
+        "--sweep-interval", "500ms", "--coordinator-deadline", "PT3S", "--retention", "P1D");
 
     ClientServerConfig config = command.config();
 
@@ -91,6 +116,8 @@ class ClientServerCommandTest {
     assertEquals(dir.resolve("c.db"), config.databaseFile());
     assertEquals("orchestrator:7000", config.coordinatorTarget());
     assertEquals(Duration.ofMinutes(1), config.participant().reservationTtl());
+    assertEquals(Duration.ofMillis(500), config.participant().sweepInterval());
+    assertEquals(Duration.ofSeconds(3), config.coordinatorDeadline());
     assertEquals(new Retention(Duration.ofDays(1)), config.retention());
   }
 

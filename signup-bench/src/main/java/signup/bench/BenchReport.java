@@ -40,7 +40,7 @@ public final class BenchReport {
         Measurement l = step.local();
         out.printf(Locale.ROOT,
             "%-11s %-16s %5d %11.1f %11s %6s %8.1f %8.1f %8.1f %9.1f %8.1f %10s %11s %11s  %s%n",
-            c.cost().label(), s.localHashing().describe(c.cost()), step.concurrency(), p.throughput(),
+            c.cost().label(), s.localLimitParts().describe(c.cost()), step.concurrency(), p.throughput(),
             l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.throughput()),
             Double.isNaN(step.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", step.ratio()),
             p.latency().p50(), p.latency().p90(), p.latency().p99(), p.latency().p999(),
@@ -115,7 +115,7 @@ public final class BenchReport {
     for (BenchResult.Configuration c : result.configurations()) {
       Map<String, Object> config = new LinkedHashMap<>();
       config.put("configuration", c.cost().label());
-      config.put("password_hash", "argon2id " + s.localHashing().describe(c.cost()));
+      config.put("password_hash", "argon2id " + s.localLimitParts().describe(c.cost()));
       List<Object> steps = new ArrayList<>();
       for (BenchResult.Step step : c.steps()) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -26,7 +26,7 @@ import java.util.function.Function;
  * @param jfrDir where self-hosted services record a JFR profile; null for none
  * @param workDir where self-hosted data, logs and the local limit's database go
  * @param channels how to reach a target (plaintext or TLS, as the other commands do)
- * @param localHashing client-server's password hash, for the local limit
+ * @param localLimitParts client-server's password hash, for the local limit
  * @param serveMainClass the main class whose {@code serve client|subscription|orchestrator}
  *     runs each self-hosted service (the CLI's own, on this JVM's class path)
  */
@@ -34,7 +34,7 @@ public record BenchSettings(String target, List<HashCost> configurations,
     List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
     Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
     List<String> serviceJvmOptions, Path jfrDir, Path workDir,
-    Function<String, ManagedChannel> channels, LocalHashing localHashing,
+    Function<String, ManagedChannel> channels, LocalLimitParts localLimitParts,
     String serveMainClass) {
 
   public BenchSettings {

@@ -77,8 +77,8 @@ public final class Benchmark {
       List<BenchResult.Step> steps = new ArrayList<>();
       Map<String, WriteStats> groupCommit = new LinkedHashMap<>();
       try (LocalLimit local = settings.localLimit()
-          ? new LocalLimit(dir.resolve("local-limit.db"),
-              settings.localHashing().open(cost, Runtime.getRuntime().availableProcessors()),
+          ? new LocalLimit(dir.resolve("local-limit.db"), settings.localLimitParts().schema(),
+              settings.localLimitParts().open(cost, Runtime.getRuntime().availableProcessors()),
               runId) : null) {
         boolean first = true;
         for (int concurrency : settings.concurrencies()) {

@@ -1,7 +1,6 @@
 package signup.bench;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import signup.common.domain.DaemonThreads;
 import signup.common.store.DatabaseSpec;
-import signup.common.store.Migration;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.WriteStats;
 
@@ -23,50 +21,17 @@ import signup.common.store.WriteStats;
  * network, no second process, no protocol: what is left when the distribution is taken away.
  */
 final class LocalLimit implements AutoCloseable {
-  /** "LOCL". */
-  private static final int APPLICATION_ID = 0x4C4F434C;
-
-  // The two tables as client-server and subscription-server create them (v1), in one file.
-  static final DatabaseSpec SPEC = new DatabaseSpec("local-limit", APPLICATION_ID, List.of(
-      new Migration(1, "clients, plans and subscriptions as the two services have them", """
-          CREATE TABLE clients (
-            client_id     TEXT PRIMARY KEY,
-            txn_id        TEXT NOT NULL UNIQUE,
-            email         TEXT NOT NULL UNIQUE,
-            name          TEXT NOT NULL,
-            password_hash TEXT NOT NULL,
-            region        TEXT NOT NULL,
-            device        TEXT NOT NULL,
-            status        TEXT NOT NULL CHECK (status IN ('PENDING', 'CONFIRMED')),
-            created_at    INTEGER NOT NULL,
-            confirmed_at  INTEGER
-          );
-          CREATE TABLE plans (
-            plan_id      TEXT PRIMARY KEY,
-            name         TEXT NOT NULL
-          );
-          INSERT INTO plans (plan_id, name) VALUES
-            ('us-ios', 'US iOS'), ('us-android', 'US Android'), ('global', 'Global');
-          CREATE TABLE subscriptions (
-            subscription_id TEXT PRIMARY KEY,
-            txn_id          TEXT NOT NULL UNIQUE,
-            client_id       TEXT NOT NULL UNIQUE,
-            plan_id         TEXT NOT NULL REFERENCES plans (plan_id),
-            region          TEXT NOT NULL,
-            device          TEXT NOT NULL CHECK (device IN ('IOS', 'ANDROID', 'WEB')),
-            status          TEXT NOT NULL CHECK (status IN ('PENDING', 'ACTIVE')),
-            created_at      INTEGER NOT NULL,
-            updated_at      INTEGER NOT NULL
-          )""")));
-
   private final SqliteDatabase db;
-  private final LocalHashing.Hasher hasher;
+  private final LocalLimitParts.Hasher hasher;
   private final String runId;
   private final AtomicLong sequence = new AtomicLong();
 
-  /** Opens (creating) the database at {@code file}; hashes with {@code hasher}, which it closes. */
-  LocalLimit(Path file, LocalHashing.Hasher hasher, String runId) {
-    this.db = SqliteDatabase.open(SPEC, file);
+  /**
+   * Opens (creating) the database at {@code file} with the participants' tables; hashes with
+   * {@code hasher}, which it closes.
+   */
+  LocalLimit(Path file, DatabaseSpec schema, LocalLimitParts.Hasher hasher, String runId) {
+    this.db = SqliteDatabase.open(schema, file);
     this.hasher = hasher;
     this.runId = runId;
   }

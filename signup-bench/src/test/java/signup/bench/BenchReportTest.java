@@ -38,7 +38,7 @@ class BenchReportTest {
     BenchSettings settings = new BenchSettings(null, List.of(HashCost.MINIMUM), List.of(64),
         Duration.ofSeconds(10), 0, Duration.ofSeconds(15), Duration.ofSeconds(90),
         Duration.ofSeconds(3), Duration.ofSeconds(10), true, List.of("-Xmx256m"), null,
-        Path.of("unused"), target -> null, new FixedHashing(),
+        Path.of("unused"), target -> null, new ReportOnlyParts(),
         "unused.Main");
     return new BenchResult("self-hosted", List.of("-Xmx256m"), 2, 256, settings, List.of(
         new BenchResult.Configuration(HashCost.MINIMUM, List.of(step), Map.of(), Map.of())));

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import signup.common.cli.DurationConverter;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = {"Check the SQLite files directly: every confirmed client has an active "
@@ -26,7 +27,7 @@ final class AuditCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
-  @Option(names = "--max-pending-age", defaultValue = "PT2M",
+  @Option(names = "--max-pending-age", defaultValue = "PT2M", converter = DurationConverter.class,
       description = "How old a pending row may be: its TTL plus a recovery period. "
           + "Default: ${DEFAULT-VALUE}.")
   Duration maxPendingAge;

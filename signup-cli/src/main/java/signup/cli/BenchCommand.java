@@ -17,6 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import signup.common.cli.DurationConverter;
 import signup.common.cli.ServerOptions;
 import signup.bench.BenchReport;
 import signup.bench.BenchResult;
@@ -55,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   List<Integer> concurrency;
 
-  @Option(names = "--duration", defaultValue = "10s", converter = HumanDuration.class,
+  @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
       description = "Length of each step (30s, 2m, PT30S). Default: ${DEFAULT-VALUE}.")
   Duration duration;
 
@@ -63,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Sign-ups per step instead of a --duration.")
   Long count;
 
-  @Option(names = "--warmup", defaultValue = "90s", converter = HumanDuration.class,
+  @Option(names = "--warmup", defaultValue = "90s", converter = DurationConverter.class,
       description = "The longest warm-up (run, and not counted) before the first step of each "
           + "system and of the local limit. It runs in 5 s windows and ends earlier, once two "
           + "windows' throughputs are within 10%% and the JIT compilers used at most 3%% of the CPU "
@@ -71,12 +72,12 @@ final class BenchCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   Duration warmup;
 
-  @Option(names = "--min-warmup", defaultValue = "15s", converter = HumanDuration.class,
+  @Option(names = "--min-warmup", defaultValue = "15s", converter = DurationConverter.class,
       description = "The shortest warm-up before the first step, settled or not (a shorter "
           + "--warmup wins). Default: ${DEFAULT-VALUE}.")
   Duration minWarmup;
 
-  @Option(names = "--step-warmup", defaultValue = "3s", converter = HumanDuration.class,
+  @Option(names = "--step-warmup", defaultValue = "3s", converter = DurationConverter.class,
       description = "Run, and not counted, before every other step (0s for none). "
           + "Default: ${DEFAULT-VALUE}.")
   Duration stepWarmup;
@@ -172,7 +173,7 @@ final class BenchCommand implements Callable<Integer> {
     return new BenchSettings(selfHosted ? null : target, configurations(), concurrency,
         count == null ? duration : null, count == null ? 0 : count, minWarmup, warmup,
         stepWarmup, remote.timeout, !noLocal, List.of("-Xmx" + serviceHeap), jfrDir, workDir,
-        remote::channel, new ClientLocalHashing(),
+        remote::channel, new ParticipantsLocalLimitParts(),
         SignupCli.class.getName());
   }
 

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
+import signup.common.cli.DurationConverter;
 import signup.common.v1.DeviceType;
 
 /** Output and deadline options of the commands that call a server, and how they report. */
@@ -27,8 +28,8 @@ final class RemoteOptions {
   @Option(names = "--json", description = "Print the answer as JSON, for scripts.")
   boolean json;
 
-  @Option(names = "--timeout", defaultValue = "PT15S",
-      description = "Deadline of the call (ISO-8601 duration). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--timeout", defaultValue = "PT15S", converter = DurationConverter.class,
+      description = "Deadline of the call, like 15s or PT15S. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
   @Option(names = "--tls", description = "Connect with TLS (the server runs with --tls-cert).")

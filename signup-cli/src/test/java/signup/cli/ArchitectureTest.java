@@ -93,7 +93,7 @@ final class ArchitectureTest {
                 "signup.orchestrator..", "signup.cli..")
                 .and(not(resideInAnyPackage("signup.client.v1..", "signup.subscription.v1..",
                     "signup.orchestrator.v1.."))))
-        .because("the CLI hands it what it needs of the servers (LocalHashing)")
+        .because("the CLI hands it what it needs of the servers (LocalLimitParts)")
         .check(SYSTEM);
   }
 

@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import signup.common.cli.DurationConverter;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.Retention;
@@ -41,16 +42,19 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
   String subscriptionTarget;
 
   @Option(names = "--reserve-deadline", defaultValue = "${env:SIGNUP_RESERVE_DEADLINE:-PT3S}",
+      converter = DurationConverter.class,
       description = "Deadline of each Reserve call (env SIGNUP_RESERVE_DEADLINE). "
           + "Default: ${DEFAULT-VALUE}.")
   Duration reserveDeadline;
 
   @Option(names = "--try-timeout", defaultValue = "${env:SIGNUP_TRY_TIMEOUT:-PT10S}",
+      converter = DurationConverter.class,
       description = "Age at which recovery aborts an undecided sign-up (env SIGNUP_TRY_TIMEOUT). "
           + "Default: ${DEFAULT-VALUE}.")
   Duration tryTimeout;
 
   @Option(names = "--recovery-interval", defaultValue = "${env:SIGNUP_RECOVERY_INTERVAL:-PT2S}",
+      converter = DurationConverter.class,
       description = "How often recovery scans the log (env SIGNUP_RECOVERY_INTERVAL). "
           + "Default: ${DEFAULT-VALUE}.")
   Duration recoveryInterval;

@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import signup.common.cli.DurationConverter;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.fault.CrashPoints;
@@ -47,19 +48,23 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
 
   @Option(names = "--reservation-ttl",
       defaultValue = "${env:SUBSCRIPTION_RESERVATION_TTL:-PT30S}",
+      converter = DurationConverter.class,
       description = "How long a reservation may stay undecided before the coordinator is asked "
-          + "about it, ISO-8601 (env SUBSCRIPTION_RESERVATION_TTL). Default: ${DEFAULT-VALUE}.")
+          + "about it, like 30s or PT30S (env SUBSCRIPTION_RESERVATION_TTL). "
+          + "Default: ${DEFAULT-VALUE}.")
   Duration reservationTtl;
 
   @Option(names = "--sweep-interval",
       defaultValue = "${env:SUBSCRIPTION_SWEEP_INTERVAL:-PT5S}",
-      description = "How often reservations past their TTL are looked for, ISO-8601 "
+      converter = DurationConverter.class,
+      description = "How often reservations past their TTL are looked for "
           + "(env SUBSCRIPTION_SWEEP_INTERVAL). Default: ${DEFAULT-VALUE}.")
   Duration sweepInterval;
 
   @Option(names = "--coordinator-deadline",
       defaultValue = "${env:SUBSCRIPTION_COORDINATOR_DEADLINE:-PT2S}",
-      description = "Deadline of each question to the coordinator, ISO-8601 "
+      converter = DurationConverter.class,
+      description = "Deadline of each question to the coordinator "
           + "(env SUBSCRIPTION_COORDINATOR_DEADLINE). Default: ${DEFAULT-VALUE}.")
   Duration coordinatorDeadline;
 

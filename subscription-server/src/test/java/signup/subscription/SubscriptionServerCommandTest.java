@@ -76,7 +76,7 @@ class SubscriptionServerCommandTest {
 
   @Test
   void aReservationTtlThatIsNotPositiveIsAUsageError() {
-    int exit = run("--port", "0", "--data-dir", dir.toString(), "--reservation-ttl", "PT0S");
+    int exit = run("--port", "0", "--data-dir", dir.toString(), "--reservation-ttl", "0s");
 
     assertEquals(2, exit);
     assertTrue(err.toString().contains("--reservation-ttl must be a positive duration"),

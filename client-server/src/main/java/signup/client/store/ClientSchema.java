@@ -2,35 +2,18 @@ package signup.client.store;
 
 import java.util.List;
 import signup.common.store.DatabaseSpec;
-import signup.common.store.Migration;
+import signup.common.store.SchemaScripts;
 import signup.common.store.TccBarrier;
 
-/** The client database: its identity and its migrations. */
+/** The client database: its identity, and its scripts in {@code db/client/<dialect>}. */
 public final class ClientSchema {
   /** "CLNT": SQLite's application_id for this file, so no other server opens it by mistake. */
   public static final int APPLICATION_ID = 0x434C4E54;
 
-  // The e-mail is stored normalised (lower-case), so UNIQUE covers pending and confirmed
-  // clients case-insensitively. Times are Unix epoch milliseconds.
-  private static final String V1_CLIENTS = """
-      CREATE TABLE clients (
-        client_id     TEXT PRIMARY KEY,
-        txn_id        TEXT NOT NULL UNIQUE,
-        email         TEXT NOT NULL UNIQUE,
-        name          TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        region        TEXT NOT NULL,
-        device        TEXT NOT NULL,
-        status        TEXT NOT NULL CHECK (status IN ('PENDING', 'CONFIRMED')),
-        created_at    INTEGER NOT NULL,
-        confirmed_at  INTEGER
-      )""";
+  public static final SchemaScripts SCRIPTS = new SchemaScripts("client", "classpath:db/client");
 
-  public static final DatabaseSpec SPEC = new DatabaseSpec("client", APPLICATION_ID, List.of(
-      new Migration(1, "clients and the transaction barrier",
-          V1_CLIENTS + ";\n" + TccBarrier.SCHEMA),
-      new Migration(2, "finished barrier rows by age, for the retention purge",
-          TccBarrier.V2_FINISHED_INDEX)));
+  public static final DatabaseSpec SPEC = new DatabaseSpec("client", APPLICATION_ID,
+      List.of(TccBarrier.SCRIPTS, SCRIPTS));
 
   private ClientSchema() {}
 }

@@ -29,9 +29,8 @@ import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
-import signup.common.store.DatabaseSpec;
 import signup.common.store.DatabaseUnusableException;
-import signup.common.store.Migration;
+import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 
@@ -256,12 +255,49 @@ class SqliteClientStoreTest {
   @Test
   void aDatabaseOfAnotherApplicationIsRefused() {
     Path other = dir.resolve("subscription.db");
-    DatabaseSpec otherSpec = new DatabaseSpec("subscription", 0x53554253,
-        List.of(new Migration(1, "plans", "CREATE TABLE plans (plan_id TEXT PRIMARY KEY)")));
-    SqliteDatabase.open(otherSpec, other).close();
+    PreFlywayFiles.create(other, 0x53554253, 1, "CREATE TABLE plans (plan_id TEXT PRIMARY KEY)");
 
     DatabaseUnusableException e = assertThrows(DatabaseUnusableException.class,
         () -> SqliteDatabase.open(ClientSchema.SPEC, other));
     assertTrue(e.getMessage().contains("another application"), e.getMessage());
+  }
+
+  @Test
+  void aFileMadeBeforeFlywayKeepsItsClientsAndHasTheSchemaOfANewFile() {
+    Path old = dir.resolve("old-client.db");
+    // The v1 schema exactly as the runner before Flyway created it, and a client of those days.
+    PreFlywayFiles.create(old, ClientSchema.APPLICATION_ID, 1, """
+        CREATE TABLE clients (
+          client_id     TEXT PRIMARY KEY,
+          txn_id        TEXT NOT NULL UNIQUE,
+          email         TEXT NOT NULL UNIQUE,
+          name          TEXT NOT NULL,
+          password_hash TEXT NOT NULL,
+          region        TEXT NOT NULL,
+          device        TEXT NOT NULL,
+          status        TEXT NOT NULL CHECK (status IN ('PENDING', 'CONFIRMED')),
+          created_at    INTEGER NOT NULL,
+          confirmed_at  INTEGER
+        )""", """
+        CREATE TABLE txn_barrier (
+          txn_id     TEXT PRIMARY KEY,
+          state      TEXT NOT NULL CHECK (state IN ('RESERVED', 'CONFIRMED', 'CANCELLED')),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        )""",
+        "CREATE INDEX txn_barrier_reserved ON txn_barrier (created_at) WHERE state = 'RESERVED'",
+        "INSERT INTO clients VALUES ('client-0', 'txn-0', 'old@example.com', 'Old Timer', '"
+            + HASH + "', 'GB', 'WEB', 'CONFIRMED', 1700000000000, 1700000000000)",
+        "INSERT INTO txn_barrier VALUES ('txn-0', 'CONFIRMED', 1700000000000, 1700000000000)");
+
+    for (String txn : List.of("txn-1", "txn-2")) {
+      try (SqliteDatabase adopted = SqliteDatabase.open(ClientSchema.SPEC, old)) {
+        SqliteClientStore oldStore = new SqliteClientStore(adopted, clock);
+        assertEquals("Old Timer", oldStore.findConfirmed("client-0").orElseThrow().name());
+        assertThrows(EmailTakenException.class, () -> await(oldStore.reserve(
+            pending(txn, "client-" + txn, "old@example.com"))));
+      }
+    }
+    assertEquals(PreFlywayFiles.schema(dir.resolve("client.db")), PreFlywayFiles.schema(old));
   }
 }

@@ -49,10 +49,11 @@ public final class ServerOptions {
   boolean mutualTls;
 
   @Option(names = "--retention", defaultValue = "${env:SIGNUP_RETENTION:-P7D}",
+      converter = DurationConverter.class,
       description = "How long the records of a finished sign-up are kept (the orchestrator's "
           + "log rows, the participants' barrier rows; clients and subscriptions are kept for "
-          + "good), and so how long a request_id is answered with its first outcome, as an "
-          + "ISO-8601 duration (env SIGNUP_RETENTION). At least what the protocol needs. "
+          + "good), and so how long a request_id is answered with its first outcome, e.g. 7d "
+          + "or P7D (env SIGNUP_RETENTION). At least what the protocol needs. "
           + "Default: ${DEFAULT-VALUE}.")
   Duration retention;
 
@@ -64,6 +65,7 @@ public final class ServerOptions {
 
   @Option(names = "--max-connection-idle",
       defaultValue = "${env:SIGNUP_MAX_CONNECTION_IDLE:-PT2M}",
+      converter = DurationConverter.class,
       description = "A connection without a call for this long is closed; the client "
           + "reconnects on its next call (env SIGNUP_MAX_CONNECTION_IDLE). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -71,12 +73,14 @@ public final class ServerOptions {
 
   @Option(names = "--max-connection-age",
       defaultValue = "${env:SIGNUP_MAX_CONNECTION_AGE:-PT30M}",
+      converter = DurationConverter.class,
       description = "Every connection is closed after about this long, its calls given 30 s "
           + "to finish (env SIGNUP_MAX_CONNECTION_AGE). Default: ${DEFAULT-VALUE}.")
   Duration maxConnectionAge;
 
   @Option(names = "--handshake-timeout",
       defaultValue = "${env:SIGNUP_HANDSHAKE_TIMEOUT:-PT10S}",
+      converter = DurationConverter.class,
       description = "A new connection that has not sent the HTTP/2 preface (and finished TLS) "
           + "within this is closed (env SIGNUP_HANDSHAKE_TIMEOUT). Default: ${DEFAULT-VALUE}.")
   Duration handshakeTimeout;
@@ -159,7 +163,7 @@ public final class ServerOptions {
   public static Duration requirePositive(CommandSpec spec, String option, Duration value) {
     if (value.isNegative() || value.isZero()) {
       throw new ParameterException(spec.commandLine(),
-          option + " must be a positive duration, like PT30S, not " + value);
+          option + " must be a positive duration, like 30s or PT30S, not " + value);
     }
     return value;
   }

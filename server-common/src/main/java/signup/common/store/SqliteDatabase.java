@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * One SQLite file: its pragmas, its migrations, one long-lived writer connection behind a
+ * One SQLite file: its pragmas, its migrations (Flyway), one long-lived writer connection behind a
  * {@link GroupCommitWriter}, and a small pool of read-only connections.
  *
  * <p>WAL lets readers run beside the writer; {@code synchronous=FULL} makes every acknowledged
@@ -70,9 +70,9 @@ public final class SqliteDatabase implements AutoCloseable {
    * Opens (creating it and its directory if missing) and migrates the database at {@code file}.
    *
    * @throws DatabaseUnusableException when the file is not a database of this kind, is corrupt,
-   *     has a newer schema than this code knows, or cannot be written (a test write at start:
-   *     SQLite opens a file it may not write read-only, without a word, and every write would
-   *     fail later)
+   *     has a newer schema than this code knows, was migrated by scripts since edited, or
+   *     cannot be written (a test write at start: SQLite opens a file it may not write
+   *     read-only, without a word, and every write would fail later)
    */
   public static SqliteDatabase open(DatabaseSpec spec, Path file) {
     return open(spec, file, Synchronous.FULL);
@@ -86,15 +86,16 @@ public final class SqliteDatabase implements AutoCloseable {
       WriteAccess.prepare(spec, absolute);
       String url = "jdbc:sqlite:" + absolute;
       writerConnection = connect(url, synchronous, false);
-      SchemaGuard.checkAndMigrate(spec, absolute, writerConnection);
+      int legacyVersion = SchemaGuard.checkAndClaim(spec, absolute, writerConnection);
       // Only now that the file is known to be ours: switching to WAL rewrites its header.
       useWal(writerConnection);
+      String schema = SchemaMigrator.migrate(spec, absolute, writerConnection, legacyVersion);
       WriteAccess.testAtStart(spec, absolute, writerConnection);
       for (int i = 0; i < READERS; i++) {
         readers.add(connect(url, synchronous, true));
       }
-      log.info("{} database ready at {} (schema v{}, journal WAL, synchronous {})",
-          spec.name(), absolute, spec.latestVersion(), synchronous);
+      log.info("{} database ready at {} (schema {}, journal WAL, synchronous {})",
+          spec.name(), absolute, schema, synchronous);
       return new SqliteDatabase(spec, absolute, writerConnection, readers);
     } catch (DatabaseUnusableException e) {
       closeQuietly(writerConnection, readers);

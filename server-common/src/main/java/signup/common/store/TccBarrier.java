@@ -26,26 +26,13 @@ import signup.common.domain.TransactionOutcomeConflictException;
 public final class TccBarrier {
   private static final Logger log = LoggerFactory.getLogger(TccBarrier.class);
 
-  /** The table, for a participant's first migration. Times are Unix epoch milliseconds. */
-  public static final String SCHEMA = """
-      CREATE TABLE txn_barrier (
-        txn_id     TEXT PRIMARY KEY,
-        state      TEXT NOT NULL CHECK (state IN ('RESERVED', 'CONFIRMED', 'CANCELLED')),
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      );
-      CREATE INDEX txn_barrier_reserved ON txn_barrier (created_at) WHERE state = 'RESERVED'
-      """;
-
   /**
-   * A participant's second migration: finished rows by age, so the retention purge finds the old
-   * ones without reading the table. (The purge's WHERE repeats this one's, or SQLite would not
-   * use the partial index.)
+   * The barrier table's scripts, one part of each participant's schema: one copy for both,
+   * numbered apart from each participant's own scripts (its own history table).
    */
-  public static final String V2_FINISHED_INDEX = """
-      CREATE INDEX txn_barrier_finished ON txn_barrier (updated_at)
-        WHERE state IN ('CONFIRMED', 'CANCELLED')
-      """;
+  public static final SchemaScripts SCRIPTS =
+      new SchemaScripts("tcc_barrier", "classpath:db/tcc-barrier");
+
 
   // SQLite's DELETE takes no LIMIT unless compiled for it: the rows go by rowid instead.
   static final String PURGE_FINISHED = """

@@ -92,9 +92,9 @@ class DatabaseRefusalTest {
     SqliteDatabase.open(TestDatabases.spec(), file).close();
 
     DatabaseUnusableException refused = assertThrows(DatabaseUnusableException.class,
-        () -> SqliteDatabase.open(TestDatabases.specUpTo(2), file));
+        () -> SqliteDatabase.open(TestDatabases.specUpTo(dir, 2), file));
 
-    assertMentions(refused, "schema v3 is newer than this server knows (v2)");
+    assertMentions(refused, "its test schema v3 is newer than this server knows (v2)");
   }
 
   @Test

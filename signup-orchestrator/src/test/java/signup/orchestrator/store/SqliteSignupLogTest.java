@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import signup.common.domain.Device;
+import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FailureKind;
 import signup.orchestrator.domain.PlanQuote;
@@ -403,5 +404,49 @@ class SqliteSignupLogTest {
   private List<String> txnIds() {
     return db.read(handle -> handle.createQuery("SELECT txn_id FROM signup_txn ORDER BY txn_id")
         .mapTo(String.class).list());
+  }
+
+  @Test
+  void aLogMadeBeforeFlywayKeepsItsUnfinishedSignupsAndHasTheSchemaOfANewLog() {
+    Path old = dir.resolve("old-orchestrator.db");
+    // The v1 schema exactly as the runner before Flyway created it, and a sign-up left TRYING.
+    PreFlywayFiles.create(old, OrchestratorSchema.APPLICATION_ID, 1, """
+        CREATE TABLE signup_txn (
+          txn_id            TEXT PRIMARY KEY,
+          request_id        TEXT UNIQUE,
+          fingerprint       TEXT,
+          state             TEXT NOT NULL
+              CHECK (state IN ('TRYING', 'COMMITTING', 'DONE', 'ABORTING', 'ABORTED')),
+          client_id         TEXT,
+          email             TEXT,
+          name              TEXT,
+          region            TEXT,
+          device            TEXT,
+          client_created_at INTEGER,
+          subscription_id   TEXT,
+          plan_id           TEXT,
+          plan_name         TEXT,
+          plan_region       TEXT,
+          plan_device       TEXT,
+          amount_minor      INTEGER,
+          currency          TEXT,
+          failure_kind      TEXT,
+          failure_message   TEXT,
+          created_at        INTEGER NOT NULL,
+          updated_at        INTEGER NOT NULL,
+          deadline_at       INTEGER NOT NULL
+        )""", """
+        CREATE INDEX signup_txn_unfinished ON signup_txn (state, deadline_at)
+          WHERE state IN ('TRYING', 'COMMITTING', 'ABORTING')""",
+        "INSERT INTO signup_txn (txn_id, fingerprint, state, client_id, email, name, region,"
+            + " device, created_at, updated_at, deadline_at) VALUES ('txn-0', 'fp', 'TRYING',"
+            + " 'client-0', 'old@example.com', 'Old Timer', 'GB', 'WEB', 0, 0, 0)");
+
+    try (SqliteDatabase adopted = SqliteDatabase.open(OrchestratorSchema.SPEC, old)) {
+      assertEquals(List.of("txn-0"), new SqliteSignupLog(adopted).needingRecovery(T0, 10)
+          .stream().map(SignupRecord::txnId).toList());
+    }
+    assertEquals(PreFlywayFiles.schema(dir.resolve("orchestrator.db")),
+        PreFlywayFiles.schema(old));
   }
 }

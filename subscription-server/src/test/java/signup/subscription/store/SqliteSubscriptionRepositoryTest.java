@@ -28,7 +28,7 @@ import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 import signup.common.store.DatabaseSpec;
 import signup.common.store.DatabaseUnusableException;
-import signup.common.store.Migration;
+import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 import signup.subscription.DatabaseRows;
@@ -237,13 +237,62 @@ class SqliteSubscriptionRepositoryTest {
   @Test
   void anotherApplicationsDatabaseIsRefused() {
     Path other = dir.resolve("client.db");
-    DatabaseSpec clientSpec = new DatabaseSpec("client", 0x434C4E54,
-        List.of(new Migration(1, "clients", "CREATE TABLE clients (client_id TEXT)")));
-    SqliteDatabase.open(clientSpec, other).close();
+    PreFlywayFiles.create(other, 0x434C4E54, 1, "CREATE TABLE clients (client_id TEXT)");
 
     DatabaseUnusableException e = assertThrows(DatabaseUnusableException.class,
         () -> SqliteDatabase.open(SubscriptionSchema.SPEC, other));
     assertTrue(e.getMessage().contains("another application"), e.getMessage());
+  }
+
+  @Test
+  void aFileMadeBeforeFlywayKeepsItsPlansAndSubscriptionsAndHasTheSchemaOfANewFile() {
+    Path old = dir.resolve("old-subscription.db");
+    // The v1 schema exactly as the runner before Flyway created it, and a subscription of then.
+    PreFlywayFiles.create(old, SubscriptionSchema.APPLICATION_ID, 1, """
+        CREATE TABLE plans (
+          plan_id      TEXT PRIMARY KEY,
+          name         TEXT NOT NULL,
+          region       TEXT,
+          device       TEXT CHECK (device IN ('IOS', 'ANDROID', 'WEB')),
+          amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+          currency     TEXT NOT NULL,
+          rank         INTEGER
+        )""", """
+        INSERT INTO plans (plan_id, name, region, device, amount_minor, currency, rank) VALUES
+          ('us-ios', 'US iOS', 'US', 'IOS', 999, 'USD', 1),
+          ('us-android', 'US Android', 'US', 'ANDROID', 799, 'USD', 2),
+          ('global', 'Global', NULL, NULL, 499, 'USD', 3)""", """
+        CREATE TABLE subscriptions (
+          subscription_id TEXT PRIMARY KEY,
+          txn_id          TEXT NOT NULL UNIQUE,
+          client_id       TEXT NOT NULL UNIQUE,
+          plan_id         TEXT NOT NULL REFERENCES plans (plan_id),
+          region          TEXT NOT NULL,
+          device          TEXT NOT NULL CHECK (device IN ('IOS', 'ANDROID', 'WEB')),
+          status          TEXT NOT NULL CHECK (status IN ('PENDING', 'ACTIVE')),
+          created_at      INTEGER NOT NULL,
+          updated_at      INTEGER NOT NULL
+        )""", """
+        CREATE TABLE txn_barrier (
+          txn_id     TEXT PRIMARY KEY,
+          state      TEXT NOT NULL CHECK (state IN ('RESERVED', 'CONFIRMED', 'CANCELLED')),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        )""",
+        "CREATE INDEX txn_barrier_reserved ON txn_barrier (created_at) WHERE state = 'RESERVED'",
+        "INSERT INTO subscriptions VALUES ('sub-0', 'txn-0', 'client-0', 'global', 'GB', 'WEB',"
+            + " 'ACTIVE', 1700000000000, 1700000000000)",
+        "INSERT INTO txn_barrier VALUES ('txn-0', 'CONFIRMED', 1700000000000, 1700000000000)");
+
+    for (int open = 0; open < 2; open++) {
+      try (SqliteDatabase adopted = SqliteDatabase.open(SubscriptionSchema.SPEC, old)) {
+        SqliteSubscriptionRepository oldRepository =
+            new SqliteSubscriptionRepository(adopted, clock);
+        assertEquals(SeededPlans.ALL, oldRepository.loadPlans());
+        assertEquals("sub-0", oldRepository.findActive("client-0").orElseThrow().subscriptionId());
+      }
+    }
+    assertEquals(PreFlywayFiles.schema(file), PreFlywayFiles.schema(old));
   }
 
   private Subscription pending(String clientId, Plan plan) {

@@ -1,10 +1,15 @@
 package signup.bench;
 
-/** A stand-in for client-server's hash in report tests: names the costs, never hashes. */
-final class FixedHashing implements LocalHashing {
+/** A stand-in for the participants' parts in report tests: names the costs, never hashes. */
+final class ReportOnlyParts implements LocalLimitParts {
   @Override
   public Hasher open(HashCost cost, int threads) {
     throw new UnsupportedOperationException("report tests compute no hash");
+  }
+
+  @Override
+  public signup.common.store.DatabaseSpec schema() {
+    throw new UnsupportedOperationException("report tests write no row");
   }
 
   @Override
