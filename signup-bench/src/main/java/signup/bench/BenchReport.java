@@ -2,7 +2,6 @@ package signup.bench;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +39,8 @@ public final class BenchReport {
         Measurement l = step.local();
         out.printf(Locale.ROOT,
             "%-11s %-16s %5d %11.1f %11s %6s %8.1f %8.1f %8.1f %9.1f %8.1f %10s %11s %11s  %s%n",
-            c.cost().label(), s.localLimitParts().describe(c.cost()), step.concurrency(), p.throughput(),
+            c.cost().label(), s.localLimitParts().describe(c.cost()), step.concurrency(),
+            p.throughput(),
             l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.throughput()),
             Double.isNaN(step.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", step.ratio()),
             p.latency().p50(), p.latency().p90(), p.latency().p99(), p.latency().p999(),
@@ -92,102 +92,8 @@ public final class BenchReport {
   }
 
   public static void printJson(PrintWriter out, BenchResult result) {
-    out.println(Json.write(toMap(result)));
+    out.println(JsonReport.write(result));
     out.flush();
-  }
-
-  static Map<String, Object> toMap(BenchResult result) {
-    BenchSettings s = result.settings();
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("system", result.system());
-    root.put("service_jvm_options", result.serviceJvmOptions());
-    root.put("cores", result.cores());
-    root.put("local_limit_max_heap_mib", result.localLimitHeapMiB());
-    root.put("duration_s", s.duration() == null ? null : s.duration().toMillis() / 1000.0);
-    root.put("count", s.duration() == null ? s.count() : null);
-    SettlingRule rule = s.warmup();
-    root.put("warmup", ordered("min_s", rule.minimum().toMillis() / 1000.0,
-        "max_s", rule.maximum().toMillis() / 1000.0, "window_s", rule.window().toMillis() / 1000.0,
-        "tolerance", rule.tolerance(), "jit_cpu_share_limit", rule.jitShareLimit()));
-    root.put("step_warmup_s", s.stepWarmup().toMillis() / 1000.0);
-    root.put("deadline_s", s.deadline().toMillis() / 1000.0);
-    List<Object> configurations = new ArrayList<>();
-    for (BenchResult.Configuration c : result.configurations()) {
-      Map<String, Object> config = new LinkedHashMap<>();
-      config.put("configuration", c.cost().label());
-      config.put("password_hash", "argon2id " + s.localLimitParts().describe(c.cost()));
-      List<Object> steps = new ArrayList<>();
-      for (BenchResult.Step step : c.steps()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("concurrency", step.concurrency());
-        m.put("protocol", measurement(step.protocol()));
-        m.put("local_limit", step.local() == null ? null : measurement(step.local()));
-        m.put("ratio", step.ratio());
-        m.put("protocol_cpu_ms_per_signup",
-            new LinkedHashMap<String, Object>(step.protocolCost().cpuMillis()));
-        m.put("local_cpu_ms_per_signup",
-            new LinkedHashMap<String, Object>(step.localCost().cpuMillis()));
-        m.put("protocol_context_switches_per_signup",
-            new LinkedHashMap<String, Object>(step.protocolCost().contextSwitches()));
-        m.put("local_context_switches_per_signup",
-            new LinkedHashMap<String, Object>(step.localCost().contextSwitches()));
-        m.put("protocol_warmup", warmup(step.protocolWarmup()));
-        m.put("local_warmup", step.localWarmup() == null ? null : warmup(step.localWarmup()));
-        steps.add(m);
-      }
-      config.put("steps", steps);
-      Map<String, Object> heap = new LinkedHashMap<>();
-      for (Map.Entry<String, HeapUsage> e : c.heap().entrySet()) {
-        HeapUsage h = e.getValue();
-        heap.put(e.getKey(), ordered("used_mib", h.used(), "committed_mib", h.committed(),
-            "max_mib", h.max(), "live_after_gc_mib", h.liveAfterGc()));
-      }
-      config.put("heap", heap);
-      Map<String, Object> groupCommit = new LinkedHashMap<>();
-      c.groupCommit().forEach((name, w) -> groupCommit.put(name, ordered("writes", w.writes(),
-          "commits", w.commits(), "writes_per_commit", w.writesPerCommit(),
-          "largest_batch", w.largestBatch())));
-      config.put("group_commit", groupCommit);
-      configurations.add(config);
-    }
-    root.put("configurations", configurations);
-    root.put("errors", result.anyErrors());
-    return root;
-  }
-
-  private static Map<String, Object> measurement(Measurement m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("succeeded", m.succeeded());
-    out.put("failed", m.failed());
-    out.put("elapsed_s", m.elapsed().toNanos() / 1e9);
-    out.put("throughput_per_s", m.throughput());
-    Map<String, Object> latency = new LinkedHashMap<>();
-    latency.put("p50", m.latency().p50());
-    latency.put("p90", m.latency().p90());
-    latency.put("p99", m.latency().p99());
-    latency.put("p99_9", m.latency().p999());
-    latency.put("max", m.latency().max());
-    out.put("latency_ms", latency);
-    out.put("errors", new LinkedHashMap<String, Object>(m.errors()));
-    return out;
-  }
-
-  private static Map<String, Object> warmup(Warmup w) {
-    List<Object> windows = new ArrayList<>();
-    for (SettlingRule.Window window : w.windows()) {
-      windows.add(ordered("end_s", window.end().toMillis() / 1000.0,
-          "throughput_per_s", window.throughput(), "jit_cpu_share", window.jitShare()));
-    }
-    return ordered("elapsed_s", w.elapsed().toMillis() / 1000.0,
-        "ended", w.ending().name().toLowerCase(Locale.ROOT), "windows", windows);
-  }
-
-  private static Map<String, Object> ordered(Object... keysAndValues) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-    }
-    return map;
   }
 
   private static String errors(Measurement protocol, Measurement local) {

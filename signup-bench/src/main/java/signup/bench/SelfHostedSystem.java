@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import signup.common.domain.DaemonThreads;
 import signup.common.store.WriteStats;
 
 /**
@@ -100,15 +103,23 @@ final class SelfHostedSystem implements AutoCloseable {
 
   /** Each service's heap, by service name; a service whose heap cannot be read is left out. */
   Map<String, HeapUsage> heap() {
-    List<CompletableFuture<Optional<HeapUsage>>> probes = services.stream()
-        .map(service -> CompletableFuture.supplyAsync(service::heap))
-        .toList();
-    Map<String, HeapUsage> heap = new LinkedHashMap<>();
-    for (int i = 0; i < services.size(); i++) {
-      String name = services.get(i).name();
-      probes.get(i).join().ifPresent(usage -> heap.put(name, usage));
+    // A thread a service: each probe waits on a jcmd and a full GC (not the common pool, whose
+    // one thread on two cores would run them one after the other).
+    ExecutorService probing = Executors.newFixedThreadPool(services.size(),
+        DaemonThreads.numbered("heap-probe"));
+    try {
+      List<CompletableFuture<Optional<HeapUsage>>> probes = services.stream()
+          .map(service -> CompletableFuture.supplyAsync(service::heap, probing))
+          .toList();
+      Map<String, HeapUsage> heap = new LinkedHashMap<>();
+      for (int i = 0; i < services.size(); i++) {
+        String name = services.get(i).name();
+        probes.get(i).join().ifPresent(usage -> heap.put(name, usage));
+      }
+      return heap;
+    } finally {
+      probing.shutdownNow();
     }
-    return heap;
   }
 
   /**
@@ -136,7 +147,8 @@ final class SelfHostedSystem implements AutoCloseable {
       options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
           + jfrDir.resolve(label + "-" + name + ".jfr").toAbsolutePath());
     }
-    return ServiceProcess.launch(name, options, mainClass, args, dir.resolve(name + ".log"));
+    return ServiceProcess.launch(name, ServiceProcess.Command.onThisClassPath(options, mainClass,
+        args), dir.resolve(name + ".log"));
   }
 
   /** The orchestrator first, so that no sign-up starts while a participant goes away. */

@@ -3,66 +3,66 @@ package signup.bench;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.Stroke;
-import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * A PNG of a run: throughput (left) and p99 latency (right) against concurrency, the protocol
- * as solid lines and the local limit as dashed ones, one colour per configuration. Log scales
- * throughout, since the two configurations are orders of magnitude apart. Drawn with plain
- * java.awt on a headless image, so it needs nothing but the JDK.
+ * A PNG of a run, drawn by XChart: throughput (left) and p99 latency (right) against
+ * concurrency, the protocol as solid lines and the local limit as dashed ones, one colour per
+ * configuration, under one heading that says what ran. Log scales throughout: the two
+ * configurations are orders of magnitude apart, and concurrencies are swept in powers of two.
  */
 public final class ThroughputChart {
   private static final int WIDTH = 1200;
   private static final int HEIGHT = 560;
-  private static final int TOP = 70;
-  private static final int BOTTOM = 440;
+  private static final int HEADING = 40;
   private static final Color[] COLOURS = {new Color(0xD62728), new Color(0x1F77B4),
       new Color(0x2CA02C), new Color(0x9467BD)};
-  private static final Stroke SOLID = new BasicStroke(2.2f);
-  private static final Stroke DASHED = new BasicStroke(2.2f, BasicStroke.CAP_BUTT,
+  private static final BasicStroke SOLID = new BasicStroke(2.2f);
+  private static final BasicStroke DASHED = new BasicStroke(2.2f, BasicStroke.CAP_BUTT,
       BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f);
 
   private ThroughputChart() {}
 
-  private record Series(String label, Color colour, boolean dashed, List<Integer> x,
-      List<Double> y) {}
-
   public static void write(Path file, BenchResult result) throws IOException {
     System.setProperty("java.awt.headless", "true");
+    XYChart throughput = panel("throughput, sign-ups/s", result, Measurement::throughput);
+    XYChart p99 = panel("p99 latency, ms", result, m -> m.latency().p99());
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
           RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, WIDTH, HEIGHT);
       g.setColor(Color.BLACK);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
-      String where = result.system().equals("self-hosted")
+      String heading = "signup bench: " + (result.system().equals("self-hosted")
           ? "3 service JVMs " + String.join(" ", result.serviceJvmOptions())
-          : "target " + result.system();
-      centre(g, "signup bench: " + where + ", " + result.cores() + " cores, synchronous=FULL",
-          WIDTH / 2, 28);
-      List<Integer> concurrencies = result.settings().concurrencies();
-      List<Series> throughput = series(result, Measurement::throughput);
-      List<Series> p99 = series(result, m -> m.latency().p99());
-      panel(g, 80, 560, "throughput, sign-ups/s", concurrencies, throughput);
-      panel(g, 680, 1160, "p99 latency, ms", concurrencies, p99);
-      legend(g, throughput);
+          : "target " + result.system()) + ", " + result.cores() + " cores, synchronous=FULL";
+      g.drawString(heading, (WIDTH - g.getFontMetrics().stringWidth(heading)) / 2, 28);
+      g.translate(0, HEADING);
+      throughput.paint(g, WIDTH / 2, HEIGHT - HEADING);
+      g.translate(WIDTH / 2, 0);
+      p99.paint(g, WIDTH / 2, HEIGHT - HEADING);
     } finally {
       g.dispose();
     }
@@ -75,165 +75,88 @@ public final class ThroughputChart {
     }
   }
 
-  private static List<Series> series(BenchResult result, ToDoubleFunction<Measurement> value) {
-    List<Series> all = new ArrayList<>();
+  /** One panel: a series per configuration and side (protocol, local limit). */
+  static XYChart panel(String title, BenchResult result, ToDoubleFunction<Measurement> value) {
+    XYChart chart = new XYChartBuilder().width(WIDTH / 2).height(HEIGHT - HEADING).title(title)
+        .xAxisTitle("concurrency (sign-ups in flight)").build();
+    chart.getStyler().setYAxisLogarithmic(true).setYAxisDecimalPattern("#,##0.###")
+        .setXAxisTickMarkSpacingHint(40).setPlotGridLinesColor(new Color(0xE0E0E0))
+        .setLegendPosition(Styler.LegendPosition.OutsideS)
+        .setLegendLayout(Styler.LegendLayout.Vertical)
+        .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12))
+        .setLegendBorderColor(Color.WHITE).setChartBackgroundColor(Color.WHITE)
+        .setPlotBorderColor(Color.GRAY).setLocale(Locale.ROOT);
+    // Concurrencies are swept in powers of two: X is their log2, labelled with the concurrency
+    // itself (XChart's own log axis labels decades only: 1, 10, 100).
+    chart.setCustomXAxisTickLabelsFormatter(log2 -> log2 == Math.rint(log2) && log2 >= 0
+        ? String.valueOf(Math.round(Math.pow(2, log2))) : "");
     int colour = 0;
     for (BenchResult.Configuration c : result.configurations()) {
       Color col = COLOURS[colour++ % COLOURS.length];
-      List<Integer> x = new ArrayList<>();
-      List<Double> protocol = new ArrayList<>();
-      List<Double> local = new ArrayList<>();
-      for (BenchResult.Step step : c.steps()) {
-        x.add(step.concurrency());
-        protocol.add(value.applyAsDouble(step.protocol()));
-        local.add(step.local() == null ? Double.NaN : value.applyAsDouble(step.local()));
-      }
-      all.add(new Series(c.cost().label() + " hash: protocol", col, false, x, protocol));
-      if (local.stream().anyMatch(v -> !v.isNaN())) {
-        all.add(new Series(c.cost().label() + " hash: local limit", col, true, x, local));
+      add(chart, c.cost().label() + ": protocol", c.steps(), BenchResult.Step::protocol, value,
+          col, false);
+      if (c.steps().stream().anyMatch(step -> step.local() != null)) {
+        add(chart, c.cost().label() + ": local limit", c.steps(), BenchResult.Step::local, value,
+            col, true);
       }
     }
-    return all;
+    decades(chart, result, value);
+    return chart;
   }
 
-  private static void panel(Graphics2D g, int left, int right, String title,
-      List<Integer> concurrencies, List<Series> series) {
-    double min = Double.MAX_VALUE;
-    double max = 0;
-    for (Series s : series) {
-      for (double v : s.y()) {
-        if (v > 0 && !Double.isNaN(v)) {
-          min = Math.min(min, v);
-          max = Math.max(max, v);
-        }
-      }
-    }
-    if (max == 0) {
-      min = 1;
-      max = 10;
-    }
-    double lo = Math.floor(Math.log10(min));
-    double hi = Math.ceil(Math.log10(max));
-    if (hi <= lo) {
-      hi = lo + 1;
-    }
-    double logLo = lo;
-    double logHi = hi;
-    ToDoubleFunction<Double> yOf = v -> BOTTOM - (Math.log10(v) - logLo) / (logHi - logLo)
-        * (BOTTOM - TOP);
-    double xMin = Math.log(concurrencies.stream().mapToInt(i -> i).min().orElse(1));
-    double xMax = Math.log(concurrencies.stream().mapToInt(i -> i).max().orElse(1));
-    int plotLeft = left + 20;
-    int plotRight = right - 20;
-    ToDoubleFunction<Integer> xOf = c -> xMax == xMin ? (plotLeft + plotRight) / 2.0
-        : plotLeft + (Math.log(c) - xMin) / (xMax - xMin) * (plotRight - plotLeft);
-
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-    g.setColor(Color.BLACK);
-    centre(g, title, (left + right) / 2, TOP - 14);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    // Decades labelled, 2-9 as faint lines.
-    for (int decade = (int) lo; decade <= (int) hi; decade++) {
-      double base = Math.pow(10, decade);
-      for (int k = 1; k <= 9 && (decade < hi || k == 1); k++) {
-        int y = (int) Math.round(yOf.applyAsDouble(base * k));
-        g.setColor(k == 1 ? new Color(0xCCCCCC) : new Color(0xEEEEEE));
-        g.drawLine(left, y, right, y);
-      }
-      g.setColor(Color.DARK_GRAY);
-      String label = number(base);
-      FontMetrics fm = g.getFontMetrics();
-      int y = (int) Math.round(yOf.applyAsDouble(base));
-      g.drawString(label, left - 6 - fm.stringWidth(label), y + fm.getAscent() / 2 - 1);
-    }
-    g.setColor(Color.GRAY);
-    g.drawRect(left, TOP, right - left, BOTTOM - TOP);
-    g.setColor(Color.DARK_GRAY);
-    for (int c : concurrencies) {
-      int x = (int) Math.round(xOf.applyAsDouble(c));
-      g.drawLine(x, BOTTOM, x, BOTTOM + 5);
-      centre(g, String.valueOf(c), x, BOTTOM + 20);
-    }
-    centre(g, "concurrency (sign-ups in flight)", (left + right) / 2, BOTTOM + 40);
-    for (Series s : series) {
-      g.setColor(s.colour());
-      g.setStroke(s.dashed() ? DASHED : SOLID);
-      Path2D.Double line = new Path2D.Double();
-      boolean first = true;
-      for (int i = 0; i < s.x().size(); i++) {
-        double v = s.y().get(i);
-        if (!(v > 0)) {
-          continue;
-        }
-        double x = xOf.applyAsDouble(s.x().get(i));
-        double y = yOf.applyAsDouble(v);
-        if (first) {
-          line.moveTo(x, y);
-          first = false;
-        } else {
-          line.lineTo(x, y);
-        }
-      }
-      g.draw(line);
-      g.setStroke(SOLID);
-      for (int i = 0; i < s.x().size(); i++) {
-        double v = s.y().get(i);
-        if (v > 0) {
-          int x = (int) Math.round(xOf.applyAsDouble(s.x().get(i)));
-          int y = (int) Math.round(yOf.applyAsDouble(v));
-          if (s.dashed()) {
-            g.drawRect(x - 3, y - 3, 6, 6);
-          } else {
-            g.fillOval(x - 4, y - 4, 8, 8);
-          }
-        }
-      }
-    }
-    // A zero cannot sit on a log scale: mark it on the axis, so that a collapse is not hidden.
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-    for (Series s : series) {
-      for (int i = 0; i < s.x().size(); i++) {
-        if (s.y().get(i) == 0) {
-          int x = (int) Math.round(xOf.applyAsDouble(s.x().get(i)));
-          g.setColor(s.colour());
-          g.setStroke(SOLID);
-          g.drawLine(x - 6, BOTTOM - 14, x + 6, BOTTOM - 2);
-          g.drawLine(x - 6, BOTTOM - 2, x + 6, BOTTOM - 14);
-          g.drawString("0", x + 9, BOTTOM - 4);
-        }
-      }
-    }
-    g.setStroke(new BasicStroke(1f));
+  /**
+   * The Y axis from the decade below the smallest value to the one above the largest: XChart
+   * labels a log axis at its decades only, and a range within one decade would show none.
+   */
+  private static void decades(XYChart chart, BenchResult result,
+      ToDoubleFunction<Measurement> value) {
+    DoubleSummaryStatistics positive = result.configurations().stream()
+        .flatMap(c -> c.steps().stream())
+        .flatMap(step -> Stream.of(step.protocol(), step.local()))
+        .filter(Objects::nonNull)
+        .mapToDouble(value)
+        .filter(v -> v > 0)
+        .summaryStatistics();
+    double low = positive.getCount() == 0 ? 0 : Math.floor(Math.log10(positive.getMin()));
+    double high = positive.getCount() == 0 ? 1 : Math.ceil(Math.log10(positive.getMax()));
+    chart.getStyler().setYAxisMin(Math.pow(10, low))
+        .setYAxisMax(Math.pow(10, Math.max(high, low + 1)));
   }
 
-  private static void legend(Graphics2D g, List<Series> series) {
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    FontMetrics fm = g.getFontMetrics();
-    int total = 0;
-    for (Series s : series) {
-      total += 40 + fm.stringWidth(s.label()) + 30;
+  /**
+   * A log scale has no zero: a step that measured 0 is left out of the line and named in the
+   * legend ("(0 at 256)"), so that a collapse is not hidden.
+   */
+  private static void add(XYChart chart, String name, List<BenchResult.Step> steps,
+      Function<BenchResult.Step, Measurement> side, ToDoubleFunction<Measurement> value,
+      Color colour, boolean dashed) {
+    List<Double> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    List<String> zeros = new ArrayList<>();
+    for (BenchResult.Step step : steps) {
+      Measurement m = side.apply(step);
+      double v = m == null ? Double.NaN : value.applyAsDouble(m);
+      if (v > 0) {
+        x.add(log2(step.concurrency()));
+        y.add(v);
+      } else if (v == 0) {
+        zeros.add(String.valueOf(step.concurrency()));
+      }
     }
-    int x = Math.max(10, (WIDTH - total) / 2);
-    int y = HEIGHT - 40;
-    for (Series s : series) {
-      g.setColor(s.colour());
-      g.setStroke(s.dashed() ? DASHED : SOLID);
-      g.drawLine(x, y, x + 32, y);
-      g.setStroke(new BasicStroke(1f));
-      g.setColor(Color.BLACK);
-      g.drawString(s.label(), x + 40, y + fm.getAscent() / 2 - 1);
-      x += 40 + fm.stringWidth(s.label()) + 30;
+    if (x.isEmpty()) {
+      // Nothing to draw, but the legend still says where it went to 0.
+      x.add(log2(steps.get(0).concurrency()));
+      y.add(Double.NaN);
     }
+    XYSeries series = chart.addSeries(
+        zeros.isEmpty() ? name : name + " (0 at " + String.join(", ", zeros) + ")", x, y);
+    series.setLineColor(colour);
+    series.setMarkerColor(colour);
+    series.setLineStyle(dashed ? DASHED : SOLID);
+    series.setMarker(dashed ? SeriesMarkers.SQUARE : SeriesMarkers.CIRCLE);
   }
 
-  private static void centre(Graphics2D g, String text, int x, int y) {
-    g.drawString(text, x - g.getFontMetrics().stringWidth(text) / 2, y);
-  }
-
-  private static String number(double v) {
-    if (v >= 1) {
-      return String.format(Locale.ROOT, "%,d", Math.round(v));
-    }
-    return String.format(Locale.ROOT, "%s", v);
+  private static double log2(int concurrency) {
+    return Math.log(concurrency) / Math.log(2);
   }
 }

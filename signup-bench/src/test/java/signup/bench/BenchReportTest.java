@@ -1,6 +1,11 @@
 package signup.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -65,6 +70,37 @@ class BenchReportTest {
       assertTrue(withoutWhitespace(json).contains(withoutWhitespace(expected)),
           expected + " missing from " + json);
     }
+  }
+
+  @Test
+  void theJsonSaysNullForWhatWasNotMeasuredAndKeepsJvmOptionsAsTyped() {
+    String option = "-XX:StartFlightRecording=settings=profile";
+    BenchSettings byCount = new BenchSettings(null, List.of(HashCost.MINIMUM), List.of(1),
+        null, 77, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(3), false,
+        List.of(option), null, Path.of("unused"), target -> null, new ReportOnlyParts(),
+        "unused.Main");
+    Measurement measured = new Measurement(77, Map.of(), Duration.ofSeconds(10),
+        new Measurement.Latency(1.23456, 2, 3, 4, 5));
+    BenchResult.Step protocolOnly = new BenchResult.Step(1, measured, null,
+        PerSignupCost.NONE, PerSignupCost.NONE, Warmup.NONE, null);
+    BenchResult result = new BenchResult("self-hosted", List.of(option), 2, 256, byCount,
+        List.of(new BenchResult.Configuration(HashCost.MINIMUM, List.of(protocolOnly), Map.of(),
+            Map.of())));
+    StringWriter out = new StringWriter();
+
+    BenchReport.printJson(new PrintWriter(out), result);
+
+    assertTrue(out.toString().contains(option), "escaped: " + out);
+    JsonObject json = JsonParser.parseString(out.toString()).getAsJsonObject();
+    assertEquals(77, json.get("count").getAsLong());
+    assertEquals(JsonNull.INSTANCE, json.get("duration_s"), out.toString());
+    JsonObject step = json.getAsJsonArray("configurations").get(0).getAsJsonObject()
+        .getAsJsonArray("steps").get(0).getAsJsonObject();
+    assertEquals(JsonNull.INSTANCE, step.get("local_limit"), out.toString());
+    assertEquals(JsonNull.INSTANCE, step.get("ratio"), "NaN is not JSON: " + out);
+    assertEquals(JsonNull.INSTANCE, step.get("local_warmup"), out.toString());
+    assertEquals("1.235", step.getAsJsonObject("protocol").getAsJsonObject("latency_ms")
+        .get("p50").toString(), "3 decimals");
   }
 
   private static String withoutWhitespace(String text) {

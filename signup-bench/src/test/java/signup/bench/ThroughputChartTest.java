@@ -1,6 +1,8 @@
 package signup.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -11,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.junit.jupiter.api.io.TempDir;
 
 class ThroughputChartTest {
@@ -56,5 +60,30 @@ class ThroughputChartTest {
       }
     }
     assertTrue(red, "no production line drawn");
+  }
+
+  @Test
+  void aStepThatMeasuredZeroIsNamedInTheLegendSinceALogScaleHasNoZero() throws Exception {
+    // One sign-up per second at 1 in flight, none at 2: a collapse, which must not be hidden.
+    List<BenchResult.Step> steps = List.of(1, 2).stream().map(c -> new BenchResult.Step(c,
+        new Measurement(c == 1 ? 10 : 0, c == 1 ? Map.of() : Map.of("UNAVAILABLE", 5L),
+            Duration.ofSeconds(10), new Measurement.Latency(1, 1, 1, 1, 1)), null,
+        PerSignupCost.NONE, PerSignupCost.NONE, Warmup.NONE, null)).toList();
+    BenchSettings settings = new BenchSettings("localhost:1", List.of(HashCost.MINIMUM),
+        List.of(1, 2), Duration.ofSeconds(10), 0, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+        Duration.ofSeconds(1), false, List.of(), null, dir, target -> null, new ReportOnlyParts(),
+        "unused.Main");
+    BenchResult result = new BenchResult("localhost:1", List.of(), 2, 256, settings,
+        List.of(new BenchResult.Configuration(HashCost.MINIMUM, steps, Map.of(), Map.of())));
+
+    XYChart throughput = ThroughputChart.panel("throughput", result, Measurement::throughput);
+
+    XYSeries protocol = throughput.getSeries("minimum: protocol (0 at 2)");
+    assertNotNull(protocol, () -> "series: "
+        + throughput.getSeriesCollection().stream().map(XYSeries::getName).toList());
+    assertArrayEquals(new double[] {1.0}, protocol.getYData(), "only the step above zero");
+    Path png = dir.resolve("collapse.png");
+    ThroughputChart.write(png, result);
+    assertEquals(1200, ImageIO.read(png.toFile()).getWidth());
   }
 }

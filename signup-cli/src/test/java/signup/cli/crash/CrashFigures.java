@@ -17,14 +17,8 @@ final class CrashFigures {
   int lives;
   int kills;
   int attempted;
-  int acknowledged;
-  int rejected;
-  int unknown;
-  int unknownCommitted;
-  int unknownAborted;
-  int lost;
-  int orphans;
-  int wrong;
+  /** Every run's verdict added up. */
+  final Verdict total = new Verdict();
   int auditFailures;
   Duration convergence = Duration.ZERO;
   /** The longest any sign-up stayed undecided or any row pending, seen during the runs. */
@@ -35,7 +29,6 @@ final class CrashFigures {
   final Map<Status.Code, Integer> firstAnswers = new TreeMap<>();
   final Map<String, Integer> unknownCauses = new TreeMap<>();
   final List<String> unexpectedExits = new ArrayList<>();
-  final List<String> problems = new ArrayList<>();
 
   CrashFigures(CrashHarness.Settings settings) {
     this.settings = settings;
@@ -43,15 +36,7 @@ final class CrashFigures {
 
   void add(Verdict verdict, List<Answer> answers) {
     attempted += answers.size();
-    acknowledged += verdict.acknowledged;
-    rejected += verdict.rejected;
-    unknown += verdict.unknown;
-    unknownCommitted += verdict.unknownCommitted;
-    unknownAborted += verdict.unknownAborted;
-    lost += verdict.lost;
-    orphans += verdict.orphans;
-    wrong += verdict.wrong;
-    problems.addAll(verdict.problems);
+    total.add(verdict);
     answers.forEach(a -> firstAnswers.merge(a.code(), 1, Integer::sum));
     answers.stream().filter(a -> a.seen() == Seen.UNKNOWN)
         .forEach(a -> unknownCauses.merge(cause(a), 1, Integer::sum));
@@ -60,7 +45,7 @@ final class CrashFigures {
   void audit(Path dataDir, ProcessCluster.Audit audit) {
     if (audit.exitCode() != 0) {
       auditFailures++;
-      problems.add("AUDIT exit " + audit.exitCode() + " for " + dataDir + ":\n"
+      total.problems.add("AUDIT exit " + audit.exitCode() + " for " + dataDir + ":\n"
           + audit.output());
     }
   }
@@ -78,7 +63,7 @@ final class CrashFigures {
   }
 
   boolean passed() {
-    return lost == 0 && orphans == 0 && wrong == 0 && auditFailures == 0
+    return total.lost == 0 && total.orphans == 0 && total.wrong == 0 && auditFailures == 0
         && unexpectedExits.isEmpty();
   }
 
@@ -92,14 +77,14 @@ final class CrashFigures {
     s.append(String.format("  crash-point halts    %d %s%n", crashPointExits, crashes));
     s.append(String.format("  process starts       %d%n", lives));
     s.append(String.format("  sign-ups attempted   %d%n", attempted));
-    s.append(String.format("  acknowledged         %d%n", acknowledged));
+    s.append(String.format("  acknowledged         %d%n", total.acknowledged));
     s.append(String.format("  rejected             %d (ALREADY_EXISTS, INVALID_ARGUMENT)%n",
-        rejected));
+        total.rejected));
     s.append(String.format("  unknown              %d (re-asked: %d committed, %d aborted)%n",
-        unknown, unknownCommitted, unknownAborted));
-    s.append(String.format("  lost                 %d%n", lost));
-    s.append(String.format("  orphans              %d%n", orphans));
-    s.append(String.format("  contradicted answers %d%n", wrong));
+        total.unknown, total.unknownCommitted, total.unknownAborted));
+    s.append(String.format("  lost                 %d%n", total.lost));
+    s.append(String.format("  orphans              %d%n", total.orphans));
+    s.append(String.format("  contradicted answers %d%n", total.wrong));
     s.append(String.format("  audit                %s%n",
         auditFailures == 0 ? "consistent" : auditFailures + " failed"));
     s.append(String.format("  time to converge     %.1f s (worst run)%n",
@@ -113,9 +98,9 @@ final class CrashFigures {
       s.append("  unexpected exits:\n");
       unexpectedExits.forEach(e -> s.append("    ").append(e).append('\n'));
     }
-    if (!problems.isEmpty()) {
+    if (!total.problems.isEmpty()) {
       s.append("  problems:\n");
-      problems.forEach(p -> s.append("    ").append(p).append('\n'));
+      total.problems.forEach(p -> s.append("    ").append(p).append('\n'));
     }
     if (!passed()) {
       s.append(String.format("FAILED. Repeat this run exactly with:%n  %s%n",

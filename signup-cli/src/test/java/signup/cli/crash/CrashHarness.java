@@ -109,7 +109,7 @@ final class CrashHarness {
       }
       figures.add(Verdict.judge(answers, reAsked, Snapshot.read(cluster.dataDir)), answers);
       figures.audit(cluster.dataDir, cluster.audit());
-      for (ServiceProcess service : cluster.services()) {
+      for (SupervisedService service : cluster.services()) {
         figures.lives += service.lives();
         figures.kills += service.kills();
         service.crashPointsFired().forEach((p, n) -> figures.crashes.merge(p, n, Integer::sum));

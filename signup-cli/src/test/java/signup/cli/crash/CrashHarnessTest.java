@@ -37,13 +37,14 @@ class CrashHarnessTest {
     out.println("process logs (kept if this test fails): " + workDir);
 
     assertEquals(List.of(), figures.unexpectedExits, figures.report());
-    assertEquals(0, figures.lost, figures.report());
-    assertEquals(0, figures.orphans, figures.report());
-    assertEquals(0, figures.wrong, figures.report());
+    assertEquals(0, figures.total.lost, figures.report());
+    assertEquals(0, figures.total.orphans, figures.report());
+    assertEquals(0, figures.total.wrong, figures.report());
     assertEquals(0, figures.auditFailures, figures.report());
     assertEquals(settings.kills(), figures.kills, figures.report());
     // Kills must land on a system that commits, not only on one that refuses.
-    assertTrue(figures.acknowledged + figures.unknownCommitted >= settings.signups() / 10,
+    assertTrue(
+        figures.total.acknowledged + figures.total.unknownCommitted >= settings.signups() / 10,
         figures.report());
   }
 }

@@ -23,6 +23,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import picocli.CommandLine;
+import signup.bench.ServiceProcess;
 import signup.cli.SignupCli;
 
 /**
@@ -78,7 +79,7 @@ final class ProcessCluster implements AutoCloseable {
   final int clientPort = freePort();
   final int subscriptionPort = freePort();
   private final String classPath;
-  private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+  private final Map<String, SupervisedService> services = new LinkedHashMap<>();
   private final ManagedChannel channel;
   private volatile boolean crashPointsOn = true;
   private final Thread shutdownHook;
@@ -105,9 +106,9 @@ final class ProcessCluster implements AutoCloseable {
       Runnable onReady = service.equals("orchestrator")
           // The harness's channel may be backing off after the outage: reconnect now.
           ? channel::resetConnectBackoff : () -> { };
-      List<String> command = command(service);
-      write(logDir.resolve(service + ".command"), String.join(" ", command));
-      services.put(service, new ServiceProcess(service, command, environment,
+      ServiceProcess.Command command = command(service);
+      write(logDir.resolve(service + ".command"), command.toString());
+      services.put(service, new SupervisedService(service, command, environment,
           life -> crashPointsOn ? config.crashPoints().forLife(service, life) : "",
           lifeSeeds::nextLong, logDir, onReady));
     }
@@ -118,7 +119,7 @@ final class ProcessCluster implements AutoCloseable {
   /** Starts the three and waits until each is listening; stops them all if one cannot. */
   ProcessCluster start() {
     try {
-      services.values().forEach(ServiceProcess::start);
+      services.values().forEach(SupervisedService::start);
       awaitAllReady(Duration.ofSeconds(60));
       return this;
     } catch (RuntimeException e) {
@@ -127,11 +128,11 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  ServiceProcess service(String name) {
+  SupervisedService service(String name) {
     return services.get(name);
   }
 
-  List<ServiceProcess> services() {
+  List<SupervisedService> services() {
     return List.copyOf(services.values());
   }
 
@@ -141,12 +142,13 @@ final class ProcessCluster implements AutoCloseable {
    */
   void disarmCrashPoints() {
     crashPointsOn = false;
-    services.values().stream().filter(ServiceProcess::armed).forEach(ServiceProcess::restart);
+    services.values().stream().filter(SupervisedService::armed)
+        .forEach(SupervisedService::restart);
     awaitAllReady(Duration.ofMinutes(2));
   }
 
   boolean allReady() {
-    return services.values().stream().allMatch(ServiceProcess::ready);
+    return services.values().stream().allMatch(SupervisedService::ready);
   }
 
   void awaitAllReady(Duration atMost) {
@@ -173,31 +175,28 @@ final class ProcessCluster implements AutoCloseable {
     return channel;
   }
 
-  private List<String> command(String service) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m",
-        "-cp", classPath,
-        SignupCli.class.getName(), "serve", service,
+  private ServiceProcess.Command command(String service) {
+    List<String> args = new ArrayList<>(List.of("serve", service,
         "--data-dir", dataDir.toString()));
     String coordinator = "localhost:" + orchestratorPort;
     switch (service) {
-      case "client" -> command.addAll(List.of("--port", Integer.toString(clientPort),
+      case "client" -> args.addAll(List.of("--port", Integer.toString(clientPort),
           "--coordinator", coordinator, "--password-hash-cost", config.passwordHashCost(),
           "--reservation-ttl", config.reservationTtl().toString(),
           "--sweep-interval", config.sweepInterval().toString()));
-      case "subscription" -> command.addAll(List.of("--port",
+      case "subscription" -> args.addAll(List.of("--port",
           Integer.toString(subscriptionPort), "--coordinator", coordinator,
           "--reservation-ttl", config.reservationTtl().toString(),
           "--sweep-interval", config.sweepInterval().toString()));
-      default -> command.addAll(List.of("--port", Integer.toString(orchestratorPort),
+      default -> args.addAll(List.of("--port", Integer.toString(orchestratorPort),
           "--client-target", "localhost:" + clientPort,
           "--subscription-target", "localhost:" + subscriptionPort,
           "--reserve-deadline", config.reserveDeadline().toString(),
           "--try-timeout", config.tryTimeout().toString(),
           "--recovery-interval", config.recoveryInterval().toString()));
     }
-    return command;
+    return new ServiceProcess.Command(List.of("-Xmx256m"), classPath, SignupCli.class.getName(),
+        args);
   }
 
   /**
@@ -236,9 +235,9 @@ final class ProcessCluster implements AutoCloseable {
 
   private void stopProcesses() {
     // The orchestrator first, as an operator would.
-    List<ServiceProcess> reversed = new ArrayList<>(services.values());
+    List<SupervisedService> reversed = new ArrayList<>(services.values());
     Collections.reverse(reversed);
-    reversed.forEach(ServiceProcess::close);
+    reversed.forEach(SupervisedService::close);
   }
 
   /** Kills every process this cluster started and stops restarting them. */

@@ -26,6 +26,19 @@ final class Verdict {
   int wrong;
   final List<String> problems = new ArrayList<>();
 
+  /** Adds another verdict's counts and problems to these: the figures of several runs. */
+  void add(Verdict other) {
+    acknowledged += other.acknowledged;
+    rejected += other.rejected;
+    unknown += other.unknown;
+    unknownCommitted += other.unknownCommitted;
+    unknownAborted += other.unknownAborted;
+    lost += other.lost;
+    orphans += other.orphans;
+    wrong += other.wrong;
+    problems.addAll(other.problems);
+  }
+
   /**
    * @param first what each request got the first time
    * @param reAsked for each unknown one, the answer to the same request_id after recovery

@@ -2,11 +2,10 @@ package signup.cli.crash;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,18 +17,22 @@ import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import signup.bench.ServiceProcess;
+import signup.bench.SystemStartException;
 
 /**
- * One service as a real JVM, kept alive by a supervisor thread: whenever the process dies
- * (killed by the harness, halted at a crash point, or anything else) it is started again on the
- * same port and data directory, until {@link #close()}. Each life logs to a file of its own.
+ * One service kept alive by a supervisor thread: whenever its JVM dies (killed by the harness,
+ * halted at a crash point, or anything else) a new life of it is started on the same port and
+ * data directory, until {@link #close()}. Each life is a {@link ServiceProcess} with a log file
+ * of its own; the supervisor records how each one ended.
  */
-final class ServiceProcess implements AutoCloseable {
+final class SupervisedService implements AutoCloseable {
   private static final Pattern CRASH_LINE = Pattern.compile("CRASH POINT (\\S+) fired");
-  private static final String READY_LINE = "listening on port";
+  /** Longer than anyone waits for the cluster to be ready: a life this slow is simply not. */
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
   private final String service;
-  private final List<String> command;
+  private final ServiceProcess.Command command;
   private final Map<String, String> environment;
   private final IntFunction<String> crashPointsOfLife;
   private final LongSupplier crashSeeds;
@@ -41,25 +44,25 @@ final class ServiceProcess implements AutoCloseable {
   private final AtomicInteger kills = new AtomicInteger();
   private final Map<String, Integer> crashPointsFired = new ConcurrentHashMap<>();
   private final List<String> unexpectedExits = new ArrayList<>();
-  private volatile Process current;
-  private volatile Process killed;
+  private volatile ServiceProcess current;
+  private volatile ServiceProcess killed;
   private volatile boolean armed;
   private volatile boolean ready;
   private volatile boolean stopping;
 
   /**
-   * @param command the whole command line of one life
+   * @param command what each life runs
    * @param environment the child's whole environment
    * @param crashPointsOfLife the SIGNUP_CRASH_POINTS setting of life n (1, 2, ...), blank for none
    * @param crashSeeds gives each life its own crash-point seed, so that a restarted process does
    *     not replay its predecessor's draws
    * @param onReady run each time a life is listening
    */
-  ServiceProcess(String service, List<String> command, Map<String, String> environment,
-      IntFunction<String> crashPointsOfLife, LongSupplier crashSeeds, Path logDir,
-      Runnable onReady) {
+  SupervisedService(String service, ServiceProcess.Command command,
+      Map<String, String> environment, IntFunction<String> crashPointsOfLife,
+      LongSupplier crashSeeds, Path logDir, Runnable onReady) {
     this.service = service;
-    this.command = List.copyOf(command);
+    this.command = command;
     this.environment = Map.copyOf(environment);
     this.crashPointsOfLife = crashPointsOfLife;
     this.crashSeeds = crashSeeds;
@@ -69,7 +72,7 @@ final class ServiceProcess implements AutoCloseable {
     this.supervisor.setDaemon(true);
   }
 
-  ServiceProcess start() {
+  SupervisedService start() {
     supervisor.start();
     return this;
   }
@@ -90,20 +93,20 @@ final class ServiceProcess implements AutoCloseable {
   void kill() {
     Awaitility.await(service + " running").atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(5)).until(() -> current != null && current.isAlive());
-    Process process = current;
-    killed = process;
+    ServiceProcess life = current;
+    killed = life;
     ready = false;
-    process.destroyForcibly();
+    life.kill();
     kills.incrementAndGet();
   }
 
   /** kill -9 as part of the test's own procedure, not counted among the chaos's kills. */
   void restart() {
-    Process process = current;
-    if (process != null) {
-      killed = process;
+    ServiceProcess life = current;
+    if (life != null) {
+      killed = life;
       ready = false;
-      process.destroyForcibly();
+      life.kill();
     }
   }
 
@@ -113,8 +116,8 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   Optional<Long> pid() {
-    Process process = current;
-    return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();
+    ServiceProcess life = current;
+    return life != null && life.isAlive() ? Optional.of(life.pid()) : Optional.empty();
   }
 
   int lives() {
@@ -136,61 +139,49 @@ final class ServiceProcess implements AutoCloseable {
   private void supervise() {
     while (!stopping) {
       int life = lives.incrementAndGet();
-      Path log = logDir.resolve(service + "-" + life + ".log");
-      Process process;
-      try {
-        ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        builder.environment().put("SIGNUP_CRASH_SEED", Long.toString(crashSeeds.getAsLong()));
-        String crashPoints = crashPointsOfLife.apply(life);
-        if (!crashPoints.isBlank()) {
-          builder.environment().put("SIGNUP_CRASH_POINTS", crashPoints);
+      Map<String, String> lifeEnvironment = new HashMap<>(environment);
+      lifeEnvironment.put("SIGNUP_CRASH_SEED", Long.toString(crashSeeds.getAsLong()));
+      String crashPoints = crashPointsOfLife.apply(life);
+      if (!crashPoints.isBlank()) {
+        lifeEnvironment.put("SIGNUP_CRASH_POINTS", crashPoints);
+      }
+      armed = !crashPoints.isBlank();
+      ServiceProcess process;
+      synchronized (this) {
+        if (stopping) {
+          return;
         }
-        armed = !crashPoints.isBlank();
-        synchronized (this) {
-          if (stopping) {
-            return;
-          }
-          process = builder.start();
-          current = process;
+        try {
+          process = ServiceProcess.launch(service + " (life " + life + ")", command,
+              lifeEnvironment, logDir.resolve(service + "-" + life + ".log"));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot start " + service, e);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start " + service, e);
+        current = process;
       }
       try {
-        if (awaitListening(process, log)) {
+        try {
+          process.awaitListening(START_TIMEOUT);
           ready = true;
           onReady.run();
+        } catch (SystemStartException diedOrHung) {
+          // Not ready; how the life ended is recorded below, as for any life.
         }
         int exit = process.waitFor();
         ready = false;
-        recordExit(process, exit, log);
+        recordExit(process, exit);
       } catch (InterruptedException e) {
-        process.destroyForcibly();
+        process.kill();
         return;
       }
     }
   }
 
-  /** True once the life prints its "listening" line; false if it died first. */
-  private static boolean awaitListening(Process process, Path log) throws InterruptedException {
-    // waitFor with a timeout is the poll tick: it returns at once if the process dies.
-    while (!process.waitFor(20, TimeUnit.MILLISECONDS)) {
-      if (read(log).contains(READY_LINE)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void recordExit(Process process, int exit, Path log) {
+  private void recordExit(ServiceProcess process, int exit) {
     if (process == killed || stopping) {
       return;
     }
-    Matcher crash = CRASH_LINE.matcher(read(log));
+    Matcher crash = CRASH_LINE.matcher(process.logText());
     String point = null;
     while (crash.find()) {
       point = crash.group(1);
@@ -200,34 +191,27 @@ final class ServiceProcess implements AutoCloseable {
       return;
     }
     synchronized (this) {
-      unexpectedExits.add(service + " exited with " + exit + " on its own; see " + log);
-    }
-  }
-
-  private static String read(Path log) {
-    try {
-      return Files.readString(log, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
+      unexpectedExits.add(service + " exited with " + exit + " on its own; see "
+          + process.log());
     }
   }
 
   /** Kills the current life and stops restarting; waits until it is gone. */
   @Override
   public void close() {
-    Process process;
+    ServiceProcess process;
     synchronized (this) {
       stopping = true;
       process = current;
     }
     if (process != null) {
-      process.destroyForcibly();
+      process.kill();
     }
     supervisor.interrupt();
     try {
       supervisor.join(TimeUnit.SECONDS.toMillis(30));
       if (process != null) {
-        process.waitFor(30, TimeUnit.SECONDS);
+        process.waitFor();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

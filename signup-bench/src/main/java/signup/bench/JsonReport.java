@@ -1,0 +1,144 @@
+package signup.bench;
+
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.TypeAdapter;
+import com.google.gson.annotations.SerializedName;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code --json} report: its schema as records, written by Gson. Names are the records'
+ * components in snake_case; an absent value is a null, never a missing key; every fractional
+ * number is rounded to 3 decimals without trailing zeros, and NaN (a ratio without a local
+ * limit, an unknown JIT share) is a null, since JSON has no NaN.
+ */
+final class JsonReport {
+  private static final Gson GSON = new GsonBuilder()
+      .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+      .serializeNulls()
+      // JVM options hold '=' ("-XX:StartFlightRecording=..."): not HTML, so no \u003d.
+      .disableHtmlEscaping()
+      .setPrettyPrinting()
+      .registerTypeAdapter(Double.class, new RoundedDouble())
+      .registerTypeAdapter(double.class, new RoundedDouble())
+      .create();
+
+  private JsonReport() {}
+
+  static String write(BenchResult result) {
+    return GSON.toJson(Report.of(result));
+  }
+
+  record Report(String system, List<String> serviceJvmOptions, int cores,
+      long localLimitMaxHeapMib, Double durationS, Long count, WarmupRule warmup,
+      double stepWarmupS, double deadlineS, List<Configuration> configurations,
+      boolean errors) {
+    static Report of(BenchResult result) {
+      BenchSettings s = result.settings();
+      SettlingRule rule = s.warmup();
+      return new Report(result.system(), result.serviceJvmOptions(), result.cores(),
+          result.localLimitHeapMiB(), s.duration() == null ? null : seconds(s.duration()),
+          s.duration() == null ? s.count() : null,
+          new WarmupRule(seconds(rule.minimum()), seconds(rule.maximum()),
+              seconds(rule.window()), rule.tolerance(), rule.jitShareLimit()),
+          seconds(s.stepWarmup()), seconds(s.deadline()),
+          result.configurations().stream().map(c -> Configuration.of(c, s)).toList(),
+          result.anyErrors());
+    }
+  }
+
+  record WarmupRule(double minS, double maxS, double windowS, double tolerance,
+      double jitCpuShareLimit) {}
+
+  record Configuration(String configuration, String passwordHash, List<Step> steps,
+      Map<String, Heap> heap, Map<String, GroupCommit> groupCommit) {
+    static Configuration of(BenchResult.Configuration c, BenchSettings s) {
+      Map<String, Heap> heap = new LinkedHashMap<>();
+      c.heap().forEach((name, h) -> heap.put(name,
+          new Heap(h.used(), h.committed(), h.max(), h.liveAfterGc())));
+      Map<String, GroupCommit> groupCommit = new LinkedHashMap<>();
+      c.groupCommit().forEach((name, w) -> groupCommit.put(name,
+          new GroupCommit(w.writes(), w.commits(), w.writesPerCommit(), w.largestBatch())));
+      return new Configuration(c.cost().label(),
+          "argon2id " + s.localLimitParts().describe(c.cost()),
+          c.steps().stream().map(Step::of).toList(), heap, groupCommit);
+    }
+  }
+
+  record Step(int concurrency, Measured protocol, Measured localLimit, double ratio,
+      Map<String, Double> protocolCpuMsPerSignup, Map<String, Double> localCpuMsPerSignup,
+      Map<String, Double> protocolContextSwitchesPerSignup,
+      Map<String, Double> localContextSwitchesPerSignup, WarmupRun protocolWarmup,
+      WarmupRun localWarmup) {
+    static Step of(BenchResult.Step step) {
+      return new Step(step.concurrency(), Measured.of(step.protocol()),
+          step.local() == null ? null : Measured.of(step.local()), step.ratio(),
+          step.protocolCost().cpuMillis(), step.localCost().cpuMillis(),
+          step.protocolCost().contextSwitches(), step.localCost().contextSwitches(),
+          WarmupRun.of(step.protocolWarmup()),
+          step.localWarmup() == null ? null : WarmupRun.of(step.localWarmup()));
+    }
+  }
+
+  record Measured(long succeeded, long failed, double elapsedS, double throughputPerS,
+      Latency latencyMs, Map<String, Long> errors) {
+    static Measured of(Measurement m) {
+      Measurement.Latency l = m.latency();
+      return new Measured(m.succeeded(), m.failed(), m.elapsed().toNanos() / 1e9,
+          m.throughput(), new Latency(l.p50(), l.p90(), l.p99(), l.p999(), l.max()),
+          m.errors());
+    }
+  }
+
+  record Latency(double p50, double p90, double p99, @SerializedName("p99_9") double p999,
+      double max) {}
+
+  record Heap(long usedMib, long committedMib, long maxMib, long liveAfterGcMib) {}
+
+  record GroupCommit(long writes, long commits, double writesPerCommit, int largestBatch) {}
+
+  record WarmupRun(double elapsedS, String ended, List<Window> windows) {
+    static WarmupRun of(Warmup w) {
+      return new WarmupRun(seconds(w.elapsed()), w.ending().name().toLowerCase(Locale.ROOT),
+          w.windows().stream().map(window -> new Window(seconds(window.end()),
+              window.throughput(), window.jitShare())).toList());
+    }
+  }
+
+  record Window(double endS, double throughputPerS, double jitCpuShare) {}
+
+  private static double seconds(Duration d) {
+    return d.toMillis() / 1000.0;
+  }
+
+  /**
+   * 3 decimals, as {@code %.3f} rounds (half up, on the double's shortest decimal form), then
+   * without trailing zeros: 45.0 is 45, 0.0041 is 0.004. NaN and infinities are null.
+   */
+  private static final class RoundedDouble extends TypeAdapter<Double> {
+    @Override
+    public void write(JsonWriter out, Double value) throws IOException {
+      if (value == null || value.isNaN() || value.isInfinite()) {
+        out.nullValue();
+        return;
+      }
+      out.jsonValue(BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP)
+          .stripTrailingZeros().toPlainString());
+    }
+
+    @Override
+    public Double read(JsonReader in) {
+      throw new UnsupportedOperationException("the report is written, never read");
+    }
+  }
+}
