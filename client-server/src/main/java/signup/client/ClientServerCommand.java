@@ -1,6 +1,5 @@
 package signup.client;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -15,15 +14,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.client.domain.Argon2Settings;
 import signup.common.cli.DurationConverter;
+import signup.common.cli.ParticipantOptions;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.fault.CrashPoints;
-import signup.common.domain.ParticipantSettings;
-import signup.common.domain.Retention;
 import signup.common.store.SqliteDatabase.Synchronous;
 
 /** Runs the client server in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "client-server", mixinStandardHelpOptions = true,
+    defaultValueProvider = ClientServerCommand.Environment.class,
     description = "Client sign-up participant and public client reads (gRPC).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "2:bad option",
@@ -38,6 +37,9 @@ public final class ClientServerCommand implements Callable<Integer> {
   @Mixin
   ServerOptions server;
 
+  @Mixin
+  ParticipantOptions participant;
+
   @Option(names = "--port", defaultValue = "${env:CLIENT_PORT:-50052}",
       description = "Port to listen on, 0 for a free one (env CLIENT_PORT). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -47,31 +49,6 @@ public final class ClientServerCommand implements Callable<Integer> {
       description = "SQLite file, relative to --data-dir (env CLIENT_DB). "
           + "Default: ${DEFAULT-VALUE}.")
   Path dbFile;
-
-  @Option(names = "--coordinator", defaultValue = "${env:SIGNUP_COORDINATOR:-localhost:50051}",
-      description = "The orchestrator's TransactionCoordinator, asked about reservations past "
-          + "their TTL (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
-  String coordinator;
-
-  @Option(names = "--coordinator-deadline",
-      defaultValue = "${env:SIGNUP_COORDINATOR_DEADLINE:-PT2S}",
-      converter = DurationConverter.class,
-      description = "Deadline of a call to the coordinator (env SIGNUP_COORDINATOR_DEADLINE). "
-          + "Default: ${DEFAULT-VALUE}.")
-  Duration coordinatorDeadline;
-
-  @Option(names = "--reservation-ttl", defaultValue = "${env:CLIENT_RESERVATION_TTL:-PT30S}",
-      converter = DurationConverter.class,
-      description = "How long a reservation may stay undecided before the coordinator is asked "
-          + "about it, like 30s or PT30S (env CLIENT_RESERVATION_TTL). "
-          + "Default: ${DEFAULT-VALUE}.")
-  Duration reservationTtl;
-
-  @Option(names = "--sweep-interval", defaultValue = "${env:CLIENT_SWEEP_INTERVAL:-PT5S}",
-      converter = DurationConverter.class,
-      description = "How often to look for reservations past their TTL "
-          + "(env CLIENT_SWEEP_INTERVAL). Default: ${DEFAULT-VALUE}.")
-  Duration sweepInterval;
 
   @Option(names = "--password-hash-cost",
       defaultValue = "${env:CLIENT_PASSWORD_HASH_COST:-owasp}",
@@ -94,22 +71,11 @@ public final class ClientServerCommand implements Callable<Integer> {
 
   /** The configuration these options describe. */
   public ClientServerConfig config() {
-    if (port < 0 || port > 65_535) {
-      throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
-    }
-    ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
-    ServerOptions.requirePositive(spec, "--reservation-ttl", reservationTtl);
-    ServerOptions.requirePositive(spec, "--sweep-interval", sweepInterval);
-    if (new InetSocketAddress(server.bind(), port).isUnresolved()) {
-      throw new ParameterException(spec.commandLine(),
-          "--bind " + server.bind() + " is not an address of this machine");
-    }
-    ParticipantSettings participant = new ParticipantSettings(reservationTtl, sweepInterval);
-    Retention retention = server.retention(spec, participant.minimumRetention(),
-        "--reservation-ttl + --sweep-interval");
-    return new ClientServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
-        participant, coordinatorDeadline, hashing(), Synchronous.FULL,
-        ClientServerConfig.DEFAULT_DRAIN_TIMEOUT, server.transport(spec), retention);
+    server.checkListening(spec, port);
+    return new ClientServerConfig(server.bind(), port, server.resolve(dbFile),
+        participant.coordinator(), participant.settings(spec), participant.coordinatorDeadline(spec),
+        hashing(), Synchronous.FULL, ClientServerConfig.DEFAULT_DRAIN_TIMEOUT,
+        server.transport(spec), participant.retention(spec, server));
   }
 
   private Argon2Settings hashing() {
@@ -121,4 +87,10 @@ public final class ClientServerCommand implements Callable<Integer> {
     };
   }
 
+  /** CLIENT_RESERVATION_TTL, ..., then the SIGNUP_ variable both participants share. */
+  static final class Environment extends ParticipantOptions.Environment {
+    Environment() {
+      super("CLIENT");
+    }
+  }
 }

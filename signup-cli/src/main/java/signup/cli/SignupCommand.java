@@ -76,7 +76,7 @@ final class SignupCommand implements Callable<Integer> {
         out.printf("Signed up %s (client %s)%n", response.getClient().getEmail(),
             response.getClient().getClientId());
         out.printf("  plan:      %s (%s), %s%n", plan.getPlanId(), plan.getName(),
-            Money.format(plan.getPrice()));
+            Prices.format(plan.getPrice()));
         out.printf("  signup_id: %s%n", response.getSignupId());
       }
       return ExitCodes.OK;

@@ -57,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
           out.printf("  email:   %s%n", status.getEmail());
         }
         if (!status.getPlanId().isEmpty()) {
-          out.printf("  plan:    %s, %s%n", status.getPlanId(), Money.format(status.getPrice()));
+          out.printf("  plan:    %s, %s%n", status.getPlanId(), Prices.format(status.getPrice()));
         }
         if (!status.getFailureCode().isEmpty()) {
           out.printf("  failure: %s: %s%n", status.getFailureCode(), status.getFailureMessage());

@@ -69,6 +69,7 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
 
   /** The configuration these options describe. */
   public OrchestratorConfig config() {
+    server.checkListening(spec, port);
     ServerOptions.requirePositive(spec, "--reserve-deadline", reserveDeadline);
     ServerOptions.requirePositive(spec, "--recovery-interval", recoveryInterval);
     if (tryTimeout.compareTo(reserveDeadline) <= 0) {

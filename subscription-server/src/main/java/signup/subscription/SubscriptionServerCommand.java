@@ -10,14 +10,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.common.cli.DurationConverter;
+import signup.common.cli.ParticipantOptions;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.fault.CrashPoints;
-import signup.common.domain.ParticipantSettings;
-import signup.common.domain.Retention;
 
 /** Runs the subscription server in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "subscription-server", mixinStandardHelpOptions = true,
+    defaultValueProvider = SubscriptionServerCommand.Environment.class,
     description = "Plan catalogue, plan choice and subscriptions (gRPC "
         + "signup.subscription.v1.SubscriptionService and SubscriptionParticipant).",
     exitCodeListHeading = "%nExit codes:%n",
@@ -31,6 +31,9 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   @Mixin
   ServerOptions server;
 
+  @Mixin
+  ParticipantOptions participant;
+
   @Option(names = "--port", defaultValue = "${env:SUBSCRIPTION_PORT:-50053}",
       description = "Port to listen on, 0 for a free one (env SUBSCRIPTION_PORT). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -41,33 +44,6 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   Path dbFile;
 
-  @Option(names = "--coordinator", defaultValue = "${env:SIGNUP_COORDINATOR:-localhost:50051}",
-      description = "The orchestrator's TransactionCoordinator, asked about reservations past "
-          + "their TTL (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
-  String coordinator;
-
-  @Option(names = "--reservation-ttl",
-      defaultValue = "${env:SUBSCRIPTION_RESERVATION_TTL:-PT30S}",
-      converter = DurationConverter.class,
-      description = "How long a reservation may stay undecided before the coordinator is asked "
-          + "about it, like 30s or PT30S (env SUBSCRIPTION_RESERVATION_TTL). "
-          + "Default: ${DEFAULT-VALUE}.")
-  Duration reservationTtl;
-
-  @Option(names = "--sweep-interval",
-      defaultValue = "${env:SUBSCRIPTION_SWEEP_INTERVAL:-PT5S}",
-      converter = DurationConverter.class,
-      description = "How often reservations past their TTL are looked for "
-          + "(env SUBSCRIPTION_SWEEP_INTERVAL). Default: ${DEFAULT-VALUE}.")
-  Duration sweepInterval;
-
-  @Option(names = "--coordinator-deadline",
-      defaultValue = "${env:SUBSCRIPTION_COORDINATOR_DEADLINE:-PT2S}",
-      converter = DurationConverter.class,
-      description = "Deadline of each question to the coordinator "
-          + "(env SUBSCRIPTION_COORDINATOR_DEADLINE). Default: ${DEFAULT-VALUE}.")
-  Duration coordinatorDeadline;
-
   @Override
   public Integer call() {
     CrashPoints crashPoints = server.crashPoints(spec, "subscription");
@@ -77,17 +53,16 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   }
 
   SubscriptionServerConfig config() {
-    if (port < 0 || port > 65535) {
-      throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
-    }
-    ServerOptions.requirePositive(spec, "--reservation-ttl", reservationTtl);
-    ServerOptions.requirePositive(spec, "--sweep-interval", sweepInterval);
-    ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
-    ParticipantSettings participant = new ParticipantSettings(reservationTtl, sweepInterval);
-    Retention retention = server.retention(spec, participant.minimumRetention(),
-        "--reservation-ttl + --sweep-interval");
-    return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
-        participant, coordinatorDeadline, server.transport(spec), retention);
+    server.checkListening(spec, port);
+    return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile),
+        participant.coordinator(), participant.settings(spec), participant.coordinatorDeadline(spec),
+        server.transport(spec), participant.retention(spec, server));
   }
 
+  /** SUBSCRIPTION_RESERVATION_TTL, ..., then the SIGNUP_ variable both participants share. */
+  static final class Environment extends ParticipantOptions.Environment {
+    Environment() {
+      super("SUBSCRIPTION");
+    }
+  }
 }
