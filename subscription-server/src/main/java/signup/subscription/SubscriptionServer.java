@@ -10,6 +10,8 @@ import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.grpc.PublicKeysClient;
+import signup.common.security.AccessTokenVerifier;
 import signup.common.store.SqliteDatabase;
 import signup.subscription.domain.PlanCatalogue;
 import signup.subscription.domain.Subscriptions;
@@ -56,6 +58,7 @@ public final class SubscriptionServer {
       InstantSource clock, CrashPoints crashPoints) {
     SqliteDatabase db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
     ManagedChannel coordinator = null;
+    ManagedChannel clientServer = null;
     ReservationSweeper sweeper = null;
     try {
       SqliteSubscriptionRepository repository = new SqliteSubscriptionRepository(db, clock);
@@ -68,11 +71,17 @@ public final class SubscriptionServer {
           new CoordinatorClient(config.transport().authenticated(coordinator),
               config.coordinatorDeadline()),
           config.participant(), clock);
+      // Access tokens are checked against client-server's public keys, fetched when needed.
+      clientServer = config.transport().channel(config.clientTarget());
+      AccessTokenVerifier verifier = PublicKeysClient.verifier(clientServer,
+          config.coordinatorDeadline(), clock);
       GrpcServerHost host = new GrpcServerHost(NAME, builder,
           List.of(new SubscriptionServiceImpl(subscriptions),
-              config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
-          new StatusMapper(), List.of(),
-          List.of(sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT);
+              new SubscriptionParticipantImpl(subscriptions)),
+          new StatusMapper(), List.of(config.transport().authorizer(verifier)),
+          List.of(sweeper, new OwnedChannel(coordinator, "the coordinator channel"),
+              new OwnedChannel(clientServer, "the client-server channel"), db),
+          DRAIN_TIMEOUT);
       sweeper.start(NAME);
       return host;
     } catch (RuntimeException e) {
@@ -82,13 +91,16 @@ public final class SubscriptionServer {
       if (coordinator != null) {
         coordinator.shutdownNow();
       }
+      if (clientServer != null) {
+        clientServer.shutdownNow();
+      }
       db.close();
       throw e;
     }
   }
 
-  /** The channel to the coordinator, closed with the server after the sweeper has stopped. */
-  private record OwnedChannel(ManagedChannel channel) implements AutoCloseable {
+  /** A channel of the server's own, closed with it after the sweeper has stopped. */
+  private record OwnedChannel(ManagedChannel channel, String name) implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
       channel.shutdown();
@@ -99,7 +111,7 @@ public final class SubscriptionServer {
 
     @Override
     public String toString() {
-      return "the coordinator channel";
+      return name;
     }
   }
 }

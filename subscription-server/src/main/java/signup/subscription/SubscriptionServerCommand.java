@@ -61,6 +61,11 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
           + "(env SUBSCRIPTION_COORDINATOR_DEADLINE). Default: ${DEFAULT-VALUE}.")
   Duration coordinatorDeadline;
 
+  @Option(names = "--client-target", defaultValue = "${env:CLIENT_TARGET:-localhost:50052}",
+      description = "client-server, whose public keys verify the access tokens of "
+          + "GetSubscription and Subscribe (env CLIENT_TARGET). Default: ${DEFAULT-VALUE}.")
+  String clientTarget;
+
   @Override
   public Integer call() {
     SubscriptionServerConfig config = config();
@@ -78,7 +83,7 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
     ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
     return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
         new ParticipantSettings(reservationTtl, sweepInterval), coordinatorDeadline,
-        server.transport(spec));
+        server.transport(spec), clientTarget);
   }
 
 }

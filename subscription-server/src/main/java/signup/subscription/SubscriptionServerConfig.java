@@ -17,14 +17,16 @@ import signup.common.security.Transport;
  * @param coordinatorDeadline deadline of each question to the coordinator
  * @param transport plaintext or TLS, and the internal token guarding SubscriptionParticipant
  *     and presented to the coordinator
+ * @param clientTarget client-server, as a gRPC target: its public keys verify access tokens
  */
 public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
     String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
-    Transport transport) {
+    Transport transport, String clientTarget) {
 
   public static final int DEFAULT_PORT = 50053;
   public static final String DEFAULT_COORDINATOR = "localhost:50051";
   public static final Duration DEFAULT_COORDINATOR_DEADLINE = Duration.ofSeconds(2);
+  public static final String DEFAULT_CLIENT_TARGET = "localhost:50052";
 
   public SubscriptionServerConfig {
     Objects.requireNonNull(bind, "bind");
@@ -33,9 +35,18 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
     Objects.requireNonNull(participant, "participant");
     Objects.requireNonNull(coordinatorDeadline, "coordinatorDeadline");
     Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(clientTarget, "clientTarget");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, not " + port);
     }
+  }
+
+  /** With client-server at its default address. */
+  public SubscriptionServerConfig(String bind, int port, Path databaseFile,
+      String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+      Transport transport) {
+    this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
+        transport, DEFAULT_CLIENT_TARGET);
   }
 
   /** Plaintext, with the internal token of the database's directory (created if missing). */
@@ -43,6 +54,11 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
       String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline) {
     this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
         Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()));
+  }
+
+  public SubscriptionServerConfig withClientTarget(String target) {
+    return new SubscriptionServerConfig(bind, port, databaseFile, coordinatorTarget,
+        participant, coordinatorDeadline, transport, target);
   }
 
   /** Localhost defaults, with the database at {@code databaseFile}. */

@@ -26,9 +26,25 @@ public final class ClientSchema {
         confirmed_at  INTEGER
       )""";
 
+  // Log-in: the keys that sign access tokens (a JSON Web Key with its private part: this file
+  // is readable by its owner only), and the failed log-ins counted per hashed e-mail or address.
+  private static final String V2_LOGIN = """
+      CREATE TABLE signing_keys (
+        kid         TEXT PRIMARY KEY,
+        private_jwk TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+      );
+      CREATE TABLE login_failures (
+        throttle_key TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        window_start INTEGER NOT NULL
+      );
+      CREATE INDEX login_failures_by_window ON login_failures (window_start)""";
+
   public static final DatabaseSpec SPEC = new DatabaseSpec("client", APPLICATION_ID, List.of(
       new Migration(1, "clients and the transaction barrier",
-          V1_CLIENTS + ";\n" + TccBarrier.SCHEMA)));
+          V1_CLIENTS + ";\n" + TccBarrier.SCHEMA),
+      new Migration(2, "signing keys and log-in failures", V2_LOGIN)));
 
   private ClientSchema() {}
 }

@@ -1,10 +1,17 @@
 package signup.common.store;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +36,8 @@ public final class SqliteDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
   private static final int READERS = 4;
   private static final int WAL_CHECKPOINT_PAGES = 10_000;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private final DatabaseSpec spec;
   private final Path file;
@@ -71,9 +80,11 @@ public final class SqliteDatabase implements AutoCloseable {
       if (dir != null) {
         Files.createDirectories(dir);
       }
+      createForOwnerOnly(absolute);
       String url = "jdbc:sqlite:" + absolute;
       writerConnection = connect(url, synchronous, false);
       SchemaGuard.checkAndMigrate(spec, absolute, writerConnection);
+      restrictToOwner(absolute);
       // Only now that the file is known to be ours: switching to WAL rewrites its header.
       useWal(writerConnection);
       for (int i = 0; i < READERS; i++) {
@@ -139,6 +150,47 @@ public final class SqliteDatabase implements AutoCloseable {
     writer.close();
     closeQuietly(writerConnection, readers);
     log.info("{} database closed", spec.name());
+  }
+
+  /**
+   * A missing database file is created empty (which SQLite takes as a new database) and
+   * readable by its owner only: client.db holds password hashes and the key that signs access
+   * tokens. SQLite gives the WAL and shared-memory files it creates beside a database the
+   * database's own mode.
+   */
+  private static void createForOwnerOnly(Path file) throws IOException {
+    if (!posix()) {
+      return;
+    }
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    } catch (FileAlreadyExistsException existing) {
+      // an existing file keeps its mode until it is known to be ours: restrictToOwner
+    }
+  }
+
+  /** Tightens a database of ours, and its companions, left readable to others by older runs. */
+  private static void restrictToOwner(Path file) {
+    if (!posix()) {
+      return;
+    }
+    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+      Path companion = file.resolveSibling(file.getFileName() + suffix);
+      try {
+        if (Files.exists(companion)
+            && !Files.getPosixFilePermissions(companion).equals(OWNER_ONLY)) {
+          Files.setPosixFilePermissions(companion, OWNER_ONLY);
+          log.info("{}: made readable by its owner only", companion);
+        }
+      } catch (IOException e) {
+        log.warn("{} is readable by others and its mode cannot be changed: {}", companion,
+            e.getMessage());
+      }
+    }
+  }
+
+  private static boolean posix() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 
   private static Jdbi configure(Jdbi jdbi) {

@@ -188,6 +188,7 @@ final class ProcessCluster implements AutoCloseable {
           "--sweep-interval", config.sweepInterval().toString()));
       case "subscription" -> command.addAll(List.of("--port",
           Integer.toString(subscriptionPort), "--coordinator", coordinator,
+          "--client-target", "localhost:" + clientPort,
           "--reservation-ttl", config.reservationTtl().toString(),
           "--sweep-interval", config.sweepInterval().toString()));
       default -> command.addAll(List.of("--port", Integer.toString(orchestratorPort),
