@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,16 +21,18 @@ import signup.common.domain.Violations;
  * Logging in: an e-mail and a password in, an access token out.
  *
  * <p>A wrong password and an unknown e-mail are one answer ({@link WrongCredentialsException})
- * reached by the same work: one read, one password hash (of a dummy hash when nobody has the
- * e-mail), one write of the failure. So neither the answer nor its time tells who is
+ * reached by the same work: one write counting the attempt, one read, one password hash (of a
+ * dummy hash when nobody has the e-mail). So neither the answer nor its time tells who is
  * registered.
  *
- * <p>Failures are counted per e-mail and per caller address ({@link LoginThrottleSettings});
- * past the limit, attempts are refused with {@link TooManyLoginFailuresException} before any
- * hash, until the window that began with the first failure ends. A success forgets the
- * e-mail's failures (not the address's: one's own account must not wipe out the count of an
- * address trying others'). The counts are kept under a SHA-256 of the e-mail or address, so the
- * store does not collect the addresses people mistype.
+ * <p>Attempts are counted per e-mail and per caller address ({@link LoginThrottleSettings})
+ * before the password is checked, in one write, so that attempts sent in parallel cannot all
+ * pass the check before any failure is counted. Past the limit, attempts are refused with
+ * {@link TooManyLoginFailuresException} before any hash, until the window that began with the
+ * first attempt ends. A success forgets the e-mail's count and takes back only its own attempt
+ * from the address's (one's own account must not wipe out the count of an address trying
+ * others'). The counts are kept under a SHA-256 of the e-mail or address, so the store does not
+ * collect the addresses people mistype.
  */
 public final class LogIn {
   private static final Logger log = LoggerFactory.getLogger(LogIn.class);
@@ -77,36 +80,33 @@ public final class LogIn {
     String emailKey = key("email:" + normalised);
     String addressKey = key("address:" + callerAddress);
     Instant now = clock.instant();
-    Optional<LoginFailureStore.Failures> emailFailures = failures.find(emailKey);
-    refuseIfThrottled(emailFailures, throttle.perEmail(), now);
-    refuseIfThrottled(failures.find(addressKey), throttle.perAddress(), now);
+    Map<String, LoginFailureStore.Failures> attempts = failures.countAttempt(
+        List.of(emailKey, addressKey), now, now.minus(throttle.window()));
+    refuseIfThrottled(attempts.get(emailKey), throttle.perEmail(), now);
+    refuseIfThrottled(attempts.get(addressKey), throttle.perAddress(), now);
 
     Optional<Credentials> credentials = clients.findCredentials(normalised);
     boolean matches = hasher.verify(password,
         credentials.map(Credentials::passwordHash).orElse(dummyHash));
     if (!matches || credentials.isEmpty()) {
-      failures.recordFailure(List.of(emailKey, addressKey), now,
-          now.minus(throttle.window()));
+      // The attempt stays counted: it was a failure.
       log.debug("log-in refused: wrong e-mail or password");
       throw new WrongCredentialsException();
     }
-    if (emailFailures.isPresent()) {
-      failures.clear(emailKey);
-    }
+    failures.succeeded(emailKey, List.of(addressKey));
     AccessGrant grant = tokens.issue(credentials.get().clientId(), normalised);
     log.debug("client_id={} logged in", grant.clientId());
     return grant;
   }
 
-  private void refuseIfThrottled(Optional<LoginFailureStore.Failures> counted, int limit,
-      Instant now) {
-    if (counted.isEmpty() || counted.get().count() < limit) {
+  /** Refuses the attempt when, counted, it is past the limit of its window. */
+  private void refuseIfThrottled(LoginFailureStore.Failures counted, int limit, Instant now) {
+    if (counted.count() <= limit) {
       return;
     }
-    Instant until = counted.get().windowStart().plus(throttle.window());
-    if (now.isBefore(until)) {
-      throw new TooManyLoginFailuresException(Duration.between(now, until));
-    }
+    Instant until = counted.windowStart().plus(throttle.window());
+    throw new TooManyLoginFailuresException(
+        now.isBefore(until) ? Duration.between(now, until) : Duration.ZERO);
   }
 
   private static String key(String value) {

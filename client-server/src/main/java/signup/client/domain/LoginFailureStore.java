@@ -2,24 +2,25 @@ package signup.client.domain;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /**
- * Failed log-ins counted per throttle key (an e-mail's or an address's), kept durably so that a
- * restart does not forgive them.
+ * Log-in attempts not known to have succeeded, counted per throttle key (an e-mail's or an
+ * address's) and kept durably, so that a restart does not forgive them.
  */
 public interface LoginFailureStore {
-  /** The failures counted for {@code key} in its current window. */
+  /** The attempts counted for a key in its current window. */
   record Failures(int count, Instant windowStart) {}
 
-  Optional<Failures> find(String key);
-
   /**
-   * Counts one more failure for each key, in one write: a key whose window began before
-   * {@code windowStartedBefore} starts a new window at {@code now} with a count of 1.
+   * In one write, before the password is checked: counts one more attempt for each key and
+   * returns the counts after it. A key whose window began at or before
+   * {@code windowStartedBefore} starts a new window at {@code now} with a count of 1. Counting first, in the writer, is what
+   * makes the limit hold for attempts sent in parallel.
    */
-  void recordFailure(List<String> keys, Instant now, Instant windowStartedBefore);
+  Map<String, Failures> countAttempt(List<String> keys, Instant now,
+      Instant windowStartedBefore);
 
-  /** Forgets the failures of {@code key}. */
-  void clear(String key);
+  /** The attempt succeeded: forgets {@code resetKey}'s count, and takes it back from the others. */
+  void succeeded(String resetKey, List<String> takeBackKeys);
 }

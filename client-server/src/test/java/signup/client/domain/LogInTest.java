@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +90,36 @@ class LogInTest {
           () -> logIn.logIn("ann@example.com", "wrong password", ADDRESS));
     }
     assertEquals("client-1", logIn.logIn("ann@example.com", PASSWORD, ADDRESS).clientId());
+  }
+
+  @Test
+  void guessesSentInParallelGetNoMoreTriesThanTheLimit() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    try {
+      List<Callable<String>> guesses = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        String guess = "wrong password " + i;
+        guesses.add(() -> {
+          try {
+            logIn.logIn("ann@example.com", guess, ADDRESS);
+            return "in";
+          } catch (WrongCredentialsException e) {
+            return "wrong";
+          } catch (TooManyLoginFailuresException e) {
+            return "throttled";
+          }
+        });
+      }
+      List<String> answers = new ArrayList<>();
+      for (Future<String> answer : pool.invokeAll(guesses)) {
+        answers.add(answer.get());
+      }
+
+      assertEquals(5, answers.stream().filter("wrong"::equals).count(), answers::toString);
+      assertEquals(15, answers.stream().filter("throttled"::equals).count(), answers::toString);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
