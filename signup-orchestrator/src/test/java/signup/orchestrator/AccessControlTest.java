@@ -193,6 +193,27 @@ class AccessControlTest {
         .setClientId(ann).build()).getClientId(), "the keys are kept in client.db");
   }
 
+  @Test
+  void whileClientServerIsDownFetchedKeysKeepVerifyingAndWithoutKeysTheCallIsUnavailable() {
+    system = SignupSystem.startAll(dataDir);
+    SignupResponse ann = signUp("ann@example.com");
+    String clientId = ann.getClient().getClientId();
+    String token = system.login("ann@example.com", PASSWORD);
+    assertEquals(clientId, readSubscription(token, clientId)); // the subscription server fetches
+    GetSignupRequest signup = GetSignupRequest.newBuilder().setSignupId(ann.getSignupId())
+        .build();
+
+    system.stopClient();
+
+    assertEquals(clientId, readSubscription(token, clientId), "its keys are held");
+    assertCode(Status.Code.UNAVAILABLE, () -> system.signupsWith(token).getSignup(signup),
+        "the orchestrator never fetched the keys: it cannot tell");
+    assertEquals("", system.anonymousSignups().getSignup(signup).getEmail(),
+        "a call without a token needs no keys");
+    system.startClient();
+    assertEquals("ann@example.com", system.signupsWith(token).getSignup(signup).getEmail());
+  }
+
   private String readSubscription(String token, String clientId) {
     return system.subscriptionsWith(token).getSubscription(GetSubscriptionRequest.newBuilder()
         .setClientId(clientId).build()).getClientId();
