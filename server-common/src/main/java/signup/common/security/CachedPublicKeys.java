@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * interval, and callers waiting together share one fetch. Tokens with made-up key ids thus cost
  * the issuer at most one call per interval, however many arrive.
  *
- * <p>When a fetch fails, the keys already held stay in use; with none held, the caller gets
- * {@link KeysUnavailableException}.
+ * <p>When a fetch fails, the keys already held stay in use for another {@code maxAge}; with
+ * none held, the caller gets {@link KeysUnavailableException}.
  */
 public final class CachedPublicKeys implements PublicKeys {
   private static final Logger log = LoggerFactory.getLogger(CachedPublicKeys.class);
@@ -114,6 +114,9 @@ public final class CachedPublicKeys implements PublicKeys {
         throw new KeysUnavailableException(
             "cannot get the public keys that verify access tokens: " + e.getMessage(), e);
       }
+      // Held as if just fetched: otherwise, with the issuer down, every call after the keys
+      // went stale would wait for a fetch that fails. A token of a new key still asks again.
+      held = new Held(held.keys(), nanoTime.getAsLong());
       log.warn("cannot refresh the public keys that verify access tokens ({}); "
           + "keeping the {} held", e.getMessage(), held.keys().size());
     }

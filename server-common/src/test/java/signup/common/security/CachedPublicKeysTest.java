@@ -77,9 +77,13 @@ class CachedPublicKeysTest {
     }, Duration.ZERO, Duration.ofMinutes(5), nanos::get);
     keys.find("k1");
     down[0] = true;
+    nanos.addAndGet(Duration.ofMinutes(6).toNanos());
 
-    assertTrue(keys.find("k2").isEmpty());
+    assertEquals(first.toPublicJWK(), keys.find("k1").orElseThrow(), "stale, refresh failed");
+    long fetchesSoFar = keys.fetches();
     assertEquals(first.toPublicJWK(), keys.find("k1").orElseThrow());
+    assertEquals(fetchesSoFar, keys.fetches(), "not asked again on every call while down");
+    assertTrue(keys.find("k2").isEmpty(), "a new kid still asks, and is not found");
   }
 
   @Test
