@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test: the built jars as real processes on free ports, driven through server reflection
 # by an external client (buf curl, which works like grpcurl) and through the signup CLI.
-# Needs: `mvn -B verify` done, buf on PATH, python3.
+# Needs: `mvn -B install` done (the example client builds against the installed stubs), buf on
+# PATH, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,7 +59,8 @@ java -jar "$CLIENT_JAR" --port "$CLIENT" --data-dir "$WORK/data" \
   --coordinator "localhost:$ORCH" >"$WORK/client.log" 2>&1 &
 PIDS+=($!)
 java -jar "$SUBSCRIPTION_JAR" --port "$SUB" --data-dir "$WORK/data" \
-  --coordinator "localhost:$ORCH" >"$WORK/subscription.log" 2>&1 &
+  --coordinator "localhost:$ORCH" --client-target "localhost:$CLIENT" \
+  >"$WORK/subscription.log" 2>&1 &
 PIDS+=($!)
 java -jar "$SIGNUP_JAR" serve orchestrator --port "$ORCH" --data-dir "$WORK/data" \
   --client-target "localhost:$CLIENT" --subscription-target "localhost:$SUB" \
@@ -91,10 +93,43 @@ reply=$(call "$ORCH" signup.orchestrator.v1.SignupService/Signup "$signup")
 check "Signup through reflection succeeds with plan us-ios" contains '"planId": "us-ios"' "$reply"
 check "Signup reply has no password" bash -c '! grep -q correct-horse-9 <<<"$0"' "$reply"
 client_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client"]["clientId"])' <<<"$reply")
-got=$(call "$CLIENT" signup.client.v1.ClientService/GetClient "{\"clientId\": \"$client_id\"}")
-check "GetClient sees the new client" contains '"email": "ada@example.com"' "$got"
-got=$(call "$SUB" signup.subscription.v1.SubscriptionService/GetSubscription "{\"clientId\": \"$client_id\"}")
-check "GetSubscription sees its subscription" contains '"status": "ACTIVE"' "$got"
+
+authed() { # token, port, Service/Method, json -> like call, with "authorization: Bearer <token>"
+  buf curl --protocol grpc --http2-prior-knowledge -H "authorization: Bearer $1" --data "$4" \
+    "http://127.0.0.1:$2/$3"
+}
+login=$(call "$CLIENT" signup.client.v1.ClientService/Login \
+  '{"email": "ada@example.com", "password": "correct-horse-9"}')
+check "Login returns an access token for the client" contains "\"clientId\": \"$client_id\"" "$login"
+token=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])' <<<"$login")
+got=$(authed "$token" "$CLIENT" signup.client.v1.ClientService/GetClient "{\"clientId\": \"$client_id\"}")
+check "GetClient with the token sees the new client" contains '"email": "ada@example.com"' "$got"
+got=$(authed "$token" "$SUB" signup.subscription.v1.SubscriptionService/GetSubscription "{\"clientId\": \"$client_id\"}")
+check "GetSubscription with the token sees its subscription" contains '"status": "ACTIVE"' "$got"
+keys=$(call "$CLIENT" signup.client.v1.ClientService/GetPublicKeys '{}')
+check "GetPublicKeys publishes P-256 keys without their private part" python3 -c '
+import json, sys
+keys = json.loads(json.loads(sys.argv[1])["jwks"])["keys"]
+sys.exit(0 if keys and all(k["crv"] == "P-256" and "d" not in k for k in keys) else 1)' "$keys"
+
+set +e
+call "$CLIENT" signup.client.v1.ClientService/GetClientByEmail '{"email": "ada@example.com"}' >/dev/null 2>&1
+lookup_exit=$?
+call "$SUB" signup.subscription.v1.SubscriptionService/Subscribe \
+  "{\"clientId\": \"$client_id\", \"planId\": \"global\"}" >/dev/null 2>&1
+attack_exit=$?
+call "$CLIENT" signup.client.v1.ClientService/Login \
+  '{"email": "ada@example.com", "password": "not-the-password"}' >/dev/null 2>&1
+wrong_exit=$?
+set -e
+check "GetClientByEmail without a token is UNAUTHENTICATED (buf exit 16 x 8)" test "$lookup_exit" -eq 128
+check "Subscribe without a token is UNAUTHENTICATED (buf exit 16 x 8)" test "$attack_exit" -eq 128
+check "a wrong password is UNAUTHENTICATED (buf exit 16 x 8)" test "$wrong_exit" -eq 128
+moved=$(authed "$token" "$SUB" signup.subscription.v1.SubscriptionService/Subscribe \
+  "{\"clientId\": \"$client_id\", \"planId\": \"global\"}")
+check "Subscribe with the token moves the client to global" contains '"planId": "global"' "$moved"
+check "client.db, which holds the signing key, is private (0600)" \
+  test "$(stat -c %a "$WORK/data/client.db")" = 600
 
 set +e
 dup=$(call "$ORCH" signup.orchestrator.v1.SignupService/Signup "$signup" 2>&1); dup_exit=$?
@@ -128,6 +163,16 @@ echo 'another-pass-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$ORCH
 cli_dup=$?
 set -e
 check "CLI exit code 4 for a duplicate" test "$cli_dup" -eq 4
+cli_token=$(echo 'another-pass-9' | java -jar "$SIGNUP_JAR" login --target "localhost:$CLIENT" \
+  --email bob@example.com --password-stdin 2>/dev/null)
+cli=$(SIGNUP_ACCESS_TOKEN="$cli_token" java -jar "$SIGNUP_JAR" subscribe \
+  --target "localhost:$SUB" --plan global)
+check "CLI login, then subscribe with its token" contains "plan global" "$cli"
+
+echo "# the Java client example, built against the installed stubs, against the same servers"
+mvn -B -q -f examples/java-client/pom.xml package
+check "the Java client example runs every step as documented" java -jar \
+  examples/java-client/target/java-client.jar "localhost:$ORCH" "localhost:$CLIENT" "localhost:$SUB"
 
 echo "# graceful stop, then audit of the files"
 for pid in "${PIDS[@]}"; do kill -TERM "$pid"; done

@@ -4,22 +4,32 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import signup.client.domain.ClientRegistration;
+import signup.client.domain.LogIn;
 import signup.client.domain.PasswordHasher;
 import signup.client.grpc.ClientParticipantImpl;
 import signup.client.grpc.ClientServiceImpl;
 import signup.client.grpc.ClientStatusMapper;
+import signup.client.security.SignedAccessTokens;
+import signup.client.security.SigningKeys;
 import signup.client.store.ClientSchema;
 import signup.client.store.SqliteClientStore;
+import signup.client.store.SqliteLoginFailureStore;
+import signup.client.store.SqliteSigningKeyStore;
+import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.security.AccessTokenIssuer;
+import signup.common.security.AccessTokenVerifier;
+import signup.common.security.CachedPublicKeys;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 
@@ -33,6 +43,10 @@ import signup.common.store.TccBarrier;
  */
 public final class ClientServer {
   public static final String NAME = "client-server";
+  /** New keys are looked for at most this often when a token names an unknown one. */
+  public static final Duration KEYS_MIN_INTERVAL = Duration.ofSeconds(1);
+  /** The published keys are read again when older than this, so retired ones drop out. */
+  public static final Duration KEYS_MAX_AGE = Duration.ofMinutes(5);
 
   private ClientServer() {}
 
@@ -82,8 +96,8 @@ public final class ClientServer {
       CrashPoints crashPoints) {
     PasswordHasher hasher =
         new PasswordHasher(config.hashing(), Runtime.getRuntime().availableProcessors());
-    ClientRegistration registration =
-        new ClientRegistration(new SqliteClientStore(db, clock), hasher, crashPoints);
+    SqliteClientStore clients = new SqliteClientStore(db, clock);
+    ClientRegistration registration = new ClientRegistration(clients, hasher, crashPoints);
     ReservationSweeper sweeper = new ReservationSweeper(registration.ledger(),
         new CoordinatorClient(config.transport().authenticated(coordinator),
             config.coordinatorDeadline()), config.participant(),
@@ -100,11 +114,22 @@ public final class ClientServer {
     owned.add(db);
     GrpcServerHost host;
     try {
+      SigningKeys keys = new SigningKeys(new SqliteSigningKeyStore(db), clock,
+          config.tokens().keyMaxAge(), config.tokens().ttl());
+      // Made (or read) now, at start: a first log-in does not wait for a key, and a store
+      // that cannot hold one fails the start, not a caller.
+      keys.current();
+      LogIn logIn = new LogIn(clients, new SqliteLoginFailureStore(db), hasher,
+          new SignedAccessTokens(keys, new AccessTokenIssuer(clock, config.tokens().ttl())),
+          config.throttle(), clock);
+      // This server verifies tokens against its own store: no call to itself.
+      AccessTokenVerifier verifier = new AccessTokenVerifier(
+          new CachedPublicKeys(keys::published, KEYS_MIN_INTERVAL, KEYS_MAX_AGE), clock);
       host = new GrpcServerHost(NAME, builder,
-          List.of(new ClientServiceImpl(registration),
-              config.transport().internal(new ClientParticipantImpl(registration))),
-          new ClientStatusMapper(), List.of(), owned, config.drainTimeout(),
-          config.transport().connections());
+          List.of(new ClientServiceImpl(registration, logIn, keys),
+              new ClientParticipantImpl(registration)),
+          new ClientStatusMapper(), List.of(config.transport().authorizer(verifier)), owned,
+          config.drainTimeout(), config.transport().connections());
     } catch (RuntimeException e) {
       closeAll(owned);
       throw e;

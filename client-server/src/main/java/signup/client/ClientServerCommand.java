@@ -13,11 +13,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.client.domain.Argon2Settings;
+import signup.client.domain.LoginThrottleSettings;
+import signup.client.security.TokenSettings;
 import signup.common.cli.DurationConverter;
 import signup.common.cli.ParticipantOptions;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
+import signup.common.domain.ParticipantSettings;
 import signup.common.fault.CrashPoints;
+import signup.common.security.AccessTokenIssuer;
 import signup.common.store.SqliteDatabase.Synchronous;
 
 /** Runs the client server in the foreground until SIGTERM or Ctrl-C. */
@@ -57,6 +61,36 @@ public final class ClientServerCommand implements Callable<Integer> {
           + "(env CLIENT_PASSWORD_HASH_COST). Default: ${DEFAULT-VALUE}.")
   String passwordHashCost;
 
+  @Option(names = "--access-token-ttl", defaultValue = "${env:CLIENT_ACCESS_TOKEN_TTL:-PT15M}",
+      description = "How long an access token from Login is accepted, at most PT24H "
+          + "(env CLIENT_ACCESS_TOKEN_TTL). Default: ${DEFAULT-VALUE}.")
+  Duration accessTokenTtl;
+
+  @Option(names = "--signing-key-max-age",
+      defaultValue = "${env:CLIENT_SIGNING_KEY_MAX_AGE:-P30D}",
+      description = "How long one key signs access tokens before a new one replaces it; the "
+          + "old one keeps verifying until its tokens expire (env CLIENT_SIGNING_KEY_MAX_AGE). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration signingKeyMaxAge;
+
+  @Option(names = "--login-max-failures", defaultValue = "${env:CLIENT_LOGIN_MAX_FAILURES:-5}",
+      description = "Failed log-ins allowed for one e-mail per --login-failure-window; then "
+          + "RESOURCE_EXHAUSTED until it ends (env CLIENT_LOGIN_MAX_FAILURES). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int loginMaxFailures;
+
+  @Option(names = "--login-max-failures-per-address",
+      defaultValue = "${env:CLIENT_LOGIN_MAX_FAILURES_PER_ADDRESS:-50}",
+      description = "Failed log-ins allowed from one caller address per --login-failure-window "
+          + "(env CLIENT_LOGIN_MAX_FAILURES_PER_ADDRESS). Default: ${DEFAULT-VALUE}.")
+  int loginMaxFailuresPerAddress;
+
+  @Option(names = "--login-failure-window",
+      defaultValue = "${env:CLIENT_LOGIN_FAILURE_WINDOW:-PT15M}",
+      description = "The window failed log-ins are counted in (env CLIENT_LOGIN_FAILURE_WINDOW). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration loginFailureWindow;
+
   @Override
   public Integer call() {
     if (hashing().weakerThan(Argon2Settings.OWASP)) {
@@ -75,7 +109,27 @@ public final class ClientServerCommand implements Callable<Integer> {
     return new ClientServerConfig(server.bind(), port, server.resolve(dbFile),
         participant.coordinator(), participant.settings(spec), participant.coordinatorDeadline(spec),
         hashing(), Synchronous.FULL, ClientServerConfig.DEFAULT_DRAIN_TIMEOUT,
-        server.transport(spec), participant.retention(spec, server));
+        server.transport(spec), participant.retention(spec, server), tokens(), throttle());
+  }
+
+  private TokenSettings tokens() {
+    ServerOptions.requirePositive(spec, "--access-token-ttl", accessTokenTtl);
+    ServerOptions.requirePositive(spec, "--signing-key-max-age", signingKeyMaxAge);
+    if (accessTokenTtl.compareTo(AccessTokenIssuer.MAX_TTL) > 0) {
+      throw new ParameterException(spec.commandLine(), "--access-token-ttl must be at most "
+          + "PT24H: a token cannot be revoked, only outlived");
+    }
+    return new TokenSettings(accessTokenTtl, signingKeyMaxAge);
+  }
+
+  private LoginThrottleSettings throttle() {
+    ServerOptions.requirePositive(spec, "--login-failure-window", loginFailureWindow);
+    if (loginMaxFailures < 1 || loginMaxFailuresPerAddress < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--login-max-failures and --login-max-failures-per-address must be at least 1");
+    }
+    return new LoginThrottleSettings(loginMaxFailures, loginMaxFailuresPerAddress,
+        loginFailureWindow);
   }
 
   private Argon2Settings hashing() {

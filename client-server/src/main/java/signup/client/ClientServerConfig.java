@@ -3,6 +3,8 @@ package signup.client;
 import java.nio.file.Path;
 import java.time.Duration;
 import signup.client.domain.Argon2Settings;
+import signup.client.domain.LoginThrottleSettings;
+import signup.client.security.TokenSettings;
 import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
 import signup.common.security.Transport;
@@ -22,11 +24,14 @@ import signup.common.store.SqliteDatabase.Synchronous;
  *     presented to the coordinator
  * @param retention how long finished barrier rows are kept; at least
  *     {@link ParticipantSettings#minimumRetention()}
+ * @param tokens the lifetime of access tokens and of signing keys
+ * @param throttle how many failed log-ins are allowed, per e-mail and per address
  */
 public record ClientServerConfig(String bind, int port, Path databaseFile,
     String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
     Argon2Settings hashing, Synchronous synchronous, Duration drainTimeout,
-    Transport transport, Retention retention) {
+    Transport transport, Retention retention, TokenSettings tokens,
+    LoginThrottleSettings throttle) {
 
   public static final int DEFAULT_PORT = 50052;
   public static final String DEFAULT_COORDINATOR = "localhost:50051";
@@ -53,46 +58,67 @@ public record ClientServerConfig(String bind, int port, Path databaseFile,
     return new ClientServerConfig("127.0.0.1", DEFAULT_PORT, databaseFile, DEFAULT_COORDINATOR,
         ParticipantSettings.DEFAULTS, DEFAULT_COORDINATOR_DEADLINE, Argon2Settings.OWASP,
         Synchronous.FULL, DEFAULT_DRAIN_TIMEOUT,
-        Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()), Retention.DEFAULT);
+        Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()), Retention.DEFAULT,
+        TokenSettings.DEFAULTS, LoginThrottleSettings.DEFAULTS);
   }
 
   public ClientServerConfig withTransport(Transport newTransport) {
     return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, newTransport, retention);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, newTransport, retention,
+        tokens, throttle);
   }
 
   public ClientServerConfig withBind(String newBind) {
     return new ClientServerConfig(newBind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+        tokens, throttle);
   }
 
   public ClientServerConfig withPort(int newPort) {
     return new ClientServerConfig(bind, newPort, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+        tokens, throttle);
   }
 
   public ClientServerConfig withDatabaseFile(Path file) {
     return new ClientServerConfig(bind, port, file, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+        tokens, throttle);
   }
 
   public ClientServerConfig withCoordinatorTarget(String target) {
     return new ClientServerConfig(bind, port, databaseFile, target, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+        tokens, throttle);
   }
 
   public ClientServerConfig withParticipant(ParticipantSettings settings) {
     return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, settings,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+        tokens, throttle);
   }
 
   public ClientServerConfig withHashing(Argon2Settings settings) {
     return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, settings, synchronous, drainTimeout, transport, retention);
+        coordinatorDeadline, settings, synchronous, drainTimeout, transport, retention,
+        tokens, throttle);
   }
 
   public ClientServerConfig withRetention(Retention newRetention) {
     return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, newRetention);
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, newRetention,
+        tokens, throttle);
+  }
+
+  public ClientServerConfig withTokens(TokenSettings settings) {
+    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention, settings,
+        throttle);
+  }
+
+  public ClientServerConfig withThrottle(LoginThrottleSettings settings) {
+    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention, tokens,
+        settings);
   }
 }

@@ -74,7 +74,7 @@ final class SelfHostedSystem implements AutoCloseable {
           "--coordinator", target(orchestrator), "--password-hash-cost", passwordHashCost)));
       started.add(launch("subscription-server", mainClass, dir, label, jvmOptions, jfrDir, List.of(
           "serve", "subscription", "--port", String.valueOf(subscription), "--data-dir", data,
-          "--coordinator", target(orchestrator))));
+          "--coordinator", target(orchestrator), "--client-target", target(client))));
       started.add(launch("orchestrator", mainClass, dir, label, jvmOptions, jfrDir, List.of(
           "serve", "orchestrator", "--port", String.valueOf(orchestrator), "--data-dir", data,
           "--client-target", target(client), "--subscription-target", target(subscription))));

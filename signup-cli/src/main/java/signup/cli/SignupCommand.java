@@ -2,11 +2,7 @@ package signup.cli;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +46,7 @@ final class SignupCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    String password = readPassword();
+    String password = PasswordInput.read(passwordStdin, cli.stdin());
     if (password == null) {
       err.println("error: no password: use --password-stdin, or run in a terminal to be asked");
       return ExitCodes.BAD_INPUT;
@@ -85,19 +81,5 @@ final class SignupCommand implements Callable<Integer> {
     } finally {
       channel.shutdownNow();
     }
-  }
-
-  private String readPassword() throws IOException {
-    if (passwordStdin) {
-      BufferedReader reader = new BufferedReader(
-          new InputStreamReader(cli.stdin(), StandardCharsets.UTF_8));
-      return reader.readLine();
-    }
-    Console console = System.console();
-    if (console == null) {
-      return null;
-    }
-    char[] typed = console.readPassword("Password: ");
-    return typed == null ? null : new String(typed);
   }
 }

@@ -78,7 +78,7 @@ final class UpCommand implements Callable<Integer> {
       SubscriptionServerConfig subscriptionConfig = new SubscriptionServerConfig(bind,
           subscription, dataDir.resolve("subscription.db"), coordinator,
           ParticipantSettings.DEFAULTS, SubscriptionServerConfig.DEFAULT_COORDINATOR_DEADLINE,
-          transport, retention);
+          transport, retention, target(client));
       started.add(SubscriptionServer.create(subscriptionConfig).start());
       OrchestratorConfig orchestratorConfig = new OrchestratorConfig(bind, orchestrator,
           dataDir.resolve("orchestrator.db"), target(client), target(subscription),

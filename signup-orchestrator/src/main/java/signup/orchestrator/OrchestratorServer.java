@@ -11,6 +11,8 @@ import java.util.List;
 import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.grpc.PublicKeysClient;
+import signup.common.security.AccessTokenVerifier;
 import signup.common.grpc.ReconnectPacer;
 import signup.common.security.Transport;
 import signup.common.store.SqliteDatabase;
@@ -96,10 +98,14 @@ public final class OrchestratorServer {
     owned.add(coordinator);
     owned.add(db);
     owned.addAll(alsoOwned);
+    // GetSignup shows a sign-up in full to its own client only: tokens are checked against
+    // client-server's public keys, fetched over the channel the participant calls use.
+    AccessTokenVerifier verifier = PublicKeysClient.verifier(clientChannel,
+        protocol.callDeadline(), clock);
     GrpcServerHost host = new GrpcServerHost("orchestrator", builder,
-        List.of(new SignupServiceImpl(coordinator),
-            transport.internal(new TransactionCoordinatorImpl(coordinator))),
-        new OrchestratorStatusMapper(), List.of(), owned, DRAIN, transport.connections());
+        List.of(new SignupServiceImpl(coordinator), new TransactionCoordinatorImpl(coordinator)),
+        new OrchestratorStatusMapper(), List.of(transport.authorizer(verifier)), owned, DRAIN,
+        transport.connections());
     // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
     db.onWritableChange(host::storeWritable);
     recovery.start();

@@ -15,14 +15,17 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import signup.client.ClientServer;
 import signup.client.ClientServerConfig;
 import signup.client.domain.Argon2Settings;
 import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.ClientServiceGrpc;
+import signup.client.v1.LoginRequest;
 import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.security.BearerToken;
 import signup.common.security.Transport;
 import signup.common.v1.DeviceType;
 import signup.orchestrator.domain.ProtocolSettings;
@@ -55,6 +58,7 @@ public final class SignupSystem implements AutoCloseable {
   private Transport transport;
   private Retention retention = Retention.DEFAULT;
   private Argon2Settings hashing = Argon2Settings.OWASP;
+  private UnaryOperator<ClientServerConfig> clientSettings = UnaryOperator.identity();
 
   public SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
     this.dataDir = dataDir;
@@ -81,6 +85,12 @@ public final class SignupSystem implements AutoCloseable {
     return this;
   }
 
+  /** client-server with other settings (token lifetimes, the log-in throttle). */
+  public SignupSystem withClientSettings(UnaryOperator<ClientServerConfig> settings) {
+    this.clientSettings = settings;
+    return this;
+  }
+
   /** Fast timings, so that the recovery tests do not wait long. */
   public static final ProtocolSettings FAST = new ProtocolSettings(Duration.ofSeconds(2),
       Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(1),
@@ -99,14 +109,15 @@ public final class SignupSystem implements AutoCloseable {
         .withRetention(retention)
         .withHashing(hashing)
         .withTransport(transport);
-    client = ClientServer.create(config).start();
+    client = ClientServer.create(clientSettings.apply(config)).start();
     return this;
   }
 
   public SignupSystem startSubscription() {
     subscription = SubscriptionServer.create(new SubscriptionServerConfig("127.0.0.1",
         subscriptionPort, dataDir.resolve("subscription.db"), target(orchestratorPort),
-        participant, Duration.ofSeconds(1), transport, retention)).start();
+        participant, Duration.ofSeconds(1), transport, retention, target(clientPort)))
+        .start();
     return this;
   }
 
@@ -138,9 +149,23 @@ public final class SignupSystem implements AutoCloseable {
     subscription = null;
   }
 
+  /**
+   * The public services as a trusted backend calls them, with the internal token: any client
+   * may be read or changed, and GetSignup answers in full. {@code anonymous...} and
+   * {@code ...With(token)} call as anyone and as a logged-in client.
+   */
   public SignupServiceGrpc.SignupServiceBlockingStub signups() {
+    return SignupServiceGrpc.newBlockingStub(internal(channel(orchestratorPort)))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  public SignupServiceGrpc.SignupServiceBlockingStub anonymousSignups() {
     return SignupServiceGrpc.newBlockingStub(channel(orchestratorPort))
         .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  public SignupServiceGrpc.SignupServiceBlockingStub signupsWith(String accessToken) {
+    return anonymousSignups().withCallCredentials(new BearerToken(accessToken));
   }
 
   public TransactionCoordinatorGrpc.TransactionCoordinatorBlockingStub coordinator() {
@@ -149,8 +174,23 @@ public final class SignupSystem implements AutoCloseable {
   }
 
   public ClientServiceGrpc.ClientServiceBlockingStub clients() {
+    return ClientServiceGrpc.newBlockingStub(internal(channel(clientPort)))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public ClientServiceGrpc.ClientServiceBlockingStub anonymousClients() {
     return ClientServiceGrpc.newBlockingStub(channel(clientPort))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public ClientServiceGrpc.ClientServiceBlockingStub clientsWith(String accessToken) {
+    return anonymousClients().withCallCredentials(new BearerToken(accessToken));
+  }
+
+  /** Logs in as anyone would, and returns the access token. */
+  public String login(String email, String password) {
+    return anonymousClients().login(LoginRequest.newBuilder().setEmail(email)
+        .setPassword(password).build()).getAccessToken();
   }
 
   public ClientParticipantGrpc.ClientParticipantBlockingStub clientParticipant() {
@@ -159,8 +199,18 @@ public final class SignupSystem implements AutoCloseable {
   }
 
   public SubscriptionServiceGrpc.SubscriptionServiceBlockingStub subscriptions() {
+    return SubscriptionServiceGrpc.newBlockingStub(internal(channel(subscriptionPort)))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public SubscriptionServiceGrpc.SubscriptionServiceBlockingStub anonymousSubscriptions() {
     return SubscriptionServiceGrpc.newBlockingStub(channel(subscriptionPort))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public SubscriptionServiceGrpc.SubscriptionServiceBlockingStub subscriptionsWith(
+      String accessToken) {
+    return anonymousSubscriptions().withCallCredentials(new BearerToken(accessToken));
   }
 
   public SubscriptionParticipantGrpc.SubscriptionParticipantBlockingStub subscriptionParticipant() {

@@ -11,6 +11,8 @@ import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.grpc.PublicKeysClient;
+import signup.common.security.AccessTokenVerifier;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 import signup.subscription.domain.PlanCatalogue;
@@ -59,6 +61,7 @@ public final class SubscriptionServer {
       InstantSource clock, CrashPoints crashPoints) {
     SqliteDatabase db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
     ManagedChannel coordinator = null;
+    ManagedChannel clientServer = null;
     ReservationSweeper sweeper = null;
     RetentionPurger purger =
         new RetentionPurger(TccBarrier.finishedRecords(db), config.retention(), clock);
@@ -73,12 +76,17 @@ public final class SubscriptionServer {
           new CoordinatorClient(config.transport().authenticated(coordinator),
               config.coordinatorDeadline()),
           config.participant(), clock);
+      // Access tokens are checked against client-server's public keys, fetched when needed.
+      clientServer = config.transport().channel(config.clientTarget());
+      AccessTokenVerifier verifier = PublicKeysClient.verifier(clientServer,
+          config.coordinatorDeadline(), clock);
       GrpcServerHost host = new GrpcServerHost(NAME, builder,
           List.of(new SubscriptionServiceImpl(subscriptions),
-              config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
-          new SubscriptionStatusMapper(), List.of(),
-          List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT,
-          config.transport().connections());
+              new SubscriptionParticipantImpl(subscriptions)),
+          new SubscriptionStatusMapper(), List.of(config.transport().authorizer(verifier)),
+          List.of(purger, sweeper, new OwnedChannel(coordinator, "the coordinator channel"),
+              new OwnedChannel(clientServer, "the client-server channel"), db),
+          DRAIN_TIMEOUT, config.transport().connections());
       // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
       db.onWritableChange(host::storeWritable);
       sweeper.start(NAME);
@@ -92,13 +100,16 @@ public final class SubscriptionServer {
       if (coordinator != null) {
         coordinator.shutdownNow();
       }
+      if (clientServer != null) {
+        clientServer.shutdownNow();
+      }
       db.close();
       throw e;
     }
   }
 
-  /** The channel to the coordinator, closed with the server after the sweeper has stopped. */
-  private record OwnedChannel(ManagedChannel channel) implements AutoCloseable {
+  /** A channel of the server's own, closed with it after the sweeper has stopped. */
+  private record OwnedChannel(ManagedChannel channel, String name) implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
       channel.shutdown();
@@ -109,7 +120,7 @@ public final class SubscriptionServer {
 
     @Override
     public String toString() {
-      return "the coordinator channel";
+      return name;
     }
   }
 }

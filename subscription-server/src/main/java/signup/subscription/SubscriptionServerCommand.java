@@ -44,6 +44,11 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   Path dbFile;
 
+  @Option(names = "--client-target", defaultValue = "${env:CLIENT_TARGET:-localhost:50052}",
+      description = "client-server, whose public keys verify the access tokens of "
+          + "GetSubscription and Subscribe (env CLIENT_TARGET). Default: ${DEFAULT-VALUE}.")
+  String clientTarget;
+
   @Override
   public Integer call() {
     CrashPoints crashPoints = server.crashPoints(spec, "subscription");
@@ -56,7 +61,7 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
     server.checkListening(spec, port);
     return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile),
         participant.coordinator(), participant.settings(spec), participant.coordinatorDeadline(spec),
-        server.transport(spec), participant.retention(spec, server));
+        server.transport(spec), participant.retention(spec, server), clientTarget);
   }
 
   /** SUBSCRIPTION_RESERVATION_TTL, ..., then the SIGNUP_ variable both participants share. */

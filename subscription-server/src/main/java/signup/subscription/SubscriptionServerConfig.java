@@ -20,14 +20,16 @@ import signup.common.security.Transport;
  *     and presented to the coordinator
  * @param retention how long finished barrier rows are kept; at least
  *     {@link ParticipantSettings#minimumRetention()}
+ * @param clientTarget client-server, as a gRPC target: its public keys verify access tokens
  */
 public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
     String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
-    Transport transport, Retention retention) {
+    Transport transport, Retention retention, String clientTarget) {
 
   public static final int DEFAULT_PORT = 50053;
   public static final String DEFAULT_COORDINATOR = "localhost:50051";
   public static final Duration DEFAULT_COORDINATOR_DEADLINE = Duration.ofSeconds(2);
+  public static final String DEFAULT_CLIENT_TARGET = "localhost:50052";
 
   public SubscriptionServerConfig {
     Objects.requireNonNull(bind, "bind");
@@ -36,18 +38,20 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
     Objects.requireNonNull(participant, "participant");
     Objects.requireNonNull(coordinatorDeadline, "coordinatorDeadline");
     Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(retention, "retention");
+    Objects.requireNonNull(clientTarget, "clientTarget");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, not " + port);
     }
     retention.requireAtLeast(participant.minimumRetention());
   }
 
-  /** With the default retention (7 days). */
+  /** With the default retention (7 days) and client-server at its default address. */
   public SubscriptionServerConfig(String bind, int port, Path databaseFile,
       String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
       Transport transport) {
     this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
-        transport, Retention.DEFAULT);
+        transport, Retention.DEFAULT, DEFAULT_CLIENT_TARGET);
   }
 
   /** Plaintext, with the internal token of the database's directory (created if missing). */
@@ -55,6 +59,11 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
       String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline) {
     this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
         Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()));
+  }
+
+  public SubscriptionServerConfig withClientTarget(String target) {
+    return new SubscriptionServerConfig(bind, port, databaseFile, coordinatorTarget,
+        participant, coordinatorDeadline, transport, retention, target);
   }
 
   /** Localhost defaults, with the database at {@code databaseFile}. */

@@ -15,6 +15,7 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import signup.client.domain.Client;
 import signup.client.domain.ClientStore;
+import signup.client.domain.Credentials;
 import signup.client.domain.EmailTakenException;
 import signup.client.domain.PendingClient;
 import signup.common.domain.Device;
@@ -84,6 +85,16 @@ public final class SqliteClientStore implements ClientStore {
             + " FROM clients WHERE email = :email AND status = 'CONFIRMED'")
         .bind("email", email)
         .map(SqliteClientStore::client)
+        .findOne());
+  }
+
+  @Override
+  public Optional<Credentials> findCredentials(String email) {
+    return db.read(h -> h.createQuery("SELECT client_id, email, password_hash FROM clients"
+            + " WHERE email = :email AND status = 'CONFIRMED'")
+        .bind("email", email)
+        .map((rs, ctx) -> new Credentials(rs.getString("client_id"), rs.getString("email"),
+            rs.getString("password_hash")))
         .findOne());
   }
 

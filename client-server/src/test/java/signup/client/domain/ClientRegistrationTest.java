@@ -136,6 +136,11 @@ class ClientRegistrationTest {
     }
 
     @Override
+    public Optional<Credentials> findCredentials(String email) {
+      return Optional.empty();
+    }
+
+    @Override
     public List<String> reservedBefore(Instant cutoff, int limit) {
       return List.of();
     }

@@ -1,10 +1,17 @@
 package signup.common.store;
 
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +41,8 @@ public final class SqliteDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
   private static final int READERS = 4;
   private static final int WAL_CHECKPOINT_PAGES = 10_000;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private final DatabaseSpec spec;
   private final Path file;
@@ -91,6 +100,7 @@ public final class SqliteDatabase implements AutoCloseable {
       useWal(writerConnection);
       String schema = SchemaMigrator.migrate(spec, absolute, writerConnection, legacyVersion);
       WriteAccess.testAtStart(spec, absolute, writerConnection);
+      restrictToOwner(absolute);
       for (int i = 0; i < READERS; i++) {
         readers.add(connect(url, synchronous, true));
       }
@@ -172,6 +182,30 @@ public final class SqliteDatabase implements AutoCloseable {
     writer.close();
     closeQuietly(writerConnection, readers);
     log.info("{} database closed", spec.name());
+  }
+
+  /** Tightens a database of ours, and its companions, left readable to others by older runs. */
+  private static void restrictToOwner(Path file) {
+    if (!posix()) {
+      return;
+    }
+    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+      Path companion = file.resolveSibling(file.getFileName() + suffix);
+      try {
+        if (Files.exists(companion)
+            && !Files.getPosixFilePermissions(companion).equals(OWNER_ONLY)) {
+          Files.setPosixFilePermissions(companion, OWNER_ONLY);
+          log.info("{}: made readable by its owner only", companion);
+        }
+      } catch (IOException e) {
+        log.warn("{} is readable by others and its mode cannot be changed: {}", companion,
+            e.getMessage());
+      }
+    }
+  }
+
+  private static boolean posix() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 
   private static Jdbi configure(Jdbi jdbi) {
