@@ -62,12 +62,14 @@ public final class ClientServerCommand implements Callable<Integer> {
   String passwordHashCost;
 
   @Option(names = "--access-token-ttl", defaultValue = "${env:CLIENT_ACCESS_TOKEN_TTL:-PT15M}",
+      converter = DurationConverter.class,
       description = "How long an access token from Login is accepted, at most PT24H "
           + "(env CLIENT_ACCESS_TOKEN_TTL). Default: ${DEFAULT-VALUE}.")
   Duration accessTokenTtl;
 
   @Option(names = "--signing-key-max-age",
       defaultValue = "${env:CLIENT_SIGNING_KEY_MAX_AGE:-P30D}",
+      converter = DurationConverter.class,
       description = "How long one key signs access tokens before a new one replaces it; the "
           + "old one keeps verifying until its tokens expire (env CLIENT_SIGNING_KEY_MAX_AGE). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -87,6 +89,7 @@ public final class ClientServerCommand implements Callable<Integer> {
 
   @Option(names = "--login-failure-window",
       defaultValue = "${env:CLIENT_LOGIN_FAILURE_WINDOW:-PT15M}",
+      converter = DurationConverter.class,
       description = "The window failed log-ins are counted in (env CLIENT_LOGIN_FAILURE_WINDOW). "
           + "Default: ${DEFAULT-VALUE}.")
   Duration loginFailureWindow;

@@ -2,9 +2,6 @@ package signup.common.domain;
 
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +18,7 @@ public final class ReservationSweeper implements AutoCloseable {
   private final TransactionResolver resolver;
   private final ParticipantSettings settings;
   private final InstantSource clock;
-  private ScheduledExecutorService scheduler;
+  private final PeriodicJob schedule = new PeriodicJob("a reservation sweep");
 
   public ReservationSweeper(ReservationLedger ledger, TransactionResolver resolver,
       ParticipantSettings settings, InstantSource clock) {
@@ -32,14 +29,8 @@ public final class ReservationSweeper implements AutoCloseable {
   }
 
   /** Sweeps every {@code sweepInterval} on a thread of its own until closed. */
-  public synchronized void start(String name) {
-    if (scheduler != null) {
-      return;
-    }
-    scheduler = Executors.newSingleThreadScheduledExecutor(
-        DaemonThreads.named(name + "-reservation-sweeper"));
-    long every = settings.sweepInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::sweepLogged, every, every, TimeUnit.MILLISECONDS);
+  public void start(String name) {
+    schedule.start(name + "-reservation-sweeper", settings.sweepInterval(), this::sweepLogged);
   }
 
   /**
@@ -86,17 +77,7 @@ public final class ReservationSweeper implements AutoCloseable {
 
   /** Stops sweeping and waits for a sweep in progress, so the ledger may be closed next. */
   @Override
-  public synchronized void close() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-          log.warn("a reservation sweep is still running after 10 s; not waiting longer");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      scheduler = null;
-    }
+  public void close() {
+    schedule.close();
   }
 }

@@ -34,7 +34,7 @@ import signup.subscription.v1.SubscriptionServiceGrpc;
  * it: a refused call never does.
  */
 class AuthorizerTest {
-  private static final InternalToken INTERNAL = InternalToken.of("internal-token-0123456789");
+  private static final InternalToken INTERNAL = InternalToken.of("internal-token-0123456789abcdefghijklmnop");
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final ECKey key = AccessTokenVerifierTest.newKey("key-1");
