@@ -13,6 +13,7 @@ import signup.client.domain.PasswordHasher;
 import signup.client.grpc.ClientParticipantImpl;
 import signup.client.grpc.ClientServiceImpl;
 import signup.client.grpc.StatusMapper;
+import signup.client.metrics.HasherMetrics;
 import signup.client.store.ClientSchema;
 import signup.client.store.SqliteClientStore;
 import signup.common.domain.ReservationSweeper;
@@ -20,6 +21,9 @@ import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.metrics.DatabaseMetrics;
+import signup.common.metrics.Metrics;
+import signup.common.metrics.SweeperMetrics;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 
@@ -80,14 +84,18 @@ public final class ClientServer {
   private static GrpcServerHost assemble(ClientServerConfig config, ServerBuilder<?> builder,
       InstantSource clock, SqliteDatabase db, Channel coordinator, OwnedChannel ownedChannel,
       CrashPoints crashPoints) {
-    PasswordHasher hasher =
-        new PasswordHasher(config.hashing(), Runtime.getRuntime().availableProcessors());
+    Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
+    DatabaseMetrics.bind(db, metrics.registry());
+    PasswordHasher hasher = new PasswordHasher(config.hashing(),
+        Runtime.getRuntime().availableProcessors(), new HasherMetrics(metrics.registry()));
+    HasherMetrics.bindQueue(hasher, metrics.registry());
     ClientRegistration registration =
         new ClientRegistration(new SqliteClientStore(db, clock), hasher, crashPoints);
     ReservationSweeper sweeper = new ReservationSweeper(registration.ledger(),
-        new CoordinatorClient(config.transport().authenticated(coordinator),
+        new CoordinatorClient(config.transport().authenticated(
+            metrics.intercept(coordinator, config.coordinatorTarget())),
             config.coordinatorDeadline()), config.participant(),
-        clock);
+        clock, new SweeperMetrics(metrics.registry()));
     RetentionPurger purger =
         new RetentionPurger(TccBarrier.finishedRecords(db), config.retention(), clock);
     List<AutoCloseable> owned = new ArrayList<>();
@@ -104,9 +112,10 @@ public final class ClientServer {
           List.of(new ClientServiceImpl(registration),
               config.transport().internal(new ClientParticipantImpl(registration))),
           new StatusMapper(), List.of(), owned, config.drainTimeout(),
-          config.transport().connections());
+          config.transport().connections(), metrics);
     } catch (RuntimeException e) {
       closeAll(owned);
+      metrics.close();
       throw e;
     }
     // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.

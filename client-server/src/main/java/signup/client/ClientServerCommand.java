@@ -42,6 +42,11 @@ public final class ClientServerCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--metrics-port", defaultValue = "${env:CLIENT_METRICS_PORT:-9452}",
+      description = "Port of the Prometheus endpoint (/metrics, on --bind), 0 for a free one, "
+          + "-1 for none (env CLIENT_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--db-file", defaultValue = "${env:CLIENT_DB:-client.db}",
       description = "SQLite file, relative to --data-dir (env CLIENT_DB). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -93,6 +98,7 @@ public final class ClientServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
     }
+    ServerOptions.requireMetricsPort(spec, metricsPort);
     ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
     ServerOptions.requirePositive(spec, "--reservation-ttl", reservationTtl);
     ServerOptions.requirePositive(spec, "--sweep-interval", sweepInterval);
@@ -105,7 +111,8 @@ public final class ClientServerCommand implements Callable<Integer> {
         "--reservation-ttl + --sweep-interval");
     return new ClientServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
         participant, coordinatorDeadline, hashing(), Synchronous.FULL,
-        ClientServerConfig.DEFAULT_DRAIN_TIMEOUT, server.transport(spec), retention);
+        ClientServerConfig.DEFAULT_DRAIN_TIMEOUT, server.transport(spec), retention,
+        metricsPort);
   }
 
   private Argon2Settings hashing() {

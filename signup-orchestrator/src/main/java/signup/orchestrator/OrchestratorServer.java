@@ -3,6 +3,8 @@ package signup.orchestrator;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -12,16 +14,22 @@ import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.ReconnectPacer;
+import signup.common.metrics.DatabaseMetrics;
+import signup.common.metrics.Metrics;
 import signup.common.security.Transport;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.domain.Recovery;
 import signup.orchestrator.domain.SignupCoordinator;
+import signup.orchestrator.domain.SignupLog;
 import signup.orchestrator.grpc.ClientParticipantClient;
 import signup.orchestrator.grpc.SignupServiceImpl;
 import signup.orchestrator.grpc.StatusMapper;
 import signup.orchestrator.grpc.SubscriptionParticipantClient;
 import signup.orchestrator.grpc.TransactionCoordinatorImpl;
+import signup.orchestrator.metrics.BacklogMetrics;
+import signup.orchestrator.metrics.MeteredSignupLog;
+import signup.orchestrator.metrics.RecoveryMetrics;
 import signup.orchestrator.store.OrchestratorSchema;
 import signup.orchestrator.store.SqliteSignupLog;
 
@@ -79,27 +87,39 @@ public final class OrchestratorServer {
     ProtocolSettings protocol = config.protocol();
     Transport transport = config.transport();
     SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC, config.databaseFile());
-    SqliteSignupLog signupLog = new SqliteSignupLog(db);
+    Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
+    MeterRegistry registry = metrics.registry();
+    DatabaseMetrics.bind(db, registry);
+    SqliteSignupLog sqliteLog = new SqliteSignupLog(db);
+    BacklogMetrics.bind(sqliteLog::backlog, clock, registry);
+    SignupLog signupLog = new MeteredSignupLog(sqliteLog, registry);
     SignupCoordinator coordinator = new SignupCoordinator(signupLog,
-        new ClientParticipantClient(transport.authenticated(clientChannel),
+        new ClientParticipantClient(transport.authenticated(
+            metrics.intercept(clientChannel, config.clientTarget())),
             protocol.reserveDeadline(),
             protocol.callDeadline()),
-        new SubscriptionParticipantClient(transport.authenticated(subscriptionChannel),
+        new SubscriptionParticipantClient(transport.authenticated(
+            metrics.intercept(subscriptionChannel, config.subscriptionTarget())),
             protocol.reserveDeadline(),
             protocol.callDeadline()),
         protocol, clock, crashPoints);
-    Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock);
-    RetentionPurger purger = new RetentionPurger(signupLog, config.retention(), clock);
+    Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock,
+        new RecoveryMetrics(registry));
+    RetentionPurger purger = new RetentionPurger(sqliteLog, config.retention(), clock);
     List<AutoCloseable> owned = new ArrayList<>();
     owned.add(purger);
     owned.add(recovery);
     owned.add(coordinator);
     owned.add(db);
     owned.addAll(alsoOwned);
+    Counter pendingReplies = Counter.builder("signup.pending.replies")
+        .description("Signup calls answered DEADLINE_EXCEEDED because the sign-up had committed "
+            + "but was not yet confirmed everywhere (recovery finishes it)")
+        .register(registry);
     GrpcServerHost host = new GrpcServerHost("orchestrator", builder,
-        List.of(new SignupServiceImpl(coordinator),
+        List.of(new SignupServiceImpl(coordinator, pendingReplies::increment),
             transport.internal(new TransactionCoordinatorImpl(coordinator))),
-        new StatusMapper(), List.of(), owned, DRAIN, transport.connections());
+        new StatusMapper(), List.of(), owned, DRAIN, transport.connections(), metrics);
     // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
     db.onWritableChange(host::storeWritable);
     recovery.start();

@@ -98,7 +98,8 @@ public final class SignupSystem implements AutoCloseable {
         .withParticipant(participant)
         .withRetention(retention)
         .withHashing(hashing)
-        .withTransport(transport);
+        .withTransport(transport)
+        .withMetricsPort(0);
     client = ClientServer.create(config).start();
     return this;
   }
@@ -106,7 +107,7 @@ public final class SignupSystem implements AutoCloseable {
   public SignupSystem startSubscription() {
     subscription = SubscriptionServer.create(new SubscriptionServerConfig("127.0.0.1",
         subscriptionPort, dataDir.resolve("subscription.db"), target(orchestratorPort),
-        participant, Duration.ofSeconds(1), transport, retention)).start();
+        participant, Duration.ofSeconds(1), transport, retention, 0)).start();
     return this;
   }
 
@@ -118,7 +119,7 @@ public final class SignupSystem implements AutoCloseable {
   public SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
     OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
         dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol,
-        transport, retention);
+        transport, retention, 0);
     orchestrator = OrchestratorServer.create(config).start();
     return this;
   }
@@ -136,6 +137,19 @@ public final class SignupSystem implements AutoCloseable {
   public void stopSubscription() {
     subscription.close();
     subscription = null;
+  }
+
+  /** Where the orchestrator serves /metrics (a free port, chosen at each start). */
+  public int orchestratorMetricsPort() {
+    return orchestrator.metrics().port().orElseThrow();
+  }
+
+  public int clientMetricsPort() {
+    return client.metrics().port().orElseThrow();
+  }
+
+  public int subscriptionMetricsPort() {
+    return subscription.metrics().port().orElseThrow();
   }
 
   public SignupServiceGrpc.SignupServiceBlockingStub signups() {

@@ -11,6 +11,9 @@ import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.metrics.DatabaseMetrics;
+import signup.common.metrics.Metrics;
+import signup.common.metrics.SweeperMetrics;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 import signup.subscription.domain.PlanCatalogue;
@@ -58,6 +61,8 @@ public final class SubscriptionServer {
   private static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
       InstantSource clock, CrashPoints crashPoints) {
     SqliteDatabase db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
+    Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
+    DatabaseMetrics.bind(db, metrics.registry());
     ManagedChannel coordinator = null;
     ReservationSweeper sweeper = null;
     RetentionPurger purger =
@@ -70,15 +75,16 @@ public final class SubscriptionServer {
           crashPoints);
       coordinator = config.transport().channel(config.coordinatorTarget());
       sweeper = new ReservationSweeper(subscriptions.ledger(),
-          new CoordinatorClient(config.transport().authenticated(coordinator),
+          new CoordinatorClient(config.transport().authenticated(
+              metrics.intercept(coordinator, config.coordinatorTarget())),
               config.coordinatorDeadline()),
-          config.participant(), clock);
+          config.participant(), clock, new SweeperMetrics(metrics.registry()));
       GrpcServerHost host = new GrpcServerHost(NAME, builder,
           List.of(new SubscriptionServiceImpl(subscriptions),
               config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
           new StatusMapper(), List.of(),
           List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT,
-          config.transport().connections());
+          config.transport().connections(), metrics);
       // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
       db.onWritableChange(host::storeWritable);
       sweeper.start(NAME);
@@ -93,6 +99,7 @@ public final class SubscriptionServer {
         coordinator.shutdownNow();
       }
       db.close();
+      metrics.close();
       throw e;
     }
   }

@@ -30,6 +30,11 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   @Mixin
   ServerOptions server;
 
+  @Option(names = "--metrics-port", defaultValue = "${env:SUBSCRIPTION_METRICS_PORT:-9453}",
+      description = "Port of the Prometheus endpoint (/metrics, on --bind), 0 for a free one, "
+          + "-1 for none (env SUBSCRIPTION_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--port", defaultValue = "${env:SUBSCRIPTION_PORT:-50053}",
       description = "Port to listen on, 0 for a free one (env SUBSCRIPTION_PORT). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -75,6 +80,7 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
     }
+    ServerOptions.requireMetricsPort(spec, metricsPort);
     ServerOptions.requirePositive(spec, "--reservation-ttl", reservationTtl);
     ServerOptions.requirePositive(spec, "--sweep-interval", sweepInterval);
     ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
@@ -82,7 +88,7 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
     Retention retention = server.retention(spec, participant.minimumRetention(),
         "--reservation-ttl + --sweep-interval");
     return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
-        participant, coordinatorDeadline, server.transport(spec), retention);
+        participant, coordinatorDeadline, server.transport(spec), retention, metricsPort);
   }
 
 }

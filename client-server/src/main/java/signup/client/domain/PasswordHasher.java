@@ -9,10 +9,10 @@ import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -43,8 +43,8 @@ public final class PasswordHasher implements AutoCloseable {
 
   private final Argon2Settings settings;
   private final SecureRandom random;
-  private final ExecutorService executor;
-  /** How long the last hash took: what a caller needs left for a hash to be worth starting. */
+  private final ThreadPoolExecutor executor;
+  private final Listener listener;
   /**
    * How long a hash takes here, smoothed (each new hash weighs a quarter), for the too-late
    * check. A refusal wears it down by an eighth: were it kept, one slow hash (a cold JIT, a
@@ -53,17 +53,56 @@ public final class PasswordHasher implements AutoCloseable {
    */
   private final AtomicLong hashNanosEstimate = new AtomicLong();
 
+  /**
+   * Told of each new hash and each refusal, for the server's metrics (the domain knows no
+   * metrics library). Called on a hasher thread.
+   */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    /** A new hash took {@code nanos}. */
+    default void hashed(long nanos) {}
+
+    /** A hash was not started: the caller's deadline would have passed first. */
+    default void refusedTooLate() {}
+  }
+
   /** @param threads how many hashes may run at once (the number of cores is a good choice) */
   public PasswordHasher(Argon2Settings settings, int threads) {
+    this(settings, threads, Listener.NONE);
+  }
+
+  public PasswordHasher(Argon2Settings settings, int threads, Listener listener) {
     this.settings = settings;
     this.random = new SecureRandom();
-    this.executor = Executors.newFixedThreadPool(threads,
-        DaemonThreads.numbered("password-hasher"));
+    this.listener = listener;
+    this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), DaemonThreads.numbered("password-hasher"));
+  }
+
+  /** Hashes and verifications waiting for a hasher thread. */
+  public int queued() {
+    return executor.getQueue().size();
+  }
+
+  /** Hashes and verifications running now. */
+  public int running() {
+    return executor.getActiveCount();
+  }
+
+  /** How many may run at once. */
+  public int threads() {
+    return executor.getMaximumPoolSize();
   }
 
   /** A fresh salt and the PHC string of {@code password} under the current settings. */
   public String hash(String password) {
-    return onHasherThread(() -> newHash(password));
+    return onHasherThread(() -> {
+      long start = System.nanoTime();
+      String hash = newHash(password);
+      listener.hashed(System.nanoTime() - start);
+      return hash;
+    });
   }
 
   /**
@@ -81,12 +120,15 @@ public final class PasswordHasher implements AutoCloseable {
         Duration left = timeLeft.get();
         if (left.toNanos() < hashNanosEstimate.get()) {
           hashNanosEstimate.updateAndGet(estimate -> estimate - estimate / 8);
+          listener.refusedTooLate();
           throw new TooLateException("the caller's deadline would pass before the password "
               + "is hashed (" + left.toMillis() + " ms left); not started");
         }
         long start = System.nanoTime();
         String hash = newHash(password);
-        recordHash(System.nanoTime() - start);
+        long took = System.nanoTime() - start;
+        recordHash(took);
+        listener.hashed(took);
         return hash;
       }, executor);
     } catch (RejectedExecutionException e) {

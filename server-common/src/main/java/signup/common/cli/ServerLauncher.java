@@ -44,6 +44,8 @@ public final class ServerLauncher {
       stopped.countDown();
     }, host.name() + "-shutdown"));
     out.println(host.name() + " listening on port " + host.port());
+    // A line of its own, after the one scripts wait for: "metrics on port N".
+    host.metrics().port().ifPresent(p -> out.println(host.name() + " metrics on port " + p));
     out.flush();
     try {
       host.awaitTermination();

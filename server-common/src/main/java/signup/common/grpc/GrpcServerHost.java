@@ -16,6 +16,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,14 +30,16 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.DaemonThreads;
+import signup.common.metrics.Metrics;
 
 /**
  * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
  * while starting, draining, or while its store cannot take writes), reflection v1 and v1alpha,
  * one exception mapper (which also answers requests that do not parse), a cap on message size,
  * on a network transport a {@link ConnectionPolicy} (handshake, idle and age limits, keep-alive
- * rules, a cap on connections), and a graceful stop that drains in-flight calls before closing
- * what the server owns. Built from a {@link ServerBuilder} so that main and the tests
+ * rules, a cap on connections), gRFC A66's call series and an HTTP {@code /metrics} endpoint
+ * ({@link Metrics}), and a graceful stop that drains in-flight calls before closing what the
+ * server owns. Built from a {@link ServerBuilder} so that main and the tests
  * (in-process) build it alike.
  */
 public final class GrpcServerHost implements AutoCloseable {
@@ -53,6 +56,7 @@ public final class GrpcServerHost implements AutoCloseable {
   private final ExecutorService blockingCalls;
   /** Null unless the server runs on Netty. */
   private final NettyConnections connections;
+  private final Metrics metrics;
   private boolean closed;
   // Guarded by healthLock rather than by this: the store reports from its writer thread, which
   // close() waits for while holding this (it closes the database).
@@ -69,15 +73,26 @@ public final class GrpcServerHost implements AutoCloseable {
         ConnectionPolicy.DEFAULTS);
   }
 
+  /** With metrics recorded but served nowhere. */
+  public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout, ConnectionPolicy connectionPolicy) {
+    this(name, builder, services, mapper, interceptors, owned, drainTimeout, connectionPolicy,
+        Metrics.unserved());
+  }
+
   /**
    * @param owned closed after the server has drained, in order (e.g. sweepers, then the database)
    * @param connectionPolicy applied when {@code builder} is a Netty one (an in-process server
    *     has no connections)
+   * @param metrics the server's registry: every call is timed into it, its endpoint starts
+   *     with the server and it is closed last
    */
   public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
-      Duration drainTimeout, ConnectionPolicy connectionPolicy) {
+      Duration drainTimeout, ConnectionPolicy connectionPolicy, Metrics metrics) {
     this.name = name;
+    this.metrics = metrics;
     this.owned = List.copyOf(owned);
     this.drainTimeout = drainTimeout;
     ExceptionMappingInterceptor mapping = new ExceptionMappingInterceptor(mapper);
@@ -114,6 +129,9 @@ public final class GrpcServerHost implements AutoCloseable {
                 ? MoreExecutors.directExecutor() : blockingCalls;
           }
         })
+        // On the whole server, outside every service's interceptors: it sees each call's final
+        // status, the exception mapping's included, and health and reflection calls too.
+        .intercept(metrics.serverInterceptor())
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
@@ -139,11 +157,23 @@ public final class GrpcServerHost implements AutoCloseable {
       }
       throw new IllegalStateException(name + ": cannot start: " + e.getMessage(), e);
     }
+    try {
+      metrics.start();
+    } catch (UncheckedIOException e) {
+      close();
+      if (causedByBind(e)) {
+        throw new PortInUseException(name + ": cannot serve metrics, the address is already in "
+            + "use (" + e.getMessage() + "). Stop the other server or choose another "
+            + "--metrics-port.", e);
+      }
+      throw new IllegalStateException(name + ": cannot serve metrics: " + e.getMessage(), e);
+    }
     synchronized (healthLock) {
       listening = true;
       reportHealth();
     }
     log.info("{} listening on port {}", name, port());
+    metrics.port().ifPresent(p -> log.info("{} metrics on port {}", name, p));
     return this;
   }
 
@@ -180,6 +210,11 @@ public final class GrpcServerHost implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /** The server's metrics (its registry, and its endpoint's port once started). */
+  public Metrics metrics() {
+    return metrics;
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -223,6 +258,7 @@ public final class GrpcServerHost implements AutoCloseable {
         log.warn("{}: closing {} failed: {}", name, resource, e.getMessage());
       }
     }
+    metrics.close();
     log.info("{} stopped", name);
   }
 

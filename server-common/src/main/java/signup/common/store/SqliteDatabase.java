@@ -152,8 +152,16 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /** Writes waiting for the writer right now. */
-  int queuedWrites() {
+  public int queuedWrites() {
     return writer.queued();
+  }
+
+  /**
+   * Tells {@code listener} of every commit from now on: how many writes it carried and how long
+   * the commit itself (SQLite's fsync) took. Called on the writer's thread: it must be quick.
+   */
+  public void onCommit(CommitListener listener) {
+    writer.onCommit(listener);
   }
 
   /** Writes committed so far and in how many commits (logged again when it closes). */
