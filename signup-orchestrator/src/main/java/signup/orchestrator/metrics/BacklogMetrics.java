@@ -8,6 +8,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.store.SqliteSignupLog.Backlog;
 
@@ -17,13 +19,15 @@ import signup.orchestrator.store.SqliteSignupLog.Backlog;
  * one scrape (and scrapes close together) cost one query.
  */
 public final class BacklogMetrics {
+  private static final Logger log = LoggerFactory.getLogger(BacklogMetrics.class);
   private static final List<SignupState> UNFINISHED =
       List.of(SignupState.TRYING, SignupState.COMMITTING, SignupState.ABORTING);
   private static final Duration FRESH = Duration.ofSeconds(1);
 
   private final Supplier<List<Backlog>> query;
   private final InstantSource clock;
-  private long readAtMillis = Long.MIN_VALUE;
+  private boolean read;
+  private long readAtMillis;
   private Map<SignupState, Backlog> last = Map.of();
   private boolean failed;
 
@@ -40,12 +44,15 @@ public final class BacklogMetrics {
           .description("Sign-ups in the log not yet DONE or ABORTED, by state; COMMITTING ones "
               + "are decided but not confirmed everywhere (pending)")
           .tag("state", state.name())
+          // Nothing else holds it, and Micrometer holds a gauge's object weakly by default.
+          .strongReference(true)
           .register(registry);
       Gauge.builder("signup.log.oldest.age", backlog, b -> b.oldestAgeSeconds(state))
           .description("Age of the oldest sign-up in each unfinished state, from its start; 0 "
               + "when there is none")
           .tag("state", state.name())
           .baseUnit("seconds")
+          .strongReference(true)
           .register(registry);
     }
   }
@@ -71,9 +78,10 @@ public final class BacklogMetrics {
 
   private void refresh() {
     long now = clock.millis();
-    if (now - readAtMillis < FRESH.toMillis() && now >= readAtMillis) {
+    if (read && now >= readAtMillis && now - readAtMillis < FRESH.toMillis()) {
       return;
     }
+    read = true;
     readAtMillis = now;
     try {
       Map<SignupState, Backlog> read = new EnumMap<>(SignupState.class);
@@ -84,6 +92,9 @@ public final class BacklogMetrics {
       failed = false;
     } catch (RuntimeException e) {
       // The log cannot be read (closing, a fault): no number rather than a wrong one.
+      if (!failed) {
+        log.warn("the log's backlog could not be read for the metrics: {}", e.toString());
+      }
       failed = true;
     }
   }
