@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import signup.client.ClientServer;
 import signup.client.ClientServerConfig;
+import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
@@ -76,6 +77,12 @@ final class UpCommand implements Callable<Integer> {
     ServerOptions.requireMetricsPort(spec, subscriptionMetricsPort);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String badFormat = ServerLauncher.badLogFormat(System.getenv());
+    if (badFormat != null) {
+      err.println("error: " + badFormat);
+      err.flush();
+      return ServerLauncher.EXIT_USAGE;
+    }
     // Each server needs the others' addresses before it starts, so free ports are chosen first.
     int orchestrator = orFreePort(orchestratorPort);
     int client = orFreePort(clientPort);
