@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import signup.client.ClientServer;
 import signup.client.ClientServerConfig;
 import signup.client.domain.Argon2Settings;
@@ -24,6 +25,7 @@ import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.security.Transport;
+import signup.common.tracing.Tracing;
 import signup.common.v1.DeviceType;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.v1.SignupRequest;
@@ -55,6 +57,7 @@ public final class SignupSystem implements AutoCloseable {
   private Transport transport;
   private Retention retention = Retention.DEFAULT;
   private Argon2Settings hashing = Argon2Settings.OWASP;
+  private Function<String, Tracing> tracing = name -> Tracing.off();
 
   public SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
     this.dataDir = dataDir;
@@ -75,8 +78,14 @@ public final class SignupSystem implements AutoCloseable {
     return this;
   }
 
+  /** Each server traces into what {@code tracing} gives for its name (at each start). */
+  public SignupSystem withTracing(Function<String, Tracing> newTracing) {
+    this.tracing = newTracing;
+    return this;
+  }
+
   /** Password hashes at this cost (MINIMUM where the hash is not what a test is about). */
-  SignupSystem withHashing(Argon2Settings newHashing) {
+  public SignupSystem withHashing(Argon2Settings newHashing) {
     this.hashing = newHashing;
     return this;
   }
@@ -100,14 +109,15 @@ public final class SignupSystem implements AutoCloseable {
         .withHashing(hashing)
         .withTransport(transport)
         .withMetricsPort(0);
-    client = ClientServer.create(config).start();
+    client = ClientServer.create(config, tracing.apply(ClientServer.NAME)).start();
     return this;
   }
 
   public SignupSystem startSubscription() {
     subscription = SubscriptionServer.create(new SubscriptionServerConfig("127.0.0.1",
         subscriptionPort, dataDir.resolve("subscription.db"), target(orchestratorPort),
-        participant, Duration.ofSeconds(1), transport, retention, 0)).start();
+        participant, Duration.ofSeconds(1), transport, retention, 0),
+        tracing.apply(SubscriptionServer.NAME)).start();
     return this;
   }
 
@@ -120,7 +130,7 @@ public final class SignupSystem implements AutoCloseable {
     OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
         dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol,
         transport, retention, 0);
-    orchestrator = OrchestratorServer.create(config).start();
+    orchestrator = OrchestratorServer.create(config, tracing.apply("orchestrator")).start();
     return this;
   }
 

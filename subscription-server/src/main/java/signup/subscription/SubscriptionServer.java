@@ -16,6 +16,7 @@ import signup.common.metrics.Metrics;
 import signup.common.metrics.SweeperMetrics;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
+import signup.common.tracing.Tracing;
 import signup.subscription.domain.PlanCatalogue;
 import signup.subscription.domain.Subscriptions;
 import signup.subscription.grpc.StatusMapper;
@@ -42,7 +43,13 @@ public final class SubscriptionServer {
   /** As {@link #create(SubscriptionServerConfig)}, halting at {@code crashPoints} (crash tests). */
   public static GrpcServerHost create(SubscriptionServerConfig config, CrashPoints crashPoints) {
     return create(config, config.transport().serverBuilder(config.bind(), config.port()),
-        InstantSource.system(), crashPoints);
+        InstantSource.system(), crashPoints, Tracing.fromEnvironment(NAME));
+  }
+
+  /** As {@link #create(SubscriptionServerConfig)}, tracing into {@code tracing} (owned). */
+  public static GrpcServerHost create(SubscriptionServerConfig config, Tracing tracing) {
+    return create(config, config.transport().serverBuilder(config.bind(), config.port()),
+        InstantSource.system(), CrashPoints.none(), tracing);
   }
 
   /**
@@ -55,14 +62,21 @@ public final class SubscriptionServer {
    */
   public static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
-    return create(config, builder, clock, CrashPoints.none());
+    return create(config, builder, clock, CrashPoints.none(), Tracing.off());
   }
 
   private static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
-      InstantSource clock, CrashPoints crashPoints) {
-    SqliteDatabase db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
+      InstantSource clock, CrashPoints crashPoints, Tracing tracing) {
+    SqliteDatabase db;
+    try {
+      db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
     Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
     DatabaseMetrics.bind(db, metrics.registry());
+    db.observeWrites(tracing.databaseWrites("subscription"));
     ManagedChannel coordinator = null;
     ReservationSweeper sweeper = null;
     RetentionPurger purger =
@@ -75,8 +89,8 @@ public final class SubscriptionServer {
           crashPoints);
       coordinator = config.transport().channel(config.coordinatorTarget());
       sweeper = new ReservationSweeper(subscriptions.ledger(),
-          new CoordinatorClient(config.transport().authenticated(
-              metrics.intercept(coordinator, config.coordinatorTarget())),
+          new CoordinatorClient(config.transport().authenticated(tracing.intercept(
+              metrics.intercept(coordinator, config.coordinatorTarget()))),
               config.coordinatorDeadline()),
           config.participant(), clock, new SweeperMetrics(metrics.registry()));
       GrpcServerHost host = new GrpcServerHost(NAME, builder,
@@ -84,7 +98,7 @@ public final class SubscriptionServer {
               config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
           new StatusMapper(), List.of(),
           List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT,
-          config.transport().connections(), metrics);
+          config.transport().connections(), metrics, tracing);
       // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
       db.onWritableChange(host::storeWritable);
       sweeper.start(NAME);
@@ -100,6 +114,7 @@ public final class SubscriptionServer {
       }
       db.close();
       metrics.close();
+      tracing.close();
       throw e;
     }
   }

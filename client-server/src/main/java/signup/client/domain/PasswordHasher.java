@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -44,6 +46,8 @@ public final class PasswordHasher implements AutoCloseable {
   private final Argon2Settings settings;
   private final SecureRandom random;
   private final ThreadPoolExecutor executor;
+  /** The pool as tasks are handed to it (tracing wraps it to carry the caller's context). */
+  private final ExecutorService submit;
   private final Listener listener;
   /**
    * How long a hash takes here, smoothed (each new hash weighs a quarter), for the too-late
@@ -65,6 +69,23 @@ public final class PasswordHasher implements AutoCloseable {
 
     /** A hash was not started: the caller's deadline would have passed first. */
     default void refusedTooLate() {}
+
+    /** Both, in this order. */
+    static Listener both(Listener first, Listener second) {
+      return new Listener() {
+        @Override
+        public void hashed(long nanos) {
+          first.hashed(nanos);
+          second.hashed(nanos);
+        }
+
+        @Override
+        public void refusedTooLate() {
+          first.refusedTooLate();
+          second.refusedTooLate();
+        }
+      };
+    }
   }
 
   /** @param threads how many hashes may run at once (the number of cores is a good choice) */
@@ -73,11 +94,21 @@ public final class PasswordHasher implements AutoCloseable {
   }
 
   public PasswordHasher(Argon2Settings settings, int threads, Listener listener) {
+    this(settings, threads, listener, UnaryOperator.identity());
+  }
+
+  /**
+   * @param submitThrough wraps the pool as tasks are handed to it (tracing: so that a hash runs
+   *     in the context of the call that asked for it)
+   */
+  public PasswordHasher(Argon2Settings settings, int threads, Listener listener,
+      UnaryOperator<ExecutorService> submitThrough) {
     this.settings = settings;
     this.random = new SecureRandom();
     this.listener = listener;
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(), DaemonThreads.numbered("password-hasher"));
+    this.submit = submitThrough.apply(executor);
   }
 
   /** Hashes and verifications waiting for a hasher thread. */
@@ -130,7 +161,7 @@ public final class PasswordHasher implements AutoCloseable {
         recordHash(took);
         listener.hashed(took);
         return hash;
-      }, executor);
+      }, submit);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("the password hasher is closed", e));
@@ -204,7 +235,7 @@ public final class PasswordHasher implements AutoCloseable {
   private <T> T onHasherThread(Callable<T> work) {
     Future<T> result;
     try {
-      result = executor.submit(work);
+      result = submit.submit(work);
     } catch (RejectedExecutionException e) {
       throw new IllegalStateException("the password hasher is closed", e);
     }

@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.DaemonThreads;
 import signup.common.metrics.Metrics;
+import signup.common.tracing.Tracing;
 
 /**
  * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
@@ -57,6 +58,7 @@ public final class GrpcServerHost implements AutoCloseable {
   /** Null unless the server runs on Netty. */
   private final NettyConnections connections;
   private final Metrics metrics;
+  private final Tracing tracing;
   private boolean closed;
   // Guarded by healthLock rather than by this: the store reports from its writer thread, which
   // close() waits for while holding this (it closes the database).
@@ -73,6 +75,14 @@ public final class GrpcServerHost implements AutoCloseable {
         ConnectionPolicy.DEFAULTS);
   }
 
+  /** Without traces. */
+  public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout, ConnectionPolicy connectionPolicy, Metrics metrics) {
+    this(name, builder, services, mapper, interceptors, owned, drainTimeout, connectionPolicy,
+        metrics, Tracing.off());
+  }
+
   /** With metrics recorded but served nowhere. */
   public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
@@ -87,15 +97,20 @@ public final class GrpcServerHost implements AutoCloseable {
    *     has no connections)
    * @param metrics the server's registry: every call is timed into it, its endpoint starts
    *     with the server and it is closed last
+   * @param tracing a span for every call when on; closed (its spans flushed) last
    */
   public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
-      Duration drainTimeout, ConnectionPolicy connectionPolicy, Metrics metrics) {
+      Duration drainTimeout, ConnectionPolicy connectionPolicy, Metrics metrics,
+      Tracing tracing) {
     this.name = name;
     this.metrics = metrics;
+    this.tracing = tracing;
     this.owned = List.copyOf(owned);
     this.drainTimeout = drainTimeout;
     ExceptionMappingInterceptor mapping = new ExceptionMappingInterceptor(mapper);
+    List<ServerInterceptor> inside = new ArrayList<>(interceptors);
+    tracing.requestAttributes().ifPresent(inside::add);
     Set<String> nonBlocking = new HashSet<>(); // full method names
     for (BindableService service : services) {
       ServerServiceDefinition definition = service.bindService();
@@ -110,13 +125,18 @@ public final class GrpcServerHost implements AutoCloseable {
       // Outermost the mapping, around everything else: around the parsing of the request too,
       // so that a request that does not parse is answered like any other bad input.
       builder.addService(ServerInterceptors.intercept(RequestParsing.inCall(
-          ServerInterceptors.intercept(definition, interceptors)), mapping));
+          ServerInterceptors.intercept(definition, inside)), mapping));
       health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     this.connections = builder instanceof NettyServerBuilder netty
         ? NettyConnections.apply(netty, connectionPolicy, name) : null;
     this.blockingCalls = Executors.newCachedThreadPool(DaemonThreads.numbered(name + "-call"));
+    // On the whole server, outside every service's interceptors: they see each call's final
+    // status, the exception mapping's included, and health and reflection calls too. Tracing
+    // added last, so outermost: every other interceptor and the handler run in the call's span.
+    builder.intercept(metrics.serverInterceptor());
+    tracing.serverInterceptor().ifPresent(builder::intercept);
     this.server = builder
         // Finding the method and starting the call (the interceptors) on the transport thread;
         // then a non-blocking service's call stays there, every other moves to the pool.
@@ -129,9 +149,6 @@ public final class GrpcServerHost implements AutoCloseable {
                 ? MoreExecutors.directExecutor() : blockingCalls;
           }
         })
-        // On the whole server, outside every service's interceptors: it sees each call's final
-        // status, the exception mapping's included, and health and reflection calls too.
-        .intercept(metrics.serverInterceptor())
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
@@ -259,6 +276,7 @@ public final class GrpcServerHost implements AutoCloseable {
       }
     }
     metrics.close();
+    tracing.close();
     log.info("{} stopped", name);
   }
 

@@ -42,6 +42,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private final Jdbi readJdbi;
   private final Writability writability;
   private final GroupCommitWriter writer;
+  private volatile WriteObserver writeObserver = WriteObserver.NONE;
 
   private SqliteDatabase(DatabaseSpec spec, Path file, Connection writerConnection,
       BlockingQueue<Connection> readers) {
@@ -116,7 +117,15 @@ public final class SqliteDatabase implements AutoCloseable {
    * from {@code work} undoes only that caller's writes and is rethrown to it.
    */
   public <T> T write(Function<Handle, T> work) {
-    return writer.write(work);
+    Consumer<Throwable> done = writeObserver.queued();
+    try {
+      T value = writer.write(work);
+      done.accept(null);
+      return value;
+    } catch (RuntimeException | Error e) {
+      done.accept(e);
+      throw e;
+    }
   }
 
   /**
@@ -125,7 +134,17 @@ public final class SqliteDatabase implements AutoCloseable {
    * for everyone: what is chained to it must be quick and must not block, nor write.
    */
   public <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
-    return writer.writeAsync(work);
+    Consumer<Throwable> done = writeObserver.queued();
+    CompletableFuture<T> result = writer.writeAsync(work);
+    if (done != WriteObserver.NONE_DONE) {
+      result.whenComplete((value, failure) -> done.accept(failure));
+    }
+    return result;
+  }
+
+  /** Tells {@code observer} of every write from now on (its trace's spans). */
+  public void observeWrites(WriteObserver observer) {
+    this.writeObserver = observer;
   }
 
   /**
