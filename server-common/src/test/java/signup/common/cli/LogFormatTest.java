@@ -30,7 +30,8 @@ class LogFormatTest {
     assertEquals(2, lines.size(), String.join("\n", lines));
     JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
     assertEquals("INFO", first.get("level").getAsString());
-    assertEquals("sign-up ABORTED", first.get("message").getAsString());
+    assertEquals("sign-up 01a2-txn ABORTED", first.get("formattedMessage").getAsString());
+    assertTrue(!first.has("message") && !first.has("arguments"), first.toString());
     assertEquals("01a2-txn", first.getAsJsonObject("mdc").get("txn_id").getAsString());
     assertTrue(first.get("kvpList").toString().contains("\"reason\":\"ALREADY_EXISTS\""),
         first.toString());
@@ -43,7 +44,7 @@ class LogFormatTest {
 
     assertEquals(2, lines.size(), String.join("\n", lines));
     assertTrue(lines.get(0).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[.*] format-test - "
-        + "sign-up ABORTED"), lines.get(0));
+        + "sign-up 01a2-txn ABORTED"), lines.get(0));
   }
 
   @Test
@@ -73,7 +74,8 @@ class LogFormatTest {
       Logger log = context.getLogger("format-test");
       MDC.put("txn_id", "01a2-txn");
       try {
-        log.atInfo().addKeyValue("reason", "ALREADY_EXISTS").log("sign-up ABORTED");
+        log.atInfo().addKeyValue("reason", "ALREADY_EXISTS").log("sign-up {} ABORTED",
+            "01a2-txn");
       } finally {
         MDC.remove("txn_id");
       }
