@@ -12,6 +12,8 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +27,8 @@ final class GrpcClientMetrics implements ClientInterceptor {
 
   private final MeterRegistry registry;
   private final String target;
+  // Found once per method and status rather than built and looked up on every call.
+  private final Map<String, Map<Status.Code, Timer>> durations = new ConcurrentHashMap<>();
 
   GrpcClientMetrics(MeterRegistry registry, String target) {
     this.registry = registry;
@@ -42,14 +46,16 @@ final class GrpcClientMetrics implements ClientInterceptor {
         super.start(new SimpleForwardingClientCallListener<>(responseListener) {
           @Override
           public void onClose(Status status, Metadata trailers) {
-            Timer.builder("grpc.client.call.duration")
-                .description("gRPC calls made by this server, from start to close, by method, "
-                    + "target and status (gRFC A66)")
-                .tag(A66.METHOD, name)
-                .tag(A66.TARGET, target)
-                .tag(A66.STATUS, status.getCode().name())
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry)
+            durations.computeIfAbsent(name, m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status.getCode(), code -> Timer.builder(
+                        "grpc.client.call.duration")
+                    .description("gRPC calls made by this server, from start to close, by "
+                        + "method, target and status (gRFC A66)")
+                    .tag(A66.METHOD, name)
+                    .tag(A66.TARGET, target)
+                    .tag(A66.STATUS, code.name())
+                    .serviceLevelObjectives(BUCKETS)
+                    .register(registry))
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             super.onClose(status, trailers);
           }

@@ -11,6 +11,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -23,6 +26,9 @@ final class GrpcServerMetrics implements ServerInterceptor {
   private static final Duration[] BUCKETS = A66.latencyBuckets();
 
   private final MeterRegistry registry;
+  // Found once per method and status rather than built and looked up on every call.
+  private final Map<String, Counter> started = new ConcurrentHashMap<>();
+  private final Map<String, Map<Status.Code, Timer>> durations = new ConcurrentHashMap<>();
 
   GrpcServerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -32,10 +38,10 @@ final class GrpcServerMetrics implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
-    Counter.builder("grpc.server.call.started")
-        .description("gRPC calls started on this server, by method (gRFC A66)")
-        .tag(A66.METHOD, method)
-        .register(registry)
+    started.computeIfAbsent(method, m -> Counter.builder("grpc.server.call.started")
+            .description("gRPC calls started on this server, by method (gRFC A66)")
+            .tag(A66.METHOD, m)
+            .register(registry))
         .increment();
     long start = System.nanoTime();
     AtomicBoolean recorded = new AtomicBoolean();
@@ -61,13 +67,14 @@ final class GrpcServerMetrics implements ServerInterceptor {
     if (!recorded.compareAndSet(false, true)) {
       return;
     }
-    Timer.builder("grpc.server.call.duration")
-        .description("gRPC calls answered by this server, from start to close, by method and "
-            + "status (gRFC A66)")
-        .tag(A66.METHOD, method)
-        .tag(A66.STATUS, code.name())
-        .serviceLevelObjectives(BUCKETS)
-        .register(registry)
-        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    durations.computeIfAbsent(method, m -> new ConcurrentHashMap<>())
+        .computeIfAbsent(code, c -> Timer.builder("grpc.server.call.duration")
+            .description("gRPC calls answered by this server, from start to close, by method "
+                + "and status (gRFC A66)")
+            .tag(A66.METHOD, method)
+            .tag(A66.STATUS, c.name())
+            .serviceLevelObjectives(BUCKETS)
+            .register(registry))
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 }
