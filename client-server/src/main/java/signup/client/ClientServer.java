@@ -15,6 +15,7 @@ import signup.client.domain.PasswordHasher;
 import signup.client.grpc.ClientParticipantImpl;
 import signup.client.grpc.ClientServiceImpl;
 import signup.client.grpc.ClientStatusMapper;
+import signup.client.metrics.HasherMetrics;
 import signup.client.security.SignedAccessTokens;
 import signup.client.security.SigningKeys;
 import signup.client.store.ClientSchema;
@@ -27,11 +28,15 @@ import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.metrics.DatabaseMetrics;
+import signup.common.metrics.Metrics;
+import signup.common.metrics.SweeperMetrics;
 import signup.common.security.AccessTokenIssuer;
 import signup.common.security.AccessTokenVerifier;
 import signup.common.security.CachedPublicKeys;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
+import signup.common.tracing.Tracing;
 
 /**
  * Builds the client server: its database, domain, services, error mapper and reservation
@@ -50,7 +55,10 @@ public final class ClientServer {
 
   private ClientServer() {}
 
-  /** On {@code config.bind():config.port()} (TLS if configured), with the system clock. */
+  /**
+   * On {@code config.bind():config.port()} (TLS if configured), with the system clock and traces
+   * as the OTEL_* variables say.
+   */
   public static GrpcServerHost create(ClientServerConfig config) {
     return create(config, CrashPoints.none());
   }
@@ -59,28 +67,41 @@ public final class ClientServer {
   public static GrpcServerHost create(ClientServerConfig config, CrashPoints crashPoints) {
     return createWithOwnChannel(config,
         config.transport().serverBuilder(config.bind(), config.port()), Clock.systemUTC(),
-        crashPoints);
+        crashPoints, Tracing.fromEnvironment(NAME));
+  }
+
+  /** As {@link #create(ClientServerConfig)}, tracing into {@code tracing} (owned from now). */
+  public static GrpcServerHost create(ClientServerConfig config, Tracing tracing) {
+    return createWithOwnChannel(config,
+        config.transport().serverBuilder(config.bind(), config.port()), Clock.systemUTC(),
+        CrashPoints.none(), tracing);
   }
 
   /** With a channel of its own to {@code config.coordinatorTarget()}. */
   public static GrpcServerHost create(ClientServerConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
-    return createWithOwnChannel(config, builder, clock, CrashPoints.none());
+    return createWithOwnChannel(config, builder, clock, CrashPoints.none(), Tracing.off());
   }
 
   private static GrpcServerHost createWithOwnChannel(ClientServerConfig config,
-      ServerBuilder<?> builder, InstantSource clock, CrashPoints crashPoints) {
-    SqliteDatabase db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(),
-        config.synchronous());
+      ServerBuilder<?> builder, InstantSource clock, CrashPoints crashPoints, Tracing tracing) {
+    SqliteDatabase db;
+    try {
+      db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(), config.synchronous());
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
     ManagedChannel channel;
     try {
       channel = config.transport().channel(config.coordinatorTarget());
     } catch (RuntimeException e) {
       db.close();
+      tracing.close();
       throw e;
     }
     return assemble(config, builder, clock, db, channel, new OwnedChannel(channel),
-        crashPoints);
+        crashPoints, tracing);
   }
 
   /** With a coordinator channel that the caller owns and closes. */
@@ -88,20 +109,34 @@ public final class ClientServer {
       InstantSource clock, Channel coordinator) {
     SqliteDatabase db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(),
         config.synchronous());
-    return assemble(config, builder, clock, db, coordinator, null, CrashPoints.none());
+    return assemble(config, builder, clock, db, coordinator, null, CrashPoints.none(),
+        Tracing.off());
   }
 
   private static GrpcServerHost assemble(ClientServerConfig config, ServerBuilder<?> builder,
       InstantSource clock, SqliteDatabase db, Channel coordinator, OwnedChannel ownedChannel,
-      CrashPoints crashPoints) {
-    PasswordHasher hasher =
-        new PasswordHasher(config.hashing(), Runtime.getRuntime().availableProcessors());
+      CrashPoints crashPoints, Tracing tracing) {
+    Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
+    DatabaseMetrics.bind(db, metrics.registry());
+    db.observeWrites(tracing.databaseWrites("client"));
+    PasswordHasher.Listener hashSpans = new PasswordHasher.Listener() {
+      @Override
+      public void hashed(long nanos) {
+        tracing.pastSpan("password hash", nanos);
+      }
+    };
+    PasswordHasher hasher = new PasswordHasher(config.hashing(),
+        Runtime.getRuntime().availableProcessors(),
+        PasswordHasher.Listener.both(new HasherMetrics(metrics.registry()), hashSpans),
+        tracing::carryContext);
+    HasherMetrics.bindQueue(hasher, metrics.registry());
     SqliteClientStore clients = new SqliteClientStore(db, clock);
     ClientRegistration registration = new ClientRegistration(clients, hasher, crashPoints);
     ReservationSweeper sweeper = new ReservationSweeper(registration.ledger(),
-        new CoordinatorClient(config.transport().authenticated(coordinator),
+        new CoordinatorClient(config.transport().authenticated(tracing.intercept(
+            metrics.intercept(coordinator, config.coordinatorTarget()))),
             config.coordinatorDeadline()), config.participant(),
-        clock);
+        clock, new SweeperMetrics(metrics.registry()));
     RetentionPurger purger =
         new RetentionPurger(TccBarrier.finishedRecords(db), config.retention(), clock);
     List<AutoCloseable> owned = new ArrayList<>();
@@ -129,9 +164,11 @@ public final class ClientServer {
           List.of(new ClientServiceImpl(registration, logIn, keys),
               new ClientParticipantImpl(registration)),
           new ClientStatusMapper(), List.of(config.transport().authorizer(verifier)), owned,
-          config.drainTimeout(), config.transport().connections());
+          config.drainTimeout(), config.transport().connections(), metrics, tracing);
     } catch (RuntimeException e) {
       closeAll(owned);
+      metrics.close();
+      tracing.close();
       throw e;
     }
     // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.

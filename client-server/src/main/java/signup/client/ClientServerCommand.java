@@ -19,7 +19,6 @@ import signup.common.cli.DurationConverter;
 import signup.common.cli.ParticipantOptions;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
-import signup.common.domain.ParticipantSettings;
 import signup.common.fault.CrashPoints;
 import signup.common.security.AccessTokenIssuer;
 import signup.common.store.SqliteDatabase.Synchronous;
@@ -48,6 +47,11 @@ public final class ClientServerCommand implements Callable<Integer> {
       description = "Port to listen on, 0 for a free one (env CLIENT_PORT). "
           + "Default: ${DEFAULT-VALUE}.")
   int port;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:CLIENT_METRICS_PORT:-9452}",
+      description = "Port of the Prometheus endpoint (/metrics, on --bind), 0 for a free one, "
+          + "-1 for none (env CLIENT_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
 
   @Option(names = "--db-file", defaultValue = "${env:CLIENT_DB:-client.db}",
       description = "SQLite file, relative to --data-dir (env CLIENT_DB). "
@@ -109,10 +113,12 @@ public final class ClientServerCommand implements Callable<Integer> {
   /** The configuration these options describe. */
   public ClientServerConfig config() {
     server.checkListening(spec, port);
+    ServerOptions.requireMetricsPort(spec, metricsPort);
     return new ClientServerConfig(server.bind(), port, server.resolve(dbFile),
         participant.coordinator(), participant.settings(spec), participant.coordinatorDeadline(spec),
         hashing(), Synchronous.FULL, ClientServerConfig.DEFAULT_DRAIN_TIMEOUT,
-        server.transport(spec), participant.retention(spec, server), tokens(), throttle());
+        server.transport(spec), participant.retention(spec, server), tokens(), throttle(),
+        metricsPort);
   }
 
   private TokenSettings tokens() {

@@ -2,6 +2,7 @@ package signup.orchestrator;
 
 import java.nio.file.Path;
 import signup.common.domain.Retention;
+import signup.common.metrics.Metrics;
 import signup.common.security.Transport;
 import signup.orchestrator.domain.ProtocolSettings;
 
@@ -14,13 +15,27 @@ import signup.orchestrator.domain.ProtocolSettings;
  *     presented to the participants
  * @param retention how long DONE and ABORTED log rows are kept; at least
  *     {@link ProtocolSettings#minimumRetention()}
+ * @param metricsPort where {@code /metrics} is served, on {@code bind}: 0 for a free port,
+ *     {@link Metrics#OFF} for nowhere
  */
 public record OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
     String subscriptionTarget, ProtocolSettings protocol, Transport transport,
-    Retention retention) {
+    Retention retention, int metricsPort) {
 
   public OrchestratorConfig {
     retention.requireAtLeast(protocol.minimumRetention());
+    if (metricsPort < Metrics.OFF || metricsPort > 65_535) {
+      throw new IllegalArgumentException("metrics port must be -1 (off) or 0-65535, not "
+          + metricsPort);
+    }
+  }
+
+  /** Without a metrics endpoint. */
+  public OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
+      String subscriptionTarget, ProtocolSettings protocol, Transport transport,
+      Retention retention) {
+    this(bind, port, databaseFile, clientTarget, subscriptionTarget, protocol, transport,
+        retention, Metrics.OFF);
   }
 
   /** With the default retention (7 days). */
@@ -39,6 +54,11 @@ public record OrchestratorConfig(String bind, int port, Path databaseFile, Strin
 
   public OrchestratorConfig withRetention(Retention newRetention) {
     return new OrchestratorConfig(bind, port, databaseFile, clientTarget, subscriptionTarget,
-        protocol, transport, newRetention);
+        protocol, transport, newRetention, metricsPort);
+  }
+
+  public OrchestratorConfig withMetricsPort(int newMetricsPort) {
+    return new OrchestratorConfig(bind, port, databaseFile, clientTarget, subscriptionTarget,
+        protocol, transport, retention, newMetricsPort);
   }
 }

@@ -26,6 +26,11 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
       description = "Port (env ORCHESTRATOR_PORT); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--metrics-port", defaultValue = "${env:ORCHESTRATOR_METRICS_PORT:-9451}",
+      description = "Port of the Prometheus endpoint (/metrics, on --bind), 0 for a free one, "
+          + "-1 for none (env ORCHESTRATOR_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--db-file", defaultValue = "${env:ORCHESTRATOR_DB:-orchestrator.db}",
       description = "Log database, relative to --data-dir (env ORCHESTRATOR_DB). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -70,6 +75,7 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
   /** The configuration these options describe. */
   public OrchestratorConfig config() {
     server.checkListening(spec, port);
+    ServerOptions.requireMetricsPort(spec, metricsPort);
     ServerOptions.requirePositive(spec, "--reserve-deadline", reserveDeadline);
     ServerOptions.requirePositive(spec, "--recovery-interval", recoveryInterval);
     if (tryTimeout.compareTo(reserveDeadline) <= 0) {
@@ -83,6 +89,6 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
     Retention retention = server.retention(spec, protocol.minimumRetention(),
         "--reserve-deadline + --try-timeout + --recovery-interval");
     return new OrchestratorConfig(server.bind(), port, server.resolve(dbFile), clientTarget,
-        subscriptionTarget, protocol, server.transport(spec), retention);
+        subscriptionTarget, protocol, server.transport(spec), retention, metricsPort);
   }
 }

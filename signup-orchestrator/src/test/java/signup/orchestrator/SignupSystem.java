@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import signup.client.ClientServer;
 import signup.client.ClientServerConfig;
 import signup.client.domain.Argon2Settings;
@@ -27,6 +28,7 @@ import signup.common.domain.Retention;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.security.BearerToken;
 import signup.common.security.Transport;
+import signup.common.tracing.Tracing;
 import signup.common.v1.DeviceType;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.v1.SignupRequest;
@@ -59,6 +61,7 @@ public final class SignupSystem implements AutoCloseable {
   private Retention retention = Retention.DEFAULT;
   private Argon2Settings hashing = Argon2Settings.OWASP;
   private UnaryOperator<ClientServerConfig> clientSettings = UnaryOperator.identity();
+  private Function<String, Tracing> tracing = name -> Tracing.off();
 
   public SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
     this.dataDir = dataDir;
@@ -79,8 +82,14 @@ public final class SignupSystem implements AutoCloseable {
     return this;
   }
 
+  /** Each server traces into what {@code tracing} gives for its name (at each start). */
+  public SignupSystem withTracing(Function<String, Tracing> newTracing) {
+    this.tracing = newTracing;
+    return this;
+  }
+
   /** Password hashes at this cost (MINIMUM where the hash is not what a test is about). */
-  SignupSystem withHashing(Argon2Settings newHashing) {
+  public SignupSystem withHashing(Argon2Settings newHashing) {
     this.hashing = newHashing;
     return this;
   }
@@ -108,16 +117,18 @@ public final class SignupSystem implements AutoCloseable {
         .withParticipant(participant)
         .withRetention(retention)
         .withHashing(hashing)
-        .withTransport(transport);
-    client = ClientServer.create(clientSettings.apply(config)).start();
+        .withTransport(transport)
+        .withMetricsPort(0);
+    client = ClientServer.create(clientSettings.apply(config), tracing.apply(ClientServer.NAME))
+        .start();
     return this;
   }
 
   public SignupSystem startSubscription() {
     subscription = SubscriptionServer.create(new SubscriptionServerConfig("127.0.0.1",
         subscriptionPort, dataDir.resolve("subscription.db"), target(orchestratorPort),
-        participant, Duration.ofSeconds(1), transport, retention, target(clientPort)))
-        .start();
+        participant, Duration.ofSeconds(1), transport, retention, target(clientPort), 0),
+        tracing.apply(SubscriptionServer.NAME)).start();
     return this;
   }
 
@@ -129,8 +140,8 @@ public final class SignupSystem implements AutoCloseable {
   public SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
     OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
         dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol,
-        transport, retention);
-    orchestrator = OrchestratorServer.create(config).start();
+        transport, retention, 0);
+    orchestrator = OrchestratorServer.create(config, tracing.apply("orchestrator")).start();
     return this;
   }
 
@@ -147,6 +158,19 @@ public final class SignupSystem implements AutoCloseable {
   public void stopSubscription() {
     subscription.close();
     subscription = null;
+  }
+
+  /** Where the orchestrator serves /metrics (a free port, chosen at each start). */
+  public int orchestratorMetricsPort() {
+    return orchestrator.metrics().port().orElseThrow();
+  }
+
+  public int clientMetricsPort() {
+    return client.metrics().port().orElseThrow();
+  }
+
+  public int subscriptionMetricsPort() {
+    return subscription.metrics().port().orElseThrow();
   }
 
   /**

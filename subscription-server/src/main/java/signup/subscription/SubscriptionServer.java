@@ -13,8 +13,12 @@ import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.PublicKeysClient;
 import signup.common.security.AccessTokenVerifier;
+import signup.common.metrics.DatabaseMetrics;
+import signup.common.metrics.Metrics;
+import signup.common.metrics.SweeperMetrics;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
+import signup.common.tracing.Tracing;
 import signup.subscription.domain.PlanCatalogue;
 import signup.subscription.domain.Subscriptions;
 import signup.subscription.grpc.SubscriptionStatusMapper;
@@ -41,7 +45,13 @@ public final class SubscriptionServer {
   /** As {@link #create(SubscriptionServerConfig)}, halting at {@code crashPoints} (crash tests). */
   public static GrpcServerHost create(SubscriptionServerConfig config, CrashPoints crashPoints) {
     return create(config, config.transport().serverBuilder(config.bind(), config.port()),
-        InstantSource.system(), crashPoints);
+        InstantSource.system(), crashPoints, Tracing.fromEnvironment(NAME));
+  }
+
+  /** As {@link #create(SubscriptionServerConfig)}, tracing into {@code tracing} (owned). */
+  public static GrpcServerHost create(SubscriptionServerConfig config, Tracing tracing) {
+    return create(config, config.transport().serverBuilder(config.bind(), config.port()),
+        InstantSource.system(), CrashPoints.none(), tracing);
   }
 
   /**
@@ -54,12 +64,21 @@ public final class SubscriptionServer {
    */
   public static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
-    return create(config, builder, clock, CrashPoints.none());
+    return create(config, builder, clock, CrashPoints.none(), Tracing.off());
   }
 
   private static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
-      InstantSource clock, CrashPoints crashPoints) {
-    SqliteDatabase db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
+      InstantSource clock, CrashPoints crashPoints, Tracing tracing) {
+    SqliteDatabase db;
+    try {
+      db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
+    Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
+    DatabaseMetrics.bind(db, metrics.registry());
+    db.observeWrites(tracing.databaseWrites("subscription"));
     ManagedChannel coordinator = null;
     ManagedChannel clientServer = null;
     ReservationSweeper sweeper = null;
@@ -73,9 +92,10 @@ public final class SubscriptionServer {
           crashPoints);
       coordinator = config.transport().channel(config.coordinatorTarget());
       sweeper = new ReservationSweeper(subscriptions.ledger(),
-          new CoordinatorClient(config.transport().authenticated(coordinator),
+          new CoordinatorClient(config.transport().authenticated(tracing.intercept(
+              metrics.intercept(coordinator, config.coordinatorTarget()))),
               config.coordinatorDeadline()),
-          config.participant(), clock);
+          config.participant(), clock, new SweeperMetrics(metrics.registry()));
       // Access tokens are checked against client-server's public keys, fetched when needed.
       clientServer = config.transport().channel(config.clientTarget());
       AccessTokenVerifier verifier = PublicKeysClient.verifier(clientServer,
@@ -86,7 +106,7 @@ public final class SubscriptionServer {
           new SubscriptionStatusMapper(), List.of(config.transport().authorizer(verifier)),
           List.of(purger, sweeper, new OwnedChannel(coordinator, "the coordinator channel"),
               new OwnedChannel(clientServer, "the client-server channel"), db),
-          DRAIN_TIMEOUT, config.transport().connections());
+          DRAIN_TIMEOUT, config.transport().connections(), metrics, tracing);
       // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
       db.onWritableChange(host::storeWritable);
       sweeper.start(NAME);
@@ -104,6 +124,8 @@ public final class SubscriptionServer {
         clientServer.shutdownNow();
       }
       db.close();
+      metrics.close();
+      tracing.close();
       throw e;
     }
   }

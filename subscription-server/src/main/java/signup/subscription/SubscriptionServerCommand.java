@@ -34,6 +34,11 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   @Mixin
   ParticipantOptions participant;
 
+  @Option(names = "--metrics-port", defaultValue = "${env:SUBSCRIPTION_METRICS_PORT:-9453}",
+      description = "Port of the Prometheus endpoint (/metrics, on --bind), 0 for a free one, "
+          + "-1 for none (env SUBSCRIPTION_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--port", defaultValue = "${env:SUBSCRIPTION_PORT:-50053}",
       description = "Port to listen on, 0 for a free one (env SUBSCRIPTION_PORT). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -59,9 +64,10 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
 
   SubscriptionServerConfig config() {
     server.checkListening(spec, port);
+    ServerOptions.requireMetricsPort(spec, metricsPort);
     return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile),
         participant.coordinator(), participant.settings(spec), participant.coordinatorDeadline(spec),
-        server.transport(spec), participant.retention(spec, server), clientTarget);
+        server.transport(spec), participant.retention(spec, server), clientTarget, metricsPort);
   }
 
   /** SUBSCRIPTION_RESERVATION_TTL, ..., then the SIGNUP_ variable both participants share. */

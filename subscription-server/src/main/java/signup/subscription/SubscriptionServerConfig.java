@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
+import signup.common.metrics.Metrics;
 import signup.common.security.Transport;
 
 /**
@@ -21,10 +22,12 @@ import signup.common.security.Transport;
  * @param retention how long finished barrier rows are kept; at least
  *     {@link ParticipantSettings#minimumRetention()}
  * @param clientTarget client-server, as a gRPC target: its public keys verify access tokens
+ * @param metricsPort where {@code /metrics} is served, on {@code bind}: 0 for a free port,
+ *     {@link Metrics#OFF} for nowhere
  */
 public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
     String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
-    Transport transport, Retention retention, String clientTarget) {
+    Transport transport, Retention retention, String clientTarget, int metricsPort) {
 
   public static final int DEFAULT_PORT = 50053;
   public static final String DEFAULT_COORDINATOR = "localhost:50051";
@@ -44,6 +47,23 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
       throw new IllegalArgumentException("port must be 0-65535, not " + port);
     }
     retention.requireAtLeast(participant.minimumRetention());
+    if (metricsPort < Metrics.OFF || metricsPort > 65_535) {
+      throw new IllegalArgumentException("metrics port must be -1 (off) or 0-65535, not "
+          + metricsPort);
+    }
+  }
+
+  /** Without a metrics endpoint. */
+  public SubscriptionServerConfig(String bind, int port, Path databaseFile,
+      String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+      Transport transport, Retention retention, String clientTarget) {
+    this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
+        transport, retention, clientTarget, Metrics.OFF);
+  }
+
+  public SubscriptionServerConfig withMetricsPort(int newMetricsPort) {
+    return new SubscriptionServerConfig(bind, port, databaseFile, coordinatorTarget,
+        participant, coordinatorDeadline, transport, retention, clientTarget, newMetricsPort);
   }
 
   /** With the default retention (7 days) and client-server at its default address. */
@@ -63,7 +83,7 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
 
   public SubscriptionServerConfig withClientTarget(String target) {
     return new SubscriptionServerConfig(bind, port, databaseFile, coordinatorTarget,
-        participant, coordinatorDeadline, transport, retention, target);
+        participant, coordinatorDeadline, transport, retention, target, metricsPort);
   }
 
   /** Localhost defaults, with the database at {@code databaseFile}. */

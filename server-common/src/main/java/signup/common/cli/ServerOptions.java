@@ -171,6 +171,15 @@ public final class ServerOptions {
     return new Retention(retention);
   }
 
+  /** A usage error (exit code 2) unless {@code port} is -1 (no endpoint), 0 (free) or a port. */
+  public static int requireMetricsPort(CommandSpec spec, int port) {
+    if (port < -1 || port > 65_535) {
+      throw new ParameterException(spec.commandLine(),
+          "--metrics-port must be -1 (none), 0 (a free port) or 1-65535, not " + port);
+    }
+    return port;
+  }
+
   /** A usage error (exit code 2) unless {@code value} is a positive duration. */
   public static Duration requirePositive(CommandSpec spec, String option, Duration value) {
     if (value.isNegative() || value.isZero()) {

@@ -19,13 +19,40 @@ public final class ReservationSweeper implements AutoCloseable {
   private final ParticipantSettings settings;
   private final InstantSource clock;
   private final PeriodicJob schedule = new PeriodicJob("a reservation sweep");
+  private final Listener listener;
+
+  /**
+   * What the sweeper finds and does, for the server's metrics (the domain knows no metrics
+   * library). Called on the sweeper's thread.
+   */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    /** A sweep ended normally. */
+    default void swept() {}
+
+    /** A reservation past its TTL was decided by the coordinator's answer. */
+    default void resolved(TransactionResolver.Outcome outcome) {}
+
+    /** A reservation past its TTL was kept: the coordinator could not be asked. */
+    default void kept() {}
+
+    /** A sweep failed (the store, a bug); the next one tries again. */
+    default void failed() {}
+  }
 
   public ReservationSweeper(ReservationLedger ledger, TransactionResolver resolver,
       ParticipantSettings settings, InstantSource clock) {
+    this(ledger, resolver, settings, clock, Listener.NONE);
+  }
+
+  public ReservationSweeper(ReservationLedger ledger, TransactionResolver resolver,
+      ParticipantSettings settings, InstantSource clock, Listener listener) {
     this.ledger = ledger;
     this.resolver = resolver;
     this.settings = settings;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** Sweeps every {@code sweepInterval} on a thread of its own until closed. */
@@ -49,6 +76,7 @@ public final class ReservationSweeper implements AutoCloseable {
       } catch (TransactionResolver.CoordinatorUnavailableException e) {
         log.warn("txn_id={} reservation past its TTL kept: coordinator unavailable ({})", txnId,
             e.getMessage());
+        listener.kept();
         // The coordinator is down for all of them; try again on the next sweep.
         break;
       }
@@ -59,6 +87,7 @@ public final class ReservationSweeper implements AutoCloseable {
       }
       log.info("txn_id={} reservation past its TTL resolved by the coordinator: {}", txnId,
           outcome);
+      listener.resolved(outcome);
       decided++;
     }
     return decided;
@@ -67,10 +96,13 @@ public final class ReservationSweeper implements AutoCloseable {
   private void sweepLogged() {
     try {
       sweepOnce();
+      listener.swept();
     } catch (StoreUnavailableException e) {
+      listener.failed();
       // The store logged it once already; a sweep every few seconds must not repeat it.
       log.debug("reservation sweep stopped, the store cannot be written: {}", e.getMessage());
     } catch (RuntimeException e) {
+      listener.failed();
       log.error("reservation sweep failed; retrying on the next one", e);
     }
   }

@@ -51,6 +51,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private final Jdbi readJdbi;
   private final Writability writability;
   private final GroupCommitWriter writer;
+  private volatile WriteObserver writeObserver = WriteObserver.NONE;
 
   private SqliteDatabase(DatabaseSpec spec, Path file, Connection writerConnection,
       BlockingQueue<Connection> readers) {
@@ -127,7 +128,15 @@ public final class SqliteDatabase implements AutoCloseable {
    * from {@code work} undoes only that caller's writes and is rethrown to it.
    */
   public <T> T write(Function<Handle, T> work) {
-    return writer.write(work);
+    Consumer<Throwable> done = writeObserver.queued();
+    try {
+      T value = writer.write(work);
+      done.accept(null);
+      return value;
+    } catch (RuntimeException | Error e) {
+      done.accept(e);
+      throw e;
+    }
   }
 
   /**
@@ -136,7 +145,17 @@ public final class SqliteDatabase implements AutoCloseable {
    * for everyone: what is chained to it must be quick and must not block, nor write.
    */
   public <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
-    return writer.writeAsync(work);
+    Consumer<Throwable> done = writeObserver.queued();
+    CompletableFuture<T> result = writer.writeAsync(work);
+    if (done != WriteObserver.NONE_DONE) {
+      result.whenComplete((value, failure) -> done.accept(failure));
+    }
+    return result;
+  }
+
+  /** Tells {@code observer} of every write from now on (its trace's spans). */
+  public void observeWrites(WriteObserver observer) {
+    this.writeObserver = observer;
   }
 
   /**
@@ -163,8 +182,16 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /** Writes waiting for the writer right now. */
-  int queuedWrites() {
+  public int queuedWrites() {
     return writer.queued();
+  }
+
+  /**
+   * Tells {@code listener} of every commit from now on: how many writes it carried and how long
+   * the commit itself (SQLite's fsync) took. Called on the writer's thread: it must be quick.
+   */
+  public void onCommit(CommitListener listener) {
+    writer.onCommit(listener);
   }
 
   /** Writes committed so far and in how many commits (logged again when it closes). */

@@ -30,14 +30,32 @@ public final class Recovery implements AutoCloseable {
   private final SignupCoordinator coordinator;
   private final ProtocolSettings settings;
   private final InstantSource clock;
+  private final Listener listener;
   private ScheduledExecutorService scheduler;
+
+  /** Told of each pass, for the metrics (the domain knows no metrics library). */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    /** A pass (one batch) ended: {@code finished} rows reached a final state, {@code left} not. */
+    default void passed(int finished, int left) {}
+
+    /** A pass stopped on an error (the log could not be written, a bug). */
+    default void failed() {}
+  }
 
   public Recovery(SignupLog signupLog, SignupCoordinator coordinator, ProtocolSettings settings,
       InstantSource clock) {
+    this(signupLog, coordinator, settings, clock, Listener.NONE);
+  }
+
+  public Recovery(SignupLog signupLog, SignupCoordinator coordinator, ProtocolSettings settings,
+      InstantSource clock, Listener listener) {
     this.signupLog = signupLog;
     this.coordinator = coordinator;
     this.settings = settings;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** Runs a first pass now (in the background) and then every recovery interval. */
@@ -70,11 +88,15 @@ public final class Recovery implements AutoCloseable {
     }
     awaitAll(steps, settings.callDeadline().multipliedBy(2));
     int finished = 0;
+    int left = 0;
     for (Step step : steps) {
       if (finish(step)) {
         finished++;
+      } else {
+        left++;
       }
     }
+    listener.passed(finished, left);
     return finished;
   }
 
@@ -152,9 +174,11 @@ public final class Recovery implements AutoCloseable {
         // a full batch: there may be more waiting
       }
     } catch (StoreUnavailableException e) {
+      listener.failed();
       // The store logged it once already; a pass every few seconds must not repeat it.
       log.debug("recovery pass stopped, the log cannot be written: {}", e.getMessage());
     } catch (RuntimeException e) {
+      listener.failed();
       log.error("recovery pass failed; retrying on the next one", e);
     }
   }

@@ -3,12 +3,15 @@ package signup.orchestrator.grpc;
 import io.grpc.Context;
 import io.grpc.MethodDescriptor;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import signup.common.domain.Completions;
 import signup.common.domain.SignupFields;
 import signup.common.domain.Violations;
 import signup.common.grpc.NonBlockingService;
 import signup.common.grpc.ProtoValues;
 import signup.common.grpc.Replies;
 import signup.orchestrator.domain.SignupCoordinator;
+import signup.orchestrator.domain.SignupPendingException;
 import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupRequest;
 import signup.orchestrator.v1.GetSignupRequest;
@@ -24,9 +27,16 @@ import signup.orchestrator.v1.SignupStatus;
 public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImplBase
     implements NonBlockingService {
   private final SignupCoordinator coordinator;
+  private final Runnable pendingReply;
 
   public SignupServiceImpl(SignupCoordinator coordinator) {
+    this(coordinator, () -> {});
+  }
+
+  /** @param pendingReply run for each reply that says "committed, not confirmed yet" */
+  public SignupServiceImpl(SignupCoordinator coordinator, Runnable pendingReply) {
     this.coordinator = coordinator;
+    this.pendingReply = pendingReply;
   }
 
   @Override
@@ -43,7 +53,13 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
     Context detached = Context.current().fork();
     Context previous = detached.attach();
     try {
-      Replies.when(coordinator.start(valid), SignupMessages::response, responses);
+      CompletableFuture<SignupRecord> outcome = coordinator.start(valid);
+      outcome.whenComplete((done, failure) -> {
+        if (failure != null && Completions.cause(failure) instanceof SignupPendingException) {
+          pendingReply.run();
+        }
+      });
+      Replies.when(outcome, SignupMessages::response, responses);
     } finally {
       detached.detach(previous);
     }

@@ -185,6 +185,23 @@ public final class SqliteSignupLog implements SignupLog {
         .list());
   }
 
+  /**
+   * The unfinished rows by state: how many, and when the oldest of each began. One query over
+   * the partial index of unfinished rows, cheap however large the log.
+   */
+  public List<Backlog> backlog() {
+    return db.read(h -> h.createQuery("""
+            SELECT state, count(*) AS n, min(created_at) AS oldest FROM signup_txn
+            WHERE state IN ('TRYING', 'COMMITTING', 'ABORTING')
+            GROUP BY state""")
+        .map((rs, ctx) -> new Backlog(SignupState.valueOf(rs.getString("state")),
+            rs.getLong("n"), Instant.ofEpochMilli(rs.getLong("oldest"))))
+        .list());
+  }
+
+  /** Unfinished rows in one state: how many, and when the oldest began. */
+  public record Backlog(SignupState state, long rows, Instant oldestCreatedAt) {}
+
   @Override
   public int purgeFinishedBefore(Instant cutoff, int limit) {
     return db.write(h -> h.createUpdate(PURGE_FINISHED)
