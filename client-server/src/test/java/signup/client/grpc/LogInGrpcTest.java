@@ -105,16 +105,26 @@ class LogInGrpcTest {
     start(ClientServerConfig.defaults(dir.resolve("client.db"))
         .withHashing(new Argon2Settings(64 * 1024, 2, 1)));
     signUp("txn-1", "client-1", "ann@example.com");
-    long hashNanos = timed(() -> server.login("ann@example.com", PASSWORD));
+    server.login("ann@example.com", PASSWORD); // warm: the first call pays for the JIT
 
-    long unknownNanos = timed(() -> server.login("nobody@example.com", PASSWORD));
-    long wrongNanos = timed(() -> server.login("ann@example.com", "not the password"));
+    // The fastest of three of each: a loaded machine only ever adds to a call's time, so the
+    // minimum is what the work itself costs.
+    long hashNanos = fastestOfThree(() -> server.login("ann@example.com", PASSWORD));
+    long unknownNanos = fastestOfThree(() -> server.login("nobody@example.com", PASSWORD));
+    long wrongNanos = fastestOfThree(() -> server.login("ann@example.com", "not the password"));
 
-    // Lower bounds only: a loaded machine makes calls slower, never faster.
     assertTrue(unknownNanos > hashNanos / 2,
         "unknown e-mail " + unknownNanos / 1_000_000 + " ms, hash " + hashNanos / 1_000_000);
     assertTrue(wrongNanos > hashNanos / 2,
         "wrong password " + wrongNanos / 1_000_000 + " ms, hash " + hashNanos / 1_000_000);
+  }
+
+  private static long fastestOfThree(Runnable call) {
+    long fastest = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      fastest = Math.min(fastest, timed(call));
+    }
+    return fastest;
   }
 
   @Test
