@@ -239,7 +239,7 @@ public final class SignupCoordinator implements AutoCloseable {
       signupLog.markAborted(txnId, clock.instant());
       log.info("txn_id={} ABORTED", txnId);
     }
-    return new SignupFailedException(kind, message);
+    return new SignupFailedException(txnId, kind, message);
   }
 
   private SignupFailedException abortedElsewhere(String txnId) {
@@ -314,7 +314,7 @@ public final class SignupCoordinator implements AutoCloseable {
     FailureKind kind = record.failureKind() == null ? FailureKind.ABORTED : record.failureKind();
     String message = record.failureMessage() == null
         ? "sign-up " + record.txnId() + " was aborted" : record.failureMessage();
-    return new SignupFailedException(kind, message);
+    return new SignupFailedException(record.txnId(), kind, message);
   }
 
   /**

@@ -137,6 +137,7 @@ class SignupCoordinatorTest {
   private void assertAbortedWithBothCancelled(SignupFailedException e, FailureKind kind) {
     String txnId = onlyTxn();
     assertEquals(kind, e.kind());
+    assertEquals(txnId, e.signupId(), "the aborted sign-up is named, for GetSignup");
     assertEquals(List.of(txnId), clients.cancels);
     assertEquals(List.of(txnId), subscriptions.cancels);
     assertEquals(List.of(), clients.confirms);
