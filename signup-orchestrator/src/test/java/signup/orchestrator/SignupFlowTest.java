@@ -68,6 +68,10 @@ class SignupFlowTest {
     Subscription subscription = system.subscriptions().getSubscription(
         GetSubscriptionRequest.newBuilder().setClientId(clientId).build());
     assertEquals("us-ios", subscription.getPlan().getPlanId());
+    // One id, one creation time: the reply's times are the stored subscription's (they were the
+    // log's own, up to seconds apart under load).
+    assertEquals(subscription, response.getSubscription(),
+        "the reply shows the subscription as GetSubscription does");
     assertEquals(1, system.query("client.db",
         "SELECT count(*) FROM clients WHERE status = 'CONFIRMED'"));
     assertEquals(1, system.query("subscription.db",
@@ -150,6 +154,9 @@ class SignupFlowTest {
     SignupResponse again = system.signups().signup(request);
 
     assertEquals(first, again);
+    assertEquals(system.subscriptions().getSubscription(GetSubscriptionRequest.newBuilder()
+        .setClientId(first.getClient().getClientId()).build()), again.getSubscription(),
+        "a replay, answered from the log, shows the stored subscription too");
     assertEquals(1, system.clientRows());
     SignupStatus byRequest = system.signups().getSignup(
         GetSignupRequest.newBuilder().setRequestId("req-1").build());

@@ -81,7 +81,7 @@ public final class SignupCoordinator implements AutoCloseable {
     this.retries = Executors.newSingleThreadScheduledExecutor(
         DaemonThreads.named("orchestrator-retries"));
     this.secondPhase = new SecondPhase(List.of(clients, subscriptions), retries, crashPoints);
-    this.commits = new CommitDrives(signupLog, secondPhase, clock);
+    this.commits = new CommitDrives(signupLog, secondPhase, subscriptions, clock);
   }
 
   /**
@@ -195,10 +195,12 @@ public final class SignupCoordinator implements AutoCloseable {
               subscriptionReservation.plan().planId());
           return finishWithinBudget(txnId);
         })
-        .thenApply(doneAt -> {
+        .thenApply(finished -> {
           log.debug("txn_id={} DONE", txnId);
           // The row as just written, without reading it back: one query less.
-          return trying.done(clientReservation.createdAt(), subscriptionReservation, doneAt);
+          return trying.done(clientReservation.createdAt(),
+              subscriptionReservation.confirmedAt(finished.subscriptionUpdatedAt()),
+              finished.doneAt());
         });
   }
 
@@ -207,17 +209,17 @@ public final class SignupCoordinator implements AutoCloseable {
    * phase's budget at most; then the caller is told the sign-up is pending while the drive goes
    * on until every participant has acknowledged.
    */
-  private CompletableFuture<Instant> finishWithinBudget(String txnId) {
+  private CompletableFuture<CommitDrives.Finished> finishWithinBudget(String txnId) {
     long started = System.nanoTime();
-    CompletableFuture<Instant> answer = new CompletableFuture<>();
-    CompletableFuture<Instant> done = commits.finish(txnId, () -> {
+    CompletableFuture<CommitDrives.Finished> answer = new CompletableFuture<>();
+    CompletableFuture<CommitDrives.Finished> done = commits.finish(txnId, () -> {
       long left = settings.secondPhaseBudget().toNanos() - (System.nanoTime() - started);
       retries.schedule(() -> answer.completeExceptionally(new SignupPendingException(txnId)),
           left, TimeUnit.NANOSECONDS);
     });
-    done.whenComplete((doneAt, failure) -> {
+    done.whenComplete((finished, failure) -> {
       if (failure == null) {
-        answer.complete(doneAt);
+        answer.complete(finished);
       } else if (Completions.cause(failure) instanceof ParticipantException) {
         // Refused for good by a participant: the decision stands, recovery retries it.
         answer.completeExceptionally(new SignupPendingException(txnId));

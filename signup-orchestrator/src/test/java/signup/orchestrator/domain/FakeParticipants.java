@@ -2,6 +2,7 @@ package signup.orchestrator.domain;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,6 +16,8 @@ import signup.common.domain.Device;
  */
 final class FakeParticipants {
   static final PlanQuote US_IOS = new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD");
+  /** When the scripted subscription participant says it reserved. */
+  static final Instant RESERVED_AT = Instant.parse("2030-01-01T00:00:00.123Z");
 
   static ParticipantException unavailable() {
     return new ParticipantException(FailureKind.UNAVAILABLE, true, "participant is unavailable",
@@ -32,6 +35,8 @@ final class FakeParticipants {
     final List<String> cancels = new CopyOnWriteArrayList<>();
     final List<String> reserves = new CopyOnWriteArrayList<>();
     final Queue<RuntimeException> confirmFailures = new ConcurrentLinkedQueue<>();
+    /** What each acknowledged confirm answers. */
+    volatile Optional<Instant> confirmedUpdatedAt = Optional.empty();
     /** Each cancel's answer; acknowledged at once unless the test says otherwise. */
     volatile Supplier<CompletableFuture<Void>> onCancel =
         () -> CompletableFuture.completedFuture(null);
@@ -47,10 +52,10 @@ final class FakeParticipants {
     }
 
     @Override
-    public CompletableFuture<Void> confirm(String txnId) {
+    public CompletableFuture<Optional<Instant>> confirm(String txnId) {
       confirms.add(txnId);
       RuntimeException failure = confirmFailures.poll();
-      return failure == null ? CompletableFuture.completedFuture(null)
+      return failure == null ? CompletableFuture.completedFuture(confirmedUpdatedAt)
           : CompletableFuture.failedFuture(failure);
     }
 
@@ -89,7 +94,8 @@ final class FakeParticipants {
 
   static final class Subscriptions extends Base implements SubscriptionParticipantPort {
     volatile Supplier<CompletableFuture<SubscriptionReservation>> onReserve =
-        () -> CompletableFuture.completedFuture(new SubscriptionReservation("sub-1", US_IOS));
+        () -> CompletableFuture.completedFuture(new SubscriptionReservation("sub-1", US_IOS,
+            RESERVED_AT, RESERVED_AT));
 
     Subscriptions() {
       super("subscription");

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -49,20 +51,20 @@ class SecondPhaseTest {
       return "flaky";
     }
 
-    private CompletableFuture<Void> answer(String txnId) {
+    private <T> CompletableFuture<T> answer(String txnId, T acknowledgement) {
       int attempt = attempts.computeIfAbsent(txnId, t -> new AtomicInteger()).incrementAndGet();
       return attempt <= failures ? CompletableFuture.failedFuture(FakeParticipants.unavailable())
-          : CompletableFuture.completedFuture(null);
+          : CompletableFuture.completedFuture(acknowledgement);
     }
 
     @Override
-    public CompletableFuture<Void> confirm(String txnId) {
-      return answer(txnId);
+    public CompletableFuture<Optional<Instant>> confirm(String txnId) {
+      return answer(txnId, Optional.empty());
     }
 
     @Override
     public CompletableFuture<Void> cancel(String txnId) {
-      return answer(txnId);
+      return answer(txnId, null);
     }
 
     int attemptsOf(String txnId) {
@@ -81,7 +83,12 @@ class SecondPhaseTest {
     }
 
     @Override
-    public CompletableFuture<Void> confirm(String txnId) {
+    public CompletableFuture<Optional<Instant>> confirm(String txnId) {
+      return cancel(txnId).thenApply(acknowledged -> Optional.empty());
+    }
+
+    @Override
+    public CompletableFuture<Void> cancel(String txnId) {
       CountDownLatch gate = replyGate;
       return CompletableFuture.runAsync(() -> {
         try {
@@ -90,11 +97,6 @@ class SecondPhaseTest {
           Thread.currentThread().interrupt();
         }
       }, replies);
-    }
-
-    @Override
-    public CompletableFuture<Void> cancel(String txnId) {
-      return confirm(txnId);
     }
   }
 
@@ -109,7 +111,7 @@ class SecondPhaseTest {
     Flaky flaky = new Flaky(failures);
     SecondPhase secondPhase = secondPhase(flaky);
     AtomicInteger retrying = new AtomicInteger();
-    List<CompletableFuture<Void>> confirms = new ArrayList<>();
+    List<CompletableFuture<?>> confirms = new ArrayList<>();
 
     for (int i = 0; i < txns; i++) {
       confirms.add(secondPhase.confirmAll("txn-" + i, retrying::incrementAndGet));
@@ -136,7 +138,7 @@ class SecondPhaseTest {
     Flaky flaky = new Flaky(8); // ~5 s of backoff: longer than any request waits
     SecondPhase secondPhase = secondPhase(flaky, new RepliesOnItsThread());
 
-    CompletableFuture<Void> confirmed = secondPhase.confirmAll("t1", () -> { });
+    CompletableFuture<?> confirmed = secondPhase.confirmAll("t1", () -> { });
 
     await().atMost(Duration.ofSeconds(30)).until(confirmed::isDone);
     assertFalse(confirmed.isCompletedExceptionally());
@@ -164,14 +166,14 @@ class SecondPhaseTest {
     AtomicInteger attempts = new AtomicInteger();
     Participant refusing = new RepliesOnItsThread() {
       @Override
-      public CompletableFuture<Void> confirm(String txnId) {
+      public CompletableFuture<Optional<Instant>> confirm(String txnId) {
         attempts.incrementAndGet();
         return CompletableFuture.failedFuture(new ParticipantException(FailureKind.INTERNAL,
             false, "confirm of a cancelled txn", null));
       }
     };
 
-    CompletableFuture<Void> confirmed = secondPhase(refusing).confirmAll("t1", () -> { });
+    CompletableFuture<?> confirmed = secondPhase(refusing).confirmAll("t1", () -> { });
 
     assertTrue(confirmed.isCompletedExceptionally());
     assertEquals(1, attempts.get());

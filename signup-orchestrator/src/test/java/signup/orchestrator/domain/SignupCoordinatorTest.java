@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +98,19 @@ class SignupCoordinatorTest {
     assertEquals(List.of(txnId), subscriptions.confirms);
     assertEquals(List.of(), clients.cancels);
     assertEquals(List.of(), subscriptions.cancels);
+  }
+
+  @Test
+  void theDoneRecordShowsTheSubscriptionWithTheTimesItsParticipantStored() {
+    Instant confirmed = FakeParticipants.RESERVED_AT.plusMillis(40);
+    subscriptions.confirmedUpdatedAt = Optional.of(confirmed);
+
+    SignupRecord done = coordinator().signup(request());
+
+    assertEquals(FakeParticipants.RESERVED_AT, done.subscription().createdAt());
+    assertEquals(confirmed, done.subscription().updatedAt());
+    assertEquals(done.subscription(), signupLog.find(done.txnId()).orElseThrow().subscription(),
+        "a replay, answered from the log, shows the same");
   }
 
   @Test
