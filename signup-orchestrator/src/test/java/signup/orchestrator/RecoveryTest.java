@@ -2,14 +2,22 @@ package signup.orchestrator;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import signup.client.domain.Argon2Settings;
 import signup.client.v1.GetClientRequest;
 import signup.client.v1.ReserveClientRequest;
 import signup.common.domain.Completions;
@@ -18,6 +26,7 @@ import signup.common.domain.ParticipantSettings;
 import signup.common.store.SqliteDatabase;
 import signup.common.v1.DeviceType;
 import signup.orchestrator.domain.PlanQuote;
+import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
@@ -28,6 +37,7 @@ import signup.orchestrator.v1.GetSignupRequest;
 import signup.orchestrator.v1.ResolveTransactionRequest;
 import signup.subscription.v1.GetSubscriptionRequest;
 import signup.subscription.v1.ReserveSubscriptionRequest;
+import signup.subscription.v1.SubscriptionParticipantGrpc;
 
 /**
  * Transactions left half-way (as a crash leaves them) are finished: by the orchestrator's
@@ -114,6 +124,49 @@ class RecoveryTest {
         && system.subscriptionRows() == 0);
     assertEquals(Decision.ABORT, system.coordinator().resolveTransaction(
         ResolveTransactionRequest.newBuilder().setTxnId(txnId).build()).getDecision());
+  }
+
+  @Test
+  void aBurstOfSignupsIsConfirmedOnceEachRecoveryRedoesNoLiveWork() throws Exception {
+    // Recovery passes back to back, so that many of them find rows of live requests; deadlines
+    // patient enough for a loaded machine.
+    ProtocolSettings eager = new ProtocolSettings(Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(5));
+    system = new SignupSystem(dataDir, eager, ParticipantSettings.DEFAULTS)
+        .withHashing(Argon2Settings.MINIMUM).startClient().startSubscription();
+    FaultyProxy counting = FaultyProxy.inFrontOf(SignupSystem.target(system.subscriptionPort));
+    try {
+      system.startOrchestrator(SignupSystem.target(system.clientPort), counting.target());
+      int signups = 300;
+      ExecutorService senders = Executors.newFixedThreadPool(16);
+      try {
+        List<Future<?>> sent = new ArrayList<>();
+        for (int i = 0; i < signups; i++) {
+          String email = "burst-" + i + "@example.com";
+          sent.add(senders.submit(() -> system.signups().signup(SignupSystem.request(email))));
+        }
+        for (Future<?> one : sent) {
+          try {
+            one.get();
+          } catch (ExecutionException e) {
+            // A sign-up too slow for a loaded machine: aborted, it is confirmed nowhere.
+          }
+        }
+      } finally {
+        senders.shutdownNow();
+      }
+
+      // Each sign-up's request confirmed it; recovery, finding a row whose request was still
+      // driving it (or had just finished), confirmed some a second time.
+      long done = system.query("orchestrator.db",
+          "SELECT count(*) FROM signup_txn WHERE state = 'DONE'");
+      assertTrue(done > signups / 2, done + " of " + signups + " done");
+      assertEquals(done, counting.answered(SubscriptionParticipantGrpc.getConfirmMethod()),
+          "confirms of " + done + " sign-ups");
+    } finally {
+      system.stopOrchestrator();
+      counting.close();
+    }
   }
 
   private void reserveOnBoth(String txnId, String clientId) {

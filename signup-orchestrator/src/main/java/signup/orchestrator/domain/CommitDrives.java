@@ -44,6 +44,14 @@ final class CommitDrives {
   record Finished(Instant doneAt, Instant subscriptionUpdatedAt) {}
 
   /**
+   * Whether a drive of {@code txnId} is under way. Once it is not, the drive that was has
+   * written DONE (or failed for good, leaving the row COMMITTING): the log says which.
+   */
+  boolean driving(String txnId) {
+    return running.containsKey(txnId);
+  }
+
+  /**
    * Finishes a COMMITTING txn, or joins the drive finishing it already. The future completes
    * on the thread of the DONE write's commit, or fails when a participant refuses for good (the
    * row stays COMMITTING).

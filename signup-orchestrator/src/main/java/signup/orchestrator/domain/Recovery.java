@@ -1,6 +1,7 @@
 package signup.orchestrator.domain;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,8 @@ public final class Recovery implements AutoCloseable {
   }
 
   /**
-   * One pass over the log: starts every row's step at once (they wait on the participants, not
+   * One pass over the log, leaving rows decided within {@link ProtocolSettings#recoveryGrace()}
+   * to their requests: starts every row's step at once (they wait on the participants, not
    * on each other), then waits for them for up to twice the call deadline (a last attempt may
    * start just before a cancel's budget ends). A confirm not acknowledged by then goes on being
    * retried; a cancel is tried again at the next pass.
@@ -60,7 +62,9 @@ public final class Recovery implements AutoCloseable {
    * @return how many transactions reached a final state
    */
   public int recoverOnce() {
-    List<SignupRecord> pending = signupLog.needingRecovery(clock.instant(), BATCH);
+    Instant now = clock.instant();
+    List<SignupRecord> pending = signupLog.needingRecovery(now,
+        now.minus(settings.recoveryGrace()), BATCH);
     List<Step> steps = new ArrayList<>();
     for (SignupRecord record : pending) {
       if (coordinator.inFlight().contains(record.txnId())) {
@@ -95,6 +99,9 @@ public final class Recovery implements AutoCloseable {
     }
     switch (to) {
       case DONE -> {
+        if (!coordinator.commits().driving(txnId) && !stillIn(txnId, SignupState.COMMITTING)) {
+          return Optional.empty(); // its drive wrote DONE since the row was read
+        }
         log.info("txn_id={} recovery: COMMITTING, confirming both participants", txnId);
         // Joins the drive of a request that answered "pending", if one is still retrying.
         return Optional.of(new Step(txnId, SignupState.DONE,
@@ -115,6 +122,10 @@ public final class Recovery implements AutoCloseable {
       }
       default -> throw new IllegalStateException("recovery has no step to " + to);
     }
+  }
+
+  private boolean stillIn(String txnId, SignupState state) {
+    return signupLog.find(txnId).map(record -> record.state() == state).orElse(false);
   }
 
   private Step cancel(String txnId) {

@@ -57,8 +57,9 @@ public interface SignupLog extends FinishedRecords {
   boolean resolveCommitted(String txnId, Instant now);
 
   /**
-   * The rows recovery drives ({@link SignupState#recoveredTo()}): COMMITTING and ABORTING rows,
-   * and TRYING rows past their deadline; oldest first.
+   * The rows recovery drives ({@link SignupState#recoveredTo()}): COMMITTING and ABORTING rows
+   * decided before {@code decidedBefore} (younger ones are their request's), and TRYING rows
+   * past their deadline; oldest first.
    */
-  List<SignupRecord> needingRecovery(Instant now, int limit);
+  List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit);
 }

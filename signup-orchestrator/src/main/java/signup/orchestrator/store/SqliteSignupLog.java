@@ -53,11 +53,13 @@ public final class SqliteSignupLog implements SignupLog {
   /**
    * The first IN list is the partial index's own predicate, in its order (the enum's): SQLite
    * uses a partial index only for a query whose WHERE repeats it so. Written as the OR of the
-   * two kinds of rows it scanned the whole table on every pass.
+   * two kinds of rows it scanned the whole table on every pass. Decided rows are taken once
+   * their grace has passed, undecided ones once their deadline has.
    */
   static final String NEEDING_RECOVERY = "SELECT * FROM signup_txn WHERE state IN ("
       + literals(SignupState.recovered()) + ") AND (state IN ("
-      + literals(recovered(false)) + ") OR deadline_at < :now) ORDER BY created_at LIMIT :limit";
+      + literals(recovered(false)) + ") AND updated_at < :decidedBefore OR state IN ("
+      + literals(recovered(true)) + ") AND deadline_at < :now) ORDER BY created_at LIMIT :limit";
 
   static {
     for (SignupState to : SignupState.values()) {
@@ -190,9 +192,10 @@ public final class SqliteSignupLog implements SignupLog {
   }
 
   @Override
-  public List<SignupRecord> needingRecovery(Instant now, int limit) {
+  public List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit) {
     return db.read(h -> h.createQuery(NEEDING_RECOVERY)
         .bind("now", now.toEpochMilli())
+        .bind("decidedBefore", decidedBefore.toEpochMilli())
         .bind("limit", limit)
         .map(SqliteSignupLog::map)
         .list());

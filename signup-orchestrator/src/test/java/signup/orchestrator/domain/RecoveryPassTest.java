@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static signup.common.domain.Completions.await;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,14 +37,14 @@ class RecoveryPassTest {
   final MutableClock clock = new MutableClock(START);
   final Clients clients = new Clients();
   final Subscriptions subscriptions = new Subscriptions();
+  SignupCoordinator coordinator;
   Recovery recovery;
 
   @BeforeEach
   void openLog() {
     db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
     signupLog = new SqliteSignupLog(db);
-    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
-        SETTINGS, clock);
+    coordinator = new SignupCoordinator(signupLog, clients, subscriptions, SETTINGS, clock);
     recovery = new Recovery(signupLog, coordinator, SETTINGS, clock);
   }
 
@@ -82,9 +84,60 @@ class RecoveryPassTest {
     return signupLog.find(txnId).orElseThrow().state();
   }
 
+  /** Past the time a decided row is left to its request. */
+  private void pastTheGrace() {
+    clock.advance(SETTINGS.recoveryGrace().plusMillis(1));
+  }
+
+  @Test
+  void decidedRowsWithinTheirGraceAreLeftToTheRequestsThatDecidedThem() {
+    String committing = committing("committing@example.com");
+    String aborting = aborting("aborting@example.com");
+    clock.advance(SETTINGS.recoveryGrace());
+
+    // Their requests may be about to write DONE or ABORTED: a step now would be a second
+    // confirm or cancel of each (seen in a burst: recovery confirmed rows a second time).
+    assertEquals(0, recovery.recoverOnce());
+    assertEquals(List.of(), clients.confirms);
+    assertEquals(List.of(), clients.cancels);
+
+    clock.advance(Duration.ofMillis(1));
+    assertEquals(2, recovery.recoverOnce());
+    assertEquals(SignupState.DONE, stateOf(committing));
+    assertEquals(SignupState.ABORTED, stateOf(aborting));
+  }
+
+  @Test
+  void aRowReadAsCommittingWhoseDriveHasWrittenDoneSinceIsNotConfirmedAgain() {
+    String txnId = committing("ada@example.com");
+    pastTheGrace();
+    // The log as recovery sees it: right after its read, the row's drive (a request's, whose
+    // confirms were retried past the grace) writes DONE and ends.
+    SignupLog racing = (SignupLog) Proxy.newProxyInstance(SignupLog.class.getClassLoader(),
+        new Class<?>[] {SignupLog.class}, (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(signupLog, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("needingRecovery")) {
+            assertTrue(await(signupLog.markDone(txnId, clock.instant(), null)));
+          }
+          return result;
+        });
+    Recovery racingRecovery = new Recovery(racing, coordinator, SETTINGS, clock);
+
+    assertEquals(0, racingRecovery.recoverOnce());
+
+    assertEquals(List.of(), clients.confirms);
+    assertEquals(SignupState.DONE, stateOf(txnId));
+  }
+
   @Test
   void committingRowsAreConfirmedOnBothParticipantsAndMarkedDone() {
     String txnId = committing("ada@example.com");
+    pastTheGrace();
 
     assertEquals(1, recovery.recoverOnce());
 
@@ -98,6 +151,7 @@ class RecoveryPassTest {
   @Test
   void abortingRowsAreCancelledOnBothParticipantsAndMarkedAborted() {
     String txnId = aborting("ada@example.com");
+    pastTheGrace();
 
     assertEquals(1, recovery.recoverOnce());
 
@@ -168,6 +222,7 @@ class RecoveryPassTest {
   @Test
   void aConfirmThatIsNotAcknowledgedLeavesTheRowCommittingForTheNextPass() {
     String txnId = committing("ada@example.com");
+    pastTheGrace();
     // A definite refusal is not retried; the row stays for a later pass (and a person).
     subscriptions.confirmFailures.add(new ParticipantException(FailureKind.INTERNAL, false,
         "confirm of a cancelled txn", null));

@@ -224,6 +224,7 @@ class SqliteSignupLogTest {
     List<String> plan = db.read(h -> h.createQuery("EXPLAIN QUERY PLAN "
             + SqliteSignupLog.NEEDING_RECOVERY)
         .bind("now", T0.toEpochMilli())
+        .bind("decidedBefore", T0.toEpochMilli())
         .bind("limit", 100)
         .map((rs, ctx) -> rs.getString("detail"))
         .list());
@@ -320,7 +321,7 @@ class SqliteSignupLogTest {
     trying("fresh", T0.plusSeconds(5));
     Instant scan = T0.plus(TRY).plusSeconds(1);
 
-    List<String> found = signupLog.needingRecovery(scan, 10).stream()
+    List<String> found = signupLog.needingRecovery(scan, scan, 10).stream()
         .map(SignupRecord::txnId).toList();
 
     assertEquals(List.of("expired", "committing", "aborting"), found);
@@ -331,9 +332,23 @@ class SqliteSignupLogTest {
     trying("t1");
     Instant deadline = T0.plus(TRY);
 
-    assertEquals(List.of(), signupLog.needingRecovery(deadline, 10));
-    assertEquals(List.of("t1"), signupLog.needingRecovery(deadline.plusMillis(1), 10).stream()
-        .map(SignupRecord::txnId).toList());
+    assertEquals(List.of(), signupLog.needingRecovery(deadline, deadline, 10));
+    assertEquals(List.of("t1"), signupLog.needingRecovery(deadline.plusMillis(1),
+        deadline.plusMillis(1), 10).stream().map(SignupRecord::txnId).toList());
+  }
+
+  @Test
+  void aDecidedRowIsDueForRecoveryOnlyOnceItWasDecidedBeforeTheGivenTime() {
+    trying("committing", T0);
+    commit("committing"); // decided at T0 + 1 s
+    trying("aborting", T0.plusMillis(1));
+    abort("aborting"); // decided at T0 + 1 s
+    Instant decided = T0.plusSeconds(1);
+
+    assertEquals(List.of(), signupLog.needingRecovery(decided, decided, 10),
+        "its request is still driving it");
+    assertEquals(List.of("committing", "aborting"), signupLog.needingRecovery(decided,
+        decided.plusMillis(1), 10).stream().map(SignupRecord::txnId).toList());
   }
 
   @Test
@@ -343,7 +358,7 @@ class SqliteSignupLogTest {
       commit("t" + i);
     }
 
-    assertEquals(List.of("t0", "t1"), signupLog.needingRecovery(T0, 2).stream()
+    assertEquals(List.of("t0", "t1"), signupLog.needingRecovery(T0, T0.plusSeconds(2), 2).stream()
         .map(SignupRecord::txnId).toList());
   }
 
@@ -462,7 +477,7 @@ class SqliteSignupLogTest {
             + " 'client-0', 'old@example.com', 'Old Timer', 'GB', 'WEB', 0, 0, 0)");
 
     try (SqliteDatabase adopted = SqliteDatabase.open(OrchestratorSchema.SPEC, old)) {
-      assertEquals(List.of("txn-0"), new SqliteSignupLog(adopted).needingRecovery(T0, 10)
+      assertEquals(List.of("txn-0"), new SqliteSignupLog(adopted).needingRecovery(T0, T0, 10)
           .stream().map(SignupRecord::txnId).toList());
     }
     assertEquals(PreFlywayFiles.schema(dir.resolve("orchestrator.db")),
