@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import signup.client.domain.Argon2Settings;
+import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.GetClientRequest;
 import signup.client.v1.ReserveClientRequest;
 import signup.common.domain.Completions;
@@ -25,6 +26,7 @@ import signup.common.domain.Device;
 import signup.common.domain.ParticipantSettings;
 import signup.common.store.SqliteDatabase;
 import signup.common.v1.DeviceType;
+import signup.orchestrator.domain.FailureKind;
 import signup.orchestrator.domain.PlanQuote;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.domain.SignupRecord;
@@ -169,8 +171,49 @@ class RecoveryTest {
     }
   }
 
+  @Test
+  void withClientServerSilentTheOtherSideOfEveryRowGoesOnAndAllConvergeOnceItAnswers() {
+    system = new SignupSystem(dataDir, SignupSystem.FAST, ParticipantSettings.DEFAULTS)
+        .withHashing(Argon2Settings.MINIMUM).startClient().startSubscription();
+    int rows = 20;
+    for (int i = 0; i < rows; i++) {
+      String txnId = UUID.randomUUID().toString();
+      String clientId = UUID.randomUUID().toString();
+      reserveOnBoth(txnId, clientId, "row-" + i + "@example.com");
+      // Half decided to commit, half to abort, by an orchestrator that crashed then.
+      writeLog(txnId, clientId, "row-" + i + "@example.com", Instant.now().plusSeconds(60),
+          i % 2 == 0 ? SignupState.COMMITTING : SignupState.ABORTING);
+    }
+    // Connected, and silent: every Confirm and Cancel held past its deadline.
+    FaultyProxy silent = FaultyProxy.inFrontOf(SignupSystem.target(system.clientPort))
+        .delay(ClientParticipantGrpc.getConfirmMethod(), Duration.ofSeconds(30))
+        .delay(ClientParticipantGrpc.getCancelMethod(), Duration.ofSeconds(30));
+    try {
+      system.startOrchestrator(silent.target(), SignupSystem.target(system.subscriptionPort));
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> system.query("subscription.db",
+          "SELECT count(*) FROM txn_barrier WHERE state = 'RESERVED'") == 0);
+      assertEquals(rows, system.query("client.db",
+          "SELECT count(*) FROM txn_barrier WHERE state = 'RESERVED'"), "the client's wait");
+
+      silent.heal();
+      await().atMost(Duration.ofSeconds(10)).until(() -> system.query("orchestrator.db",
+          "SELECT count(*) FROM signup_txn WHERE state IN ('DONE', 'ABORTED')") == rows);
+      assertEquals(rows / 2, system.clientRows(), "the committed ones, confirmed");
+      assertEquals(rows / 2, system.subscriptionRows());
+    } finally {
+      system.stopOrchestrator();
+      silent.close();
+    }
+  }
+
   private void reserveOnBoth(String txnId, String clientId) {
-    system.clientParticipant().reserve(clientReserve(txnId, clientId));
+    reserveOnBoth(txnId, clientId, "ada@example.com");
+  }
+
+  private void reserveOnBoth(String txnId, String clientId, String email) {
+    system.clientParticipant().reserve(clientReserve(txnId, clientId).toBuilder()
+        .setEmail(email).build());
     system.subscriptionParticipant().reserve(ReserveSubscriptionRequest.newBuilder()
         .setTxnId(txnId).setClientId(clientId).setRegion("US").setDevice(DeviceType.IOS)
         .build());
@@ -185,16 +228,25 @@ class RecoveryTest {
 
   /** Writes the log row a crashed orchestrator would have left: TRYING, or COMMITTING. */
   private void writeLog(String txnId, String clientId, Instant deadline, boolean committing) {
+    writeLog(txnId, clientId, "ada@example.com", deadline,
+        committing ? SignupState.COMMITTING : SignupState.TRYING);
+  }
+
+  /** ... TRYING, COMMITTING or ABORTING. */
+  private void writeLog(String txnId, String clientId, String email, Instant deadline,
+      SignupState state) {
     Instant now = Instant.now();
     try (SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC,
         dataDir.resolve("orchestrator.db"))) {
       SqliteSignupLog log = new SqliteSignupLog(db);
       Completions.await(log.insertTrying(new SignupRecord(txnId, "", "fingerprint",
-          SignupState.TRYING, clientId, "ada@example.com", "Ada Lovelace", "US", Device.IOS, now,
+          SignupState.TRYING, clientId, email, "Ada Lovelace", "US", Device.IOS, now,
           now, deadline, null, null, null, null)));
-      if (committing) {
+      if (state == SignupState.COMMITTING) {
         Completions.await(log.markCommitting(txnId, now, new SubscriptionReservation("sub-1",
             new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD"), now, now), now));
+      } else if (state == SignupState.ABORTING) {
+        log.markAborting(txnId, FailureKind.UNAVAILABLE, "client-server is unavailable", now);
       }
     }
   }

@@ -51,6 +51,7 @@ final class SecondPhase {
       .build();
 
   private final List<Participant> participants;
+  private final DownParticipants down;
   private final ScheduledExecutorService scheduler;
   private final CrashPoints crashPoints;
 
@@ -58,6 +59,7 @@ final class SecondPhase {
   SecondPhase(List<Participant> participants, ScheduledExecutorService scheduler,
       CrashPoints crashPoints) {
     this.participants = List.copyOf(participants);
+    this.down = new DownParticipants(this.participants);
     this.scheduler = scheduler;
     this.crashPoints = crashPoints;
   }
@@ -98,8 +100,8 @@ final class SecondPhase {
 
   /**
    * Cancels on every participant, retrying for {@code budget} (one attempt each when it is
-   * shorter than the first backoff); true when every participant acknowledged. Never fails:
-   * what is not acknowledged is left to recovery.
+   * shorter than the first backoff, none on a participant known to be down); true when every
+   * participant acknowledged. Never fails: what is not acknowledged is left to recovery.
    */
   CompletableFuture<Boolean> cancelAll(String txnId, Duration budget) {
     RetryPolicy<Object> policy = budget.compareTo(FIRST_BACKOFF) > 0
@@ -108,8 +110,16 @@ final class SecondPhase {
         .map(p -> retried(p, txnId, "cancel", Participant::cancel, policy, () -> { })
             .handle((ok, failure) -> {
               if (failure != null) {
-                log.warn("txn_id={} cancel on {} not acknowledged ({}); left to recovery",
-                    txnId, p.name(), unwrap(failure).getMessage());
+                ParticipantException cause = unwrap(failure);
+                // Not sent: the participant's breaker said once that it is down; a line per
+                // row and pass would repeat it.
+                if (cause.notSent()) {
+                  log.debug("txn_id={} cancel on {} not sent ({}); left to recovery", txnId,
+                      p.name(), cause.getMessage());
+                } else {
+                  log.warn("txn_id={} cancel on {} not acknowledged ({}); left to recovery",
+                      txnId, p.name(), cause.getMessage());
+                }
               }
               return failure == null;
             }))
@@ -120,7 +130,11 @@ final class SecondPhase {
 
   private static RetryPolicy<Object> withBudget(Duration budget) {
     RetryPolicyBuilder<Object> builder = RetryPolicy.builder(RETRIES.getConfig());
-    return builder.withMaxDuration(budget).build();
+    // A participant known to be down will not be back within a cancel's budget: the row waits
+    // for the next pass rather than holding this one.
+    return builder.withMaxDuration(budget)
+        .abortOn(failure -> unwrap(failure).notSent())
+        .build();
   }
 
   /**
@@ -133,7 +147,7 @@ final class SecondPhase {
   private <T> CompletableFuture<T> retried(Participant participant, String txnId, String action,
       BiFunction<Participant, String, CompletableFuture<T>> call, RetryPolicy<Object> policy,
       Runnable retrying) {
-    CompletableFuture<T> first = call.apply(participant, txnId);
+    CompletableFuture<T> first = down.call(participant, p -> call.apply(p, txnId));
     return first
         .handle((ok, failure) -> {
           if (failure == null) {
@@ -157,7 +171,7 @@ final class SecondPhase {
               // Failsafe's first attempt is the one already answered: its failure is what
               // starts the backoff.
               .<T>getStageAsync(context -> context.isFirstAttempt()
-                  ? first : call.apply(participant, txnId));
+                  ? first : down.call(participant, p -> call.apply(p, txnId)));
         })
         .thenCompose(Function.identity());
   }

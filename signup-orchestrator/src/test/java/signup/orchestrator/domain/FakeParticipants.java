@@ -1,5 +1,6 @@
 package signup.orchestrator.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import signup.common.domain.Device;
 
@@ -24,6 +26,14 @@ final class FakeParticipants {
         null);
   }
 
+  /** A participant that does not answer: the call fails once its deadline has passed. */
+  static <T> CompletableFuture<T> silentFor(Duration deadline) {
+    return CompletableFuture.supplyAsync(() -> {
+      throw new ParticipantException(FailureKind.DEADLINE_EXCEEDED, true,
+          "participant did not answer in time", null);
+    }, CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
   static ParticipantException alreadyExists() {
     return new ParticipantException(FailureKind.ALREADY_EXISTS, false,
         "email already registered", null);
@@ -37,6 +47,8 @@ final class FakeParticipants {
     final Queue<RuntimeException> confirmFailures = new ConcurrentLinkedQueue<>();
     /** What each acknowledged confirm answers. */
     volatile Optional<Instant> confirmedUpdatedAt = Optional.empty();
+    /** Each confirm's answer, when set; else from {@link #confirmFailures}. */
+    volatile Supplier<CompletableFuture<Optional<Instant>>> onConfirm;
     /** Each cancel's answer; acknowledged at once unless the test says otherwise. */
     volatile Supplier<CompletableFuture<Void>> onCancel =
         () -> CompletableFuture.completedFuture(null);
@@ -54,6 +66,10 @@ final class FakeParticipants {
     @Override
     public CompletableFuture<Optional<Instant>> confirm(String txnId) {
       confirms.add(txnId);
+      Supplier<CompletableFuture<Optional<Instant>>> scripted = onConfirm;
+      if (scripted != null) {
+        return scripted.get();
+      }
       RuntimeException failure = confirmFailures.poll();
       return failure == null ? CompletableFuture.completedFuture(confirmedUpdatedAt)
           : CompletableFuture.failedFuture(failure);

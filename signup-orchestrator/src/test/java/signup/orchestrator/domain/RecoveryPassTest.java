@@ -9,9 +9,12 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +135,48 @@ class RecoveryPassTest {
 
     assertEquals(List.of(), clients.confirms);
     assertEquals(SignupState.DONE, stateOf(txnId));
+  }
+
+  @Test
+  void withOneParticipantSilentAPassEndsOnceTheOtherHasAnsweredAndAllConvergeWhenItIsBack() {
+    List<String> committing = new ArrayList<>();
+    List<String> aborting = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      committing.add(committing("committing-" + i + "@example.com"));
+      aborting.add(aborting("aborting-" + i + "@example.com"));
+    }
+    pastTheGrace();
+    clients.onConfirm = () -> FakeParticipants.silentFor(SETTINGS.callDeadline());
+    clients.onCancel = () -> FakeParticipants.silentFor(SETTINGS.callDeadline());
+
+    // The first pass finds the client participant silent: its calls take their deadline.
+    assertEquals(0, recovery.recoverOnce());
+    int clientCalls = clients.confirms.size() + clients.cancels.size();
+    long started = System.nanoTime();
+    assertEquals(0, recovery.recoverOnce());
+    Duration second = Duration.ofNanos(System.nanoTime() - started);
+
+    // Known to be down now: nothing is sent to it, and nothing waits for it (the pass took
+    // twice the call deadline before, waiting on the confirms and cancels of every row).
+    assertTrue(second.compareTo(SETTINGS.callDeadline().dividedBy(2)) < 0,
+        "second pass took " + second.toMillis() + " ms");
+    // The other participant's side went on: each aborting row cancelled there in both passes,
+    // each committing row confirmed there (its drive retries the client's side by itself).
+    for (String txnId : aborting) {
+      assertEquals(2, subscriptions.cancels.stream().filter(txnId::equals).count(), txnId);
+    }
+    assertEquals(Set.copyOf(committing), Set.copyOf(subscriptions.confirms));
+    assertTrue(clients.confirms.size() + clients.cancels.size() <= clientCalls + 1,
+        "at most one call tried the silent participant during the second pass");
+
+    // Back: within a breaker's wait and a retry, every row is final.
+    clients.onConfirm = () -> CompletableFuture.completedFuture(Optional.empty());
+    clients.onCancel = () -> CompletableFuture.completedFuture(null);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+      recovery.recoverOnce();
+      return committing.stream().allMatch(t -> stateOf(t) == SignupState.DONE)
+          && aborting.stream().allMatch(t -> stateOf(t) == SignupState.ABORTED);
+    });
   }
 
   @Test

@@ -37,7 +37,11 @@ class SecondPhaseTest {
     replies.shutdownNow();
   }
 
-  /** Fails each txn's first {@code failures} calls (down), then acknowledges it. */
+  /**
+   * Fails each txn's first {@code failures} calls, then acknowledges it. Its failures are of a
+   * participant that answers but cannot write yet (its disk full): retried, yet not "down", so
+   * that these tests see the retries and not the breaker of a participant that is down.
+   */
   static final class Flaky implements Participant {
     final int failures;
     final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -53,7 +57,8 @@ class SecondPhaseTest {
 
     private <T> CompletableFuture<T> answer(String txnId, T acknowledgement) {
       int attempt = attempts.computeIfAbsent(txnId, t -> new AtomicInteger()).incrementAndGet();
-      return attempt <= failures ? CompletableFuture.failedFuture(FakeParticipants.unavailable())
+      return attempt <= failures ? CompletableFuture.failedFuture(new ParticipantException(
+          FailureKind.RESOURCE_EXHAUSTED, true, "its store is out of space", null))
           : CompletableFuture.completedFuture(acknowledgement);
     }
 
@@ -178,6 +183,37 @@ class SecondPhaseTest {
     assertTrue(confirmed.isCompletedExceptionally());
     assertEquals(1, attempts.get());
     assertEquals(0, scheduler.getTaskCount());
+  }
+
+  @Test
+  void aParticipantFoundDownIsNotCalledAgainUntilItIsTriedOnceAndAnswers() {
+    AtomicInteger calls = new AtomicInteger();
+    AtomicReference<Boolean> up = new AtomicReference<>(false);
+    Participant flapping = new RepliesOnItsThread() {
+      @Override
+      public CompletableFuture<Void> cancel(String txnId) {
+        calls.incrementAndGet();
+        return up.get() ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.failedFuture(FakeParticipants.unavailable());
+      }
+    };
+    SecondPhase secondPhase = secondPhase(flapping);
+    for (int i = 0; i < DownParticipants.FAILURES; i++) {
+      assertFalse(secondPhase.cancelAll("t" + i, Duration.ZERO).join());
+    }
+    assertEquals(DownParticipants.FAILURES, calls.get());
+
+    // Down: a cancel, even with a budget, ends at once without a call.
+    long started = System.nanoTime();
+    assertFalse(secondPhase.cancelAll("t-down", Duration.ofSeconds(5)).join());
+    assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(1)) < 0);
+    assertEquals(DownParticipants.FAILURES, calls.get(), "not called while known to be down");
+
+    up.set(true);
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> secondPhase.cancelAll("t-back", Duration.ZERO).join());
+    assertEquals(DownParticipants.FAILURES + 1, calls.get(), "one call tried it, and it answered");
+    assertTrue(secondPhase.cancelAll("t-next", Duration.ZERO).join());
   }
 
   @Test
