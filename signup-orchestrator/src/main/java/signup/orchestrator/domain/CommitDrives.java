@@ -11,9 +11,9 @@ import signup.common.domain.Completions;
 
 /**
  * The commits being finished in this process: a COMMITTING txn confirmed on every participant,
- * each confirm retried until acknowledged, then DONE. The request that decided the commit and
- * recovery share one drive per txn, so a drive that outlives its request (which answered
- * "pending") is joined by recovery, not started twice.
+ * each confirm retried until acknowledged, then DONE. One drive per txn: recovery leaves a row
+ * alone while its drive (one that outlived its request, which answered "pending") is under way,
+ * and a second {@link #finish} joins the drive rather than starting another.
  */
 final class CommitDrives {
   private static final Logger log = LoggerFactory.getLogger(CommitDrives.class);
