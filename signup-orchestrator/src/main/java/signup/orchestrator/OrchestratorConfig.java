@@ -3,6 +3,7 @@ package signup.orchestrator;
 import java.nio.file.Path;
 import signup.common.domain.Retention;
 import signup.common.security.Transport;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 
 /**
@@ -14,13 +15,22 @@ import signup.orchestrator.domain.ProtocolSettings;
  *     presented to the participants
  * @param retention how long DONE and ABORTED log rows are kept; at least
  *     {@link ProtocolSettings#minimumRetention()}
+ * @param admission what it refuses at once: sign-ups past a bound in flight, calls too short
  */
 public record OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
     String subscriptionTarget, ProtocolSettings protocol, Transport transport,
-    Retention retention) {
+    Retention retention, AdmissionSettings admission) {
 
   public OrchestratorConfig {
     retention.requireAtLeast(protocol.minimumRetention());
+  }
+
+  /** With the default admission (256 sign-ups in flight, calls with 25 ms left at least). */
+  public OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
+      String subscriptionTarget, ProtocolSettings protocol, Transport transport,
+      Retention retention) {
+    this(bind, port, databaseFile, clientTarget, subscriptionTarget, protocol, transport,
+        retention, AdmissionSettings.DEFAULTS);
   }
 
   /** With the default retention (7 days). */
@@ -39,6 +49,11 @@ public record OrchestratorConfig(String bind, int port, Path databaseFile, Strin
 
   public OrchestratorConfig withRetention(Retention newRetention) {
     return new OrchestratorConfig(bind, port, databaseFile, clientTarget, subscriptionTarget,
-        protocol, transport, newRetention);
+        protocol, transport, newRetention, admission);
+  }
+
+  public OrchestratorConfig withAdmission(AdmissionSettings newAdmission) {
+    return new OrchestratorConfig(bind, port, databaseFile, clientTarget, subscriptionTarget,
+        protocol, transport, retention, newAdmission);
   }
 }

@@ -87,7 +87,7 @@ public final class OrchestratorServer {
         new SubscriptionParticipantClient(transport.authenticated(subscriptionChannel),
             protocol.reserveDeadline(),
             protocol.callDeadline()),
-        protocol, clock, crashPoints);
+        protocol, config.admission(), clock, crashPoints);
     Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock);
     RetentionPurger purger = new RetentionPurger(signupLog, config.retention(), clock);
     List<AutoCloseable> owned = new ArrayList<>();

@@ -25,6 +25,7 @@ import signup.common.domain.Retention;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.security.Transport;
 import signup.common.v1.DeviceType;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.v1.SignupRequest;
 import signup.orchestrator.v1.SignupServiceGrpc;
@@ -55,6 +56,7 @@ public final class SignupSystem implements AutoCloseable {
   private Transport transport;
   private Retention retention = Retention.DEFAULT;
   private Argon2Settings hashing = Argon2Settings.OWASP;
+  private AdmissionSettings admission = AdmissionSettings.DEFAULTS;
 
   public SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
     this.dataDir = dataDir;
@@ -72,6 +74,12 @@ public final class SignupSystem implements AutoCloseable {
   /** All three servers purge finished rows older than this. */
   SignupSystem withRetention(Retention newRetention) {
     this.retention = newRetention;
+    return this;
+  }
+
+  /** The orchestrator takes on this much (a small bound, a long minimum deadline). */
+  public SignupSystem withAdmission(AdmissionSettings newAdmission) {
+    this.admission = newAdmission;
     return this;
   }
 
@@ -118,7 +126,7 @@ public final class SignupSystem implements AutoCloseable {
   public SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
     OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
         dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol,
-        transport, retention);
+        transport, retention, admission);
     orchestrator = OrchestratorServer.create(config).start();
     return this;
   }

@@ -1,8 +1,12 @@
 package signup.orchestrator.grpc;
 
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.MethodDescriptor;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import signup.common.domain.SignupFields;
 import signup.common.domain.Violations;
 import signup.common.grpc.NonBlockingService;
@@ -35,6 +39,9 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
     SignupRequest valid = SignupRequest.validate(request.getRequestId(), request.getEmail(),
         request.getName(), request.getPassword(), request.getRegion(),
         ProtoValues.device(request.getDevice()));
+    // Read before the context is left behind: a call too short to be served (a 1 ms deadline,
+    // or a caller already gone) is refused by the coordinator without starting.
+    Optional<Duration> timeLeft = timeLeft(Context.current());
     // The caller's deadline and cancellation stop here. Inherited, they would cancel the calls
     // to the participants the moment the caller stops waiting, and so abort a sign-up nothing
     // was wrong with (or leave its confirms to recovery). Detached, it runs to its outcome under
@@ -43,10 +50,20 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
     Context detached = Context.current().fork();
     Context previous = detached.attach();
     try {
-      Replies.when(coordinator.start(valid), SignupMessages::response, responses);
+      Replies.when(coordinator.start(valid, timeLeft), SignupMessages::response, responses);
     } finally {
       detached.detach(previous);
     }
+  }
+
+  /** Until the call's deadline (none left once it is cancelled); empty without a deadline. */
+  private static Optional<Duration> timeLeft(Context call) {
+    if (call.isCancelled()) {
+      return Optional.of(Duration.ZERO);
+    }
+    Deadline deadline = call.getDeadline();
+    return deadline == null ? Optional.empty()
+        : Optional.of(Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)));
   }
 
   @Override

@@ -26,6 +26,7 @@ import signup.common.domain.Device;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.OverloadedException;
+import signup.common.domain.TooLateException;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FakeParticipants.Clients;
 import signup.orchestrator.domain.FakeParticipants.Subscriptions;
@@ -76,6 +77,11 @@ class SignupCoordinatorTest {
   private String onlyTxn() {
     assertEquals(1, clients.reserves.size(), "reserves on the client participant");
     return clients.reserves.get(0);
+  }
+
+  private int rowsInLog() {
+    return db.read(h -> h.createQuery("SELECT count(*) FROM signup_txn").mapTo(Integer.class)
+        .one());
   }
 
   private SignupState stateOf(String txnId) {
@@ -216,10 +222,57 @@ class SignupCoordinatorTest {
   }
 
   @Test
+  void aSignupPastTheBoundInFlightIsRefusedAtOnceWithARetryHintAndWritesNothing() {
+    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
+        SETTINGS, AdmissionSettings.DEFAULTS.withMaxInFlight(2), Clock.systemUTC(),
+        CrashPoints.none());
+    CompletableFuture<ClientReservation> reserved = new CompletableFuture<>();
+    clients.onReserve = () -> reserved; // the two admitted ones wait for the client participant
+    CompletableFuture<SignupRecord> first = coordinator.start(request(null, "a@example.com"));
+    CompletableFuture<SignupRecord> second = coordinator.start(request(null, "b@example.com"));
+
+    CompletableFuture<SignupRecord> third = coordinator.start(request(null, "c@example.com"));
+
+    OverloadedException refused = assertThrows(OverloadedException.class,
+        () -> Completions.await(third));
+    assertEquals(Optional.of(AdmissionSettings.DEFAULTS.retryAfter()), refused.retryAfter());
+    await().atMost(Duration.ofSeconds(10)).until(() -> clients.reserves.size() == 2);
+    assertEquals(2, clients.reserves.size(), "the third reserved nothing");
+    assertEquals(2, rowsInLog(), "nor wrote a log row");
+    reserved.complete(new ClientReservation("ignored", Instant.EPOCH));
+    Completions.await(first);
+    Completions.await(second);
+    // Room again: the next one is taken on.
+    Completions.await(coordinator.start(request(null, "d@example.com")));
+    assertEquals(3, clients.reserves.size());
+    coordinator.close();
+  }
+
+  @Test
+  void aCallWithLessTimeLeftThanASignupNeedsIsRefusedWithoutStarting() {
+    SignupCoordinator coordinator = coordinator();
+
+    CompletableFuture<SignupRecord> late = coordinator.start(request(null, "a@example.com"),
+        Optional.of(AdmissionSettings.DEFAULTS.minTimeLeft().minusMillis(1)));
+
+    TooLateException e = assertThrows(TooLateException.class, () -> Completions.await(late));
+    assertTrue(e.getMessage().endsWith("not started"), e.getMessage());
+    assertEquals(List.of(), clients.reserves);
+    assertEquals(List.of(), subscriptions.reserves);
+    assertEquals(0, rowsInLog());
+    // Enough time left, or no deadline at all: taken on.
+    Completions.await(coordinator.start(request(null, "b@example.com"),
+        Optional.of(Duration.ofSeconds(5))));
+    Completions.await(coordinator.start(request(null, "c@example.com"), Optional.empty()));
+    assertEquals(2, clients.reserves.size());
+  }
+
+  @Test
   void anAbortBeyondTheSlowPathsBoundIsRefusedAsOverloadedAndLeftTryingForRecovery() {
     // One slow-path thread and one place in its queue.
     SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
-        SETTINGS, Clock.systemUTC(), CrashPoints.none(), new SlowPath(1, 1));
+        SETTINGS, AdmissionSettings.DEFAULTS, Clock.systemUTC(), CrashPoints.none(),
+        new SlowPath(1, 1));
     subscriptions.onReserve = () -> CompletableFuture.failedFuture(
         FakeParticipants.unavailable());
     CompletableFuture<Void> hungCancel = new CompletableFuture<>();
