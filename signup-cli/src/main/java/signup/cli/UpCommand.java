@@ -29,6 +29,7 @@ import signup.common.security.Transport;
 import signup.common.store.DatabaseUnusableException;
 import signup.orchestrator.OrchestratorConfig;
 import signup.orchestrator.OrchestratorServer;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.subscription.SubscriptionServer;
 import signup.subscription.SubscriptionServerConfig;
@@ -109,7 +110,8 @@ final class UpCommand implements Callable<Integer> {
       started.add(SubscriptionServer.create(subscriptionConfig).start());
       OrchestratorConfig orchestratorConfig = new OrchestratorConfig(bind, orchestrator,
           dataDir.resolve("orchestrator.db"), target(client), target(subscription),
-          ProtocolSettings.DEFAULTS, transport, retention, orchestratorMetricsPort);
+          ProtocolSettings.DEFAULTS, transport, retention, orchestratorMetricsPort,
+          AdmissionSettings.DEFAULTS);
       started.add(OrchestratorServer.create(orchestratorConfig).start());
     } catch (PortInUseException | DatabaseUnusableException | UnusableTokenException e) {
       stopAll(started);

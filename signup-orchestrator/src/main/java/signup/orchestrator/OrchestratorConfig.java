@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import signup.common.domain.Retention;
 import signup.common.metrics.Metrics;
 import signup.common.security.Transport;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 
 /**
@@ -17,10 +18,11 @@ import signup.orchestrator.domain.ProtocolSettings;
  *     {@link ProtocolSettings#minimumRetention()}
  * @param metricsPort where {@code /metrics} is served, on {@code bind}: 0 for a free port,
  *     {@link Metrics#OFF} for nowhere
+ * @param admission what it refuses at once: sign-ups past a bound in flight, calls too short
  */
 public record OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
     String subscriptionTarget, ProtocolSettings protocol, Transport transport,
-    Retention retention, int metricsPort) {
+    Retention retention, int metricsPort, AdmissionSettings admission) {
 
   public OrchestratorConfig {
     retention.requireAtLeast(protocol.minimumRetention());
@@ -30,12 +32,15 @@ public record OrchestratorConfig(String bind, int port, Path databaseFile, Strin
     }
   }
 
-  /** Without a metrics endpoint. */
+  /**
+   * Without a metrics endpoint, with the default admission (256 sign-ups in flight, calls with
+   * 25 ms left at least).
+   */
   public OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
       String subscriptionTarget, ProtocolSettings protocol, Transport transport,
       Retention retention) {
     this(bind, port, databaseFile, clientTarget, subscriptionTarget, protocol, transport,
-        retention, Metrics.OFF);
+        retention, Metrics.OFF, AdmissionSettings.DEFAULTS);
   }
 
   /** With the default retention (7 days). */
@@ -54,11 +59,16 @@ public record OrchestratorConfig(String bind, int port, Path databaseFile, Strin
 
   public OrchestratorConfig withRetention(Retention newRetention) {
     return new OrchestratorConfig(bind, port, databaseFile, clientTarget, subscriptionTarget,
-        protocol, transport, newRetention, metricsPort);
+        protocol, transport, newRetention, metricsPort, admission);
   }
 
   public OrchestratorConfig withMetricsPort(int newMetricsPort) {
     return new OrchestratorConfig(bind, port, databaseFile, clientTarget, subscriptionTarget,
-        protocol, transport, retention, newMetricsPort);
+        protocol, transport, retention, newMetricsPort, admission);
+  }
+
+  public OrchestratorConfig withAdmission(AdmissionSettings newAdmission) {
+    return new OrchestratorConfig(bind, port, databaseFile, clientTarget, subscriptionTarget,
+        protocol, transport, retention, metricsPort, newAdmission);
   }
 }

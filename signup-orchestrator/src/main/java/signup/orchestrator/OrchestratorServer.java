@@ -124,7 +124,7 @@ public final class OrchestratorServer {
       subscriptions = TracedParticipants.subscription(subscriptions, traces);
     }
     SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
-        protocol, clock, crashPoints);
+        protocol, config.admission(), clock, crashPoints);
     Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock,
         new RecoveryMetrics(registry));
     RetentionPurger purger = new RetentionPurger(sqliteLog, config.retention(), clock);

@@ -30,6 +30,7 @@ import signup.common.security.BearerToken;
 import signup.common.security.Transport;
 import signup.common.tracing.Tracing;
 import signup.common.v1.DeviceType;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.v1.SignupRequest;
 import signup.orchestrator.v1.SignupServiceGrpc;
@@ -62,6 +63,7 @@ public final class SignupSystem implements AutoCloseable {
   private Argon2Settings hashing = Argon2Settings.OWASP;
   private UnaryOperator<ClientServerConfig> clientSettings = UnaryOperator.identity();
   private Function<String, Tracing> tracing = name -> Tracing.off();
+  private AdmissionSettings admission = AdmissionSettings.DEFAULTS;
 
   public SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
     this.dataDir = dataDir;
@@ -85,6 +87,12 @@ public final class SignupSystem implements AutoCloseable {
   /** Each server traces into what {@code tracing} gives for its name (at each start). */
   public SignupSystem withTracing(Function<String, Tracing> newTracing) {
     this.tracing = newTracing;
+    return this;
+  }
+
+  /** The orchestrator takes on this much (a small bound, a long minimum deadline). */
+  public SignupSystem withAdmission(AdmissionSettings newAdmission) {
+    this.admission = newAdmission;
     return this;
   }
 
@@ -140,7 +148,7 @@ public final class SignupSystem implements AutoCloseable {
   public SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
     OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
         dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol,
-        transport, retention, 0);
+        transport, retention, 0, admission);
     orchestrator = OrchestratorServer.create(config, tracing.apply("orchestrator")).start();
     return this;
   }

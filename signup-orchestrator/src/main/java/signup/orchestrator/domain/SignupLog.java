@@ -29,12 +29,20 @@ public interface SignupLog extends FinishedRecords {
 
   Optional<SignupRecord> findByRequestId(String requestId);
 
-  /** TRYING -> COMMITTING, the commit decision. False when the row is no longer TRYING. */
+  /**
+   * TRYING -> COMMITTING, the commit decision, with what the reserves answered (the
+   * subscription's times included). False when the row is no longer TRYING.
+   */
   CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
       SubscriptionReservation subscription, Instant now);
 
-  /** COMMITTING -> DONE. False when the row is not COMMITTING (nothing is written). */
-  CompletableFuture<Boolean> markDone(String txnId, Instant now);
+  /**
+   * COMMITTING -> DONE. False when the row is not COMMITTING (nothing is written).
+   *
+   * @param subscriptionUpdatedAt the subscription's updated_at as its confirm answered it; null
+   *     keeps the reserve's
+   */
+  CompletableFuture<Boolean> markDone(String txnId, Instant now, Instant subscriptionUpdatedAt);
 
   /** TRYING -> ABORTING, the abort decision. False when the row is no longer TRYING. */
   boolean markAborting(String txnId, FailureKind kind, String message, Instant now);
@@ -49,8 +57,9 @@ public interface SignupLog extends FinishedRecords {
   boolean resolveCommitted(String txnId, Instant now);
 
   /**
-   * The rows recovery drives ({@link SignupState#recoveredTo()}): COMMITTING and ABORTING rows,
-   * and TRYING rows past their deadline; oldest first.
+   * The rows recovery drives ({@link SignupState#recoveredTo()}): COMMITTING and ABORTING rows
+   * decided before {@code decidedBefore} (younger ones are their request's), and TRYING rows
+   * past their deadline; oldest first.
    */
-  List<SignupRecord> needingRecovery(Instant now, int limit);
+  List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit);
 }

@@ -1,10 +1,14 @@
 package signup.orchestrator.grpc;
 
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.MethodDescriptor;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import signup.common.domain.Completions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import signup.common.domain.SignupFields;
 import signup.common.domain.Violations;
 import signup.common.grpc.NonBlockingService;
@@ -45,6 +49,9 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
     SignupRequest valid = SignupRequest.validate(request.getRequestId(), request.getEmail(),
         request.getName(), request.getPassword(), request.getRegion(),
         ProtoValues.device(request.getDevice()));
+    // Read before the context is left behind: a call too short to be served (a 1 ms deadline,
+    // or a caller already gone) is refused by the coordinator without starting.
+    Optional<Duration> timeLeft = timeLeft(Context.current());
     // The caller's deadline and cancellation stop here. Inherited, they would cancel the calls
     // to the participants the moment the caller stops waiting, and so abort a sign-up nothing
     // was wrong with (or leave its confirms to recovery). Detached, it runs to its outcome under
@@ -53,7 +60,7 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
     Context detached = Context.current().fork();
     Context previous = detached.attach();
     try {
-      CompletableFuture<SignupRecord> outcome = coordinator.start(valid);
+      CompletableFuture<SignupRecord> outcome = coordinator.start(valid, timeLeft);
       outcome.whenComplete((done, failure) -> {
         if (failure != null && Completions.cause(failure) instanceof SignupPendingException) {
           pendingReply.run();
@@ -63,6 +70,16 @@ public final class SignupServiceImpl extends SignupServiceGrpc.SignupServiceImpl
     } finally {
       detached.detach(previous);
     }
+  }
+
+  /** Until the call's deadline (none left once it is cancelled); empty without a deadline. */
+  private static Optional<Duration> timeLeft(Context call) {
+    if (call.isCancelled()) {
+      return Optional.of(Duration.ZERO);
+    }
+    Deadline deadline = call.getDeadline();
+    return deadline == null ? Optional.empty()
+        : Optional.of(Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)));
   }
 
   @Override

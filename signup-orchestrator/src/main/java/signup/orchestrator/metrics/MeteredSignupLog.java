@@ -69,8 +69,9 @@ public final class MeteredSignupLog implements SignupLog {
   }
 
   @Override
-  public CompletableFuture<Boolean> markDone(String txnId, Instant now) {
-    return log.markDone(txnId, now).thenApply(moved -> {
+  public CompletableFuture<Boolean> markDone(String txnId, Instant now,
+      Instant subscriptionUpdatedAt) {
+    return log.markDone(txnId, now, subscriptionUpdatedAt).thenApply(moved -> {
       if (moved) {
         completed.increment(); // once, whoever (request or recovery) wrote it
       }
@@ -105,8 +106,8 @@ public final class MeteredSignupLog implements SignupLog {
   }
 
   @Override
-  public List<SignupRecord> needingRecovery(Instant now, int limit) {
-    return log.needingRecovery(now, limit);
+  public List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit) {
+    return log.needingRecovery(now, decidedBefore, limit);
   }
 
   @Override

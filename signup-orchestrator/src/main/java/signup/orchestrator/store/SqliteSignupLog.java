@@ -37,8 +37,14 @@ public final class SqliteSignupLog implements SignupLog {
       UPDATE signup_txn SET state = 'COMMITTING', client_created_at = :clientCreated,
         subscription_id = :subscription, plan_id = :plan, plan_name = :planName,
         plan_region = :planRegion, plan_device = :planDevice, amount_minor = :amount,
-        currency = :currency, updated_at = :now
+        currency = :currency, subscription_created_at = :subscriptionCreated,
+        subscription_updated_at = :subscriptionUpdated, updated_at = :now
       WHERE txn_id = :txn AND\s""" + guard(SignupState.COMMITTING);
+  private static final String TO_DONE = """
+      UPDATE signup_txn SET state = 'DONE',
+        subscription_updated_at = coalesce(:subscriptionUpdated, subscription_updated_at),
+        updated_at = :now
+      WHERE txn_id = :txn AND\s""" + guard(SignupState.DONE);
   private static final String TO_ABORTING = """
       UPDATE signup_txn SET state = 'ABORTING', failure_kind = :kind,
         failure_message = :message, updated_at = :now
@@ -47,11 +53,13 @@ public final class SqliteSignupLog implements SignupLog {
   /**
    * The first IN list is the partial index's own predicate, in its order (the enum's): SQLite
    * uses a partial index only for a query whose WHERE repeats it so. Written as the OR of the
-   * two kinds of rows it scanned the whole table on every pass.
+   * two kinds of rows it scanned the whole table on every pass. Decided rows are taken once
+   * their grace has passed, undecided ones once their deadline has.
    */
   static final String NEEDING_RECOVERY = "SELECT * FROM signup_txn WHERE state IN ("
       + literals(SignupState.recovered()) + ") AND (state IN ("
-      + literals(recovered(false)) + ") OR deadline_at < :now) ORDER BY created_at LIMIT :limit";
+      + literals(recovered(false)) + ") AND updated_at < :decidedBefore OR state IN ("
+      + literals(recovered(true)) + ") AND deadline_at < :now) ORDER BY created_at LIMIT :limit";
 
   static {
     for (SignupState to : SignupState.values()) {
@@ -127,13 +135,20 @@ public final class SqliteSignupLog implements SignupLog {
         .bind("planDevice", plan.device() == null ? null : plan.device().name())
         .bind("amount", plan.amountMinor())
         .bind("currency", plan.currency())
+        .bind("subscriptionCreated", millis(subscription.createdAt()))
+        .bind("subscriptionUpdated", millis(subscription.updatedAt()))
         .bind("now", now.toEpochMilli())
         .execute() == 1);
   }
 
   @Override
-  public CompletableFuture<Boolean> markDone(String txnId, Instant now) {
-    return db.writeAsync(h -> move(h, txnId, SignupState.DONE, now));
+  public CompletableFuture<Boolean> markDone(String txnId, Instant now,
+      Instant subscriptionUpdatedAt) {
+    return db.writeAsync(h -> h.createUpdate(TO_DONE)
+        .bind("txn", txnId)
+        .bind("subscriptionUpdated", millis(subscriptionUpdatedAt))
+        .bind("now", now.toEpochMilli())
+        .execute() == 1);
   }
 
   @Override
@@ -177,9 +192,10 @@ public final class SqliteSignupLog implements SignupLog {
   }
 
   @Override
-  public List<SignupRecord> needingRecovery(Instant now, int limit) {
+  public List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit) {
     return db.read(h -> h.createQuery(NEEDING_RECOVERY)
         .bind("now", now.toEpochMilli())
+        .bind("decidedBefore", decidedBefore.toEpochMilli())
         .bind("limit", limit)
         .map(SqliteSignupLog::map)
         .list());
@@ -271,7 +287,8 @@ public final class SqliteSignupLog implements SignupLog {
         : new SubscriptionReservation(subscriptionId, new PlanQuote(rs.getString("plan_id"),
             rs.getString("plan_name"), rs.getString("plan_region"),
             device(rs.getString("plan_device")), rs.getLong("amount_minor"),
-            rs.getString("currency")));
+            rs.getString("currency")), instant(rs, "subscription_created_at"),
+            instant(rs, "subscription_updated_at"));
     String request = rs.getString("request_id");
     String failure = rs.getString("failure_kind");
     return new SignupRecord(
@@ -295,6 +312,10 @@ public final class SqliteSignupLog implements SignupLog {
 
   private static Device device(String name) {
     return name == null ? null : Device.valueOf(name);
+  }
+
+  private static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

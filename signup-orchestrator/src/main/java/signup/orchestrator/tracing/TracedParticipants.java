@@ -1,5 +1,7 @@
 package signup.orchestrator.tracing;
 
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import signup.common.domain.Device;
 import signup.orchestrator.domain.ClientParticipantPort;
@@ -31,7 +33,7 @@ public final class TracedParticipants {
       }
 
       @Override
-      public CompletableFuture<Void> confirm(String txnId) {
+      public CompletableFuture<Optional<Instant>> confirm(String txnId) {
         return traces.step(txnId, "confirm " + port.name(), () -> port.confirm(txnId));
       }
 
@@ -58,7 +60,7 @@ public final class TracedParticipants {
       }
 
       @Override
-      public CompletableFuture<Void> confirm(String txnId) {
+      public CompletableFuture<Optional<Instant>> confirm(String txnId) {
         return traces.step(txnId, "confirm " + port.name(), () -> port.confirm(txnId));
       }
 

@@ -59,8 +59,9 @@ public final class TracedSignupLog implements SignupLog {
   }
 
   @Override
-  public CompletableFuture<Boolean> markDone(String txnId, Instant now) {
-    return traces.step(txnId, "signup_log DONE", () -> log.markDone(txnId, now))
+  public CompletableFuture<Boolean> markDone(String txnId, Instant now,
+      Instant subscriptionUpdatedAt) {
+    return traces.step(txnId, "signup_log DONE", () -> log.markDone(txnId, now, subscriptionUpdatedAt))
         .whenComplete((done, failure) -> traces.end(txnId));
   }
 
@@ -85,8 +86,8 @@ public final class TracedSignupLog implements SignupLog {
   }
 
   @Override
-  public List<SignupRecord> needingRecovery(Instant now, int limit) {
-    return log.needingRecovery(now, limit);
+  public List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit) {
+    return log.needingRecovery(now, decidedBefore, limit);
   }
 
   @Override
