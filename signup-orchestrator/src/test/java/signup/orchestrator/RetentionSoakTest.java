@@ -75,11 +75,13 @@ class RetentionSoakTest {
         // the purges keep is as much as they will keep.
         int pastTheWindow = (int) (windowMillis() * PER_SECOND / 1_000) + 2 * PER_SECOND;
         await().atMost(Duration.ofSeconds(20)).until(() -> completed.get() >= pastTheWindow);
-        Sizes before = Sizes.measure(system);
+        // The count read before each measure: a sign-up answered in between is in the files
+        // but not in the count, never the other way round.
         int start = completed.get();
+        Sizes before = Sizes.measure(system);
         await().atMost(Duration.ofSeconds(30)).until(() -> completed.get() >= start + MEASURED);
-        Sizes after = Sizes.measure(system);
         int measured = completed.get() - start;
+        Sizes after = Sizes.measure(system);
 
         String figures = "before " + before + ", after " + after + "; " + measured
             + " sign-ups between, " + failed.get() + " of all refused";
