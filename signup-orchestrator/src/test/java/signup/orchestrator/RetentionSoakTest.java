@@ -53,6 +53,9 @@ class RetentionSoakTest {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
 
+  /** More than the sign-ups in flight at once at this rate, for the counts' race. */
+  private static final int IN_FLIGHT = 5;
+
   @Test
   void theLogAndTheBarriersStopGrowingWhileSignupsGoOnOnceTheRetentionHasPassed() {
     try (SignupSystem system = new SignupSystem(dir, QUICK, QUICK_TTL).withRetention(MINIMUM)
@@ -75,10 +78,8 @@ class RetentionSoakTest {
         // the purges keep is as much as they will keep.
         int pastTheWindow = (int) (windowMillis() * PER_SECOND / 1_000) + 2 * PER_SECOND;
         await().atMost(Duration.ofSeconds(20)).until(() -> completed.get() >= pastTheWindow);
-        // The count read before each measure: a sign-up answered in between is in the files
-        // but not in the count, never the other way round.
-        int start = completed.get();
         Sizes before = Sizes.measure(system);
+        int start = completed.get();
         await().atMost(Duration.ofSeconds(30)).until(() -> completed.get() >= start + MEASURED);
         int measured = completed.get() - start;
         Sizes after = Sizes.measure(system);
@@ -98,7 +99,9 @@ class RetentionSoakTest {
             "subscription-server's barrier grew: " + figures);
         assertTrue(oldestFinishedAgeMillis(system) < windowMillis(),
             "a finished row outlived the retention: " + figures);
-        assertTrue(after.clients() >= before.clients() + measured - failed.get(),
+        // Give or take the few in flight at each measure: a client row is confirmed a moment
+        // before its sign-up is answered and counted.
+        assertTrue(after.clients() >= before.clients() + measured - failed.get() - IN_FLIGHT,
             "confirmed clients are kept for good: " + figures);
       } finally {
         load.shutdownNow();
