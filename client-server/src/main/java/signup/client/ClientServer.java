@@ -14,13 +14,13 @@ import signup.client.grpc.ClientParticipantImpl;
 import signup.client.grpc.ClientServiceImpl;
 import signup.client.grpc.ClientStatusMapper;
 import signup.client.store.ClientSchema;
-import signup.client.store.SqliteClientStore;
+import signup.client.store.SqlClientStore;
 import signup.common.domain.ReservationSweeper;
 import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
 import signup.common.store.TccBarrier;
 
 /**
@@ -56,8 +56,7 @@ public final class ClientServer {
 
   private static GrpcServerHost createWithOwnChannel(ClientServerConfig config,
       ServerBuilder<?> builder, InstantSource clock, CrashPoints crashPoints) {
-    SqliteDatabase db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(),
-        config.synchronous());
+    Database db = config.database().open(ClientSchema.SPEC);
     ManagedChannel channel;
     try {
       channel = config.transport().channel(config.coordinatorTarget());
@@ -72,18 +71,17 @@ public final class ClientServer {
   /** With a coordinator channel that the caller owns and closes. */
   public static GrpcServerHost create(ClientServerConfig config, ServerBuilder<?> builder,
       InstantSource clock, Channel coordinator) {
-    SqliteDatabase db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(),
-        config.synchronous());
+    Database db = config.database().open(ClientSchema.SPEC);
     return assemble(config, builder, clock, db, coordinator, null, CrashPoints.none());
   }
 
   private static GrpcServerHost assemble(ClientServerConfig config, ServerBuilder<?> builder,
-      InstantSource clock, SqliteDatabase db, Channel coordinator, OwnedChannel ownedChannel,
+      InstantSource clock, Database db, Channel coordinator, OwnedChannel ownedChannel,
       CrashPoints crashPoints) {
     PasswordHasher hasher =
         new PasswordHasher(config.hashing(), Runtime.getRuntime().availableProcessors());
     ClientRegistration registration =
-        new ClientRegistration(new SqliteClientStore(db, clock), hasher, crashPoints);
+        new ClientRegistration(new SqlClientStore(db, clock), hasher, crashPoints);
     ReservationSweeper sweeper = new ReservationSweeper(registration.ledger(),
         new CoordinatorClient(config.transport().authenticated(coordinator),
             config.coordinatorDeadline()), config.participant(),
@@ -109,7 +107,8 @@ public final class ClientServer {
       closeAll(owned);
       throw e;
     }
-    // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+    // A full disk, a file that cannot be written or a database server that cannot be reached
+    // turns health NOT_SERVING while it lasts.
     db.onWritableChange(host::storeWritable);
     sweeper.start(NAME);
     purger.start(NAME);

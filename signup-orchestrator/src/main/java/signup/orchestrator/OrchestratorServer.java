@@ -13,7 +13,7 @@ import signup.common.fault.CrashPoints;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.ReconnectPacer;
 import signup.common.security.Transport;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.domain.Recovery;
 import signup.orchestrator.domain.SignupCoordinator;
@@ -23,7 +23,7 @@ import signup.orchestrator.grpc.OrchestratorStatusMapper;
 import signup.orchestrator.grpc.SubscriptionParticipantClient;
 import signup.orchestrator.grpc.TransactionCoordinatorImpl;
 import signup.orchestrator.store.OrchestratorSchema;
-import signup.orchestrator.store.SqliteSignupLog;
+import signup.orchestrator.store.SqlSignupLog;
 
 /** Builds the orchestrator the same way for main, the CLI and the tests. */
 public final class OrchestratorServer {
@@ -78,8 +78,8 @@ public final class OrchestratorServer {
       List<AutoCloseable> alsoOwned, CrashPoints crashPoints) {
     ProtocolSettings protocol = config.protocol();
     Transport transport = config.transport();
-    SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC, config.databaseFile());
-    SqliteSignupLog signupLog = new SqliteSignupLog(db);
+    Database db = config.database().open(OrchestratorSchema.SPEC);
+    SqlSignupLog signupLog = new SqlSignupLog(db);
     SignupCoordinator coordinator = new SignupCoordinator(signupLog,
         new ClientParticipantClient(transport.authenticated(clientChannel),
             protocol.reserveDeadline(),
@@ -100,7 +100,8 @@ public final class OrchestratorServer {
         List.of(new SignupServiceImpl(coordinator),
             transport.internal(new TransactionCoordinatorImpl(coordinator))),
         new OrchestratorStatusMapper(), List.of(), owned, DRAIN, transport.connections());
-    // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+    // A full disk, a file that cannot be written or a database server that cannot be reached
+    // turns health NOT_SERVING while it lasts.
     db.onWritableChange(host::storeWritable);
     recovery.start();
     purger.start("orchestrator");

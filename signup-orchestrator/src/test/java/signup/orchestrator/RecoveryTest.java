@@ -22,7 +22,7 @@ import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
 import signup.orchestrator.store.OrchestratorSchema;
-import signup.orchestrator.store.SqliteSignupLog;
+import signup.orchestrator.store.SqlSignupLog;
 import signup.orchestrator.v1.Decision;
 import signup.orchestrator.v1.GetSignupRequest;
 import signup.orchestrator.v1.ResolveTransactionRequest;
@@ -135,7 +135,7 @@ class RecoveryTest {
     Instant now = Instant.now();
     try (SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC,
         dataDir.resolve("orchestrator.db"))) {
-      SqliteSignupLog log = new SqliteSignupLog(db);
+      SqlSignupLog log = new SqlSignupLog(db);
       Completions.await(log.insertTrying(new SignupRecord(txnId, "", "fingerprint",
           SignupState.TRYING, clientId, "ada@example.com", "Ada Lovelace", "US", Device.IOS, now,
           now, deadline, null, null, null, null)));

@@ -11,14 +11,14 @@ import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
 import signup.common.store.TccBarrier;
 import signup.subscription.domain.PlanCatalogue;
 import signup.subscription.domain.Subscriptions;
 import signup.subscription.grpc.SubscriptionStatusMapper;
 import signup.subscription.grpc.SubscriptionParticipantImpl;
 import signup.subscription.grpc.SubscriptionServiceImpl;
-import signup.subscription.store.SqliteSubscriptionRepository;
+import signup.subscription.store.SqlSubscriptionRepository;
 import signup.subscription.store.SubscriptionSchema;
 
 /** Builds the subscription server: the one place where its pieces are put together. */
@@ -48,7 +48,7 @@ public final class SubscriptionServer {
    * drains the calls, then stops the purger, the sweeper, the coordinator channel and the
    * database, in that order.
    *
-   * @throws signup.common.store.DatabaseUnusableException when the database file is not usable
+   * @throws signup.common.store.DatabaseUnusableException when the database is not usable
    */
   public static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
@@ -57,13 +57,13 @@ public final class SubscriptionServer {
 
   private static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
       InstantSource clock, CrashPoints crashPoints) {
-    SqliteDatabase db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
+    Database db = config.database().open(SubscriptionSchema.SPEC);
     ManagedChannel coordinator = null;
     ReservationSweeper sweeper = null;
     RetentionPurger purger =
         new RetentionPurger(TccBarrier.finishedRecords(db), config.retention(), clock);
     try {
-      SqliteSubscriptionRepository repository = new SqliteSubscriptionRepository(db, clock);
+      SqlSubscriptionRepository repository = new SqlSubscriptionRepository(db, clock);
       // Plans are immutable (changed only by a migration), so they are read once.
       PlanCatalogue catalogue = new PlanCatalogue(repository.loadPlans());
       Subscriptions subscriptions = new Subscriptions(repository, catalogue, clock,
@@ -79,7 +79,8 @@ public final class SubscriptionServer {
           new SubscriptionStatusMapper(), List.of(),
           List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT,
           config.transport().connections());
-      // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+      // A full disk, a file that cannot be written or a database server that cannot be reached
+      // turns health NOT_SERVING while it lasts.
       db.onWritableChange(host::storeWritable);
       sweeper.start(NAME);
       purger.start(NAME);

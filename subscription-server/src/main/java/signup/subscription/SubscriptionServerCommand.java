@@ -2,6 +2,7 @@ package signup.subscription;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import signup.common.cli.DatabaseOptions;
 import signup.common.cli.DurationConverter;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
@@ -22,8 +24,8 @@ import signup.common.domain.Retention;
         + "signup.subscription.v1.SubscriptionService and SubscriptionParticipant).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "2:invalid option",
-        "3:cannot start (port in use, database unusable or not writable, no usable internal "
-            + "token)"})
+        "3:cannot start (port in use, database unusable, unreachable or not writable, no usable "
+            + "internal token)"})
 public final class SubscriptionServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -40,6 +42,16 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
       description = "SQLite file, relative to --data-dir (env SUBSCRIPTION_DB). "
           + "Default: ${DEFAULT-VALUE}.")
   Path dbFile;
+
+  @Option(names = "--db-url", defaultValue = "${env:SUBSCRIPTION_DB_URL}",
+      description = "jdbc:postgresql://host:port/database: keep the subscriptions on "
+          + "PostgreSQL, in a database of their own that every replica shares, instead of "
+          + "--db-file (env SUBSCRIPTION_DB_URL). The login comes from env SUBSCRIPTION_DB_USER "
+          + "and SUBSCRIPTION_DB_PASSWORD or SUBSCRIPTION_DB_PASSWORD_FILE, never from the URL.")
+  String dbUrl;
+
+  /** Where the database login is read from: the process's environment, a map in tests. */
+  Map<String, String> env = System.getenv();
 
   @Option(names = "--coordinator", defaultValue = "${env:SIGNUP_COORDINATOR:-localhost:50051}",
       description = "The orchestrator's TransactionCoordinator, asked about reservations past "
@@ -86,8 +98,9 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
     ParticipantSettings participant = new ParticipantSettings(reservationTtl, sweepInterval);
     Retention retention = server.retention(spec, participant.minimumRetention(),
         "--reservation-ttl + --sweep-interval");
-    return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile), coordinator,
-        participant, coordinatorDeadline, server.transport(spec), retention);
+    return new SubscriptionServerConfig(server.bind(), port, DatabaseOptions.location(spec, env,
+        "SUBSCRIPTION", dbUrl, server.resolve(dbFile)), coordinator, participant,
+        coordinatorDeadline, server.transport(spec), retention);
   }
 
 }

@@ -6,13 +6,14 @@ import java.util.Objects;
 import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
 import signup.common.security.Transport;
+import signup.common.store.DatabaseLocation;
 
 /**
  * Everything the subscription server needs to run.
  *
  * @param bind address to listen on (used when the server builds its own Netty listener)
  * @param port port to listen on, 0 for a free one
- * @param databaseFile the SQLite file, created if missing
+ * @param database its SQLite file (created if missing), or its database on a PostgreSQL server
  * @param coordinatorTarget the orchestrator's TransactionCoordinator, as a gRPC target
  * @param participant reservation TTL and sweep interval
  * @param coordinatorDeadline deadline of each question to the coordinator
@@ -21,7 +22,7 @@ import signup.common.security.Transport;
  * @param retention how long finished barrier rows are kept; at least
  *     {@link ParticipantSettings#minimumRetention()}
  */
-public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
+public record SubscriptionServerConfig(String bind, int port, DatabaseLocation database,
     String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
     Transport transport, Retention retention) {
 
@@ -31,7 +32,7 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
 
   public SubscriptionServerConfig {
     Objects.requireNonNull(bind, "bind");
-    Objects.requireNonNull(databaseFile, "databaseFile");
+    Objects.requireNonNull(database, "database");
     Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
     Objects.requireNonNull(participant, "participant");
     Objects.requireNonNull(coordinatorDeadline, "coordinatorDeadline");
@@ -42,7 +43,15 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
     retention.requireAtLeast(participant.minimumRetention());
   }
 
-  /** With the default retention (7 days). */
+  /** In a SQLite file. */
+  public SubscriptionServerConfig(String bind, int port, Path databaseFile,
+      String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+      Transport transport, Retention retention) {
+    this(bind, port, DatabaseLocation.sqlite(databaseFile), coordinatorTarget, participant,
+        coordinatorDeadline, transport, retention);
+  }
+
+  /** In a SQLite file, with the default retention (7 days). */
   public SubscriptionServerConfig(String bind, int port, Path databaseFile,
       String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
       Transport transport) {
@@ -50,7 +59,10 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
         transport, Retention.DEFAULT);
   }
 
-  /** Plaintext, with the internal token of the database's directory (created if missing). */
+  /**
+   * In a SQLite file, plaintext, with the internal token of the file's directory (created if
+   * missing).
+   */
   public SubscriptionServerConfig(String bind, int port, Path databaseFile,
       String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline) {
     this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,

@@ -3,6 +3,7 @@ package signup.common.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,16 +15,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import signup.common.MutableClock;
 import signup.common.domain.BarrierState;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 
-/** The barrier, driven as a participant drives it: every call inside one db.write. */
+/**
+ * The barrier, driven as a participant drives it: every call inside one db.write; on SQLite and
+ * on PostgreSQL.
+ */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(Dialect.class)
 class TccBarrierTest {
+  @Parameter Dialect dialect;
   @TempDir Path dir;
-  private SqliteDatabase db;
+  private Database db;
   private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final TccBarrier barrier = new TccBarrier(clock, TestDatabases.PENDING);
   private final AtomicInteger inserts = new AtomicInteger();
@@ -33,7 +43,7 @@ class TccBarrierTest {
 
   @BeforeEach
   void open() {
-    db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("participant.db"));
+    db = FreshDatabases.open(dialect, TestDatabases.spec(), dir);
   }
 
   @AfterEach
@@ -278,6 +288,7 @@ class TccBarrierTest {
 
   @Test
   void purgeFindsTheOldRowsThroughTheFinishedIndexWithoutReadingTheTable() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite's query plan");
     List<String> plan = db.read(handle -> handle.createQuery(
             "EXPLAIN QUERY PLAN " + TccBarrier.PURGE_FINISHED)
         .bind("cutoff", 0L)

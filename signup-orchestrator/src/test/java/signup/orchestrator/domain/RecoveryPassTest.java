@@ -20,7 +20,7 @@ import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FakeParticipants.Clients;
 import signup.orchestrator.domain.FakeParticipants.Subscriptions;
 import signup.orchestrator.store.OrchestratorSchema;
-import signup.orchestrator.store.SqliteSignupLog;
+import signup.orchestrator.store.SqlSignupLog;
 
 /** One recovery pass over log rows a crashed orchestrator left, on a clock the test moves. */
 class RecoveryPassTest {
@@ -40,7 +40,7 @@ class RecoveryPassTest {
   @BeforeEach
   void openLog() {
     db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
-    signupLog = new SqliteSignupLog(db);
+    signupLog = new SqlSignupLog(db);
     SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
         SETTINGS, clock);
     recovery = new Recovery(signupLog, coordinator, SETTINGS, clock);

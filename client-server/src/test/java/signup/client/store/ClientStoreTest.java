@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static signup.common.domain.Completions.await;
 
 import java.io.IOException;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import signup.client.domain.Client;
 import signup.client.domain.EmailTakenException;
 import signup.client.domain.PendingClient;
@@ -29,25 +33,36 @@ import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
+import signup.common.store.Database;
+import signup.common.store.DatabaseLocation;
 import signup.common.store.DatabaseUnusableException;
+import signup.common.store.Dialect;
+import signup.common.store.FreshDatabases;
 import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 
-class SqliteClientStoreTest {
+/** The client store on SQLite and on PostgreSQL: one suite, run once per dialect. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(Dialect.class)
+class ClientStoreTest {
   private static final String HASH =
       "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
 
+  @Parameter
+  Dialect dialect;
   @TempDir
   Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private SqliteDatabase db;
-  private SqliteClientStore store;
+  private DatabaseLocation location;
+  private Database db;
+  private SqlClientStore store;
 
   @BeforeEach
   void open() {
-    db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));
-    store = new SqliteClientStore(db, clock);
+    location = FreshDatabases.migrated(dialect, ClientSchema.SPEC, dir);
+    db = location.open(ClientSchema.SPEC);
+    store = new SqlClientStore(db, clock);
   }
 
   @AfterEach
@@ -210,7 +225,10 @@ class SqliteClientStoreTest {
 
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));
-    assertTrue(trace.toString().contains("NOT NULL"), trace.toString());
+    // SQLite says "NOT NULL constraint failed", PostgreSQL "violates not-null constraint"; with
+    // no row values after it ("Failing row contains ..."): its connections are set so.
+    assertTrue(trace.toString().toUpperCase(java.util.Locale.ROOT).replace('-', ' ')
+        .contains("NOT NULL"), trace.toString());
     assertFalse(trace.toString().contains(HASH), trace.toString());
     assertEquals(0, clientRows());
   }
@@ -234,14 +252,15 @@ class SqliteClientStoreTest {
     Client confirmed = await(store.confirm("txn-1"));
     db.close();
 
-    db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));
-    store = new SqliteClientStore(db, clock);
+    db = location.open(ClientSchema.SPEC);
+    store = new SqlClientStore(db, clock);
 
     assertEquals(Optional.of(confirmed), store.findConfirmed("client-1"));
   }
 
   @Test
   void aFileThatIsNotSqliteIsRefused() throws IOException {
+    assumeTrue(dialect == Dialect.SQLITE, "a SQLite file");
     Path garbage = dir.resolve("garbage.db");
     byte[] bytes = new byte[8192];
     new java.util.Random(42).nextBytes(bytes);
@@ -254,6 +273,7 @@ class SqliteClientStoreTest {
 
   @Test
   void aDatabaseOfAnotherApplicationIsRefused() {
+    assumeTrue(dialect == Dialect.SQLITE, "a SQLite file (PostgresDatabaseTest: its owner row)");
     Path other = dir.resolve("subscription.db");
     PreFlywayFiles.create(other, 0x53554253, 1, "CREATE TABLE plans (plan_id TEXT PRIMARY KEY)");
 
@@ -264,6 +284,7 @@ class SqliteClientStoreTest {
 
   @Test
   void aFileMadeBeforeFlywayKeepsItsClientsAndHasTheSchemaOfANewFile() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite files were made before Flyway");
     Path old = dir.resolve("old-client.db");
     // The v1 schema exactly as the runner before Flyway created it, and a client of those days.
     PreFlywayFiles.create(old, ClientSchema.APPLICATION_ID, 1, """
@@ -292,7 +313,7 @@ class SqliteClientStoreTest {
 
     for (String txn : List.of("txn-1", "txn-2")) {
       try (SqliteDatabase adopted = SqliteDatabase.open(ClientSchema.SPEC, old)) {
-        SqliteClientStore oldStore = new SqliteClientStore(adopted, clock);
+        SqlClientStore oldStore = new SqlClientStore(adopted, clock);
         assertEquals("Old Timer", oldStore.findConfirmed("client-0").orElseThrow().name());
         assertThrows(EmailTakenException.class, () -> await(oldStore.reserve(
             pending(txn, "client-" + txn, "old@example.com"))));

@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import signup.common.domain.Device;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
+import signup.common.store.Dialect;
 import signup.orchestrator.domain.FailureKind;
 import signup.orchestrator.domain.PlanQuote;
 import signup.orchestrator.domain.SignupLog;
@@ -24,15 +25,16 @@ import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
 
 /**
- * {@link SignupLog} on SQLite; every change is durable before the method returns, or before its
- * future completes (on the database writer's thread).
+ * {@link SignupLog} in SQL, on SQLite or on a PostgreSQL database that several orchestrators
+ * share; every change is durable before the method returns, or before its future completes (on
+ * a thread of the database's).
  *
  * <p>Every state change is an UPDATE guarded by the states {@link SignupState#allowedFrom()}
  * names, and recovery's query selects the states {@link SignupState#recoveredTo()} names: the
  * SQL is built from that one table once, at class load, so no guard is typed twice and the
  * statements' text stays constant (the writer keeps them prepared).
  */
-public final class SqliteSignupLog implements SignupLog {
+public final class SqlSignupLog implements SignupLog {
   private static final String TO_COMMITTING = """
       UPDATE signup_txn SET state = 'COMMITTING', client_created_at = :clientCreated,
         subscription_id = :subscription, plan_id = :plan, plan_name = :planName,
@@ -62,32 +64,35 @@ public final class SqliteSignupLog implements SignupLog {
     }
   }
 
-  // SQLite's DELETE takes no LIMIT unless compiled for it: the rows go by rowid instead.
+  // Neither dialect's DELETE takes a LIMIT (SQLite's only if compiled for it): the rows go by
+  // key, on SQLite by rowid, which spares a look-up in the primary key's index per row.
   // The final states from the table, in the finished-rows index's own order ('DONE', 'ABORTED').
   static final String PURGE_FINISHED = "DELETE FROM signup_txn WHERE rowid IN ("
       + "SELECT rowid FROM signup_txn WHERE state IN (" + literals(finished())
       + ") AND updated_at < :cutoff ORDER BY updated_at LIMIT :limit)";
+  static final String PURGE_FINISHED_BY_KEY = "DELETE FROM signup_txn WHERE txn_id IN ("
+      + "SELECT txn_id FROM signup_txn WHERE state IN (" + literals(finished())
+      + ") AND updated_at < :cutoff ORDER BY updated_at LIMIT :limit)";
 
-  private final SqliteDatabase db;
+  private final Database db;
+  private final String purgeFinished;
 
-  public SqliteSignupLog(SqliteDatabase db) {
+  public SqlSignupLog(Database db) {
     this.db = db;
+    this.purgeFinished = db.dialect() == Dialect.SQLITE ? PURGE_FINISHED : PURGE_FINISHED_BY_KEY;
   }
 
   @Override
   public CompletableFuture<Optional<SignupRecord>> insertTrying(SignupRecord r) {
     return db.writeAsync(h -> {
-      if (!r.requestId().isEmpty()) {
-        Optional<SignupRecord> taken = findByRequestId(h, r.requestId());
-        if (taken.isPresent()) {
-          return taken;
-        }
-      }
-      h.createUpdate("""
+      // Written first, read only when the request_id is taken: a new sign-up costs no read. On
+      // PostgreSQL the unique index settles a race of two orchestrators for one request_id.
+      int inserted = h.createUpdate("""
               INSERT INTO signup_txn (txn_id, request_id, fingerprint, state, client_id, email,
                 name, region, device, created_at, updated_at, deadline_at)
               VALUES (:txn, :request, :fingerprint, 'TRYING', :client, :email, :name, :region,
-                :device, :now, :now, :deadline)""")
+                :device, :now, :now, :deadline)
+              ON CONFLICT (request_id) DO NOTHING""")
           .bind("txn", r.txnId())
           .bind("request", r.requestId().isEmpty() ? null : r.requestId())
           .bind("fingerprint", r.fingerprint())
@@ -99,7 +104,8 @@ public final class SqliteSignupLog implements SignupLog {
           .bind("now", r.createdAt().toEpochMilli())
           .bind("deadline", r.deadline().toEpochMilli())
           .execute();
-      return Optional.<SignupRecord>empty();
+      return inserted == 1 ? Optional.<SignupRecord>empty()
+          : Optional.of(findByRequestId(h, r.requestId()).orElseThrow());
     });
   }
 
@@ -181,13 +187,13 @@ public final class SqliteSignupLog implements SignupLog {
     return db.read(h -> h.createQuery(NEEDING_RECOVERY)
         .bind("now", now.toEpochMilli())
         .bind("limit", limit)
-        .map(SqliteSignupLog::map)
+        .map(SqlSignupLog::map)
         .list());
   }
 
   @Override
   public int purgeFinishedBefore(Instant cutoff, int limit) {
-    return db.write(h -> h.createUpdate(PURGE_FINISHED)
+    return db.write(h -> h.createUpdate(purgeFinished)
         .bind("cutoff", cutoff.toEpochMilli())
         .bind("limit", limit)
         .execute());
@@ -237,14 +243,14 @@ public final class SqliteSignupLog implements SignupLog {
   private static Optional<SignupRecord> find(Handle h, String txnId) {
     return h.createQuery("SELECT * FROM signup_txn WHERE txn_id = :txn")
         .bind("txn", txnId)
-        .map(SqliteSignupLog::map)
+        .map(SqlSignupLog::map)
         .findOne();
   }
 
   private static Optional<SignupRecord> findByRequestId(Handle h, String requestId) {
     return h.createQuery("SELECT * FROM signup_txn WHERE request_id = :request")
         .bind("request", requestId)
-        .map(SqliteSignupLog::map)
+        .map(SqlSignupLog::map)
         .findOne();
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static signup.common.domain.Completions.await;
 
 import java.nio.file.Path;
@@ -15,7 +16,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import signup.common.domain.Device;
+import signup.common.store.Database;
+import signup.common.store.Dialect;
+import signup.common.store.FreshDatabases;
 import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FailureKind;
@@ -24,22 +31,28 @@ import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
 
-/** The log's conditional transitions, each on a fresh SQLite file. */
-class SqliteSignupLogTest {
+/**
+ * The log's conditional transitions, each on a fresh database: a SQLite file, and a database on
+ * the test PostgreSQL (one suite, run once per dialect).
+ */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(Dialect.class)
+class SignupLogTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   private static final Duration TRY = Duration.ofSeconds(10);
   private static final SubscriptionReservation GLOBAL = new SubscriptionReservation("sub-1",
       new PlanQuote("global", "Global", null, null, 499, "USD"));
 
+  @Parameter Dialect dialect;
   @TempDir Path dir;
-  SqliteDatabase db;
-  SqliteSignupLog signupLog;
+  Database db;
+  SqlSignupLog signupLog;
   private int rows;
 
   @BeforeEach
   void open() {
-    db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
-    signupLog = new SqliteSignupLog(db);
+    db = FreshDatabases.open(dialect, OrchestratorSchema.SPEC, dir);
+    signupLog = new SqlSignupLog(db);
   }
 
   @AfterEach
@@ -202,8 +215,9 @@ class SqliteSignupLogTest {
 
   @Test
   void theRecoveryScanReadsThePartialIndexOfUnfinishedRowsNotTheWholeTable() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite's query plan");
     List<String> plan = db.read(h -> h.createQuery("EXPLAIN QUERY PLAN "
-            + SqliteSignupLog.NEEDING_RECOVERY)
+            + SqlSignupLog.NEEDING_RECOVERY)
         .bind("now", T0.toEpochMilli())
         .bind("limit", 100)
         .map((rs, ctx) -> rs.getString("detail"))
@@ -389,8 +403,9 @@ class SqliteSignupLogTest {
 
   @Test
   void purgeFindsTheOldRowsThroughTheFinishedIndexWithoutReadingTheLog() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite's query plan");
     List<String> plan = db.read(handle -> handle.createQuery(
-            "EXPLAIN QUERY PLAN " + SqliteSignupLog.PURGE_FINISHED)
+            "EXPLAIN QUERY PLAN " + SqlSignupLog.PURGE_FINISHED)
         .bind("cutoff", 0L)
         .bind("limit", 500)
         .map((rs, ctx) -> rs.getString("detail"))
@@ -408,6 +423,7 @@ class SqliteSignupLogTest {
 
   @Test
   void aLogMadeBeforeFlywayKeepsItsUnfinishedSignupsAndHasTheSchemaOfANewLog() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite files were made before Flyway");
     Path old = dir.resolve("old-orchestrator.db");
     // The v1 schema exactly as the runner before Flyway created it, and a sign-up left TRYING.
     PreFlywayFiles.create(old, OrchestratorSchema.APPLICATION_ID, 1, """
@@ -443,7 +459,7 @@ class SqliteSignupLogTest {
             + " 'client-0', 'old@example.com', 'Old Timer', 'GB', 'WEB', 0, 0, 0)");
 
     try (SqliteDatabase adopted = SqliteDatabase.open(OrchestratorSchema.SPEC, old)) {
-      assertEquals(List.of("txn-0"), new SqliteSignupLog(adopted).needingRecovery(T0, 10)
+      assertEquals(List.of("txn-0"), new SqlSignupLog(adopted).needingRecovery(T0, 10)
           .stream().map(SignupRecord::txnId).toList());
     }
     assertEquals(PreFlywayFiles.schema(dir.resolve("orchestrator.db")),
