@@ -128,7 +128,7 @@ class ReservationSweepTest {
     clock.advance(TTL.plusSeconds(1));
 
     assertEquals(0, sweeper.sweepOnce());
-    assertEquals(List.of("txn-1"), registration.ledger().reservedBefore(clock.instant(), 10));
+    assertEquals(List.of("txn-1"), registration.ledger().claimReservedBefore(clock.instant(), clock.instant(), 10));
     assertThrows(NotFoundException.class, () -> registration.getClient("client-1"));
 
     coordinator.answer(Decision.COMMIT);
@@ -147,7 +147,7 @@ class ReservationSweepTest {
     coordinatorServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     assertEquals(0, sweeper.sweepOnce());
 
-    assertEquals(List.of("txn-1"), registration.ledger().reservedBefore(clock.instant(), 10));
+    assertEquals(List.of("txn-1"), registration.ledger().claimReservedBefore(clock.instant(), clock.instant(), 10));
   }
 
   @Test

@@ -141,7 +141,7 @@ class RecoveryTest {
           now, deadline, null, null, null, null)));
       if (committing) {
         Completions.await(log.markCommitting(txnId, now, new SubscriptionReservation("sub-1",
-            new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD")), now));
+            new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD")), now, now));
       }
     }
   }

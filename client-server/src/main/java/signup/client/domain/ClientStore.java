@@ -40,6 +40,10 @@ public interface ClientStore {
   /** By normalised e-mail. */
   Optional<Client> findConfirmedByEmail(String email);
 
-  /** Transactions reserved before {@code cutoff} and still undecided, oldest first. */
-  List<String> reservedBefore(Instant cutoff, int limit);
+  /**
+   * Claims for this replica, until {@code claimUntil}, the transactions reserved before
+   * {@code cutoff} and still undecided, oldest first, leaving those another replica holds
+   * (see {@link signup.common.domain.ReservationLedger#claimReservedBefore}).
+   */
+  List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit);
 }

@@ -89,8 +89,9 @@ public final class SqlClientStore implements ClientStore {
   }
 
   @Override
-  public List<String> reservedBefore(Instant cutoff, int limit) {
-    return db.read(h -> TccBarrier.reservedBefore(h, cutoff.toEpochMilli(), limit));
+  public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
+    return db.write(h -> barrier.claimReservedBefore(h, db.dialect(), db.replica(),
+        cutoff, claimUntil, limit));
   }
 
   private Client insertPending(Handle h, PendingClient pending) {

@@ -243,7 +243,7 @@ class ClientStoreTest {
     Instant cutoff = clock.instant();
     await(store.reserve(pending("txn-young", "client-3", "c@example.com")));
 
-    assertEquals(List.of("txn-old"), store.reservedBefore(cutoff, 100));
+    assertEquals(List.of("txn-old"), store.claimReservedBefore(cutoff, clock.instant(), 100));
   }
 
   @Test

@@ -23,6 +23,15 @@ public interface Database extends AutoCloseable {
   Dialect dialect();
 
   /**
+   * This process's name among the processes sharing the database: the owner of the rows it
+   * claims for work that must not be done twice at once (recovery, sweeps). A SQLite file has
+   * one process, always called {@value SqliteDatabase#REPLICA}, so a restart takes its rows
+   * back at once; on PostgreSQL each start is a replica of its own (host, process id and a
+   * random part), and a restarted one finds its earlier claims held until they expire.
+   */
+  String replica();
+
+  /**
    * Runs {@code work} atomically and returns once it is durably committed; an exception from
    * {@code work} undoes its writes and is rethrown as is.
    *

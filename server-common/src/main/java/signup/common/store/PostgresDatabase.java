@@ -62,6 +62,7 @@ public final class PostgresDatabase implements Database {
 
   private final DatabaseSpec spec;
   private final String where;
+  private final String replica = ReplicaNames.next();
   private final HikariDataSource writers;
   private final HikariDataSource readers;
   private final Jdbi writeJdbi;
@@ -108,8 +109,10 @@ public final class PostgresDatabase implements Database {
       }
       writers = pool(spec, direct, "writers", WRITERS, false);
       readers = pool(spec, direct, "readers", READERS, true);
-      log.info("{} database ready at {} (schema {}, PostgreSQL)", spec.name(), where, schema);
-      return new PostgresDatabase(spec, where, writers, readers);
+      PostgresDatabase db = new PostgresDatabase(spec, where, writers, readers);
+      log.info("{} database ready at {} (schema {}, PostgreSQL), this replica is {}",
+          spec.name(), where, schema, db.replica);
+      return db;
     } catch (DatabaseUnusableException e) {
       closeQuietly(writers, readers);
       throw e;
@@ -132,6 +135,11 @@ public final class PostgresDatabase implements Database {
   @Override
   public Dialect dialect() {
     return Dialect.POSTGRESQL;
+  }
+
+  @Override
+  public String replica() {
+    return replica;
   }
 
   /**

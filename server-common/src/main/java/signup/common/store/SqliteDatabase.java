@@ -29,6 +29,8 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteDatabase implements Database {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
+  /** The one process of a SQLite file (see {@link Database#replica}). */
+  public static final String REPLICA = "local";
   private static final int READERS = 4;
   private static final int WAL_CHECKPOINT_PAGES = 10_000;
 
@@ -111,6 +113,11 @@ public final class SqliteDatabase implements Database {
   @Override
   public Dialect dialect() {
     return Dialect.SQLITE;
+  }
+
+  @Override
+  public String replica() {
+    return REPLICA;
   }
 
   /**

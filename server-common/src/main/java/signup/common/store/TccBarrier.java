@@ -1,6 +1,8 @@
 package signup.common.store;
 
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -131,17 +133,43 @@ public final class TccBarrier {
     }
   }
 
-  /** Reservations still undecided that were made before {@code cutoffMillis}, oldest first. */
-  public static List<String> reservedBefore(Handle handle, long cutoffMillis, int limit) {
-    return handle.createQuery("""
-            SELECT txn_id FROM txn_barrier
-            WHERE state = 'RESERVED' AND created_at < :cutoff
-            ORDER BY created_at LIMIT :limit""")
-        .bind("cutoff", cutoffMillis)
+  /**
+   * Claims for {@code replica}, until {@code claimUntil}, the reservations still undecided that
+   * were made before {@code cutoff}, oldest first; those another replica holds a claim on are
+   * left to it. On PostgreSQL the rows a concurrent claim has locked are skipped rather than
+   * waited for; under SERIALIZABLE a claim that overlaps another's fails and is run again.
+   */
+  public List<String> claimReservedBefore(Handle handle, Dialect dialect, String replica,
+      Instant cutoff, Instant claimUntil, int limit) {
+    return handle.createQuery(dialect.choose(CLAIM_RESERVED, CLAIM_RESERVED_SKIP_LOCKED))
+        .bind("me", replica)
+        .bind("until", claimUntil.toEpochMilli())
+        .bind("now", clock.millis())
+        .bind("cutoff", cutoff.toEpochMilli())
         .bind("limit", limit)
-        .mapTo(String.class)
-        .list();
+        .map((rs, ctx) -> new Claimed(rs.getString("txn_id"), rs.getLong("created_at")))
+        .list()
+        .stream()
+        // RETURNING gives the rows in no promised order.
+        .sorted(Comparator.comparingLong(Claimed::createdAt).thenComparing(Claimed::txnId))
+        .map(Claimed::txnId)
+        .toList();
   }
+
+  private record Claimed(String txnId, long createdAt) {}
+
+  /** The reserved rows past the cutoff that nobody else holds: the partial index's rows. */
+  private static final String RESERVED_UNCLAIMED = """
+      SELECT txn_id FROM txn_barrier
+      WHERE state = 'RESERVED' AND created_at < :cutoff
+        AND (swept_until IS NULL OR swept_until < :now OR swept_by = :me)
+      ORDER BY created_at LIMIT :limit""";
+  static final String CLAIM_RESERVED = "UPDATE txn_barrier SET swept_by = :me, "
+      + "swept_until = :until WHERE txn_id IN (" + RESERVED_UNCLAIMED + ") "
+      + "RETURNING txn_id, created_at";
+  static final String CLAIM_RESERVED_SKIP_LOCKED = "UPDATE txn_barrier SET swept_by = :me, "
+      + "swept_until = :until WHERE txn_id IN (" + RESERVED_UNCLAIMED + " FOR UPDATE SKIP LOCKED) "
+      + "RETURNING txn_id, created_at";
 
   /**
    * Deletes up to {@code limit} confirmed or cancelled rows (tombstones too) last changed before

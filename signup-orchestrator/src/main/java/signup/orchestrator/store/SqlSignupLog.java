@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,7 +17,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import signup.common.domain.Device;
 import signup.common.store.Database;
-import signup.common.store.Dialect;
 import signup.orchestrator.domain.FailureKind;
 import signup.orchestrator.domain.PlanQuote;
 import signup.orchestrator.domain.SignupLog;
@@ -39,7 +39,7 @@ public final class SqlSignupLog implements SignupLog {
       UPDATE signup_txn SET state = 'COMMITTING', client_created_at = :clientCreated,
         subscription_id = :subscription, plan_id = :plan, plan_name = :planName,
         plan_region = :planRegion, plan_device = :planDevice, amount_minor = :amount,
-        currency = :currency, updated_at = :now
+        currency = :currency, updated_at = :now, claimed_by = :me, claimed_until = :until
       WHERE txn_id = :txn AND\s""" + guard(SignupState.COMMITTING);
   private static final String TO_ABORTING = """
       UPDATE signup_txn SET state = 'ABORTING', failure_kind = :kind,
@@ -51,9 +51,21 @@ public final class SqlSignupLog implements SignupLog {
    * uses a partial index only for a query whose WHERE repeats it so. Written as the OR of the
    * two kinds of rows it scanned the whole table on every pass.
    */
-  static final String NEEDING_RECOVERY = "SELECT * FROM signup_txn WHERE state IN ("
+  static final String NEEDING_RECOVERY = "SELECT txn_id FROM signup_txn WHERE state IN ("
       + literals(SignupState.recovered()) + ") AND (state IN ("
-      + literals(recovered(false)) + ") OR deadline_at < :now) ORDER BY created_at LIMIT :limit";
+      + literals(recovered(false)) + ") OR deadline_at < :now)"
+      + " AND (claimed_until IS NULL OR claimed_until < :now OR claimed_by = :me)"
+      + " ORDER BY created_at LIMIT :limit";
+  /**
+   * One statement claims the rows and returns them. On PostgreSQL the rows another
+   * orchestrator's claim has locked are skipped, not waited for; and under SERIALIZABLE a claim
+   * overlapping one that committed meanwhile fails and is run again, so two never claim a row.
+   */
+  static final String CLAIM_FOR_RECOVERY = "UPDATE signup_txn SET claimed_by = :me,"
+      + " claimed_until = :until WHERE txn_id IN (" + NEEDING_RECOVERY + ") RETURNING *";
+  static final String CLAIM_FOR_RECOVERY_SKIP_LOCKED = "UPDATE signup_txn SET claimed_by = :me,"
+      + " claimed_until = :until WHERE txn_id IN (" + NEEDING_RECOVERY
+      + " FOR UPDATE SKIP LOCKED) RETURNING *";
 
   static {
     for (SignupState to : SignupState.values()) {
@@ -76,10 +88,12 @@ public final class SqlSignupLog implements SignupLog {
 
   private final Database db;
   private final String purgeFinished;
+  private final String claimForRecovery;
 
   public SqlSignupLog(Database db) {
     this.db = db;
-    this.purgeFinished = db.dialect() == Dialect.SQLITE ? PURGE_FINISHED : PURGE_FINISHED_BY_KEY;
+    this.purgeFinished = db.dialect().choose(PURGE_FINISHED, PURGE_FINISHED_BY_KEY);
+    this.claimForRecovery = db.dialect().choose(CLAIM_FOR_RECOVERY, CLAIM_FOR_RECOVERY_SKIP_LOCKED);
   }
 
   @Override
@@ -89,9 +103,10 @@ public final class SqlSignupLog implements SignupLog {
       // PostgreSQL the unique index settles a race of two orchestrators for one request_id.
       int inserted = h.createUpdate("""
               INSERT INTO signup_txn (txn_id, request_id, fingerprint, state, client_id, email,
-                name, region, device, created_at, updated_at, deadline_at)
+                name, region, device, created_at, updated_at, deadline_at, claimed_by,
+                claimed_until)
               VALUES (:txn, :request, :fingerprint, 'TRYING', :client, :email, :name, :region,
-                :device, :now, :now, :deadline)
+                :device, :now, :now, :deadline, :me, :deadline)
               ON CONFLICT (request_id) DO NOTHING""")
           .bind("txn", r.txnId())
           .bind("request", r.requestId().isEmpty() ? null : r.requestId())
@@ -103,6 +118,7 @@ public final class SqlSignupLog implements SignupLog {
           .bind("device", r.device().name())
           .bind("now", r.createdAt().toEpochMilli())
           .bind("deadline", r.deadline().toEpochMilli())
+          .bind("me", db.replica())
           .execute();
       return inserted == 1 ? Optional.<SignupRecord>empty()
           : Optional.of(findByRequestId(h, r.requestId()).orElseThrow());
@@ -121,7 +137,7 @@ public final class SqlSignupLog implements SignupLog {
 
   @Override
   public CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
-      SubscriptionReservation subscription, Instant now) {
+      SubscriptionReservation subscription, Instant now, Instant claimUntil) {
     PlanQuote plan = subscription.plan();
     return db.writeAsync(h -> h.createUpdate(TO_COMMITTING)
         .bind("txn", txnId)
@@ -134,6 +150,8 @@ public final class SqlSignupLog implements SignupLog {
         .bind("amount", plan.amountMinor())
         .bind("currency", plan.currency())
         .bind("now", now.toEpochMilli())
+        .bind("me", db.replica())
+        .bind("until", claimUntil.toEpochMilli())
         .execute() == 1);
   }
 
@@ -183,12 +201,18 @@ public final class SqlSignupLog implements SignupLog {
   }
 
   @Override
-  public List<SignupRecord> needingRecovery(Instant now, int limit) {
-    return db.read(h -> h.createQuery(NEEDING_RECOVERY)
-        .bind("now", now.toEpochMilli())
-        .bind("limit", limit)
-        .map(SqlSignupLog::map)
-        .list());
+  public List<SignupRecord> claimForRecovery(Instant now, Instant claimUntil, int limit) {
+    return db.write(h -> h.createQuery(claimForRecovery)
+            .bind("me", db.replica())
+            .bind("until", claimUntil.toEpochMilli())
+            .bind("now", now.toEpochMilli())
+            .bind("limit", limit)
+            .map(SqlSignupLog::map)
+            .list())
+        .stream()
+        // RETURNING gives the rows in no promised order.
+        .sorted(Comparator.comparing(SignupRecord::createdAt).thenComparing(SignupRecord::txnId))
+        .toList();
   }
 
   @Override

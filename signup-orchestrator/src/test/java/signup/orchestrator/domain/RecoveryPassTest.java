@@ -66,7 +66,8 @@ class RecoveryPassTest {
   private String committing(String email) {
     String txnId = trying(email);
     assertTrue(await(signupLog.markCommitting(txnId, clock.instant(),
-        new SubscriptionReservation("sub-" + txnId, FakeParticipants.US_IOS), clock.instant())));
+        new SubscriptionReservation("sub-" + txnId, FakeParticipants.US_IOS), clock.instant(),
+        clock.instant())));
     return txnId;
   }
 

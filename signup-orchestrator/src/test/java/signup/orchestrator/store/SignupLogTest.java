@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import signup.common.domain.Device;
 import signup.common.store.Database;
+import signup.common.store.DatabaseLocation;
 import signup.common.store.Dialect;
 import signup.common.store.FreshDatabases;
 import signup.common.store.PreFlywayFiles;
@@ -45,13 +46,15 @@ class SignupLogTest {
 
   @Parameter Dialect dialect;
   @TempDir Path dir;
+  DatabaseLocation location;
   Database db;
   SqlSignupLog signupLog;
   private int rows;
 
   @BeforeEach
   void open() {
-    db = FreshDatabases.open(dialect, OrchestratorSchema.SPEC, dir);
+    location = FreshDatabases.migrated(dialect, OrchestratorSchema.SPEC, dir);
+    db = location.open(OrchestratorSchema.SPEC);
     signupLog = new SqlSignupLog(db);
   }
 
@@ -75,12 +78,18 @@ class SignupLogTest {
     return txnId;
   }
 
+  /** Claims for 12 s, as recovery does with the default settings. */
+  private static List<SignupRecord> claim(SqlSignupLog log, Instant now, int limit) {
+    return log.claimForRecovery(now, now.plusSeconds(12), limit);
+  }
+
   private SignupState stateOf(String txnId) {
     return signupLog.find(txnId).orElseThrow().state();
   }
 
   private boolean commit(String txnId) {
-    return await(signupLog.markCommitting(txnId, T0, GLOBAL, T0.plusSeconds(1)));
+    return await(signupLog.markCommitting(txnId, T0, GLOBAL, T0.plusSeconds(1),
+        T0.plusSeconds(1)));
   }
 
   private boolean abort(String txnId) {
@@ -217,7 +226,9 @@ class SignupLogTest {
   void theRecoveryScanReadsThePartialIndexOfUnfinishedRowsNotTheWholeTable() {
     assumeTrue(dialect == Dialect.SQLITE, "SQLite's query plan");
     List<String> plan = db.read(h -> h.createQuery("EXPLAIN QUERY PLAN "
-            + SqlSignupLog.NEEDING_RECOVERY)
+            + SqlSignupLog.CLAIM_FOR_RECOVERY)
+        .bind("me", "local")
+        .bind("until", T0.toEpochMilli())
         .bind("now", T0.toEpochMilli())
         .bind("limit", 100)
         .map((rs, ctx) -> rs.getString("detail"))
@@ -225,6 +236,78 @@ class SignupLogTest {
 
     assertTrue(plan.stream().anyMatch(step -> step.contains("signup_txn_unfinished")),
         "query plan: " + plan);
+  }
+
+  @Test
+  void aRowAnotherOrchestratorDrivesIsLeftToItUntilItsClaimRunsOut() {
+    assumeTrue(dialect == Dialect.POSTGRESQL, "orchestrators share a log on PostgreSQL");
+    try (Database otherDb = location.open(OrchestratorSchema.SPEC)) {
+      SqlSignupLog other = new SqlSignupLog(otherDb);
+      trying("t1");
+      assertTrue(await(signupLog.markCommitting("t1", T0, GLOBAL, T0.plusSeconds(1),
+          T0.plusSeconds(13))));
+
+      assertEquals(List.of(), claim(other, T0.plusSeconds(5), 10), "its request drives it");
+      assertEquals(List.of("t1"), claim(other, T0.plusSeconds(14), 10).stream()
+          .map(SignupRecord::txnId).toList(), "the first orchestrator's claim ran out");
+      assertEquals(List.of(), claim(signupLog, T0.plusSeconds(15), 10),
+          "the other's recovery holds it now");
+    }
+  }
+
+  @Test
+  void twoOrchestratorsClaimingAtOnceNeverClaimTheSameRow() throws Exception {
+    assumeTrue(dialect == Dialect.POSTGRESQL, "orchestrators share a log on PostgreSQL");
+    for (int i = 0; i < 40; i++) {
+      trying("t" + i, T0.plusMillis(i));
+      commit("t" + i);
+    }
+    try (Database otherDb = location.open(OrchestratorSchema.SPEC)) {
+      SqlSignupLog other = new SqlSignupLog(otherDb);
+      Instant later = T0.plusSeconds(60);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CompletableFuture<List<SignupRecord>> first =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> claimAfter(go, signupLog,
+              later));
+      java.util.concurrent.CompletableFuture<List<SignupRecord>> second =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> claimAfter(go, other, later));
+      go.countDown();
+
+      List<String> mine = first.get().stream().map(SignupRecord::txnId).toList();
+      List<String> theirs = second.get().stream().map(SignupRecord::txnId).toList();
+      assertTrue(mine.stream().noneMatch(theirs::contains), mine + " and " + theirs);
+      assertEquals(40, mine.size() + theirs.size(), mine + " and " + theirs);
+    }
+  }
+
+  private static List<SignupRecord> claimAfter(java.util.concurrent.CountDownLatch go,
+      SqlSignupLog log, Instant now) {
+    try {
+      go.await();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return claim(log, now, 100);
+  }
+
+  @Test
+  void oneRequestIdSentToTwoOrchestratorsAtOnceMakesOneRow() throws Exception {
+    assumeTrue(dialect == Dialect.POSTGRESQL, "orchestrators share a log on PostgreSQL");
+    try (Database otherDb = location.open(OrchestratorSchema.SPEC)) {
+      SqlSignupLog other = new SqlSignupLog(otherDb);
+      java.util.concurrent.CompletableFuture<Optional<SignupRecord>> first =
+          signupLog.insertTrying(record("first", "req-1", T0));
+      java.util.concurrent.CompletableFuture<Optional<SignupRecord>> second =
+          other.insertTrying(record("second", "req-1", T0));
+
+      List<Optional<SignupRecord>> answers = List.of(first.get(), second.get());
+      assertEquals(1, answers.stream().filter(Optional::isEmpty).count(), answers.toString());
+      String winner = signupLog.findByRequestId("req-1").orElseThrow().txnId();
+      assertEquals(winner, answers.stream().flatMap(Optional::stream).findFirst().orElseThrow()
+          .txnId(), "the loser is answered with the winner's row");
+      assertEquals(1, db.<Integer>read(h -> h.createQuery("SELECT count(*) FROM signup_txn")
+          .mapTo(Integer.class).one()));
+    }
   }
 
   @Test
@@ -315,7 +398,7 @@ class SignupLogTest {
     trying("fresh", T0.plusSeconds(5));
     Instant scan = T0.plus(TRY).plusSeconds(1);
 
-    List<String> found = signupLog.needingRecovery(scan, 10).stream()
+    List<String> found = claim(signupLog, scan, 10).stream()
         .map(SignupRecord::txnId).toList();
 
     assertEquals(List.of("expired", "committing", "aborting"), found);
@@ -326,8 +409,8 @@ class SignupLogTest {
     trying("t1");
     Instant deadline = T0.plus(TRY);
 
-    assertEquals(List.of(), signupLog.needingRecovery(deadline, 10));
-    assertEquals(List.of("t1"), signupLog.needingRecovery(deadline.plusMillis(1), 10).stream()
+    assertEquals(List.of(), claim(signupLog, deadline, 10));
+    assertEquals(List.of("t1"), claim(signupLog, deadline.plusMillis(1), 10).stream()
         .map(SignupRecord::txnId).toList());
   }
 
@@ -338,7 +421,7 @@ class SignupLogTest {
       commit("t" + i);
     }
 
-    assertEquals(List.of("t0", "t1"), signupLog.needingRecovery(T0, 2).stream()
+    assertEquals(List.of("t0", "t1"), claim(signupLog, T0, 2).stream()
         .map(SignupRecord::txnId).toList());
   }
 
@@ -459,7 +542,7 @@ class SignupLogTest {
             + " 'client-0', 'old@example.com', 'Old Timer', 'GB', 'WEB', 0, 0, 0)");
 
     try (SqliteDatabase adopted = SqliteDatabase.open(OrchestratorSchema.SPEC, old)) {
-      assertEquals(List.of("txn-0"), new SqlSignupLog(adopted).needingRecovery(T0, 10)
+      assertEquals(List.of("txn-0"), claim(new SqlSignupLog(adopted), T0, 10)
           .stream().map(SignupRecord::txnId).toList());
     }
     assertEquals(PreFlywayFiles.schema(dir.resolve("orchestrator.db")),

@@ -100,8 +100,9 @@ public final class SqlSubscriptionRepository implements SubscriptionRepository {
   }
 
   @Override
-  public List<String> reservedBefore(Instant cutoff, int limit) {
-    return db.read(handle -> TccBarrier.reservedBefore(handle, cutoff.toEpochMilli(), limit));
+  public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
+    return db.write(h -> barrier.claimReservedBefore(h, db.dialect(), db.replica(),
+        cutoff, claimUntil, limit));
   }
 
   private static Subscription insertPending(Handle handle, String txnId, Subscription pending) {

@@ -226,9 +226,9 @@ class SubscriptionRepositoryTest {
     await(repository.confirm("txn-done", clock.instant()));
 
     assertEquals(List.of("txn-old", "txn-newer"),
-        repository.reservedBefore(clock.instant().minusSeconds(5), 10));
+        repository.claimReservedBefore(clock.instant().minusSeconds(5), clock.instant(), 10));
     assertEquals(List.of("txn-old"),
-        repository.reservedBefore(clock.instant().minusSeconds(5), 1));
+        repository.claimReservedBefore(clock.instant().minusSeconds(5), clock.instant(), 1));
   }
 
   @Test
