@@ -61,7 +61,8 @@ public final class ClientServerCommand implements Callable<Integer> {
 
   @Option(names = "--coordinator", defaultValue = "${env:SIGNUP_COORDINATOR:-localhost:50051}",
       description = "The orchestrator's TransactionCoordinator, asked about reservations past "
-          + "their TTL (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
+          + "their TTL: host:port, or several replicas as host:port,host:port or "
+          + "dns:///name:port (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
   String coordinator;
 
   @Option(names = "--coordinator-deadline",
@@ -120,7 +121,8 @@ public final class ClientServerCommand implements Callable<Integer> {
         "--reservation-ttl + --sweep-interval");
     return new ClientServerConfig(server.bind(), port,
         DatabaseOptions.location(spec, env, "CLIENT", dbUrl, server.resolve(dbFile)),
-        coordinator, participant, coordinatorDeadline, hashing(),
+        ServerOptions.requireTarget(spec, "--coordinator", coordinator), participant,
+        coordinatorDeadline, hashing(),
         ClientServerConfig.DEFAULT_DRAIN_TIMEOUT, server.transport(spec), retention);
   }
 

@@ -44,13 +44,16 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
   Map<String, String> env = System.getenv();
 
   @Option(names = "--client-target", defaultValue = "${env:CLIENT_TARGET:-localhost:50052}",
-      description = "client-server address (env CLIENT_TARGET). Default: ${DEFAULT-VALUE}.")
+      description = "client-server's address: host:port, or its replicas as "
+          + "host:port,host:port or dns:///name:port, called in turn with health checking "
+          + "(env CLIENT_TARGET). Default: ${DEFAULT-VALUE}.")
   String clientTarget;
 
   @Option(names = "--subscription-target",
       defaultValue = "${env:SUBSCRIPTION_TARGET:-localhost:50053}",
-      description = "subscription-server address (env SUBSCRIPTION_TARGET). "
-          + "Default: ${DEFAULT-VALUE}.")
+      description = "subscription-server's address: host:port, or its replicas as "
+          + "host:port,host:port or dns:///name:port, called in turn with health checking "
+          + "(env SUBSCRIPTION_TARGET). Default: ${DEFAULT-VALUE}.")
   String subscriptionTarget;
 
   @Option(names = "--reserve-deadline", defaultValue = "${env:SIGNUP_RESERVE_DEADLINE:-PT3S}",
@@ -94,7 +97,9 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
     Retention retention = server.retention(spec, protocol.minimumRetention(),
         "--reserve-deadline + --try-timeout + --recovery-interval");
     return new OrchestratorConfig(server.bind(), port, DatabaseOptions.location(spec, env,
-        "ORCHESTRATOR", dbUrl, server.resolve(dbFile)), clientTarget, subscriptionTarget,
+        "ORCHESTRATOR", dbUrl, server.resolve(dbFile)),
+        ServerOptions.requireTarget(spec, "--client-target", clientTarget),
+        ServerOptions.requireTarget(spec, "--subscription-target", subscriptionTarget),
         protocol, server.transport(spec), retention);
   }
 }

@@ -55,7 +55,8 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
 
   @Option(names = "--coordinator", defaultValue = "${env:SIGNUP_COORDINATOR:-localhost:50051}",
       description = "The orchestrator's TransactionCoordinator, asked about reservations past "
-          + "their TTL (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
+          + "their TTL: host:port, or several replicas as host:port,host:port or "
+          + "dns:///name:port (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
   String coordinator;
 
   @Option(names = "--reservation-ttl",
@@ -99,7 +100,8 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
     Retention retention = server.retention(spec, participant.minimumRetention(),
         "--reservation-ttl + --sweep-interval");
     return new SubscriptionServerConfig(server.bind(), port, DatabaseOptions.location(spec, env,
-        "SUBSCRIPTION", dbUrl, server.resolve(dbFile)), coordinator, participant,
+        "SUBSCRIPTION", dbUrl, server.resolve(dbFile)),
+        ServerOptions.requireTarget(spec, "--coordinator", coordinator), participant,
         coordinatorDeadline, server.transport(spec), retention);
   }
 
