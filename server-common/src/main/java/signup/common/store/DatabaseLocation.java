@@ -1,6 +1,11 @@
 package signup.common.store;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Objects;
 import java.util.Properties;
 import signup.common.store.SqliteDatabase.Synchronous;
@@ -15,6 +20,12 @@ public sealed interface DatabaseLocation {
 
   /** What to call it in a log line or a message: never a password. */
   String describe();
+
+  /**
+   * A plain JDBC connection that can only read, for tools that check the data from outside the
+   * servers ({@code signup audit}); the caller closes it. Nothing is created or migrated.
+   */
+  Connection openReadOnly() throws SQLException;
 
   static DatabaseLocation sqlite(Path file) {
     return new SqliteFile(file, Synchronous.FULL);
@@ -35,6 +46,25 @@ public sealed interface DatabaseLocation {
     @Override
     public String describe() {
       return file.toAbsolutePath().toString();
+    }
+
+    @Override
+    public Connection openReadOnly() throws SQLException {
+      if (!Files.isRegularFile(file)) {
+        throw new SQLException("no " + file.getFileName() + " in "
+            + file.toAbsolutePath().getParent());
+      }
+      // Not a read-only open: SQLite may need to create a WAL's -shm file even to read it.
+      // query_only makes sure nothing is written.
+      Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("PRAGMA busy_timeout = 10000");
+        statement.execute("PRAGMA query_only = true");
+      } catch (SQLException e) {
+        connection.close();
+        throw e;
+      }
+      return connection;
     }
   }
 
@@ -76,6 +106,22 @@ public sealed interface DatabaseLocation {
       Properties parsed = parse(url);
       return "postgresql://" + parsed.getProperty("PGHOST") + ":" + parsed.getProperty("PGPORT")
           + "/" + parsed.getProperty("PGDBNAME");
+    }
+
+    @Override
+    public Connection openReadOnly() throws SQLException {
+      Properties login = new Properties();
+      if (!user.isEmpty()) {
+        login.setProperty("user", user);
+      }
+      if (!password.isEmpty()) {
+        login.setProperty("password", password);
+      }
+      login.setProperty("logServerErrorDetail", "false");
+      login.setProperty("ApplicationName", "signup-audit");
+      Connection connection = DriverManager.getConnection(url, login);
+      connection.setReadOnly(true);
+      return connection;
     }
 
     /** Without the password, and without the URL's parameters. */
