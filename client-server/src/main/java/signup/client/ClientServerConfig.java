@@ -51,8 +51,8 @@ public record ClientServerConfig(String bind, int port, DatabaseLocation databas
    */
   public static ClientServerConfig defaults(Path databaseFile) {
     return new ClientServerConfig("127.0.0.1", DEFAULT_PORT,
-        DatabaseLocation.sqlite(databaseFile), DEFAULT_COORDINATOR, ParticipantSettings.DEFAULTS, DEFAULT_COORDINATOR_DEADLINE,
-        Argon2Settings.OWASP, DEFAULT_DRAIN_TIMEOUT,
+        DatabaseLocation.sqlite(databaseFile), DEFAULT_COORDINATOR, ParticipantSettings.DEFAULTS,
+        DEFAULT_COORDINATOR_DEADLINE, Argon2Settings.OWASP, DEFAULT_DRAIN_TIMEOUT,
         Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()), Retention.DEFAULT);
   }
 

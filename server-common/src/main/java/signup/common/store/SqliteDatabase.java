@@ -49,7 +49,8 @@ public final class SqliteDatabase implements Database {
     this.writerConnection = writerConnection;
     this.readers = readers;
     this.readJdbi = JdbiDefaults.configure(Jdbi.create(new PooledConnections(readers)));
-    Jdbi writerJdbi = JdbiDefaults.configure(Jdbi.create(new PooledConnections(single(writerConnection))));
+    Jdbi writerJdbi =
+        JdbiDefaults.configure(Jdbi.create(new PooledConnections(single(writerConnection))));
     writerJdbi.setStatementBuilderFactory(connection -> new PreparedStatementCache());
     this.writability = new Writability(spec.name(), file);
     this.writer = new GroupCommitWriter(spec.name(), writerJdbi, writability,
