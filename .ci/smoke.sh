@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test: the built jars as real processes on free ports, driven through server reflection
 # by an external client (buf curl, which works like grpcurl) and through the signup CLI.
-# Needs: `mvn -B verify` done, buf on PATH, python3.
+# Needs: `mvn -B install` done (the example client builds against the installed stubs), buf,
+# prometheus and promtool on PATH, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,15 +59,18 @@ as_postgres() { # PostgreSQL's tools refuse to run as root
 }
 
 ORCH=$(free_port); CLIENT=$(free_port); SUB=$(free_port)
+M_ORCH=$(free_port); M_CLIENT=$(free_port); M_SUB=$(free_port)
 
 echo "# participants as separate processes (the jars), orchestrator through 'signup serve'"
-java -jar "$CLIENT_JAR" --port "$CLIENT" --data-dir "$WORK/data" \
+java -jar "$CLIENT_JAR" --port "$CLIENT" --metrics-port "$M_CLIENT" --data-dir "$WORK/data" \
   --coordinator "localhost:$ORCH" >"$WORK/client.log" 2>&1 &
 PIDS+=($!)
-java -jar "$SUBSCRIPTION_JAR" --port "$SUB" --data-dir "$WORK/data" \
-  --coordinator "localhost:$ORCH" >"$WORK/subscription.log" 2>&1 &
+java -jar "$SUBSCRIPTION_JAR" --port "$SUB" --metrics-port "$M_SUB" --data-dir "$WORK/data" \
+  --coordinator "localhost:$ORCH" --client-target "localhost:$CLIENT" \
+  >"$WORK/subscription.log" 2>&1 &
 PIDS+=($!)
-java -jar "$SIGNUP_JAR" serve orchestrator --port "$ORCH" --data-dir "$WORK/data" \
+java -jar "$SIGNUP_JAR" serve orchestrator --port "$ORCH" --metrics-port "$M_ORCH" \
+  --data-dir "$WORK/data" \
   --client-target "localhost:$CLIENT" --subscription-target "localhost:$SUB" \
   >"$WORK/orchestrator.log" 2>&1 &
 PIDS+=($!)
@@ -97,10 +101,43 @@ reply=$(call "$ORCH" signup.orchestrator.v1.SignupService/Signup "$signup")
 check "Signup through reflection succeeds with plan us-ios" contains '"planId": "us-ios"' "$reply"
 check "Signup reply has no password" bash -c '! grep -q correct-horse-9 <<<"$0"' "$reply"
 client_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client"]["clientId"])' <<<"$reply")
-got=$(call "$CLIENT" signup.client.v1.ClientService/GetClient "{\"clientId\": \"$client_id\"}")
-check "GetClient sees the new client" contains '"email": "ada@example.com"' "$got"
-got=$(call "$SUB" signup.subscription.v1.SubscriptionService/GetSubscription "{\"clientId\": \"$client_id\"}")
-check "GetSubscription sees its subscription" contains '"status": "ACTIVE"' "$got"
+
+authed() { # token, port, Service/Method, json -> like call, with "authorization: Bearer <token>"
+  buf curl --protocol grpc --http2-prior-knowledge -H "authorization: Bearer $1" --data "$4" \
+    "http://127.0.0.1:$2/$3"
+}
+login=$(call "$CLIENT" signup.client.v1.ClientService/Login \
+  '{"email": "ada@example.com", "password": "correct-horse-9"}')
+check "Login returns an access token for the client" contains "\"clientId\": \"$client_id\"" "$login"
+token=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])' <<<"$login")
+got=$(authed "$token" "$CLIENT" signup.client.v1.ClientService/GetClient "{\"clientId\": \"$client_id\"}")
+check "GetClient with the token sees the new client" contains '"email": "ada@example.com"' "$got"
+got=$(authed "$token" "$SUB" signup.subscription.v1.SubscriptionService/GetSubscription "{\"clientId\": \"$client_id\"}")
+check "GetSubscription with the token sees its subscription" contains '"status": "ACTIVE"' "$got"
+keys=$(call "$CLIENT" signup.client.v1.ClientService/GetPublicKeys '{}')
+check "GetPublicKeys publishes P-256 keys without their private part" python3 -c '
+import json, sys
+keys = json.loads(json.loads(sys.argv[1])["jwks"])["keys"]
+sys.exit(0 if keys and all(k["crv"] == "P-256" and "d" not in k for k in keys) else 1)' "$keys"
+
+set +e
+call "$CLIENT" signup.client.v1.ClientService/GetClientByEmail '{"email": "ada@example.com"}' >/dev/null 2>&1
+lookup_exit=$?
+call "$SUB" signup.subscription.v1.SubscriptionService/Subscribe \
+  "{\"clientId\": \"$client_id\", \"planId\": \"global\"}" >/dev/null 2>&1
+attack_exit=$?
+call "$CLIENT" signup.client.v1.ClientService/Login \
+  '{"email": "ada@example.com", "password": "not-the-password"}' >/dev/null 2>&1
+wrong_exit=$?
+set -e
+check "GetClientByEmail without a token is UNAUTHENTICATED (buf exit 16 x 8)" test "$lookup_exit" -eq 128
+check "Subscribe without a token is UNAUTHENTICATED (buf exit 16 x 8)" test "$attack_exit" -eq 128
+check "a wrong password is UNAUTHENTICATED (buf exit 16 x 8)" test "$wrong_exit" -eq 128
+moved=$(authed "$token" "$SUB" signup.subscription.v1.SubscriptionService/Subscribe \
+  "{\"clientId\": \"$client_id\", \"planId\": \"global\"}")
+check "Subscribe with the token moves the client to global" contains '"planId": "global"' "$moved"
+check "client.db, which holds the signing key, is private (0600)" \
+  test "$(stat -c %a "$WORK/data/client.db")" = 600
 
 set +e
 dup=$(call "$ORCH" signup.orchestrator.v1.SignupService/Signup "$signup" 2>&1); dup_exit=$?
@@ -134,6 +171,65 @@ echo 'another-pass-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$ORCH
 cli_dup=$?
 set -e
 check "CLI exit code 4 for a duplicate" test "$cli_dup" -eq 4
+cli_token=$(echo 'another-pass-9' | java -jar "$SIGNUP_JAR" login --target "localhost:$CLIENT" \
+  --email bob@example.com --password-stdin 2>/dev/null)
+cli=$(SIGNUP_ACCESS_TOKEN="$cli_token" java -jar "$SIGNUP_JAR" subscribe \
+  --target "localhost:$SUB" --plan global)
+check "CLI login, then subscribe with its token" contains "plan global" "$cli"
+
+echo "# the Java client example, built against the installed stubs, against the same servers"
+mvn -B -q -f examples/java-client/pom.xml package
+check "the Java client example runs every step as documented" java -jar \
+  examples/java-client/target/java-client.jar "localhost:$ORCH" "localhost:$CLIENT" "localhost:$SUB"
+
+echo "# /metrics, read by a real Prometheus (Debian's package) and linted by promtool"
+for port in "$M_ORCH" "$M_CLIENT" "$M_SUB"; do
+  page=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode())' "$port")
+  check "/metrics on port $port passes promtool check metrics" \
+    bash -c 'test -z "$(promtool check metrics <<<"$0" 2>&1)"' "$page"
+done
+PROM=$(free_port)
+cat >"$WORK/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+rule_files:
+  - $PWD/deploy/prometheus/signup-alerts.yml
+scrape_configs:
+  - job_name: signup-orchestrator
+    static_configs: [{targets: ["127.0.0.1:$M_ORCH"]}]
+  - job_name: signup-client
+    static_configs: [{targets: ["127.0.0.1:$M_CLIENT"]}]
+  - job_name: signup-subscription
+    static_configs: [{targets: ["127.0.0.1:$M_SUB"]}]
+YAML
+prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
+  --web.listen-address="127.0.0.1:$PROM" >"$WORK/prometheus.log" 2>&1 &
+PIDS+=($!)
+promql() { # query -> prints the first result's value, or nothing
+  python3 - "$PROM" "$1" <<'PY'
+import json, sys, urllib.parse, urllib.request
+url = f"http://127.0.0.1:{sys.argv[1]}/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[2]})
+try:
+    result = json.load(urllib.request.urlopen(url, timeout=5))["data"]["result"]
+    print(result[0]["value"][1] if result else "")
+except Exception:
+    print("")
+PY
+}
+completed=""
+for _ in $(seq 1 60); do
+  completed=$(promql 'sum(signup_completed_total)')
+  [ "$completed" = "2" ] && break
+  sleep 1
+done
+check "Prometheus counts the 2 completed sign-ups (sum(signup_completed_total) = $completed)" \
+  test "$completed" = "2"
+check "Prometheus counts the 2 duplicates as ALREADY_EXISTS aborts" \
+  test "$(promql 'sum(signup_aborted_total{reason="ALREADY_EXISTS"})')" = "2"
+check "Prometheus scrapes all three services" \
+  test "$(promql 'count(up{job=~"signup-.*"} == 1)')" = "3"
+check "Prometheus loaded the alert rules, none firing" \
+  test "$(promql 'count(ALERTS{alertstate="firing"})')" = ""
 
 echo "# graceful stop, then audit of the files"
 for pid in "${PIDS[@]}"; do kill -TERM "$pid"; done
@@ -142,15 +238,18 @@ PIDS=()
 check "audit finds the data consistent" java -jar "$SIGNUP_JAR" audit --data-dir "$WORK/data"
 
 echo "# 'signup up': all three in one process on the embedded default"
-UP_ORCH=$(free_port); UP_CLIENT=$(free_port); UP_SUB=$(free_port)
+UP_ORCH=$(free_port); UP_CLIENT=$(free_port); UP_SUB=$(free_port); UP_METRICS=$(free_port)
 java -jar "$SIGNUP_JAR" up --data-dir "$WORK/up" --orchestrator-port "$UP_ORCH" \
-  --client-port "$UP_CLIENT" --subscription-port "$UP_SUB" >"$WORK/up.log" 2>&1 &
+  --client-port "$UP_CLIENT" --subscription-port "$UP_SUB" \
+  --orchestrator-metrics-port "$UP_METRICS" --client-metrics-port 0 \
+  --subscription-metrics-port 0 >"$WORK/up.log" 2>&1 &
 UP_PID=$!
 PIDS+=($UP_PID)
 wait_serving "$UP_ORCH" "up: orchestrator"
 cli=$(echo 'correct-horse-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$UP_ORCH" \
   --email carol@example.com --name Carol --region US --device ANDROID --password-stdin --json)
 check "CLI signup against 'up' gets us-android" contains '"planId": "us-android"' "$cli"
+check "'up' prints each service's metrics port" grep -q "metrics on port $UP_METRICS" "$WORK/up.log"
 kill -TERM "$UP_PID"; wait "$UP_PID" || true
 PIDS=()
 check "'up' stopped cleanly on SIGTERM (databases closed)" grep -q "orchestrator database closed" "$WORK/up.log"

@@ -1,6 +1,5 @@
 package signup.client;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -15,16 +14,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.client.domain.Argon2Settings;
+import signup.client.domain.LoginThrottleSettings;
+import signup.client.security.TokenSettings;
 import signup.common.cli.DatabaseOptions;
 import signup.common.cli.DurationConverter;
+import signup.common.cli.ParticipantOptions;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.fault.CrashPoints;
-import signup.common.domain.ParticipantSettings;
-import signup.common.domain.Retention;
+import signup.common.security.AccessTokenIssuer;
 
 /** Runs the client server in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "client-server", mixinStandardHelpOptions = true,
+    defaultValueProvider = ClientServerCommand.Environment.class,
     description = "Client sign-up participant and public client reads (gRPC).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "2:bad option",
@@ -39,10 +41,18 @@ public final class ClientServerCommand implements Callable<Integer> {
   @Mixin
   ServerOptions server;
 
+  @Mixin
+  ParticipantOptions participant;
+
   @Option(names = "--port", defaultValue = "${env:CLIENT_PORT:-50052}",
       description = "Port to listen on, 0 for a free one (env CLIENT_PORT). "
           + "Default: ${DEFAULT-VALUE}.")
   int port;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:CLIENT_METRICS_PORT:-9452}",
+      description = "Port of the Prometheus endpoint (/metrics, on --bind), 0 for a free one, "
+          + "-1 for none (env CLIENT_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
 
   @Option(names = "--db-file", defaultValue = "${env:CLIENT_DB:-client.db}",
       description = "SQLite file, relative to --data-dir (env CLIENT_DB). "
@@ -59,38 +69,45 @@ public final class ClientServerCommand implements Callable<Integer> {
   /** Where the database login is read from: the process's environment, a map in tests. */
   Map<String, String> env = System.getenv();
 
-  @Option(names = "--coordinator", defaultValue = "${env:SIGNUP_COORDINATOR:-localhost:50051}",
-      description = "The orchestrator's TransactionCoordinator, asked about reservations past "
-          + "their TTL: host:port, or several replicas as host:port,host:port or "
-          + "dns:///name:port (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
-  String coordinator;
-
-  @Option(names = "--coordinator-deadline",
-      defaultValue = "${env:SIGNUP_COORDINATOR_DEADLINE:-PT2S}",
-      converter = DurationConverter.class,
-      description = "Deadline of a call to the coordinator (env SIGNUP_COORDINATOR_DEADLINE). "
-          + "Default: ${DEFAULT-VALUE}.")
-  Duration coordinatorDeadline;
-
-  @Option(names = "--reservation-ttl", defaultValue = "${env:CLIENT_RESERVATION_TTL:-PT30S}",
-      converter = DurationConverter.class,
-      description = "How long a reservation may stay undecided before the coordinator is asked "
-          + "about it, like 30s or PT30S (env CLIENT_RESERVATION_TTL). "
-          + "Default: ${DEFAULT-VALUE}.")
-  Duration reservationTtl;
-
-  @Option(names = "--sweep-interval", defaultValue = "${env:CLIENT_SWEEP_INTERVAL:-PT5S}",
-      converter = DurationConverter.class,
-      description = "How often to look for reservations past their TTL "
-          + "(env CLIENT_SWEEP_INTERVAL). Default: ${DEFAULT-VALUE}.")
-  Duration sweepInterval;
-
   @Option(names = "--password-hash-cost",
       defaultValue = "${env:CLIENT_PASSWORD_HASH_COST:-owasp}",
       description = "Cost of new password hashes: owasp (Argon2id m=19 MiB, t=2, p=1), or "
           + "minimum (m=8 KiB, t=1) for benchmarks only, never for real passwords "
           + "(env CLIENT_PASSWORD_HASH_COST). Default: ${DEFAULT-VALUE}.")
   String passwordHashCost;
+
+  @Option(names = "--access-token-ttl", defaultValue = "${env:CLIENT_ACCESS_TOKEN_TTL:-PT15M}",
+      converter = DurationConverter.class,
+      description = "How long an access token from Login is accepted, at most PT24H "
+          + "(env CLIENT_ACCESS_TOKEN_TTL). Default: ${DEFAULT-VALUE}.")
+  Duration accessTokenTtl;
+
+  @Option(names = "--signing-key-max-age",
+      defaultValue = "${env:CLIENT_SIGNING_KEY_MAX_AGE:-P30D}",
+      converter = DurationConverter.class,
+      description = "How long one key signs access tokens before a new one replaces it; the "
+          + "old one keeps verifying until its tokens expire (env CLIENT_SIGNING_KEY_MAX_AGE). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration signingKeyMaxAge;
+
+  @Option(names = "--login-max-failures", defaultValue = "${env:CLIENT_LOGIN_MAX_FAILURES:-5}",
+      description = "Failed log-ins allowed for one e-mail per --login-failure-window; then "
+          + "RESOURCE_EXHAUSTED until it ends (env CLIENT_LOGIN_MAX_FAILURES). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int loginMaxFailures;
+
+  @Option(names = "--login-max-failures-per-address",
+      defaultValue = "${env:CLIENT_LOGIN_MAX_FAILURES_PER_ADDRESS:-50}",
+      description = "Failed log-ins allowed from one caller address per --login-failure-window "
+          + "(env CLIENT_LOGIN_MAX_FAILURES_PER_ADDRESS). Default: ${DEFAULT-VALUE}.")
+  int loginMaxFailuresPerAddress;
+
+  @Option(names = "--login-failure-window",
+      defaultValue = "${env:CLIENT_LOGIN_FAILURE_WINDOW:-PT15M}",
+      converter = DurationConverter.class,
+      description = "The window failed log-ins are counted in (env CLIENT_LOGIN_FAILURE_WINDOW). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration loginFailureWindow;
 
   @Override
   public Integer call() {
@@ -106,24 +123,34 @@ public final class ClientServerCommand implements Callable<Integer> {
 
   /** The configuration these options describe. */
   public ClientServerConfig config() {
-    if (port < 0 || port > 65_535) {
-      throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
-    }
-    ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
-    ServerOptions.requirePositive(spec, "--reservation-ttl", reservationTtl);
-    ServerOptions.requirePositive(spec, "--sweep-interval", sweepInterval);
-    if (new InetSocketAddress(server.bind(), port).isUnresolved()) {
-      throw new ParameterException(spec.commandLine(),
-          "--bind " + server.bind() + " is not an address of this machine");
-    }
-    ParticipantSettings participant = new ParticipantSettings(reservationTtl, sweepInterval);
-    Retention retention = server.retention(spec, participant.minimumRetention(),
-        "--reservation-ttl + --sweep-interval");
+    server.checkListening(spec, port);
+    ServerOptions.requireMetricsPort(spec, metricsPort);
     return new ClientServerConfig(server.bind(), port,
         DatabaseOptions.location(spec, env, "CLIENT", dbUrl, server.resolve(dbFile)),
-        ServerOptions.requireTarget(spec, "--coordinator", coordinator), participant,
-        coordinatorDeadline, hashing(),
-        ClientServerConfig.DEFAULT_DRAIN_TIMEOUT, server.transport(spec), retention);
+        participant.coordinator(spec), participant.settings(spec),
+        participant.coordinatorDeadline(spec), hashing(), ClientServerConfig.DEFAULT_DRAIN_TIMEOUT,
+        server.transport(spec), participant.retention(spec, server), tokens(), throttle(),
+        metricsPort);
+  }
+
+  private TokenSettings tokens() {
+    ServerOptions.requirePositive(spec, "--access-token-ttl", accessTokenTtl);
+    ServerOptions.requirePositive(spec, "--signing-key-max-age", signingKeyMaxAge);
+    if (accessTokenTtl.compareTo(AccessTokenIssuer.MAX_TTL) > 0) {
+      throw new ParameterException(spec.commandLine(), "--access-token-ttl must be at most "
+          + "PT24H: a token cannot be revoked, only outlived");
+    }
+    return new TokenSettings(accessTokenTtl, signingKeyMaxAge);
+  }
+
+  private LoginThrottleSettings throttle() {
+    ServerOptions.requirePositive(spec, "--login-failure-window", loginFailureWindow);
+    if (loginMaxFailures < 1 || loginMaxFailuresPerAddress < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--login-max-failures and --login-max-failures-per-address must be at least 1");
+    }
+    return new LoginThrottleSettings(loginMaxFailures, loginMaxFailuresPerAddress,
+        loginFailureWindow);
   }
 
   private Argon2Settings hashing() {
@@ -135,4 +162,10 @@ public final class ClientServerCommand implements Callable<Integer> {
     };
   }
 
+  /** CLIENT_RESERVATION_TTL, ..., then the SIGNUP_ variable both participants share. */
+  static final class Environment extends ParticipantOptions.Environment {
+    Environment() {
+      super("CLIENT");
+    }
+  }
 }

@@ -13,8 +13,11 @@ import signup.client.v1.ClientServiceGrpc;
 import signup.client.v1.ConfirmClientRequest;
 import signup.client.v1.GetClientByEmailRequest;
 import signup.client.v1.GetClientRequest;
+import signup.client.v1.LoginRequest;
+import signup.client.v1.LoginResponse;
 import signup.client.v1.ReserveClientRequest;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.security.BearerToken;
 import signup.common.v1.DeviceType;
 
 /**
@@ -59,8 +62,25 @@ public record InProcessClientServer(GrpcServerHost host, ManagedChannel channel,
         .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
+  /** As a trusted backend would call: with the internal token, which may read any client. */
   public ClientServiceGrpc.ClientServiceBlockingStub clients() {
+    return ClientServiceGrpc.newBlockingStub(transport.authenticated(channel))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  /** As anyone on the network would call: no credentials at all. */
+  public ClientServiceGrpc.ClientServiceBlockingStub anonymousClients() {
     return ClientServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  /** As a logged-in client calls: with its access token. */
+  public ClientServiceGrpc.ClientServiceBlockingStub clientsWith(String accessToken) {
+    return anonymousClients().withCallCredentials(new BearerToken(accessToken));
+  }
+
+  public LoginResponse login(String email, String password) {
+    return anonymousClients().login(LoginRequest.newBuilder().setEmail(email)
+        .setPassword(password).build());
   }
 
   public Client reserve(String txn, String clientId, String email) {

@@ -173,7 +173,7 @@ class ReservationSweepTest {
     try {
       var participant = ClientParticipantGrpc.newBlockingStub(
           config.transport().authenticated(channel));
-      var clients = ClientServiceGrpc.newBlockingStub(channel);
+      var clients = ClientServiceGrpc.newBlockingStub(config.transport().authenticated(channel));
       participant.reserve(ReserveClientRequest.newBuilder().setTxnId("txn-9")
           .setClientId("client-9").setEmail("nine@example.com").setName("Nine")
           .setPassword("correct horse").setRegion("US").setDevice(DeviceType.ANDROID).build());

@@ -70,13 +70,16 @@ final class SelfHostedSystem implements AutoCloseable {
     List<ServiceProcess> started = new ArrayList<>();
     try {
       started.add(launch("client-server", mainClass, dir, label, jvmOptions, jfrDir, List.of(
-          "serve", "client", "--port", String.valueOf(client), "--data-dir", data,
+          "serve", "client", "--port", String.valueOf(client), "--metrics-port", "0",
+          "--data-dir", data,
           "--coordinator", target(orchestrator), "--password-hash-cost", passwordHashCost)));
       started.add(launch("subscription-server", mainClass, dir, label, jvmOptions, jfrDir, List.of(
-          "serve", "subscription", "--port", String.valueOf(subscription), "--data-dir", data,
-          "--coordinator", target(orchestrator))));
+          "serve", "subscription", "--port", String.valueOf(subscription),
+          "--metrics-port", "0", "--data-dir", data,
+          "--coordinator", target(orchestrator), "--client-target", target(client))));
       started.add(launch("orchestrator", mainClass, dir, label, jvmOptions, jfrDir, List.of(
-          "serve", "orchestrator", "--port", String.valueOf(orchestrator), "--data-dir", data,
+          "serve", "orchestrator", "--port", String.valueOf(orchestrator),
+          "--metrics-port", "0", "--data-dir", data,
           "--client-target", target(client), "--subscription-target", target(subscription))));
       for (ServiceProcess service : started) {
         service.awaitListening(START_TIMEOUT);

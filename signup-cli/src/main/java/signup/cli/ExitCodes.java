@@ -20,6 +20,8 @@ public final class ExitCodes {
   public static final int NOT_FOUND = 6;
   /** {@code audit} found an inconsistency. */
   public static final int INCONSISTENT = 7;
+  /** UNAUTHENTICATED or PERMISSION_DENIED: not logged in, a bad token, or not yours. */
+  public static final int NOT_ALLOWED = 8;
 
   private ExitCodes() {}
 
@@ -30,6 +32,7 @@ public final class ExitCodes {
       case ALREADY_EXISTS -> ALREADY_EXISTS;
       case UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED -> UNAVAILABLE;
       case NOT_FOUND -> NOT_FOUND;
+      case UNAUTHENTICATED, PERMISSION_DENIED -> NOT_ALLOWED;
       default -> FAILED;
     };
   }

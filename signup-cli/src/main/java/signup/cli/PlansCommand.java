@@ -54,6 +54,6 @@ final class PlansCommand implements Callable<Integer> {
     return String.format("%-12s %-12s %-7s %-8s %s", plan.getPlanId(), plan.getName(),
         plan.getRegion().isEmpty() ? "any" : plan.getRegion(),
         plan.getDevice() == DeviceType.DEVICE_TYPE_UNSPECIFIED ? "any" : plan.getDevice(),
-        Money.format(plan.getPrice()));
+        Prices.format(plan.getPrice()));
   }
 }

@@ -15,6 +15,8 @@ import signup.subscription.SubscriptionServerCommand;
         UpCommand.class,
         ServeCommand.class,
         SignupCommand.class,
+        LoginCommand.class,
+        SubscribeCommand.class,
         StatusCommand.class,
         PlansCommand.class,
         QuoteCommand.class,
@@ -30,7 +32,8 @@ import signup.subscription.SubscriptionServerCommand;
         "4:already exists",
         "5:unavailable or too slow; retrying may help",
         "6:not found",
-        "7:audit found an inconsistency"})
+        "7:audit found an inconsistency",
+        "8:not logged in, a bad access token, or not your account"})
 public final class SignupCli {
   private final InputStream stdin;
 

@@ -2,11 +2,7 @@ package signup.cli;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,7 +47,7 @@ final class SignupCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    String password = readPassword();
+    String password = PasswordInput.read(passwordStdin, cli.stdin());
     if (password == null) {
       err.println("error: no password: use --password-stdin, or run in a terminal to be asked");
       return ExitCodes.BAD_INPUT;
@@ -77,7 +73,7 @@ final class SignupCommand implements Callable<Integer> {
         out.printf("Signed up %s (client %s)%n", response.getClient().getEmail(),
             response.getClient().getClientId());
         out.printf("  plan:      %s (%s), %s%n", plan.getPlanId(), plan.getName(),
-            Money.format(plan.getPrice()));
+            Prices.format(plan.getPrice()));
         out.printf("  signup_id: %s%n", response.getSignupId());
       }
       return ExitCodes.OK;
@@ -86,19 +82,5 @@ final class SignupCommand implements Callable<Integer> {
     } finally {
       channel.shutdownNow();
     }
-  }
-
-  private String readPassword() throws IOException {
-    if (passwordStdin) {
-      BufferedReader reader = new BufferedReader(
-          new InputStreamReader(cli.stdin(), StandardCharsets.UTF_8));
-      return reader.readLine();
-    }
-    Console console = System.console();
-    if (console == null) {
-      return null;
-    }
-    char[] typed = console.readPassword("Password: ");
-    return typed == null ? null : new String(typed);
   }
 }

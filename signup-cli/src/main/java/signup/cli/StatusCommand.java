@@ -1,5 +1,6 @@
 package signup.cli;
 
+import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
@@ -18,6 +19,7 @@ import signup.orchestrator.v1.SignupStatus;
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RemoteOptions remote;
+  @Mixin CallerOptions caller;
 
   @Option(names = "--target", defaultValue = "${env:SIGNUP_TARGET:-localhost:50051}",
       description = "Orchestrator address: host:port, or its replicas as host:port,host:port or "
@@ -42,9 +44,18 @@ final class StatusCommand implements Callable<Integer> {
       err.println("error: give a SIGNUP_ID or --request-id");
       return ExitCodes.BAD_INPUT;
     }
+    CallCredentials credentials;
+    try {
+      credentials = caller.credentials();
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return ExitCodes.BAD_INPUT;
+    }
     ManagedChannel channel = remote.channel(target);
     try {
+      // Anyone sees the state and ids; the client's own token or the internal token see all.
       SignupStatus status = SignupServiceGrpc.newBlockingStub(channel)
+          .withCallCredentials(credentials)
           .withDeadlineAfter(remote.timeoutMillis(), remote.unit())
           .getSignup(request.build());
       if (remote.json) {
@@ -58,7 +69,7 @@ final class StatusCommand implements Callable<Integer> {
           out.printf("  email:   %s%n", status.getEmail());
         }
         if (!status.getPlanId().isEmpty()) {
-          out.printf("  plan:    %s, %s%n", status.getPlanId(), Money.format(status.getPrice()));
+          out.printf("  plan:    %s, %s%n", status.getPlanId(), Prices.format(status.getPrice()));
         }
         if (!status.getFailureCode().isEmpty()) {
           out.printf("  failure: %s: %s%n", status.getFailureCode(), status.getFailureMessage());

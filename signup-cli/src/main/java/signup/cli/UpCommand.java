@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import signup.client.ClientServer;
 import signup.client.ClientServerConfig;
+import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
@@ -28,6 +29,7 @@ import signup.common.security.Transport;
 import signup.common.store.DatabaseUnusableException;
 import signup.orchestrator.OrchestratorConfig;
 import signup.orchestrator.OrchestratorServer;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.subscription.SubscriptionServer;
 import signup.subscription.SubscriptionServerConfig;
@@ -52,10 +54,36 @@ final class UpCommand implements Callable<Integer> {
       description = "Default: ${DEFAULT-VALUE}; 0 picks a free port.")
   int subscriptionPort;
 
+  @Option(names = "--orchestrator-metrics-port",
+      defaultValue = "${env:ORCHESTRATOR_METRICS_PORT:-9451}",
+      description = "The orchestrator's /metrics. Default: ${DEFAULT-VALUE}; 0 picks a free "
+          + "port, -1 serves none.")
+  int orchestratorMetricsPort;
+
+  @Option(names = "--client-metrics-port", defaultValue = "${env:CLIENT_METRICS_PORT:-9452}",
+      description = "client-server's /metrics. Default: ${DEFAULT-VALUE}; 0 picks a free port, "
+          + "-1 serves none.")
+  int clientMetricsPort;
+
+  @Option(names = "--subscription-metrics-port",
+      defaultValue = "${env:SUBSCRIPTION_METRICS_PORT:-9453}",
+      description = "subscription-server's /metrics. Default: ${DEFAULT-VALUE}; 0 picks a free "
+          + "port, -1 serves none.")
+  int subscriptionMetricsPort;
+
   @Override
   public Integer call() {
+    ServerOptions.requireMetricsPort(spec, orchestratorMetricsPort);
+    ServerOptions.requireMetricsPort(spec, clientMetricsPort);
+    ServerOptions.requireMetricsPort(spec, subscriptionMetricsPort);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String badFormat = ServerLauncher.badLogFormat(System.getenv());
+    if (badFormat != null) {
+      err.println("error: " + badFormat);
+      err.flush();
+      return ServerLauncher.EXIT_USAGE;
+    }
     // Each server needs the others' addresses before it starts, so free ports are chosen first.
     int orchestrator = orFreePort(orchestratorPort);
     int client = orFreePort(clientPort);
@@ -73,16 +101,17 @@ final class UpCommand implements Callable<Integer> {
       transport = server.transport(spec);
       ClientServerConfig clientConfig = ClientServerConfig.defaults(dataDir.resolve("client.db"))
           .withBind(bind).withPort(client).withCoordinatorTarget(coordinator)
-          .withTransport(transport).withRetention(retention);
+          .withTransport(transport).withRetention(retention).withMetricsPort(clientMetricsPort);
       started.add(ClientServer.create(clientConfig).start());
       SubscriptionServerConfig subscriptionConfig = new SubscriptionServerConfig(bind,
           subscription, dataDir.resolve("subscription.db"), coordinator,
           ParticipantSettings.DEFAULTS, SubscriptionServerConfig.DEFAULT_COORDINATOR_DEADLINE,
-          transport, retention);
+          transport, retention, target(client), subscriptionMetricsPort);
       started.add(SubscriptionServer.create(subscriptionConfig).start());
       OrchestratorConfig orchestratorConfig = new OrchestratorConfig(bind, orchestrator,
           dataDir.resolve("orchestrator.db"), target(client), target(subscription),
-          ProtocolSettings.DEFAULTS, transport, retention);
+          ProtocolSettings.DEFAULTS, transport, retention, orchestratorMetricsPort,
+          AdmissionSettings.DEFAULTS);
       started.add(OrchestratorServer.create(orchestratorConfig).start());
     } catch (PortInUseException | DatabaseUnusableException | UnusableTokenException e) {
       stopAll(started);
@@ -98,11 +127,12 @@ final class UpCommand implements Callable<Integer> {
     }, "signup-up-shutdown"));
 
     out.printf("signup-system is up (data in %s)%n", dataDir.toAbsolutePath().normalize());
-    out.printf("  orchestrator         %s:%d  (SignupService, TransactionCoordinator)%n", bind,
-        orchestrator);
-    out.printf("  client-server        %s:%d  (ClientService, ClientParticipant)%n", bind, client);
-    out.printf("  subscription-server  %s:%d  (SubscriptionService, SubscriptionParticipant)%n",
-        bind, subscription);
+    out.printf("  orchestrator         %s:%d  (SignupService, TransactionCoordinator)%s%n", bind,
+        orchestrator, metricsOf(started.get(2)));
+    out.printf("  client-server        %s:%d  (ClientService, ClientParticipant)%s%n", bind, client,
+        metricsOf(started.get(0)));
+    out.printf("  subscription-server  %s:%d  (SubscriptionService, SubscriptionParticipant)%s%n",
+        bind, subscription, metricsOf(started.get(1)));
     out.printf("  %s; internal services need the token in %s (or $%s)%n",
         transport.tls() == null ? "plaintext on " + bind : "TLS",
         dataDir.resolve(InternalToken.FILE_NAME), InternalToken.ENV);
@@ -120,6 +150,12 @@ final class UpCommand implements Callable<Integer> {
       stopAll(started);
     }
     return ExitCodes.OK;
+  }
+
+  /** "  metrics on port N", or nothing when the server serves none. */
+  private static String metricsOf(GrpcServerHost host) {
+    return host.metrics().port().stream().mapToObj(p -> "  metrics on port " + p)
+        .findFirst().orElse("");
   }
 
   /** One retention for all three, so at least what the most demanding of them needs. */

@@ -51,6 +51,16 @@ final class ArchitectureTest {
   }
 
   @Test
+  void noDomainPackageKnowsTheMetricsOrTracingLibraries() {
+    noClasses().that().resideInAPackage("..domain..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..",
+            "io.prometheus..", "io.opentelemetry..")
+        .because("the domain tells small listener interfaces what happened; the metrics and "
+            + "tracing packages implement them")
+        .check(SYSTEM);
+  }
+
+  @Test
   void noDomainPackageReachesIntoItsAdapters() {
     noClasses().that().resideInAPackage("..domain..")
         .should().dependOnClassesThat().resideInAnyPackage("..grpc..", "..store..", "..cli..")

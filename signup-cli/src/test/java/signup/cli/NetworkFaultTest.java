@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Network faults between the orchestrator and a participant, and between a caller and the
  * orchestrator: each leaves both files consistent (a client and its subscription, or neither),
- * gives the caller UNAVAILABLE or DEADLINE_EXCEEDED, and a retry with the same request_id the
- * true outcome; {@code signup audit} passes once recovery has run.
+ * gives the caller UNAVAILABLE (aborted) or DEADLINE_EXCEEDED (committed, not known to be done
+ * yet), and a retry with the same request_id the true outcome; {@code signup audit} passes once recovery has run.
  */
 class NetworkFaultTest {
   private static final String EMAIL = "ada@example.com";
@@ -53,8 +53,12 @@ class NetworkFaultTest {
 
   /** How a participant can be out of reach, and what the caller is told. */
   enum Unreachable {
-    /** A port that accepts the connection and never answers. */
-    BLACKHOLE(Status.Code.DEADLINE_EXCEEDED),
+    /**
+     * A port that accepts the connection and never answers: the reserve's deadline passes, the
+     * sign-up is aborted, and the caller is told it is (not DEADLINE_EXCEEDED: that would say
+     * "may have completed").
+     */
+    BLACKHOLE(Status.Code.UNAVAILABLE),
     /** A port nothing listens on. */
     REFUSING(Status.Code.UNAVAILABLE);
 

@@ -10,8 +10,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import signup.common.domain.ParticipantSettings;
+import signup.orchestrator.ErrorDetails;
 import signup.orchestrator.FaultyProxy;
 import signup.orchestrator.SignupSystem;
+import signup.orchestrator.v1.GetSignupRequest;
+import signup.orchestrator.v1.SignupState;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,7 +76,7 @@ class ParticipantFailureTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(ParticipantServer.class)
-  void aParticipantSlowerThanTheDeadlineGivesDeadlineExceededAndItsLateReserveIsRefused(
+  void aParticipantSlowerThanTheDeadlineGivesUnavailableWithTheAbortedSignupsIdAndItsLateReserveIsRefused(
       ParticipantServer slow) {
     system = new SignupSystem(dataDir, SignupSystem.FAST, ParticipantSettings.DEFAULTS);
     system.startClient().startSubscription();
@@ -84,7 +87,12 @@ class ParticipantFailureTest {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> system.signups().signup(SignupSystem.request("ada@example.com")));
 
-    assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+    // The abort is decided and durable: the outcome is known, so not DEADLINE_EXCEEDED ("may
+    // have completed"), which it answered before.
+    assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    String signupId = ErrorDetails.signupId(e);
+    assertEquals(SignupState.ABORTED, system.signups().getSignup(
+        GetSignupRequest.newBuilder().setSignupId(signupId).build()).getState());
     Consistency.assertNeither(system, "ada@example.com");
     // The reserve reaches the participant after the cancel did: the tombstone refuses it.
     await().atMost(Duration.ofSeconds(10)).until(() -> proxy.answered(slow.reserve) == 1);

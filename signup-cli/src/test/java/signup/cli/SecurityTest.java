@@ -18,6 +18,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import signup.cli.SignupCli;
 import signup.client.v1.ClientParticipantGrpc;
+import signup.client.v1.GetClientRequest;
 import signup.client.v1.ReserveClientRequest;
 import signup.common.TestCertificates;
 import signup.common.domain.ParticipantSettings;
@@ -39,7 +42,9 @@ import signup.orchestrator.SignupSystem;
 import signup.orchestrator.v1.ResolveTransactionRequest;
 import signup.orchestrator.v1.SignupResponse;
 import signup.orchestrator.v1.TransactionCoordinatorGrpc;
+import signup.subscription.v1.GetSubscriptionRequest;
 import signup.subscription.v1.ReserveSubscriptionRequest;
+import signup.subscription.v1.SubscribeRequest;
 import signup.subscription.v1.SubscriptionParticipantGrpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -135,6 +140,72 @@ class SecurityTest {
   }
 
   @Test
+  void noAccessTokenPasswordHashOrPrivateKeyAppearsInAnyLogLineOrReplyOfALogIn()
+      throws Exception {
+    List<String> logs = new CopyOnWriteArrayList<>();
+    restoreLogging = captureLogs(logs);
+    system = SignupSystem.startAll(dataDir);
+    String annId = system.signups().signup(SignupSystem.request("ann@example.com").toBuilder()
+        .setPassword(SECRET).build()).getClient().getClientId();
+    String bobId = system.signups().signup(SignupSystem.request("bob@example.com"))
+        .getClient().getClientId();
+
+    String token = system.login("ann@example.com", SECRET);
+    List<Object> replies = new ArrayList<>();
+    replies.add(assertThrows(StatusRuntimeException.class,
+        () -> system.login("ann@example.com", SECRET + "-wrong")));
+    replies.add(system.clientsWith(token).getClient(GetClientRequest.newBuilder()
+        .setClientId(annId).build()));
+    replies.add(assertThrows(StatusRuntimeException.class, () -> system.clientsWith(token)
+        .getClient(GetClientRequest.newBuilder().setClientId(bobId).build())));
+    replies.add(assertThrows(StatusRuntimeException.class, () -> system.subscriptionsWith(
+        token + "x").getSubscription(GetSubscriptionRequest.newBuilder().setClientId(annId)
+            .build())));
+    replies.add(system.subscriptionsWith(token).subscribe(SubscribeRequest.newBuilder()
+        .setClientId(annId).setPlanId("global").build()));
+    replies.add(assertThrows(StatusRuntimeException.class, () -> system.anonymousSubscriptions()
+        .subscribe(SubscribeRequest.newBuilder().setClientId(bobId).setPlanId("global")
+            .build())));
+    String internal = Files.readString(dataDir.resolve(InternalToken.FILE_NAME)).strip();
+    String privateKey = privateKeyOfTheSigningKey();
+    system.close();
+
+    String hash = hashOf("ann@example.com");
+    String signature = token.substring(token.lastIndexOf('.') + 1);
+    List<String> seen = new ArrayList<>(logs);
+    for (Object reply : replies) {
+      seen.add(String.valueOf(reply));
+      if (reply instanceof StatusRuntimeException e) {
+        seen.add(String.valueOf(e.getTrailers()));
+      }
+    }
+    assertTrue(logs.stream().anyMatch(line -> line.contains("logged in")),
+        "DEBUG lines were captured: " + logs.size());
+    for (String text : seen) {
+      assertFalse(text.contains(SECRET), () -> "password in: " + text);
+      assertFalse(text.contains(signature), () -> "access token in: " + text);
+      assertFalse(text.contains(hash.substring(hash.lastIndexOf('$'))), () -> "hash in: " + text);
+      assertFalse(text.contains(privateKey), () -> "private key in: " + text);
+      assertFalse(text.contains(internal), () -> "internal token in: " + text);
+    }
+  }
+
+  @Test
+  void theDatabaseHoldingTheSigningKeyIsReadableByItsOwnerOnly() throws Exception {
+    system = SignupSystem.startAll(dataDir);
+    system.signups().signup(SignupSystem.request("ann@example.com"));
+    system.login("ann@example.com", SignupSystem.PASSWORD);
+
+    try (Stream<Path> files = Files.list(dataDir)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("client.db"))
+          .toList()) {
+        assertEquals("rw-------", PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(file)), file.toString());
+      }
+    }
+  }
+
+  @Test
   void theWholeSystemRunsOverTlsAndTheCliConnectsWithItsCa() {
     TestCertificates certificates = new TestCertificates(certificateDir);
     TestCertificates.Pem server = certificates.issue("server");
@@ -173,6 +244,17 @@ class SecurityTest {
     anonymous = Grpc.newChannelBuilder("localhost:" + port, InsecureChannelCredentials.create())
         .build();
     return anonymous;
+  }
+
+  /** The private part ("d") of the signing key, as client.db keeps it. */
+  private String privateKeyOfTheSigningKey() throws Exception {
+    try (var c = java.sql.DriverManager.getConnection(
+            "jdbc:sqlite:" + dataDir.resolve("client.db"));
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT private_jwk FROM signing_keys")) {
+      assertTrue(rs.next(), "a signing key was made");
+      return com.nimbusds.jose.jwk.ECKey.parse(rs.getString(1)).getD().toString();
+    }
   }
 
   private String hashOf(String email) {

@@ -50,8 +50,12 @@ class SignupCliTest {
 
   /** Runs the CLI in this JVM with the password on stdin; no output may ever show it. */
   private static Run run(String... args) {
+    return runWithInput(PASSWORD + "\n", args);
+  }
+
+  private static Run runWithInput(String stdin, String... args) {
     CommandLine cli = SignupCli.commandLine(new ByteArrayInputStream(
-        (PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)));
+        stdin.getBytes(StandardCharsets.UTF_8)));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
@@ -64,6 +68,15 @@ class SignupCliTest {
 
   private static String orchestrator() {
     return SignupSystem.target(system.orchestratorPort);
+  }
+
+  private static String clientServer() {
+    return SignupSystem.target(system.clientPort);
+  }
+
+  /** The operator's credential: the internal token file the servers made in the data dir. */
+  private static String internalTokenFile() {
+    return dataDir.resolve("internal.token").toString();
   }
 
   private static String subscriptionServer() {
@@ -208,7 +221,8 @@ class SignupCliTest {
     String email = newEmail();
     String signupId = parse(signup(email, "--json").out()).getSignupId();
 
-    Run run = run("status", "--target", orchestrator(), signupId);
+    Run run = run("status", "--target", orchestrator(), signupId, "--token-file",
+        internalTokenFile());
 
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.out().contains(signupId), run.out());
@@ -218,12 +232,105 @@ class SignupCliTest {
   }
 
   @Test
+  void statusWithoutATokenShowsTheStateButNothingAboutThePerson() throws Exception {
+    String email = newEmail();
+    SignupResponse signedUp = parse(signup(email, "--json").out());
+
+    Run run = run("status", "--target", orchestrator(), signedUp.getSignupId());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("DONE"), run.out());
+    assertTrue(run.out().contains(signedUp.getClient().getClientId()), run.out());
+    assertFalse(run.out().contains(email), run.out());
+    assertFalse(run.out().contains("us-ios"), run.out());
+  }
+
+  @Test
+  void loginPrintsTheTokenThatSubscribeThenUses() throws Exception {
+    String email = newEmail();
+    String clientId = parse(signup(email, "--json").out()).getClient().getClientId();
+
+    Run login = run("login", "--target", clientServer(), "--email", email, "--password-stdin");
+    assertEquals(0, login.exitCode(), login.toString());
+    String token = login.out().strip();
+    assertEquals(3, token.split("\\.").length, "a JWT alone on stdout: " + login.out());
+    assertTrue(login.err().contains(clientId), login.err());
+
+    Run subscribe = run("subscribe", "--target", subscriptionServer(), "--plan", "global",
+        "--token", token);
+    assertEquals(0, subscribe.exitCode(), subscribe.toString());
+    assertTrue(subscribe.out().contains(clientId + " is on plan global"), subscribe.out());
+    assertTrue(subscribe.out().contains("4.99 USD"), subscribe.out());
+  }
+
+  @Test
+  void loginWithJsonPrintsTheTokenItsExpiryAndTheClient() throws Exception {
+    String email = newEmail();
+    signup(email);
+
+    Run login = run("login", "--target", clientServer(), "--email", email, "--password-stdin",
+        "--json");
+
+    assertEquals(0, login.exitCode(), login.toString());
+    var response = signup.client.v1.LoginResponse.newBuilder();
+    JsonFormat.parser().merge(login.out(), response);
+    assertEquals("Bearer", response.getTokenType());
+    assertTrue(response.getExpiresAt().getSeconds() > System.currentTimeMillis() / 1000);
+  }
+
+  @Test
+  void aWrongPasswordAndAnUnknownEmailBothExitWithEightSayingTheSame() {
+    String email = newEmail();
+    signup(email);
+
+    Run wrong = runWithInput("not-the-password\n", "login", "--target", clientServer(),
+        "--email", email, "--password-stdin");
+    Run unknown = run("login", "--target", clientServer(), "--email", newEmail(),
+        "--password-stdin");
+
+    assertEquals(8, wrong.exitCode(), wrong.toString());
+    assertEquals(8, unknown.exitCode(), unknown.toString());
+    assertTrue(unknown.err().contains("UNAUTHENTICATED"), unknown.err());
+    assertEquals(wrong.err(), unknown.err());
+  }
+
+  @Test
+  void subscribeWithoutATokenOrWithAnotherClientsIsRefusedWithEight() throws Exception {
+    String mine = newEmail();
+    signup(mine);
+    String othersId = parse(signup(newEmail(), "--json").out()).getClient().getClientId();
+    String token = run("login", "--target", clientServer(), "--email", mine,
+        "--password-stdin").out().strip();
+
+    Run anonymous = run("subscribe", "--target", subscriptionServer(), "--plan", "global",
+        "--client-id", othersId);
+    Run other = run("subscribe", "--target", subscriptionServer(), "--plan", "global",
+        "--client-id", othersId, "--token", token);
+
+    assertEquals(8, anonymous.exitCode(), anonymous.toString());
+    assertEquals(8, other.exitCode(), other.toString());
+    assertTrue(other.err().contains("PERMISSION_DENIED"), other.err());
+  }
+
+  @Test
+  void anOperatorMovesAnyClientWithTheInternalToken() throws Exception {
+    String clientId = parse(signup(newEmail(), "--json").out()).getClient().getClientId();
+
+    Run run = run("subscribe", "--target", subscriptionServer(), "--plan", "global",
+        "--client-id", clientId, "--token-file", internalTokenFile());
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("plan global"), run.out());
+  }
+
+  @Test
   void statusByRequestIdFindsTheSignupItStarted() {
     String email = newEmail();
     String requestId = "cli-request-" + email;
     assertEquals(0, signup(email, "--request-id", requestId).exitCode());
 
-    Run run = run("status", "--target", orchestrator(), "--request-id", requestId);
+    Run run = run("status", "--target", orchestrator(), "--request-id", requestId,
+        "--token-file", internalTokenFile());
 
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.out().contains("DONE"), run.out());
@@ -279,8 +386,8 @@ class SignupCliTest {
 
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.out().contains("Usage: signup"), run.out());
-    for (String command : List.of("up", "serve", "signup", "status", "plans", "quote",
-        "audit")) {
+    for (String command : List.of("up", "serve", "signup", "login", "subscribe", "status",
+        "plans", "quote", "audit")) {
       assertTrue(run.out().contains("  " + command + " ") || run.out().contains("  " + command
           + "\n"), command + " missing from: " + run.out());
     }

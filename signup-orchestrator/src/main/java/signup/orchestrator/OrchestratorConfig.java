@@ -2,8 +2,10 @@ package signup.orchestrator;
 
 import java.nio.file.Path;
 import signup.common.domain.Retention;
+import signup.common.metrics.Metrics;
 import signup.common.security.Transport;
 import signup.common.store.DatabaseLocation;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 
 /**
@@ -16,16 +18,42 @@ import signup.orchestrator.domain.ProtocolSettings;
  *     presented to the participants
  * @param retention how long DONE and ABORTED log rows are kept; at least
  *     {@link ProtocolSettings#minimumRetention()}
+ * @param metricsPort where {@code /metrics} is served, on {@code bind}: 0 for a free port,
+ *     {@link Metrics#OFF} for nowhere
+ * @param admission what it refuses at once: sign-ups past a bound in flight, calls too short
  */
 public record OrchestratorConfig(String bind, int port, DatabaseLocation database,
     String clientTarget, String subscriptionTarget, ProtocolSettings protocol,
-    Transport transport, Retention retention) {
+    Transport transport, Retention retention, int metricsPort, AdmissionSettings admission) {
 
   public OrchestratorConfig {
     retention.requireAtLeast(protocol.minimumRetention());
+    if (metricsPort < Metrics.OFF || metricsPort > 65_535) {
+      throw new IllegalArgumentException("metrics port must be -1 (off) or 0-65535, not "
+          + metricsPort);
+    }
+  }
+
+  /**
+   * Without a metrics endpoint, with the default admission (256 sign-ups in flight, calls with
+   * 25 ms left at least).
+   */
+  public OrchestratorConfig(String bind, int port, DatabaseLocation database,
+      String clientTarget, String subscriptionTarget, ProtocolSettings protocol,
+      Transport transport, Retention retention) {
+    this(bind, port, database, clientTarget, subscriptionTarget, protocol, transport,
+        retention, Metrics.OFF, AdmissionSettings.DEFAULTS);
   }
 
   /** In a SQLite file. */
+  public OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
+      String subscriptionTarget, ProtocolSettings protocol, Transport transport,
+      Retention retention, int metricsPort, AdmissionSettings admission) {
+    this(bind, port, DatabaseLocation.sqlite(databaseFile), clientTarget, subscriptionTarget,
+        protocol, transport, retention, metricsPort, admission);
+  }
+
+  /** In a SQLite file, without a metrics endpoint, with the default admission. */
   public OrchestratorConfig(String bind, int port, Path databaseFile, String clientTarget,
       String subscriptionTarget, ProtocolSettings protocol, Transport transport,
       Retention retention) {
@@ -52,6 +80,16 @@ public record OrchestratorConfig(String bind, int port, DatabaseLocation databas
 
   public OrchestratorConfig withRetention(Retention newRetention) {
     return new OrchestratorConfig(bind, port, database, clientTarget, subscriptionTarget,
-        protocol, transport, newRetention);
+        protocol, transport, newRetention, metricsPort, admission);
+  }
+
+  public OrchestratorConfig withMetricsPort(int newMetricsPort) {
+    return new OrchestratorConfig(bind, port, database, clientTarget, subscriptionTarget,
+        protocol, transport, retention, newMetricsPort, admission);
+  }
+
+  public OrchestratorConfig withAdmission(AdmissionSettings newAdmission) {
+    return new OrchestratorConfig(bind, port, database, clientTarget, subscriptionTarget,
+        protocol, transport, retention, metricsPort, newAdmission);
   }
 }

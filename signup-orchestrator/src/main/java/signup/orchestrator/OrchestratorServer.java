@@ -3,6 +3,8 @@ package signup.orchestrator;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -11,19 +13,33 @@ import java.util.List;
 import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.grpc.PublicKeysClient;
+import signup.common.security.AccessTokenVerifier;
 import signup.common.grpc.ReconnectPacer;
+import signup.common.metrics.DatabaseMetrics;
+import signup.common.metrics.Metrics;
 import signup.common.security.Transport;
 import signup.common.store.Database;
+import signup.common.tracing.Tracing;
+import signup.orchestrator.domain.ClientParticipantPort;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.domain.Recovery;
 import signup.orchestrator.domain.SignupCoordinator;
+import signup.orchestrator.domain.SignupLog;
+import signup.orchestrator.domain.SubscriptionParticipantPort;
 import signup.orchestrator.grpc.ClientParticipantClient;
 import signup.orchestrator.grpc.SignupServiceImpl;
 import signup.orchestrator.grpc.OrchestratorStatusMapper;
 import signup.orchestrator.grpc.SubscriptionParticipantClient;
 import signup.orchestrator.grpc.TransactionCoordinatorImpl;
+import signup.orchestrator.metrics.BacklogMetrics;
+import signup.orchestrator.metrics.MeteredSignupLog;
+import signup.orchestrator.metrics.RecoveryMetrics;
 import signup.orchestrator.store.OrchestratorSchema;
 import signup.orchestrator.store.SqlSignupLog;
+import signup.orchestrator.tracing.TracedParticipants;
+import signup.orchestrator.tracing.TracedSignupLog;
+import signup.orchestrator.tracing.TxnTraces;
 
 /** Builds the orchestrator the same way for main, the CLI and the tests. */
 public final class OrchestratorServer {
@@ -41,24 +57,30 @@ public final class OrchestratorServer {
   /** As {@link #create(OrchestratorConfig)}, halting at {@code crashPoints} (crash tests). */
   public static GrpcServerHost create(OrchestratorConfig config, CrashPoints crashPoints) {
     return create(config, config.transport().serverBuilder(config.bind(), config.port()),
-        Clock.systemUTC(), crashPoints);
+        Clock.systemUTC(), crashPoints, Tracing.fromEnvironment("orchestrator"));
+  }
+
+  /** As {@link #create(OrchestratorConfig)}, tracing into {@code tracing} (owned from now). */
+  public static GrpcServerHost create(OrchestratorConfig config, Tracing tracing) {
+    return create(config, config.transport().serverBuilder(config.bind(), config.port()),
+        Clock.systemUTC(), CrashPoints.none(), tracing);
   }
 
   /** With channels to the participants' targets, owned (closed) by the server. */
   public static GrpcServerHost create(OrchestratorConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
-    return create(config, builder, clock, CrashPoints.none());
+    return create(config, builder, clock, CrashPoints.none(), Tracing.off());
   }
 
   private static GrpcServerHost create(OrchestratorConfig config, ServerBuilder<?> builder,
-      InstantSource clock, CrashPoints crashPoints) {
+      InstantSource clock, CrashPoints crashPoints, Tracing tracing) {
     ManagedChannel clients = config.transport().channel(config.clientTarget());
     ManagedChannel subscriptions = config.transport().channel(config.subscriptionTarget());
     // Without it a restarted participant kept failing sign-ups for seconds after it was back.
     ReconnectPacer pacer = new ReconnectPacer("orchestrator", RECONNECT_PACE,
         List.of(clients, subscriptions));
     return create(config, builder, clients, subscriptions, clock,
-        List.of(pacer, clients::shutdownNow, subscriptions::shutdownNow), crashPoints);
+        List.of(pacer, clients::shutdownNow, subscriptions::shutdownNow), crashPoints, tracing);
   }
 
   /**
@@ -70,36 +92,61 @@ public final class OrchestratorServer {
       Channel clientChannel, Channel subscriptionChannel, InstantSource clock,
       List<AutoCloseable> alsoOwned) {
     return create(config, builder, clientChannel, subscriptionChannel, clock, alsoOwned,
-        CrashPoints.none());
+        CrashPoints.none(), Tracing.off());
   }
 
   private static GrpcServerHost create(OrchestratorConfig config, ServerBuilder<?> builder,
       Channel clientChannel, Channel subscriptionChannel, InstantSource clock,
-      List<AutoCloseable> alsoOwned, CrashPoints crashPoints) {
+      List<AutoCloseable> alsoOwned, CrashPoints crashPoints, Tracing tracing) {
     ProtocolSettings protocol = config.protocol();
     Transport transport = config.transport();
     Database db = config.database().open(OrchestratorSchema.SPEC);
-    SqlSignupLog signupLog = new SqlSignupLog(db);
-    SignupCoordinator coordinator = new SignupCoordinator(signupLog,
-        new ClientParticipantClient(transport.authenticated(clientChannel),
-            protocol.reserveDeadline(),
-            protocol.callDeadline()),
-        new SubscriptionParticipantClient(transport.authenticated(subscriptionChannel),
-            protocol.reserveDeadline(),
-            protocol.callDeadline()),
-        protocol, clock, crashPoints);
-    Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock);
-    RetentionPurger purger = new RetentionPurger(signupLog, config.retention(), clock);
+    Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
+    MeterRegistry registry = metrics.registry();
+    DatabaseMetrics.bind(db, registry);
+    SqlSignupLog sqlLog = new SqlSignupLog(db);
+    BacklogMetrics.bind(sqlLog::backlog, clock, registry);
+    SignupLog signupLog = new MeteredSignupLog(sqlLog, registry);
+    ClientParticipantPort clients = new ClientParticipantClient(transport.authenticated(
+        tracing.intercept(metrics.intercept(clientChannel, config.clientTarget()))),
+        protocol.reserveDeadline(),
+        protocol.callDeadline());
+    SubscriptionParticipantPort subscriptions = new SubscriptionParticipantClient(
+        transport.authenticated(tracing.intercept(
+            metrics.intercept(subscriptionChannel, config.subscriptionTarget()))),
+        protocol.reserveDeadline(),
+        protocol.callDeadline());
+    if (tracing.enabled()) {
+      // Each step of a sign-up a span of its trace, whichever thread runs it.
+      TxnTraces traces = new TxnTraces(tracing);
+      signupLog = new TracedSignupLog(signupLog, traces);
+      clients = TracedParticipants.client(clients, traces);
+      subscriptions = TracedParticipants.subscription(subscriptions, traces);
+    }
+    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
+        protocol, config.admission(), clock, crashPoints);
+    Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock,
+        new RecoveryMetrics(registry));
+    RetentionPurger purger = new RetentionPurger(sqlLog, config.retention(), clock);
     List<AutoCloseable> owned = new ArrayList<>();
     owned.add(purger);
     owned.add(recovery);
     owned.add(coordinator);
     owned.add(db);
     owned.addAll(alsoOwned);
+    // GetSignup shows a sign-up in full to its own client only: tokens are checked against
+    // client-server's public keys, fetched over the channel the participant calls use.
+    AccessTokenVerifier verifier = PublicKeysClient.verifier(clientChannel,
+        protocol.callDeadline(), clock);
+    Counter pendingReplies = Counter.builder("signup.pending.replies")
+        .description("Signup calls answered DEADLINE_EXCEEDED because the sign-up had committed "
+            + "but was not yet confirmed everywhere (recovery finishes it)")
+        .register(registry);
     GrpcServerHost host = new GrpcServerHost("orchestrator", builder,
-        List.of(new SignupServiceImpl(coordinator),
-            transport.internal(new TransactionCoordinatorImpl(coordinator))),
-        new OrchestratorStatusMapper(), List.of(), owned, DRAIN, transport.connections());
+        List.of(new SignupServiceImpl(coordinator, pendingReplies::increment),
+            new TransactionCoordinatorImpl(coordinator)),
+        new OrchestratorStatusMapper(), List.of(transport.authorizer(verifier)), owned, DRAIN,
+        transport.connections(), metrics, tracing);
     // A full disk, a file that cannot be written or a database server that cannot be reached
     // turns health NOT_SERVING while it lasts.
     db.onWritableChange(host::storeWritable);

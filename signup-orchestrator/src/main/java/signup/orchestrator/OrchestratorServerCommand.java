@@ -16,6 +16,7 @@ import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.Retention;
 import signup.common.fault.CrashPoints;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 
 @Command(name = "signup-orchestrator", mixinStandardHelpOptions = true,
@@ -27,6 +28,11 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "${env:ORCHESTRATOR_PORT:-50051}",
       description = "Port (env ORCHESTRATOR_PORT); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int port;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:ORCHESTRATOR_METRICS_PORT:-9451}",
+      description = "Port of the Prometheus endpoint (/metrics, on --bind), 0 for a free one, "
+          + "-1 for none (env ORCHESTRATOR_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
 
   @Option(names = "--db-file", defaultValue = "${env:ORCHESTRATOR_DB:-orchestrator.db}",
       description = "Log database, relative to --data-dir (env ORCHESTRATOR_DB). "
@@ -74,6 +80,19 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   Duration recoveryInterval;
 
+  @Option(names = "--max-in-flight", defaultValue = "${env:SIGNUP_MAX_IN_FLIGHT:-256}",
+      description = "Sign-ups under way at once; one more is refused at once, before any write, "
+          + "with RESOURCE_EXHAUSTED and a retry hint (env SIGNUP_MAX_IN_FLIGHT). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int maxInFlight;
+
+  @Option(names = "--min-deadline", defaultValue = "${env:SIGNUP_MIN_DEADLINE:-25ms}",
+      converter = DurationConverter.class,
+      description = "A Signup whose deadline leaves less than this is refused at once with "
+          + "DEADLINE_EXCEEDED, not started: its caller would be gone before any answer "
+          + "(env SIGNUP_MIN_DEADLINE). Default: ${DEFAULT-VALUE}.")
+  Duration minDeadline;
+
   @Override
   public Integer call() {
     CrashPoints crashPoints = server.crashPoints(spec, "orchestrator");
@@ -84,6 +103,8 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
 
   /** The configuration these options describe. */
   public OrchestratorConfig config() {
+    server.checkListening(spec, port);
+    ServerOptions.requireMetricsPort(spec, metricsPort);
     ServerOptions.requirePositive(spec, "--reserve-deadline", reserveDeadline);
     ServerOptions.requirePositive(spec, "--recovery-interval", recoveryInterval);
     if (tryTimeout.compareTo(reserveDeadline) <= 0) {
@@ -96,10 +117,19 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
         defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval);
     Retention retention = server.retention(spec, protocol.minimumRetention(),
         "--reserve-deadline + --try-timeout + --recovery-interval");
+    if (maxInFlight < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-in-flight must be at least 1, not " + maxInFlight);
+    }
+    if (minDeadline.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--min-deadline must not be negative");
+    }
+    AdmissionSettings admission = AdmissionSettings.DEFAULTS.withMaxInFlight(maxInFlight)
+        .withMinTimeLeft(minDeadline);
     return new OrchestratorConfig(server.bind(), port, DatabaseOptions.location(spec, env,
         "ORCHESTRATOR", dbUrl, server.resolve(dbFile)),
         ServerOptions.requireTarget(spec, "--client-target", clientTarget),
         ServerOptions.requireTarget(spec, "--subscription-target", subscriptionTarget),
-        protocol, server.transport(spec), retention);
+        protocol, server.transport(spec), retention, metricsPort, admission);
   }
 }

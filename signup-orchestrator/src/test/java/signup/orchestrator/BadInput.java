@@ -98,6 +98,24 @@ record BadInput(String name, Step setup, Step call, Status.Code code, List<Strin
     };
   }
 
+  /**
+   * A log-in's only write: the throttle's rows in client.db (a failure counts a row per hashed
+   * e-mail and caller address; a success clears the e-mail's). No e-mail or address is stored
+   * in clear.
+   */
+  static Effect onlyTheLoginThrottle() {
+    return diff -> {
+      Set<String> tables = new java.util.HashSet<>(diff.added().keySet());
+      tables.addAll(diff.removed().keySet());
+      assertTrue(Set.of("client.db:login_failures").containsAll(tables),
+          "only the log-in throttle may change, but: " + diff);
+      for (Row row : diff.added("client.db:login_failures")) {
+        assertTrue(row.text("throttle_key").matches("[0-9a-f]{64}"),
+            "keys are SHA-256 hashes: " + row);
+      }
+    };
+  }
+
   /** One whole sign-up, data stored as sent: a confirmed client, its subscription, the log. */
   static Effect signedUp(String email, String name) {
     return diff -> {
@@ -189,16 +207,13 @@ record BadInput(String name, Step setup, Step call, Status.Code code, List<Strin
 
     /**
      * Sends {@code request} as it is, bytes the generated stubs could never produce, to the
-     * server of {@code method} (with the internal token for an internal service).
+     * server of {@code method}, with the internal token (as the fixture's stubs do).
      */
     byte[] raw(MethodDescriptor<?, ?> method, byte[] request) {
       String service = method.getServiceName();
       int port = service.startsWith("signup.orchestrator.") ? system.orchestratorPort
           : service.startsWith("signup.client.") ? system.clientPort : system.subscriptionPort;
-      Channel channel = system.channel(port);
-      if (service.endsWith("Participant") || service.endsWith("TransactionCoordinator")) {
-        channel = system.internal(channel);
-      }
+      Channel channel = system.internal(system.channel(port));
       MethodDescriptor<byte[], byte[]> asBytes = method.toBuilder(FaultyProxy.BYTES,
           FaultyProxy.BYTES).build();
       return ClientCalls.blockingUnaryCall(channel, asBytes,

@@ -19,6 +19,7 @@ import signup.client.v1.CancelClientRequest;
 import signup.client.v1.ConfirmClientRequest;
 import signup.client.v1.GetClientByEmailRequest;
 import signup.client.v1.GetClientRequest;
+import signup.client.v1.LoginRequest;
 import signup.client.v1.ReserveClientRequest;
 import signup.common.v1.DeviceType;
 import signup.orchestrator.BadInput.Fixture;
@@ -60,7 +61,34 @@ final class ClientBadInputs {
                   .setEmail(Fixture.SEED_EMAIL.toUpperCase(Locale.ROOT)).build());
               assertEquals(f.seedClientId(), client.getClientId());
               return client;
-            }, Code.OK, null));
+            }, Code.OK, null),
+        loginRefused("email and password empty", "", "", "email", "password"),
+        loginRefused("email empty", "", SignupSystem.PASSWORD, "email"),
+        loginRefused("password empty", Fixture.SEED_EMAIL, "", "password"),
+        loginRefused("email of 300 characters", "a@" + "b".repeat(294) + ".com",
+            SignupSystem.PASSWORD, "email"),
+        loginRefused("email without @", "nope", SignupSystem.PASSWORD, "email"),
+        loginRefused("password of 129 code points", Fixture.SEED_EMAIL, "p".repeat(129),
+            "password"),
+        loginRefused("password of 60,000 characters", Fixture.SEED_EMAIL, "p".repeat(60_000),
+            "password"),
+        answered("ClientService.Login of an unknown email (counted as a failed log-in)",
+            login(newEmail(), SignupSystem.PASSWORD), Code.UNAUTHENTICATED,
+            "email or password is wrong").writing(BadInput.onlyTheLoginThrottle()),
+        answered("ClientService.Login of the seed with a wrong password",
+            login(Fixture.SEED_EMAIL, "not-the-password"), Code.UNAUTHENTICATED,
+            "email or password is wrong").writing(BadInput.onlyTheLoginThrottle()),
+        answered("ClientService.Login of an SQL-looking but valid email",
+            login("x'or'1'='1@example.com", "' OR '1'='1"), Code.UNAUTHENTICATED,
+            "email or password is wrong").writing(BadInput.onlyTheLoginThrottle()),
+        answered("ClientService.Login of the seed in upper case with its password",
+            f -> {
+              var reply = f.clients().login(LoginRequest.newBuilder()
+                  .setEmail(Fixture.SEED_EMAIL.toUpperCase(Locale.ROOT))
+                  .setPassword(SignupSystem.PASSWORD).build());
+              assertEquals(f.seedClientId(), reply.getClientId());
+              return reply;
+            }, Code.OK, null).writing(BadInput.onlyTheLoginThrottle()));
   }
 
   static Stream<BadInput> clientParticipant() {
@@ -176,6 +204,16 @@ final class ClientBadInputs {
     return refused("ClientService.GetClientByEmail with " + what, f -> f.clients()
         .getClientByEmail(GetClientByEmailRequest.newBuilder().setEmail(email).build()),
         "email");
+  }
+
+  private static Step login(String email, String password) {
+    return f -> f.clients().login(LoginRequest.newBuilder().setEmail(email)
+        .setPassword(password).build());
+  }
+
+  private static BadInput loginRefused(String what, String email, String password,
+      String... fields) {
+    return refused("ClientService.Login with " + what, login(email, password), fields);
   }
 
   private static BadInput reserveRefused(String what, UnaryOperator<ReserveClientRequest.Builder>

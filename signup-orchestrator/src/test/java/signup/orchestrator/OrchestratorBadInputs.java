@@ -12,6 +12,7 @@ import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -206,7 +207,17 @@ final class OrchestratorBadInputs {
             Code.ALREADY_EXISTS, "email").writing(refusedSignup("ALREADY_EXISTS")),
         answered("Signup with the seed's email in mixed case and padded",
             f -> f.signups().signup(SignupSystem.request(" Seed@Example.COM\t")),
-            Code.ALREADY_EXISTS, "email").writing(refusedSignup("ALREADY_EXISTS")));
+            Code.ALREADY_EXISTS, "email").writing(refusedSignup("ALREADY_EXISTS")),
+        // A caller gone before any answer could reach it: nothing is started for it (a flood
+        // of these started a sign-up each).
+        answered("Signup with a 1 ms deadline",
+            f -> f.signups().withDeadlineAfter(1, TimeUnit.MILLISECONDS)
+                .signup(SignupSystem.request(newEmail())),
+            Code.DEADLINE_EXCEEDED, null),
+        answered("Signup with a deadline already past",
+            f -> f.signups().withDeadlineAfter(-1, TimeUnit.SECONDS)
+                .signup(SignupSystem.request(newEmail())),
+            Code.DEADLINE_EXCEEDED, null));
   }
 
   static Stream<BadInput> getSignup() {

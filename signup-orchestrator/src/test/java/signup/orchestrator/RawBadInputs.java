@@ -21,6 +21,8 @@ import signup.client.v1.ClientServiceGrpc;
 import signup.client.v1.ConfirmClientRequest;
 import signup.client.v1.GetClientByEmailRequest;
 import signup.client.v1.GetClientRequest;
+import signup.client.v1.GetPublicKeysRequest;
+import signup.client.v1.LoginRequest;
 import signup.client.v1.ReserveClientRequest;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.v1.DeviceType;
@@ -65,6 +67,10 @@ final class RawBadInputs {
             GetClientRequest.newBuilder().setClientId("c").build()),
         Map.entry(ClientServiceGrpc.getGetClientByEmailMethod(),
             GetClientByEmailRequest.newBuilder().setEmail("ada@example.com").build()),
+        Map.entry(ClientServiceGrpc.getLoginMethod(), LoginRequest.newBuilder()
+            .setEmail("ada@example.com").setPassword(SignupSystem.PASSWORD).build()),
+        Map.entry(ClientServiceGrpc.getGetPublicKeysMethod(),
+            GetPublicKeysRequest.getDefaultInstance()),
         Map.entry(ClientParticipantGrpc.getReserveMethod(), ReserveClientRequest.newBuilder()
             .setTxnId("t").setClientId("c").setEmail("ada@example.com").setName("Ada")
             .setPassword(SignupSystem.PASSWORD).setRegion("US").setDevice(DeviceType.IOS)

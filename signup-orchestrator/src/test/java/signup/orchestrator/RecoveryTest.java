@@ -2,14 +2,23 @@ package signup.orchestrator;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import signup.client.domain.Argon2Settings;
+import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.GetClientRequest;
 import signup.client.v1.ReserveClientRequest;
 import signup.common.domain.Completions;
@@ -17,7 +26,9 @@ import signup.common.domain.Device;
 import signup.common.domain.ParticipantSettings;
 import signup.common.store.SqliteDatabase;
 import signup.common.v1.DeviceType;
+import signup.orchestrator.domain.FailureKind;
 import signup.orchestrator.domain.PlanQuote;
+import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
@@ -28,6 +39,7 @@ import signup.orchestrator.v1.GetSignupRequest;
 import signup.orchestrator.v1.ResolveTransactionRequest;
 import signup.subscription.v1.GetSubscriptionRequest;
 import signup.subscription.v1.ReserveSubscriptionRequest;
+import signup.subscription.v1.SubscriptionParticipantGrpc;
 
 /**
  * Transactions left half-way (as a crash leaves them) are finished: by the orchestrator's
@@ -116,8 +128,92 @@ class RecoveryTest {
         ResolveTransactionRequest.newBuilder().setTxnId(txnId).build()).getDecision());
   }
 
+  @Test
+  void aBurstOfSignupsIsConfirmedOnceEachRecoveryRedoesNoLiveWork() throws Exception {
+    // Recovery passes back to back, so that many of them find rows of live requests; deadlines
+    // patient enough for a loaded machine.
+    ProtocolSettings eager = new ProtocolSettings(Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(5));
+    system = new SignupSystem(dataDir, eager, ParticipantSettings.DEFAULTS)
+        .withHashing(Argon2Settings.MINIMUM).startClient().startSubscription();
+    FaultyProxy counting = FaultyProxy.inFrontOf(SignupSystem.target(system.subscriptionPort));
+    try {
+      system.startOrchestrator(SignupSystem.target(system.clientPort), counting.target());
+      int signups = 300;
+      ExecutorService senders = Executors.newFixedThreadPool(16);
+      try {
+        List<Future<?>> sent = new ArrayList<>();
+        for (int i = 0; i < signups; i++) {
+          String email = "burst-" + i + "@example.com";
+          sent.add(senders.submit(() -> system.signups().signup(SignupSystem.request(email))));
+        }
+        for (Future<?> one : sent) {
+          try {
+            one.get();
+          } catch (ExecutionException e) {
+            // A sign-up too slow for a loaded machine: aborted, it is confirmed nowhere.
+          }
+        }
+      } finally {
+        senders.shutdownNow();
+      }
+
+      // Each sign-up's request confirmed it; recovery, finding a row whose request was still
+      // driving it (or had just finished), confirmed some a second time.
+      long done = system.query("orchestrator.db",
+          "SELECT count(*) FROM signup_txn WHERE state = 'DONE'");
+      assertTrue(done > signups / 2, done + " of " + signups + " done");
+      assertEquals(done, counting.answered(SubscriptionParticipantGrpc.getConfirmMethod()),
+          "confirms of " + done + " sign-ups");
+    } finally {
+      system.stopOrchestrator();
+      counting.close();
+    }
+  }
+
+  @Test
+  void withClientServerSilentTheOtherSideOfEveryRowGoesOnAndAllConvergeOnceItAnswers() {
+    system = new SignupSystem(dataDir, SignupSystem.FAST, ParticipantSettings.DEFAULTS)
+        .withHashing(Argon2Settings.MINIMUM).startClient().startSubscription();
+    int rows = 20;
+    for (int i = 0; i < rows; i++) {
+      String txnId = UUID.randomUUID().toString();
+      String clientId = UUID.randomUUID().toString();
+      reserveOnBoth(txnId, clientId, "row-" + i + "@example.com");
+      // Half decided to commit, half to abort, by an orchestrator that crashed then.
+      writeLog(txnId, clientId, "row-" + i + "@example.com", Instant.now().plusSeconds(60),
+          i % 2 == 0 ? SignupState.COMMITTING : SignupState.ABORTING);
+    }
+    // Connected, and silent: every Confirm and Cancel held past its deadline.
+    FaultyProxy silent = FaultyProxy.inFrontOf(SignupSystem.target(system.clientPort))
+        .delay(ClientParticipantGrpc.getConfirmMethod(), Duration.ofSeconds(30))
+        .delay(ClientParticipantGrpc.getCancelMethod(), Duration.ofSeconds(30));
+    try {
+      system.startOrchestrator(silent.target(), SignupSystem.target(system.subscriptionPort));
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> system.query("subscription.db",
+          "SELECT count(*) FROM txn_barrier WHERE state = 'RESERVED'") == 0);
+      assertEquals(rows, system.query("client.db",
+          "SELECT count(*) FROM txn_barrier WHERE state = 'RESERVED'"), "the client's wait");
+
+      silent.heal();
+      await().atMost(Duration.ofSeconds(10)).until(() -> system.query("orchestrator.db",
+          "SELECT count(*) FROM signup_txn WHERE state IN ('DONE', 'ABORTED')") == rows);
+      assertEquals(rows / 2, system.clientRows(), "the committed ones, confirmed");
+      assertEquals(rows / 2, system.subscriptionRows());
+    } finally {
+      system.stopOrchestrator();
+      silent.close();
+    }
+  }
+
   private void reserveOnBoth(String txnId, String clientId) {
-    system.clientParticipant().reserve(clientReserve(txnId, clientId));
+    reserveOnBoth(txnId, clientId, "ada@example.com");
+  }
+
+  private void reserveOnBoth(String txnId, String clientId, String email) {
+    system.clientParticipant().reserve(clientReserve(txnId, clientId).toBuilder()
+        .setEmail(email).build());
     system.subscriptionParticipant().reserve(ReserveSubscriptionRequest.newBuilder()
         .setTxnId(txnId).setClientId(clientId).setRegion("US").setDevice(DeviceType.IOS)
         .build());
@@ -132,16 +228,26 @@ class RecoveryTest {
 
   /** Writes the log row a crashed orchestrator would have left: TRYING, or COMMITTING. */
   private void writeLog(String txnId, String clientId, Instant deadline, boolean committing) {
+    writeLog(txnId, clientId, "ada@example.com", deadline,
+        committing ? SignupState.COMMITTING : SignupState.TRYING);
+  }
+
+  /** ... TRYING, COMMITTING or ABORTING. */
+  private void writeLog(String txnId, String clientId, String email, Instant deadline,
+      SignupState state) {
     Instant now = Instant.now();
     try (SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC,
         dataDir.resolve("orchestrator.db"))) {
       SqlSignupLog log = new SqlSignupLog(db);
       Completions.await(log.insertTrying(new SignupRecord(txnId, "", "fingerprint",
-          SignupState.TRYING, clientId, "ada@example.com", "Ada Lovelace", "US", Device.IOS, now,
+          SignupState.TRYING, clientId, email, "Ada Lovelace", "US", Device.IOS, now,
           now, deadline, null, null, null, null)));
-      if (committing) {
+      if (state == SignupState.COMMITTING) {
         Completions.await(log.markCommitting(txnId, now, new SubscriptionReservation("sub-1",
-            new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD")), now, now));
+            new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD"), now, now), now,
+            now));
+      } else if (state == SignupState.ABORTING) {
+        log.markAborting(txnId, FailureKind.UNAVAILABLE, "client-server is unavailable", now);
       }
     }
   }

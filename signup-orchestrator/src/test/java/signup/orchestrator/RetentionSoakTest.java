@@ -53,6 +53,9 @@ class RetentionSoakTest {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
 
+  /** More than the sign-ups in flight at once at this rate, for the counts' race. */
+  private static final int IN_FLIGHT = 5;
+
   @Test
   void theLogAndTheBarriersStopGrowingWhileSignupsGoOnOnceTheRetentionHasPassed() {
     try (SignupSystem system = new SignupSystem(dir, QUICK, QUICK_TTL).withRetention(MINIMUM)
@@ -78,8 +81,8 @@ class RetentionSoakTest {
         Sizes before = Sizes.measure(system);
         int start = completed.get();
         await().atMost(Duration.ofSeconds(30)).until(() -> completed.get() >= start + MEASURED);
-        Sizes after = Sizes.measure(system);
         int measured = completed.get() - start;
+        Sizes after = Sizes.measure(system);
 
         String figures = "before " + before + ", after " + after + "; " + measured
             + " sign-ups between, " + failed.get() + " of all refused";
@@ -96,7 +99,9 @@ class RetentionSoakTest {
             "subscription-server's barrier grew: " + figures);
         assertTrue(oldestFinishedAgeMillis(system) < windowMillis(),
             "a finished row outlived the retention: " + figures);
-        assertTrue(after.clients() >= before.clients() + measured - failed.get(),
+        // Give or take the few in flight at each measure: a client row is confirmed a moment
+        // before its sign-up is answered and counted.
+        assertTrue(after.clients() >= before.clients() + measured - failed.get() - IN_FLIGHT,
             "confirmed clients are kept for good: " + figures);
       } finally {
         load.shutdownNow();

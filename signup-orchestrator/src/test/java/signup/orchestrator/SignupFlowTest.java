@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -67,6 +68,10 @@ class SignupFlowTest {
     Subscription subscription = system.subscriptions().getSubscription(
         GetSubscriptionRequest.newBuilder().setClientId(clientId).build());
     assertEquals("us-ios", subscription.getPlan().getPlanId());
+    // One id, one creation time: the reply's times are the stored subscription's (they were the
+    // log's own, up to seconds apart under load).
+    assertEquals(subscription, response.getSubscription(),
+        "the reply shows the subscription as GetSubscription does");
     assertEquals(1, system.query("client.db",
         "SELECT count(*) FROM clients WHERE status = 'CONFIRMED'"));
     assertEquals(1, system.query("subscription.db",
@@ -97,6 +102,22 @@ class SignupFlowTest {
     assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
     assertEquals(1, system.clientRows());
     assertEquals(1, system.subscriptionRows());
+  }
+
+  @Test
+  void aRefusedSignupNamesItsSignupIdSoThatGetSignupTellsHowItEnded() {
+    system.signups().signup(SignupSystem.request("ada@example.com"));
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> system.signups().signup(SignupSystem.request("ada@example.com")));
+
+    assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+    ErrorInfo info = ErrorDetails.errorInfo(e);
+    assertEquals("SIGNUP_ABORTED", info.getReason());
+    SignupStatus status = system.signups().getSignup(GetSignupRequest.newBuilder()
+        .setSignupId(info.getMetadataOrThrow("signup_id")).build());
+    assertEquals(SignupState.ABORTED, status.getState());
+    assertEquals("ALREADY_EXISTS", status.getFailureCode());
   }
 
   @Test
@@ -133,6 +154,9 @@ class SignupFlowTest {
     SignupResponse again = system.signups().signup(request);
 
     assertEquals(first, again);
+    assertEquals(system.subscriptions().getSubscription(GetSubscriptionRequest.newBuilder()
+        .setClientId(first.getClient().getClientId()).build()), again.getSubscription(),
+        "a replay, answered from the log, shows the stored subscription too");
     assertEquals(1, system.clientRows());
     SignupStatus byRequest = system.signups().getSignup(
         GetSignupRequest.newBuilder().setRequestId("req-1").build());
@@ -191,6 +215,8 @@ class SignupFlowTest {
     });
 
     assertEquals(1, codes.stream().filter(c -> c == Status.Code.OK).count(), codes::toString);
+    // Under load too: a loser's reserve is refused at once, not queued behind the winner's hash
+    // until the reserve deadline (DEADLINE_EXCEEDED for 17 of 19 before).
     assertEquals(19, codes.stream().filter(c -> c == Status.Code.ALREADY_EXISTS).count(),
         codes::toString);
     assertEquals(1, system.clientRows());

@@ -15,16 +15,22 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import signup.client.ClientServer;
 import signup.client.ClientServerConfig;
 import signup.client.domain.Argon2Settings;
 import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.ClientServiceGrpc;
+import signup.client.v1.LoginRequest;
 import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.security.BearerToken;
 import signup.common.security.Transport;
+import signup.common.tracing.Tracing;
 import signup.common.v1.DeviceType;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.v1.SignupRequest;
 import signup.orchestrator.v1.SignupServiceGrpc;
@@ -55,6 +61,9 @@ public final class SignupSystem implements AutoCloseable {
   private Transport transport;
   private Retention retention = Retention.DEFAULT;
   private Argon2Settings hashing = Argon2Settings.OWASP;
+  private UnaryOperator<ClientServerConfig> clientSettings = UnaryOperator.identity();
+  private Function<String, Tracing> tracing = name -> Tracing.off();
+  private AdmissionSettings admission = AdmissionSettings.DEFAULTS;
 
   public SignupSystem(Path dataDir, ProtocolSettings protocol, ParticipantSettings participant) {
     this.dataDir = dataDir;
@@ -75,9 +84,27 @@ public final class SignupSystem implements AutoCloseable {
     return this;
   }
 
+  /** Each server traces into what {@code tracing} gives for its name (at each start). */
+  public SignupSystem withTracing(Function<String, Tracing> newTracing) {
+    this.tracing = newTracing;
+    return this;
+  }
+
+  /** The orchestrator takes on this much (a small bound, a long minimum deadline). */
+  public SignupSystem withAdmission(AdmissionSettings newAdmission) {
+    this.admission = newAdmission;
+    return this;
+  }
+
   /** Password hashes at this cost (MINIMUM where the hash is not what a test is about). */
-  SignupSystem withHashing(Argon2Settings newHashing) {
+  public SignupSystem withHashing(Argon2Settings newHashing) {
     this.hashing = newHashing;
+    return this;
+  }
+
+  /** client-server with other settings (token lifetimes, the log-in throttle). */
+  public SignupSystem withClientSettings(UnaryOperator<ClientServerConfig> settings) {
+    this.clientSettings = settings;
     return this;
   }
 
@@ -98,15 +125,18 @@ public final class SignupSystem implements AutoCloseable {
         .withParticipant(participant)
         .withRetention(retention)
         .withHashing(hashing)
-        .withTransport(transport);
-    client = ClientServer.create(config).start();
+        .withTransport(transport)
+        .withMetricsPort(0);
+    client = ClientServer.create(clientSettings.apply(config), tracing.apply(ClientServer.NAME))
+        .start();
     return this;
   }
 
   public SignupSystem startSubscription() {
     subscription = SubscriptionServer.create(new SubscriptionServerConfig("127.0.0.1",
         subscriptionPort, dataDir.resolve("subscription.db"), target(orchestratorPort),
-        participant, Duration.ofSeconds(1), transport, retention)).start();
+        participant, Duration.ofSeconds(1), transport, retention, target(clientPort), 0),
+        tracing.apply(SubscriptionServer.NAME)).start();
     return this;
   }
 
@@ -118,8 +148,8 @@ public final class SignupSystem implements AutoCloseable {
   public SignupSystem startOrchestrator(String clientTarget, String subscriptionTarget) {
     OrchestratorConfig config = new OrchestratorConfig("127.0.0.1", orchestratorPort,
         dataDir.resolve("orchestrator.db"), clientTarget, subscriptionTarget, protocol,
-        transport, retention);
-    orchestrator = OrchestratorServer.create(config).start();
+        transport, retention, 0, admission);
+    orchestrator = OrchestratorServer.create(config, tracing.apply("orchestrator")).start();
     return this;
   }
 
@@ -138,9 +168,36 @@ public final class SignupSystem implements AutoCloseable {
     subscription = null;
   }
 
+  /** Where the orchestrator serves /metrics (a free port, chosen at each start). */
+  public int orchestratorMetricsPort() {
+    return orchestrator.metrics().port().orElseThrow();
+  }
+
+  public int clientMetricsPort() {
+    return client.metrics().port().orElseThrow();
+  }
+
+  public int subscriptionMetricsPort() {
+    return subscription.metrics().port().orElseThrow();
+  }
+
+  /**
+   * The public services as a trusted backend calls them, with the internal token: any client
+   * may be read or changed, and GetSignup answers in full. {@code anonymous...} and
+   * {@code ...With(token)} call as anyone and as a logged-in client.
+   */
   public SignupServiceGrpc.SignupServiceBlockingStub signups() {
+    return SignupServiceGrpc.newBlockingStub(internal(channel(orchestratorPort)))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  public SignupServiceGrpc.SignupServiceBlockingStub anonymousSignups() {
     return SignupServiceGrpc.newBlockingStub(channel(orchestratorPort))
         .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  public SignupServiceGrpc.SignupServiceBlockingStub signupsWith(String accessToken) {
+    return anonymousSignups().withCallCredentials(new BearerToken(accessToken));
   }
 
   public TransactionCoordinatorGrpc.TransactionCoordinatorBlockingStub coordinator() {
@@ -149,8 +206,23 @@ public final class SignupSystem implements AutoCloseable {
   }
 
   public ClientServiceGrpc.ClientServiceBlockingStub clients() {
+    return ClientServiceGrpc.newBlockingStub(internal(channel(clientPort)))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public ClientServiceGrpc.ClientServiceBlockingStub anonymousClients() {
     return ClientServiceGrpc.newBlockingStub(channel(clientPort))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public ClientServiceGrpc.ClientServiceBlockingStub clientsWith(String accessToken) {
+    return anonymousClients().withCallCredentials(new BearerToken(accessToken));
+  }
+
+  /** Logs in as anyone would, and returns the access token. */
+  public String login(String email, String password) {
+    return anonymousClients().login(LoginRequest.newBuilder().setEmail(email)
+        .setPassword(password).build()).getAccessToken();
   }
 
   public ClientParticipantGrpc.ClientParticipantBlockingStub clientParticipant() {
@@ -159,8 +231,18 @@ public final class SignupSystem implements AutoCloseable {
   }
 
   public SubscriptionServiceGrpc.SubscriptionServiceBlockingStub subscriptions() {
+    return SubscriptionServiceGrpc.newBlockingStub(internal(channel(subscriptionPort)))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public SubscriptionServiceGrpc.SubscriptionServiceBlockingStub anonymousSubscriptions() {
     return SubscriptionServiceGrpc.newBlockingStub(channel(subscriptionPort))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public SubscriptionServiceGrpc.SubscriptionServiceBlockingStub subscriptionsWith(
+      String accessToken) {
+    return anonymousSubscriptions().withCallCredentials(new BearerToken(accessToken));
   }
 
   public SubscriptionParticipantGrpc.SubscriptionParticipantBlockingStub subscriptionParticipant() {

@@ -11,8 +11,14 @@ import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.CoordinatorClient;
 import signup.common.grpc.GrpcServerHost;
+import signup.common.grpc.PublicKeysClient;
+import signup.common.security.AccessTokenVerifier;
+import signup.common.metrics.DatabaseMetrics;
+import signup.common.metrics.Metrics;
+import signup.common.metrics.SweeperMetrics;
 import signup.common.store.Database;
 import signup.common.store.TccBarrier;
+import signup.common.tracing.Tracing;
 import signup.subscription.domain.PlanCatalogue;
 import signup.subscription.domain.Subscriptions;
 import signup.subscription.grpc.SubscriptionStatusMapper;
@@ -39,7 +45,13 @@ public final class SubscriptionServer {
   /** As {@link #create(SubscriptionServerConfig)}, halting at {@code crashPoints} (crash tests). */
   public static GrpcServerHost create(SubscriptionServerConfig config, CrashPoints crashPoints) {
     return create(config, config.transport().serverBuilder(config.bind(), config.port()),
-        InstantSource.system(), crashPoints);
+        InstantSource.system(), crashPoints, Tracing.fromEnvironment(NAME));
+  }
+
+  /** As {@link #create(SubscriptionServerConfig)}, tracing into {@code tracing} (owned). */
+  public static GrpcServerHost create(SubscriptionServerConfig config, Tracing tracing) {
+    return create(config, config.transport().serverBuilder(config.bind(), config.port()),
+        InstantSource.system(), CrashPoints.none(), tracing);
   }
 
   /**
@@ -52,13 +64,23 @@ public final class SubscriptionServer {
    */
   public static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
-    return create(config, builder, clock, CrashPoints.none());
+    return create(config, builder, clock, CrashPoints.none(), Tracing.off());
   }
 
   private static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
-      InstantSource clock, CrashPoints crashPoints) {
-    Database db = config.database().open(SubscriptionSchema.SPEC);
+      InstantSource clock, CrashPoints crashPoints, Tracing tracing) {
+    Database db;
+    try {
+      db = config.database().open(SubscriptionSchema.SPEC);
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
+    Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
+    DatabaseMetrics.bind(db, metrics.registry());
+    db.observeWrites(tracing.databaseWrites("subscription"));
     ManagedChannel coordinator = null;
+    ManagedChannel clientServer = null;
     ReservationSweeper sweeper = null;
     RetentionPurger purger =
         new RetentionPurger(TccBarrier.finishedRecords(db), config.retention(), clock);
@@ -70,15 +92,21 @@ public final class SubscriptionServer {
           crashPoints);
       coordinator = config.transport().channel(config.coordinatorTarget());
       sweeper = new ReservationSweeper(subscriptions.ledger(),
-          new CoordinatorClient(config.transport().authenticated(coordinator),
+          new CoordinatorClient(config.transport().authenticated(tracing.intercept(
+              metrics.intercept(coordinator, config.coordinatorTarget()))),
               config.coordinatorDeadline()),
-          config.participant(), clock);
+          config.participant(), clock, new SweeperMetrics(metrics.registry()));
+      // Access tokens are checked against client-server's public keys, fetched when needed.
+      clientServer = config.transport().channel(config.clientTarget());
+      AccessTokenVerifier verifier = PublicKeysClient.verifier(clientServer,
+          config.coordinatorDeadline(), clock);
       GrpcServerHost host = new GrpcServerHost(NAME, builder,
           List.of(new SubscriptionServiceImpl(subscriptions),
-              config.transport().internal(new SubscriptionParticipantImpl(subscriptions))),
-          new SubscriptionStatusMapper(), List.of(),
-          List.of(purger, sweeper, new OwnedChannel(coordinator), db), DRAIN_TIMEOUT,
-          config.transport().connections());
+              new SubscriptionParticipantImpl(subscriptions)),
+          new SubscriptionStatusMapper(), List.of(config.transport().authorizer(verifier)),
+          List.of(purger, sweeper, new OwnedChannel(coordinator, "the coordinator channel"),
+              new OwnedChannel(clientServer, "the client-server channel"), db),
+          DRAIN_TIMEOUT, config.transport().connections(), metrics, tracing);
       // A full disk, a file that cannot be written or a database server that cannot be reached
       // turns health NOT_SERVING while it lasts.
       db.onWritableChange(host::storeWritable);
@@ -93,13 +121,18 @@ public final class SubscriptionServer {
       if (coordinator != null) {
         coordinator.shutdownNow();
       }
+      if (clientServer != null) {
+        clientServer.shutdownNow();
+      }
       db.close();
+      metrics.close();
+      tracing.close();
       throw e;
     }
   }
 
-  /** The channel to the coordinator, closed with the server after the sweeper has stopped. */
-  private record OwnedChannel(ManagedChannel channel) implements AutoCloseable {
+  /** A channel of the server's own, closed with it after the sweeper has stopped. */
+  private record OwnedChannel(ManagedChannel channel, String name) implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
       channel.shutdown();
@@ -110,7 +143,7 @@ public final class SubscriptionServer {
 
     @Override
     public String toString() {
-      return "the coordinator channel";
+      return name;
     }
   }
 }

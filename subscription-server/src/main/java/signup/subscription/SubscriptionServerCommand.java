@@ -1,25 +1,22 @@
 package signup.subscription;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import signup.common.cli.DatabaseOptions;
-import signup.common.cli.DurationConverter;
+import signup.common.cli.ParticipantOptions;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.fault.CrashPoints;
-import signup.common.domain.ParticipantSettings;
-import signup.common.domain.Retention;
 
 /** Runs the subscription server in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "subscription-server", mixinStandardHelpOptions = true,
+    defaultValueProvider = SubscriptionServerCommand.Environment.class,
     description = "Plan catalogue, plan choice and subscriptions (gRPC "
         + "signup.subscription.v1.SubscriptionService and SubscriptionParticipant).",
     exitCodeListHeading = "%nExit codes:%n",
@@ -32,6 +29,14 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
 
   @Mixin
   ServerOptions server;
+
+  @Mixin
+  ParticipantOptions participant;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:SUBSCRIPTION_METRICS_PORT:-9453}",
+      description = "Port of the Prometheus endpoint (/metrics, on --bind), 0 for a free one, "
+          + "-1 for none (env SUBSCRIPTION_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
 
   @Option(names = "--port", defaultValue = "${env:SUBSCRIPTION_PORT:-50053}",
       description = "Port to listen on, 0 for a free one (env SUBSCRIPTION_PORT). "
@@ -53,33 +58,12 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   /** Where the database login is read from: the process's environment, a map in tests. */
   Map<String, String> env = System.getenv();
 
-  @Option(names = "--coordinator", defaultValue = "${env:SIGNUP_COORDINATOR:-localhost:50051}",
-      description = "The orchestrator's TransactionCoordinator, asked about reservations past "
-          + "their TTL: host:port, or several replicas as host:port,host:port or "
-          + "dns:///name:port (env SIGNUP_COORDINATOR). Default: ${DEFAULT-VALUE}.")
-  String coordinator;
-
-  @Option(names = "--reservation-ttl",
-      defaultValue = "${env:SUBSCRIPTION_RESERVATION_TTL:-PT30S}",
-      converter = DurationConverter.class,
-      description = "How long a reservation may stay undecided before the coordinator is asked "
-          + "about it, like 30s or PT30S (env SUBSCRIPTION_RESERVATION_TTL). "
+  @Option(names = "--client-target", defaultValue = "${env:CLIENT_TARGET:-localhost:50052}",
+      description = "client-server, whose public keys verify the access tokens of "
+          + "GetSubscription and Subscribe: host:port, or several replicas as "
+          + "host:port,host:port or dns:///name:port (env CLIENT_TARGET). "
           + "Default: ${DEFAULT-VALUE}.")
-  Duration reservationTtl;
-
-  @Option(names = "--sweep-interval",
-      defaultValue = "${env:SUBSCRIPTION_SWEEP_INTERVAL:-PT5S}",
-      converter = DurationConverter.class,
-      description = "How often reservations past their TTL are looked for "
-          + "(env SUBSCRIPTION_SWEEP_INTERVAL). Default: ${DEFAULT-VALUE}.")
-  Duration sweepInterval;
-
-  @Option(names = "--coordinator-deadline",
-      defaultValue = "${env:SUBSCRIPTION_COORDINATOR_DEADLINE:-PT2S}",
-      converter = DurationConverter.class,
-      description = "Deadline of each question to the coordinator "
-          + "(env SUBSCRIPTION_COORDINATOR_DEADLINE). Default: ${DEFAULT-VALUE}.")
-  Duration coordinatorDeadline;
+  String clientTarget;
 
   @Override
   public Integer call() {
@@ -90,19 +74,20 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   }
 
   SubscriptionServerConfig config() {
-    if (port < 0 || port > 65535) {
-      throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
-    }
-    ServerOptions.requirePositive(spec, "--reservation-ttl", reservationTtl);
-    ServerOptions.requirePositive(spec, "--sweep-interval", sweepInterval);
-    ServerOptions.requirePositive(spec, "--coordinator-deadline", coordinatorDeadline);
-    ParticipantSettings participant = new ParticipantSettings(reservationTtl, sweepInterval);
-    Retention retention = server.retention(spec, participant.minimumRetention(),
-        "--reservation-ttl + --sweep-interval");
-    return new SubscriptionServerConfig(server.bind(), port, DatabaseOptions.location(spec, env,
-        "SUBSCRIPTION", dbUrl, server.resolve(dbFile)),
-        ServerOptions.requireTarget(spec, "--coordinator", coordinator), participant,
-        coordinatorDeadline, server.transport(spec), retention);
+    server.checkListening(spec, port);
+    ServerOptions.requireMetricsPort(spec, metricsPort);
+    return new SubscriptionServerConfig(server.bind(), port,
+        DatabaseOptions.location(spec, env, "SUBSCRIPTION", dbUrl, server.resolve(dbFile)),
+        participant.coordinator(spec), participant.settings(spec),
+        participant.coordinatorDeadline(spec), server.transport(spec),
+        participant.retention(spec, server),
+        ServerOptions.requireTarget(spec, "--client-target", clientTarget), metricsPort);
   }
 
+  /** SUBSCRIPTION_RESERVATION_TTL, ..., then the SIGNUP_ variable both participants share. */
+  static final class Environment extends ParticipantOptions.Environment {
+    Environment() {
+      super("SUBSCRIPTION");
+    }
+  }
 }

@@ -24,7 +24,10 @@ public final class InProcessSubscriptionServer implements AutoCloseable {
   public final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
   public final Path databaseFile;
   public final DatabaseRows rows;
+  /** With the internal token, as a trusted backend calls: may read and change any client. */
   public final SubscriptionServiceBlockingStub service;
+  /** Without credentials, as anyone on the network calls. */
+  public final SubscriptionServiceBlockingStub anonymous;
   public final SubscriptionParticipantBlockingStub participant;
   private final GrpcServerHost host;
   private final ManagedChannel channel;
@@ -40,7 +43,10 @@ public final class InProcessSubscriptionServer implements AutoCloseable {
     this.host = SubscriptionServer.create(config,
         InProcessServerBuilder.forName(name).directExecutor(), clock).start();
     this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    this.service = SubscriptionServiceGrpc.newBlockingStub(channel)
+    this.service = SubscriptionServiceGrpc.newBlockingStub(
+            config.transport().authenticated(channel))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+    this.anonymous = SubscriptionServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(10, TimeUnit.SECONDS);
     this.participant = SubscriptionParticipantGrpc.newBlockingStub(
             config.transport().authenticated(channel))

@@ -115,7 +115,8 @@ class SubscriptionServerTest {
         assertEquals(Optional.of("CONFIRMED"), rows.barrierState("txn-commit"));
         assertEquals(Optional.of("CANCELLED"), rows.barrierState("txn-abort"));
       });
-      assertEquals(SubscriptionStatus.ACTIVE, SubscriptionServiceGrpc.newBlockingStub(channel)
+      assertEquals(SubscriptionStatus.ACTIVE, SubscriptionServiceGrpc.newBlockingStub(
+              config.transport().authenticated(channel))
           .withDeadlineAfter(5, TimeUnit.SECONDS)
           .getSubscription(GetSubscriptionRequest.newBuilder().setClientId("client-1").build())
           .getStatus());

@@ -40,6 +40,9 @@ public interface ClientStore {
   /** By normalised e-mail. */
   Optional<Client> findConfirmedByEmail(String email);
 
+  /** What a log-in checks: a confirmed client's id and password hash, by normalised e-mail. */
+  Optional<Credentials> findCredentials(String email);
+
   /**
    * Claims for this replica, until {@code claimUntil}, the transactions reserved before
    * {@code cutoff} and still undecided, oldest first, leaving those another replica holds

@@ -10,12 +10,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -53,7 +55,9 @@ public final class PasswordHasher implements AutoCloseable {
   private final Argon2Settings settings;
   private final SecureRandom random;
   private final ThreadPoolExecutor executor;
-  /** How long the last hash took: what a caller needs left for a hash to be worth starting. */
+  /** The pool as tasks are handed to it (tracing wraps it to carry the caller's context). */
+  private final ExecutorService submit;
+  private final Listener listener;
   /**
    * How long a hash takes here, smoothed (each new hash weighs a quarter), for the too-late
    * check. A refusal wears it down by an eighth: were it kept, one slow hash (a cold JIT, a
@@ -62,18 +66,84 @@ public final class PasswordHasher implements AutoCloseable {
    */
   private final AtomicLong hashNanosEstimate = new AtomicLong();
 
+  /**
+   * Told of each new hash and each refusal, for the server's metrics (the domain knows no
+   * metrics library). Called on a hasher thread.
+   */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    /** A new hash took {@code nanos}. */
+    default void hashed(long nanos) {}
+
+    /** A hash was not started: the caller's deadline would have passed first. */
+    default void refusedTooLate() {}
+
+    /** Both, in this order. */
+    static Listener both(Listener first, Listener second) {
+      return new Listener() {
+        @Override
+        public void hashed(long nanos) {
+          first.hashed(nanos);
+          second.hashed(nanos);
+        }
+
+        @Override
+        public void refusedTooLate() {
+          first.refusedTooLate();
+          second.refusedTooLate();
+        }
+      };
+    }
+  }
+
   /** @param threads how many hashes may run at once (the number of cores is a good choice) */
   public PasswordHasher(Argon2Settings settings, int threads) {
+    this(settings, threads, Listener.NONE);
+  }
+
+  public PasswordHasher(Argon2Settings settings, int threads, Listener listener) {
+    this(settings, threads, listener, UnaryOperator.identity());
+  }
+
+  /**
+   * @param submitThrough wraps the pool as tasks are handed to it (tracing: so that a hash runs
+   *     in the context of the call that asked for it)
+   */
+  public PasswordHasher(Argon2Settings settings, int threads, Listener listener,
+      UnaryOperator<ExecutorService> submitThrough) {
     this.settings = settings;
     this.random = new SecureRandom();
+    this.listener = listener;
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(threads * QUEUED_PER_THREAD),
         DaemonThreads.numbered("password-hasher"));
+    this.submit = submitThrough.apply(executor);
+  }
+
+  /** Hashes and verifications waiting for a hasher thread. */
+  public int queued() {
+    return executor.getQueue().size();
+  }
+
+  /** Hashes and verifications running now. */
+  public int running() {
+    return executor.getActiveCount();
+  }
+
+  /** How many may run at once. */
+  public int threads() {
+    return executor.getMaximumPoolSize();
   }
 
   /** A fresh salt and the PHC string of {@code password} under the current settings. */
   public String hash(String password) {
-    return onHasherThread(() -> newHash(password));
+    return onHasherThread(() -> {
+      long start = System.nanoTime();
+      String hash = newHash(password);
+      listener.hashed(System.nanoTime() - start);
+      return hash;
+    });
   }
 
   /**
@@ -91,14 +161,17 @@ public final class PasswordHasher implements AutoCloseable {
         Duration left = timeLeft.get();
         if (left.toNanos() < hashNanosEstimate.get()) {
           hashNanosEstimate.updateAndGet(estimate -> estimate - estimate / 8);
+          listener.refusedTooLate();
           throw new TooLateException("the caller's deadline would pass before the password "
               + "is hashed (" + left.toMillis() + " ms left); not started");
         }
         long start = System.nanoTime();
         String hash = newHash(password);
-        recordHash(System.nanoTime() - start);
+        long took = System.nanoTime() - start;
+        recordHash(took);
+        listener.hashed(took);
         return hash;
-      }, executor);
+      }, submit);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(refusal(e));
     }
@@ -171,7 +244,7 @@ public final class PasswordHasher implements AutoCloseable {
   private <T> T onHasherThread(Callable<T> work) {
     Future<T> result;
     try {
-      result = executor.submit(work);
+      result = submit.submit(work);
     } catch (RejectedExecutionException e) {
       throw refusal(e);
     }

@@ -13,6 +13,7 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import signup.client.domain.Client;
 import signup.client.domain.ClientStore;
+import signup.client.domain.Credentials;
 import signup.client.domain.EmailTakenException;
 import signup.client.domain.PendingClient;
 import signup.common.domain.Device;
@@ -85,6 +86,16 @@ public final class SqlClientStore implements ClientStore {
             + " FROM clients WHERE email = :email AND status = 'CONFIRMED'")
         .bind("email", email)
         .map(SqlClientStore::client)
+        .findOne());
+  }
+
+  @Override
+  public Optional<Credentials> findCredentials(String email) {
+    return db.read(h -> h.createQuery("SELECT client_id, email, password_hash FROM clients"
+            + " WHERE email = :email AND status = 'CONFIRMED'")
+        .bind("email", email)
+        .map((rs, ctx) -> new Credentials(rs.getString("client_id"), rs.getString("email"),
+            rs.getString("password_hash")))
         .findOne());
   }
 

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import signup.common.domain.Device;
@@ -83,6 +85,54 @@ class ClientRegistrationTest {
   }
 
   @Test
+  void aSecondSignupOfAnEmailBeingReservedIsRefusedAtOnceWithoutAHash() throws Exception {
+    CountDownLatch hashMayStart = new CountDownLatch(1);
+    // The first reserve holds the one hasher thread until the test lets it go.
+    CompletableFuture<Client> first = registration.reserve("txn-1", "client-1",
+        "ann@example.com", "Ann", "correct horse", "US", Device.WEB, () -> {
+          awaitUninterruptibly(hashMayStart);
+          return ClientRegistration.NO_DEADLINE;
+        });
+
+    CompletableFuture<Client> second = registration.reserve("txn-2", "client-2",
+        " ANN@example.com", "Ann", "correct horse", "US", Device.WEB);
+
+    assertTrue(second.isCompletedExceptionally(), "answered before the first hash ended");
+    assertThrows(EmailTakenException.class, () -> await(second));
+    hashMayStart.countDown();
+    assertEquals("client-1", await(first).clientId());
+    assertEquals(1, store.reserved.size());
+    // Once the first is durable, the store's unique index answers; the claim is gone.
+    await(registration.reserve("txn-3", "client-3", "bob@example.com", "Bob", "correct horse",
+        "US", Device.WEB));
+    assertEquals(2, store.reserved.size());
+  }
+
+  @Test
+  void theSameTxnReservingAgainIsNotRefusedByItsOwnClaim() {
+    CountDownLatch hashMayStart = new CountDownLatch(1);
+    CompletableFuture<Client> first = registration.reserve("txn-1", "client-1",
+        "ann@example.com", "Ann", "correct horse", "US", Device.WEB, () -> {
+          awaitUninterruptibly(hashMayStart);
+          return ClientRegistration.NO_DEADLINE;
+        });
+    CompletableFuture<Client> again = registration.reserve("txn-1", "client-1",
+        "ann@example.com", "Ann", "correct horse", "US", Device.WEB);
+
+    hashMayStart.countDown();
+    assertEquals("client-1", await(first).clientId());
+    assertEquals("client-1", await(again).clientId());
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void confirmAndCancelRequireATxnId() {
     assertEquals("txn_id", assertThrows(InvalidInputException.class,
         () -> await(registration.confirm(" "))).violations().get(0).field());
@@ -100,7 +150,7 @@ class ClientRegistrationTest {
 
   /** Records what the domain asks of it; finds nothing. */
   private static final class RecordingStore implements ClientStore {
-    final List<PendingClient> reserved = new ArrayList<>();
+    final List<PendingClient> reserved = new CopyOnWriteArrayList<>();
     final List<String> lookedUpEmails = new ArrayList<>();
     final List<String> decisions = new ArrayList<>();
 
@@ -132,6 +182,11 @@ class ClientRegistrationTest {
     @Override
     public Optional<Client> findConfirmedByEmail(String email) {
       lookedUpEmails.add(email);
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Credentials> findCredentials(String email) {
       return Optional.empty();
     }
 

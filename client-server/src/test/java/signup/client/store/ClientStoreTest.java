@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +25,10 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import signup.client.domain.Client;
+import signup.client.domain.LoginFailureStore;
 import signup.client.domain.EmailTakenException;
 import signup.client.domain.PendingClient;
+import signup.client.security.SigningKeyStore;
 import signup.common.MutableClock;
 import signup.common.domain.BarrierState;
 import signup.common.domain.Device;
@@ -320,5 +323,44 @@ class ClientStoreTest {
       }
     }
     assertEquals(PreFlywayFiles.schema(dir.resolve("client.db")), PreFlywayFiles.schema(old));
+  }
+
+  @Test
+  void failedLogInsAreCountedPerKeyInTheirWindowAndASuccessResetsItsKey() {
+    SqlLoginFailureStore failures = new SqlLoginFailureStore(db);
+    Instant t0 = clock.instant();
+    Instant windowStart = t0.minus(Duration.ofMinutes(15));
+    failures.countAttempt(List.of("email:a", "addr:1"), t0, windowStart);
+    Map<String, LoginFailureStore.Failures> counted = failures.countAttempt(
+        List.of("email:a", "addr:1"), t0.plusSeconds(1), windowStart.plusSeconds(1));
+
+    assertEquals(new LoginFailureStore.Failures(2, t0), counted.get("email:a"));
+    failures.succeeded("email:a", List.of("addr:1"));
+    Map<String, LoginFailureStore.Failures> after = failures.countAttempt(
+        List.of("email:a", "addr:1"), t0.plusSeconds(2), windowStart.plusSeconds(2));
+    assertEquals(1, after.get("email:a").count(), "reset by the success");
+    assertEquals(2, after.get("addr:1").count(), "one taken back, one more counted");
+    // A window that has ended counts for nothing: the next failure starts a new one.
+    Instant later = t0.plus(Duration.ofMinutes(20));
+    assertEquals(new LoginFailureStore.Failures(1, later), failures.countAttempt(
+        List.of("addr:1"), later, later.minus(Duration.ofMinutes(15))).get("addr:1"));
+  }
+
+  @Test
+  void aSigningKeyIsAddedOnlyWhenTheNewestIsOldEnoughAndRetiredKeysAreDropped() {
+    SqlSigningKeyStore keys = new SqlSigningKeyStore(db);
+    Instant t0 = clock.instant();
+    keys.addIfNewestBefore(new SigningKeyStore.StoredKey("k1", "{}", t0), t0, t0);
+    keys.addIfNewestBefore(new SigningKeyStore.StoredKey("k2", "{}", t0.plusSeconds(1)),
+        t0, t0);
+    assertEquals(List.of("k1"), keys.all().stream().map(SigningKeyStore.StoredKey::keyId)
+        .toList(), "k1 is new enough: no second key");
+
+    keys.addIfNewestBefore(new SigningKeyStore.StoredKey("k3", "{}", t0.plusSeconds(60)),
+        t0.plusSeconds(30), t0);
+    keys.addIfNewestBefore(new SigningKeyStore.StoredKey("k4", "{}", t0.plusSeconds(120)),
+        t0.plusSeconds(90), t0.plusSeconds(61));
+    assertEquals(List.of("k3", "k4"), keys.all().stream()
+        .map(SigningKeyStore.StoredKey::keyId).toList(), "k1's successor came before 61 s");
   }
 }

@@ -18,9 +18,24 @@ import signup.common.store.DatabaseUnusableException;
  */
 public final class ServerLauncher {
   public static final int EXIT_OK = 0;
+  public static final int EXIT_USAGE = 2;
   public static final int EXIT_CANNOT_START = 3;
+  /** Chooses the runnable jars' log format (config/logback.xml): text or json. */
+  public static final String LOG_FORMAT = "SIGNUP_LOG_FORMAT";
 
   private ServerLauncher() {}
+
+  /**
+   * Why {@value #LOG_FORMAT} is unusable, or null when it is unset, text or json. The logging
+   * configuration cannot refuse it itself: with another value it would write nothing at all.
+   */
+  public static String badLogFormat(java.util.Map<String, String> environment) {
+    String format = environment.get(LOG_FORMAT);
+    if (format == null || format.equals("text") || format.equals("json")) {
+      return null;
+    }
+    return LOG_FORMAT + " must be text or json, not " + format;
+  }
 
   /**
    * @param build everything start-up does before listening: reading the configuration (the
@@ -28,6 +43,12 @@ public final class ServerLauncher {
    */
   public static int runUntilStopped(Supplier<GrpcServerHost> build, PrintWriter out,
       PrintWriter err) {
+    String badFormat = badLogFormat(System.getenv());
+    if (badFormat != null) {
+      err.println("error: " + badFormat);
+      err.flush();
+      return EXIT_USAGE;
+    }
     JavaLogging.routeToSlf4j();
     NettyTuning.applyForOneServerPerProcess();
     GrpcServerHost host;
@@ -44,6 +65,8 @@ public final class ServerLauncher {
       stopped.countDown();
     }, host.name() + "-shutdown"));
     out.println(host.name() + " listening on port " + host.port());
+    // A line of its own, after the one scripts wait for: "metrics on port N".
+    host.metrics().port().ifPresent(p -> out.println(host.name() + " metrics on port " + p));
     out.flush();
     try {
       host.awaitTermination();

@@ -1,5 +1,6 @@
 package signup.common.cli;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,6 +86,17 @@ public final class ServerOptions {
       description = "A new connection that has not sent the HTTP/2 preface (and finished TLS) "
           + "within this is closed (env SIGNUP_HANDSHAKE_TIMEOUT). Default: ${DEFAULT-VALUE}.")
   Duration handshakeTimeout;
+
+  /** A port in 0-65535 and a {@code --bind} this machine has; a usage error otherwise. */
+  public void checkListening(CommandSpec spec, int port) {
+    if (port < 0 || port > 65_535) {
+      throw new ParameterException(spec.commandLine(), "--port must be 0-65535, not " + port);
+    }
+    if (new InetSocketAddress(bind, port).isUnresolved()) {
+      throw new ParameterException(spec.commandLine(),
+          "--bind " + bind + " is not an address of this machine");
+    }
+  }
 
   public String bind() {
     return bind;
@@ -172,6 +184,15 @@ public final class ServerOptions {
           + ": give host:port, dns:///name:port, or host:port,host:port for several replicas");
     }
     return target.strip();
+  }
+
+  /** A usage error (exit code 2) unless {@code port} is -1 (no endpoint), 0 (free) or a port. */
+  public static int requireMetricsPort(CommandSpec spec, int port) {
+    if (port < -1 || port > 65_535) {
+      throw new ParameterException(spec.commandLine(),
+          "--metrics-port must be -1 (none), 0 (a free port) or 1-65535, not " + port);
+    }
+    return port;
   }
 
   /** A usage error (exit code 2) unless {@code value} is a positive duration. */

@@ -3,9 +3,6 @@ package signup.common.domain;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,25 +19,46 @@ public final class ReservationSweeper implements AutoCloseable {
   private final TransactionResolver resolver;
   private final ParticipantSettings settings;
   private final InstantSource clock;
-  private ScheduledExecutorService scheduler;
+  private final PeriodicJob schedule = new PeriodicJob("a reservation sweep");
+  private final Listener listener;
+
+  /**
+   * What the sweeper finds and does, for the server's metrics (the domain knows no metrics
+   * library). Called on the sweeper's thread.
+   */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    /** A sweep ended normally. */
+    default void swept() {}
+
+    /** A reservation past its TTL was decided by the coordinator's answer. */
+    default void resolved(TransactionResolver.Outcome outcome) {}
+
+    /** A reservation past its TTL was kept: the coordinator could not be asked. */
+    default void kept() {}
+
+    /** A sweep failed (the store, a bug); the next one tries again. */
+    default void failed() {}
+  }
 
   public ReservationSweeper(ReservationLedger ledger, TransactionResolver resolver,
       ParticipantSettings settings, InstantSource clock) {
+    this(ledger, resolver, settings, clock, Listener.NONE);
+  }
+
+  public ReservationSweeper(ReservationLedger ledger, TransactionResolver resolver,
+      ParticipantSettings settings, InstantSource clock, Listener listener) {
     this.ledger = ledger;
     this.resolver = resolver;
     this.settings = settings;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** Sweeps every {@code sweepInterval} on a thread of its own until closed. */
-  public synchronized void start(String name) {
-    if (scheduler != null) {
-      return;
-    }
-    scheduler = Executors.newSingleThreadScheduledExecutor(
-        DaemonThreads.named(name + "-reservation-sweeper"));
-    long every = settings.sweepInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::sweepLogged, every, every, TimeUnit.MILLISECONDS);
+  public void start(String name) {
+    schedule.start(name + "-reservation-sweeper", settings.sweepInterval(), this::sweepLogged);
   }
 
   /**
@@ -60,6 +78,7 @@ public final class ReservationSweeper implements AutoCloseable {
       } catch (TransactionResolver.CoordinatorUnavailableException e) {
         log.warn("txn_id={} reservation past its TTL kept: coordinator unavailable ({})", txnId,
             e.getMessage());
+        listener.kept();
         // The coordinator is down for all of them; try again on the next sweep.
         break;
       }
@@ -70,6 +89,7 @@ public final class ReservationSweeper implements AutoCloseable {
       }
       log.info("txn_id={} reservation past its TTL resolved by the coordinator: {}", txnId,
           outcome);
+      listener.resolved(outcome);
       decided++;
     }
     return decided;
@@ -78,27 +98,20 @@ public final class ReservationSweeper implements AutoCloseable {
   private void sweepLogged() {
     try {
       sweepOnce();
+      listener.swept();
     } catch (StoreUnavailableException e) {
+      listener.failed();
       // The store logged it once already; a sweep every few seconds must not repeat it.
       log.debug("reservation sweep stopped, the store cannot be written: {}", e.getMessage());
     } catch (RuntimeException e) {
+      listener.failed();
       log.error("reservation sweep failed; retrying on the next one", e);
     }
   }
 
   /** Stops sweeping and waits for a sweep in progress, so the ledger may be closed next. */
   @Override
-  public synchronized void close() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-          log.warn("a reservation sweep is still running after 10 s; not waiting longer");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      scheduler = null;
-    }
+  public void close() {
+    schedule.close();
   }
 }

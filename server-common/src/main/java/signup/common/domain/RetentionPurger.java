@@ -1,9 +1,6 @@
 package signup.common.domain;
 
 import java.time.InstantSource;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +21,7 @@ public final class RetentionPurger implements AutoCloseable {
   private final FinishedRecords records;
   private final Retention retention;
   private final InstantSource clock;
-  private ScheduledExecutorService scheduler;
+  private final PeriodicJob schedule = new PeriodicJob("a retention purge");
 
   public RetentionPurger(FinishedRecords records, Retention retention, InstantSource clock) {
     this.records = records;
@@ -33,14 +30,8 @@ public final class RetentionPurger implements AutoCloseable {
   }
 
   /** Purges every {@link Retention#purgeInterval()} on a thread of its own until closed. */
-  public synchronized void start(String name) {
-    if (scheduler != null) {
-      return;
-    }
-    scheduler = Executors.newSingleThreadScheduledExecutor(
-        DaemonThreads.named(name + "-retention-purger"));
-    long every = retention.purgeInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::purgeLogged, every, every, TimeUnit.MILLISECONDS);
+  public void start(String name) {
+    schedule.start(name + "-retention-purger", retention.purgeInterval(), this::purgeLogged);
   }
 
   /**
@@ -77,17 +68,7 @@ public final class RetentionPurger implements AutoCloseable {
 
   /** Stops purging and waits for a batch in progress, so the database may be closed next. */
   @Override
-  public synchronized void close() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-          log.warn("a retention purge is still running after 10 s; not waiting longer");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      scheduler = null;
-    }
+  public void close() {
+    schedule.close();
   }
 }

@@ -16,6 +16,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,14 +27,17 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.metrics.Metrics;
+import signup.common.tracing.Tracing;
 
 /**
  * One gRPC server with what every server of the system has: per-service health (NOT_SERVING
  * while starting, draining, or while its store cannot take writes), reflection v1 and v1alpha,
  * one exception mapper (which also answers requests that do not parse), a cap on message size,
  * on a network transport a {@link ConnectionPolicy} (handshake, idle and age limits, keep-alive
- * rules, a cap on connections), and a graceful stop that drains in-flight calls before closing
- * what the server owns. Built from a {@link ServerBuilder} so that main and the tests
+ * rules, a cap on connections), gRFC A66's call series and an HTTP {@code /metrics} endpoint
+ * ({@link Metrics}), and a graceful stop that drains in-flight calls before closing what the
+ * server owns. Built from a {@link ServerBuilder} so that main and the tests
  * (in-process) build it alike.
  */
 public final class GrpcServerHost implements AutoCloseable {
@@ -50,6 +54,8 @@ public final class GrpcServerHost implements AutoCloseable {
   private final BlockingCalls blockingCalls;
   /** Null unless the server runs on Netty. */
   private final NettyConnections connections;
+  private final Metrics metrics;
+  private final Tracing tracing;
   private boolean closed;
   // Guarded by healthLock rather than by this: the store reports from its writer thread, which
   // close() waits for while holding this (it closes the database).
@@ -66,16 +72,36 @@ public final class GrpcServerHost implements AutoCloseable {
         ConnectionPolicy.DEFAULTS);
   }
 
-  /**
-   * @param owned closed after the server has drained, in order (e.g. sweepers, then the database)
-   * @param connectionPolicy applied when {@code builder} is a Netty one (an in-process server
-   *     has no connections)
-   */
+  /** Without traces. */
+  public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout, ConnectionPolicy connectionPolicy, Metrics metrics) {
+    this(name, builder, services, mapper, interceptors, owned, drainTimeout, connectionPolicy,
+        metrics, Tracing.off());
+  }
+
+  /** With metrics recorded but served nowhere. */
   public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
       Duration drainTimeout, ConnectionPolicy connectionPolicy) {
     this(name, builder, services, mapper, interceptors, owned, drainTimeout, connectionPolicy,
-        new BlockingCalls(name, BlockingCalls.THREADS, BlockingCalls.ADMITTED));
+        Metrics.unserved());
+  }
+
+  /**
+   * @param owned closed after the server has drained, in order (e.g. sweepers, then the database)
+   * @param connectionPolicy applied when {@code builder} is a Netty one (an in-process server
+   *     has no connections)
+   * @param metrics the server's registry: every call is timed into it, its endpoint starts
+   *     with the server and it is closed last
+   * @param tracing a span for every call when on; closed (its spans flushed) last
+   */
+  public GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout, ConnectionPolicy connectionPolicy, Metrics metrics,
+      Tracing tracing) {
+    this(name, builder, services, mapper, interceptors, owned, drainTimeout, connectionPolicy,
+        metrics, tracing, new BlockingCalls(name, BlockingCalls.THREADS, BlockingCalls.ADMITTED));
   }
 
   /** With the pool for blocking calls given: the tests' way to a small one. */
@@ -83,16 +109,21 @@ public final class GrpcServerHost implements AutoCloseable {
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
       Duration drainTimeout, BlockingCalls blockingCalls) {
     this(name, builder, services, mapper, interceptors, owned, drainTimeout,
-        ConnectionPolicy.DEFAULTS, blockingCalls);
+        ConnectionPolicy.DEFAULTS, Metrics.unserved(), Tracing.off(), blockingCalls);
   }
 
   private GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
-      Duration drainTimeout, ConnectionPolicy connectionPolicy, BlockingCalls blockingCalls) {
+      Duration drainTimeout, ConnectionPolicy connectionPolicy, Metrics metrics, Tracing tracing,
+      BlockingCalls blockingCalls) {
     this.name = name;
+    this.metrics = metrics;
+    this.tracing = tracing;
     this.owned = List.copyOf(owned);
     this.drainTimeout = drainTimeout;
     ExceptionMappingInterceptor mapping = new ExceptionMappingInterceptor(mapper);
+    List<ServerInterceptor> inside = new ArrayList<>(interceptors);
+    tracing.requestAttributes().ifPresent(inside::add);
     Set<String> nonBlocking = new HashSet<>(); // full method names
     for (BindableService service : services) {
       ServerServiceDefinition definition = service.bindService();
@@ -107,7 +138,7 @@ public final class GrpcServerHost implements AutoCloseable {
       // Outermost the mapping, around everything else: around the parsing of the request too,
       // so that a request that does not parse is answered like any other bad input.
       builder.addService(ServerInterceptors.intercept(RequestParsing.inCall(
-          ServerInterceptors.intercept(definition, interceptors)), mapping));
+          ServerInterceptors.intercept(definition, inside)), mapping));
       health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
@@ -125,6 +156,11 @@ public final class GrpcServerHost implements AutoCloseable {
       builder.addService(definition);
     }
     this.blockingCalls = blockingCalls;
+    // On the whole server, outside every service's interceptors: they see each call's final
+    // status, the exception mapping's included, and health and reflection calls too. Tracing
+    // added last, so outermost: every other interceptor and the handler run in the call's span.
+    builder.intercept(metrics.serverInterceptor());
+    tracing.serverInterceptor().ifPresent(builder::intercept);
     this.server = builder
         // Finding the method on the transport thread; then a non-blocking service's call stays
         // there, every other moves to the bounded pool (or is refused when it is full).
@@ -160,11 +196,23 @@ public final class GrpcServerHost implements AutoCloseable {
       }
       throw new IllegalStateException(name + ": cannot start: " + e.getMessage(), e);
     }
+    try {
+      metrics.start();
+    } catch (UncheckedIOException e) {
+      close();
+      if (causedByBind(e)) {
+        throw new PortInUseException(name + ": cannot serve metrics, the address is already in "
+            + "use (" + e.getMessage() + "). Stop the other server or choose another "
+            + "--metrics-port.", e);
+      }
+      throw new IllegalStateException(name + ": cannot serve metrics: " + e.getMessage(), e);
+    }
     synchronized (healthLock) {
       listening = true;
       reportHealth();
     }
     log.info("{} listening on port {}", name, port());
+    metrics.port().ifPresent(p -> log.info("{} metrics on port {}", name, p));
     return this;
   }
 
@@ -201,6 +249,11 @@ public final class GrpcServerHost implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /** The server's metrics (its registry, and its endpoint's port once started). */
+  public Metrics metrics() {
+    return metrics;
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -244,6 +297,8 @@ public final class GrpcServerHost implements AutoCloseable {
         log.warn("{}: closing {} failed: {}", name, resource, e.getMessage());
       }
     }
+    metrics.close();
+    tracing.close();
     log.info("{} stopped", name);
   }
 

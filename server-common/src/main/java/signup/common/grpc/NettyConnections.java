@@ -39,6 +39,19 @@ final class NettyConnections implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NettyConnections.class);
   /** At most one line per this about refused connections: a flood must not flood the log. */
   private static final Duration REFUSAL_LOG_PERIOD = Duration.ofMinutes(1);
+  /**
+   * Calls open at once on one connection (HTTP/2 MAX_CONCURRENT_STREAMS; gRPC's default is no
+   * limit): a client past it queues its calls on its side. Well above the orchestrator's 256
+   * sign-ups in flight, which one benchmark channel carries.
+   */
+  static final int MAX_CALLS_PER_CONNECTION = 1_000;
+  /**
+   * Bytes a client may send on a connection, and on each of its calls, before the server has
+   * read them (gRPC's default: 1 MiB, each). Requests here are a few hundred bytes and at most
+   * 64 KiB, so this bounds what a client that writes and never lets the server catch up can
+   * make it hold, with room for 256 calls of ordinary size at once.
+   */
+  static final int FLOW_CONTROL_WINDOW = 256 * 1024;
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
@@ -59,7 +72,9 @@ final class NettyConnections implements AutoCloseable {
         .keepAliveTime(policy.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(policy.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveTime(policy.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
-        .permitKeepAliveWithoutCalls(false);
+        .permitKeepAliveWithoutCalls(false)
+        .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+        .flowControlWindow(FLOW_CONTROL_WINDOW);
 
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

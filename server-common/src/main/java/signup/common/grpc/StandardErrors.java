@@ -3,9 +3,11 @@ package signup.common.grpc;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,16 +62,32 @@ public final class StandardErrors {
           ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
       return Optional.of(status.withDescription(thrown.getMessage()).asRuntimeException());
     }
-    if (thrown instanceof OverloadedException) {
+    if (thrown instanceof OverloadedException overloaded) {
       // Not UNAVAILABLE: the server is up and answering, one of its queues is full.
-      return Optional.of(Status.RESOURCE_EXHAUSTED.withDescription(thrown.getMessage())
-          .asRuntimeException());
+      return Optional.of(overloaded.retryAfter()
+          .map(wait -> withRetryInfo(Code.RESOURCE_EXHAUSTED, thrown.getMessage(), wait))
+          .orElseGet(() -> Status.RESOURCE_EXHAUSTED.withDescription(thrown.getMessage())
+              .asRuntimeException()));
     }
     if (thrown instanceof TransactionOutcomeConflictException) {
       return Optional.of(Status.FAILED_PRECONDITION.withDescription(thrown.getMessage())
           .asRuntimeException());
     }
     return Optional.empty();
+  }
+
+  /** {@code code} with a {@code google.rpc.RetryInfo} saying how long to wait before a retry. */
+  static StatusRuntimeException withRetryInfo(Code code, String message, Duration wait) {
+    RetryInfo retry = RetryInfo.newBuilder()
+        .setRetryDelay(com.google.protobuf.Duration.newBuilder()
+            .setSeconds(wait.getSeconds())
+            .setNanos(wait.getNano()))
+        .build();
+    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        .setCode(code.getNumber())
+        .setMessage(message)
+        .addDetails(Any.pack(retry))
+        .build());
   }
 
   /** INVALID_ARGUMENT whose message names every field and whose details hold a BadRequest. */

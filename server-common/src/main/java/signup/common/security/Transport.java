@@ -1,6 +1,5 @@
 package signup.common.security;
 
-import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
@@ -14,13 +13,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerBuilder;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
 import io.grpc.ServerCredentials;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -31,21 +24,19 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.grpc.ConnectionPolicy;
-import signup.common.grpc.NonBlockingService;
 import signup.common.grpc.Targets;
 
 /**
  * How a server listens and how it calls its peers: plaintext or TLS (optionally mutual), the
- * internal token that guards the internal services (reserve, confirm, cancel, resolve), and the
- * limits on the connections the server holds.
+ * internal token that guards the internal services (reserve, confirm, cancel, resolve) through
+ * the {@link Authorizer}, and the limits on the connections the server holds.
  *
  * @param tls null for plaintext
  * @param connections for the servers' {@link signup.common.grpc.GrpcServerHost}
  */
 public record Transport(InternalToken token, TlsFiles tls, ConnectionPolicy connections) {
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
-  static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> AUTHORIZATION = Authorizer.AUTHORIZATION;
   private static final String BEARER = "Bearer ";
 
   public Transport {
@@ -94,37 +85,13 @@ public record Transport(InternalToken token, TlsFiles tls, ConnectionPolicy conn
     return Targets.channelBuilder(target, channelCredentials()).build();
   }
 
-  /** Wraps an internal service so that a call without the internal token is UNAUTHENTICATED. */
-  public BindableService internal(BindableService service) {
-    ServerInterceptor check = new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        String presented = headers.get(AUTHORIZATION);
-        if (presented == null || !presented.startsWith(BEARER)
-            || !token.matches(presented.substring(BEARER.length()))) {
-          call.close(Status.UNAUTHENTICATED.withDescription(
-              "internal service: missing or invalid internal token"), new Metadata());
-          return new ServerCall.Listener<>() {};
-        }
-        return next.startCall(call, headers);
-      }
-    };
-    if (service instanceof NonBlockingService marked) {
-      // Still non-blocking once guarded: the check only reads a header.
-      return new NonBlockingService() {
-        @Override
-        public ServerServiceDefinition bindService() {
-          return ServerInterceptors.intercept(service.bindService(), check);
-        }
-
-        @Override
-        public boolean nonBlocking(MethodDescriptor<?, ?> method) {
-          return marked.nonBlocking(method);
-        }
-      };
-    }
-    return () -> ServerInterceptors.intercept(service.bindService(), check);
+  /**
+   * The interceptor that enforces {@link AccessPolicy#standard()} on a server's services: the
+   * internal token for the internal services, access tokens checked by {@code verifier} for the
+   * public ones that touch one client's data.
+   */
+  public Authorizer authorizer(AccessTokenVerifier verifier) {
+    return new Authorizer(AccessPolicy.standard(), token, verifier);
   }
 
   /** A channel whose calls carry the internal token, for calls to internal services. */

@@ -47,6 +47,9 @@ public interface Database extends AutoCloseable {
    */
   <T> CompletableFuture<T> writeAsync(Function<Handle, T> work);
 
+  /** Tells {@code observer} of every write from now on (its trace's spans). */
+  void observeWrites(WriteObserver observer);
+
   /** Runs {@code work} on a read-only connection; it sees only committed data. */
   <T> T read(Function<Handle, T> work);
 

@@ -43,6 +43,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private final AtomicLong committedWrites = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private volatile int largestBatch;
+  private volatile CommitListener commitListener = (writes, nanos) -> {};
 
   /**
    * @param probe a tiny real write, run in a transaction of its own while the store does not
@@ -142,7 +143,9 @@ final class GroupCommitWriter implements AutoCloseable {
       for (Unit<?> unit : batch) {
         acks.add(unit.runInSavepoint(handle));
       }
+      long commitStart = System.nanoTime();
       handle.commit();
+      commitListener.committed(batch.size(), System.nanoTime() - commitStart);
     } catch (RuntimeException commitFailure) {
       // The transaction as a whole failed (disk full, I/O error): nobody's write is durable.
       rollback(handle);
@@ -196,6 +199,11 @@ final class GroupCommitWriter implements AutoCloseable {
     } catch (RuntimeException ignored) {
       // already rolled back by SQLite
     }
+  }
+
+  /** Told of every commit, on the writer's thread (so it must be quick). */
+  void onCommit(CommitListener listener) {
+    this.commitListener = listener;
   }
 
   /** Writes waiting for the writer. */

@@ -70,6 +70,7 @@ public final class PostgresDatabase implements Database {
   private final ThreadPoolExecutor asyncWriters;
   private final Writability writability;
   private final ScheduledExecutorService prober;
+  private volatile WriteObserver writeObserver = WriteObserver.NONE;
 
   private PostgresDatabase(DatabaseSpec spec, String where, HikariDataSource writers,
       HikariDataSource readers) {
@@ -148,6 +149,18 @@ public final class PostgresDatabase implements Database {
    */
   @Override
   public <T> T write(Function<Handle, T> work) {
+    Consumer<Throwable> done = writeObserver.queued();
+    try {
+      T value = writeNow(work);
+      done.accept(null);
+      return value;
+    } catch (RuntimeException | Error e) {
+      done.accept(e);
+      throw e;
+    }
+  }
+
+  private <T> T writeNow(Function<Handle, T> work) {
     requireWritable();
     for (int attempt = 1; ; attempt++) {
       try {
@@ -167,14 +180,30 @@ public final class PostgresDatabase implements Database {
   /** {@link #write} on one of {@value #WRITERS} threads of the database's own. */
   @Override
   public <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
+    Consumer<Throwable> done = writeObserver.queued();
+    CompletableFuture<T> result;
     try {
-      return CompletableFuture.supplyAsync(() -> write(work), asyncWriters);
+      result = CompletableFuture.supplyAsync(() -> writeNow(work), asyncWriters);
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(asyncWriters.isShutdown()
+      result = CompletableFuture.failedFuture(asyncWriters.isShutdown()
           ? new IllegalStateException("the " + spec.name() + " database is closed")
           : new OverloadedException("the " + spec.name() + " database has " + QUEUE
               + " writes waiting already; try again later"));
     }
+    if (done != WriteObserver.NONE_DONE) {
+      result.whenComplete((value, failure) -> done.accept(failure));
+    }
+    return result;
+  }
+
+  @Override
+  public void observeWrites(WriteObserver observer) {
+    this.writeObserver = observer;
+  }
+
+  /** Asynchronous writes waiting for a thread and a connection right now. */
+  public int queuedWrites() {
+    return asyncWriters.getQueue().size();
   }
 
   @Override

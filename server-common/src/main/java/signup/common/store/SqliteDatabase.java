@@ -1,10 +1,17 @@
 package signup.common.store;
 
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +40,8 @@ public final class SqliteDatabase implements Database {
   public static final String REPLICA = "local";
   private static final int READERS = 4;
   private static final int WAL_CHECKPOINT_PAGES = 10_000;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private final DatabaseSpec spec;
   private final Path file;
@@ -41,6 +50,7 @@ public final class SqliteDatabase implements Database {
   private final Jdbi readJdbi;
   private final Writability writability;
   private final GroupCommitWriter writer;
+  private volatile WriteObserver writeObserver = WriteObserver.NONE;
 
   private SqliteDatabase(DatabaseSpec spec, Path file, Connection writerConnection,
       BlockingQueue<Connection> readers) {
@@ -91,6 +101,7 @@ public final class SqliteDatabase implements Database {
       useWal(writerConnection);
       String schema = SchemaMigrator.migrate(spec, absolute, writerConnection, legacyVersion);
       WriteAccess.testAtStart(spec, absolute, writerConnection);
+      restrictToOwner(absolute);
       for (int i = 0; i < READERS; i++) {
         readers.add(connect(url, synchronous, true));
       }
@@ -128,7 +139,15 @@ public final class SqliteDatabase implements Database {
    */
   @Override
   public <T> T write(Function<Handle, T> work) {
-    return writer.write(work);
+    Consumer<Throwable> done = writeObserver.queued();
+    try {
+      T value = writer.write(work);
+      done.accept(null);
+      return value;
+    } catch (RuntimeException | Error e) {
+      done.accept(e);
+      throw e;
+    }
   }
 
   /**
@@ -138,7 +157,17 @@ public final class SqliteDatabase implements Database {
    */
   @Override
   public <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
-    return writer.writeAsync(work);
+    Consumer<Throwable> done = writeObserver.queued();
+    CompletableFuture<T> result = writer.writeAsync(work);
+    if (done != WriteObserver.NONE_DONE) {
+      result.whenComplete((value, failure) -> done.accept(failure));
+    }
+    return result;
+  }
+
+  @Override
+  public void observeWrites(WriteObserver observer) {
+    this.writeObserver = observer;
   }
 
   /**
@@ -168,8 +197,16 @@ public final class SqliteDatabase implements Database {
   }
 
   /** Writes waiting for the writer right now. */
-  int queuedWrites() {
+  public int queuedWrites() {
     return writer.queued();
+  }
+
+  /**
+   * Tells {@code listener} of every commit from now on: how many writes it carried and how long
+   * the commit itself (SQLite's fsync) took. Called on the writer's thread: it must be quick.
+   */
+  public void onCommit(CommitListener listener) {
+    writer.onCommit(listener);
   }
 
   /** Writes committed so far and in how many commits (logged again when it closes). */
@@ -188,6 +225,30 @@ public final class SqliteDatabase implements Database {
     writer.close();
     closeQuietly(writerConnection, readers);
     log.info("{} database closed", spec.name());
+  }
+
+  /** Tightens a database of ours, and its companions, left readable to others by older runs. */
+  private static void restrictToOwner(Path file) {
+    if (!posix()) {
+      return;
+    }
+    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+      Path companion = file.resolveSibling(file.getFileName() + suffix);
+      try {
+        if (Files.exists(companion)
+            && !Files.getPosixFilePermissions(companion).equals(OWNER_ONLY)) {
+          Files.setPosixFilePermissions(companion, OWNER_ONLY);
+          log.info("{}: made readable by its owner only", companion);
+        }
+      } catch (IOException e) {
+        log.warn("{} is readable by others and its mode cannot be changed: {}", companion,
+            e.getMessage());
+      }
+    }
+  }
+
+  private static boolean posix() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 
   private static Connection connect(String url, Synchronous synchronous, boolean readOnly)

@@ -2,7 +2,6 @@ package signup.common.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +16,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
-import signup.common.security.Transport;
 import signup.orchestrator.v1.Decision;
 import signup.orchestrator.v1.ResolveTransactionRequest;
 import signup.orchestrator.v1.ResolveTransactionResponse;
@@ -48,9 +44,6 @@ class NonBlockingServiceTest {
       r -> new Thread(r, "background-work"));
   private final List<GrpcServerHost> hosts = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
-
-  @TempDir
-  Path dir;
 
   @AfterEach
   void tearDown() {
@@ -141,17 +134,6 @@ class NonBlockingServiceTest {
             throw new AssertionError(unreadable);
           }
         }).findFirst().orElseThrow());
-  }
-
-  @Test
-  void guardingAnInternalServiceKeepsItNonBlocking() {
-    Transport transport = Transport.embeddedDefault(dir);
-
-    BindableService guarded = transport.internal(new LaterCoordinator());
-
-    assertInstanceOf(NonBlockingService.class, guarded);
-    assertTrue(((NonBlockingService) guarded).nonBlocking(
-        TransactionCoordinatorGrpc.getResolveTransactionMethod()));
   }
 
   private GrpcServerHost start(BindableService service) {

@@ -69,9 +69,15 @@ class ReconnectPacerTest {
 
     // SO_REUSEADDR: the refuser hung up first, so its closed connections sit in TIME_WAIT on
     // this port, and without it the bind fails now and then (seen once in a dozen runs).
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-        .withOption(ChannelOption.SO_REUSEADDR, true)
-        .addService(new HealthStatusManager().getHealthService()).build().start();
+    // The refuser's socket is closed but its accept thread may still be leaving: the bind is
+    // retried for a moment rather than failed at once.
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+        .until(() -> {
+          server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+              .withOption(ChannelOption.SO_REUSEADDR, true)
+              .addService(new HealthStatusManager().getHealthService()).build().start();
+          return true;
+        });
 
     await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
         .ignoreExceptions()

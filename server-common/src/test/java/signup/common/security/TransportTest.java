@@ -11,6 +11,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
@@ -139,7 +140,8 @@ class TransportTest {
     HealthStatusManager health = new HealthStatusManager();
     Server server = transport.serverBuilder("127.0.0.1", 0)
         .addService(health.getHealthService())
-        .addService(transport.internal(new CountingCoordinator()))
+        .addService(ServerInterceptors.intercept(new CountingCoordinator(),
+            transport.authorizer(null)))
         .build()
         .start();
     servers.add(server);

@@ -8,6 +8,7 @@ import static signup.common.store.TestDatabases.itemCount;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,33 @@ class SqliteDatabaseTest {
     try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), file)) {
       assertEquals(List.of("kept"), db.read(TestDatabases::items));
     }
+  }
+
+  @Test
+  void aNewDatabaseAndItsWalAreReadableByTheirOwnerOnly() throws Exception {
+    Path file = dir.resolve("private.db");
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), file)) {
+      db.write(h -> {
+        insertItem(h, "one");
+        return null;
+      });
+      for (String name : List.of("private.db", "private.db-wal", "private.db-shm")) {
+        assertEquals("rw-------", PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dir.resolve(name))), name);
+      }
+    }
+  }
+
+  @Test
+  void aDatabaseLeftReadableByOthersIsTightenedWhenOpened() throws Exception {
+    Path file = dir.resolve("old.db");
+    SqliteDatabase.open(TestDatabases.spec(), file).close();
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+    SqliteDatabase.open(TestDatabases.spec(), file).close();
+
+    assertEquals("rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
   }
 
   @Test

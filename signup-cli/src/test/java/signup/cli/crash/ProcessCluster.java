@@ -186,6 +186,7 @@ final class ProcessCluster implements AutoCloseable {
           "--sweep-interval", config.sweepInterval().toString()));
       case "subscription" -> args.addAll(List.of("--port",
           Integer.toString(subscriptionPort), "--coordinator", coordinator,
+          "--client-target", "localhost:" + clientPort,
           "--reservation-ttl", config.reservationTtl().toString(),
           "--sweep-interval", config.sweepInterval().toString()));
       default -> args.addAll(List.of("--port", Integer.toString(orchestratorPort),

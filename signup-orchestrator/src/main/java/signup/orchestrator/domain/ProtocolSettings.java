@@ -27,6 +27,17 @@ public record ProtocolSettings(Duration reserveDeadline, Duration tryTimeout,
   }
 
   /**
+   * How long a decided row (COMMITTING, ABORTING) is left to the request that decided it before
+   * recovery takes it: the request's own confirms or cancels are out for a call deadline at
+   * most, and a confirm still retried after that is a drive recovery joins. Without it, a pass
+   * that read a row a moment before its request wrote DONE confirmed it a second time (14 of
+   * 300 sign-ups of a burst, RecoveryTest).
+   */
+  public Duration recoveryGrace() {
+    return callDeadline;
+  }
+
+  /**
    * The shortest {@link signup.common.domain.Retention} these settings allow: the longest a
    * sign-up can be in motion (its Reserves out for the reserve deadline, undecided until the try
    * timeout, finished by the next recovery pass), so that a retry or a participant's question

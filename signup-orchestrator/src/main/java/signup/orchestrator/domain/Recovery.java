@@ -33,14 +33,32 @@ public final class Recovery implements AutoCloseable {
   private final SignupCoordinator coordinator;
   private final ProtocolSettings settings;
   private final InstantSource clock;
+  private final Listener listener;
   private ScheduledExecutorService scheduler;
+
+  /** Told of each pass, for the metrics (the domain knows no metrics library). */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    /** A pass (one batch) ended: {@code finished} rows reached a final state, {@code left} not. */
+    default void passed(int finished, int left) {}
+
+    /** A pass stopped on an error (the log could not be written, a bug). */
+    default void failed() {}
+  }
 
   public Recovery(SignupLog signupLog, SignupCoordinator coordinator, ProtocolSettings settings,
       InstantSource clock) {
+    this(signupLog, coordinator, settings, clock, Listener.NONE);
+  }
+
+  public Recovery(SignupLog signupLog, SignupCoordinator coordinator, ProtocolSettings settings,
+      InstantSource clock, Listener listener) {
     this.signupLog = signupLog;
     this.coordinator = coordinator;
     this.settings = settings;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** Runs a first pass now (in the background) and then every recovery interval. */
@@ -55,17 +73,21 @@ public final class Recovery implements AutoCloseable {
   }
 
   /**
-   * One pass over the log: starts every row's step at once (they wait on the participants, not
-   * on each other), then waits for them for up to twice the call deadline (a last attempt may
-   * start just before a cancel's budget ends). A confirm not acknowledged by then goes on being
-   * retried; a cancel is tried again at the next pass.
+   * One pass over the log, leaving rows decided within {@link ProtocolSettings#recoveryGrace()}
+   * to their requests: starts every row's step at once, up to a batch of {@value #BATCH} (they
+   * wait on the participants, not on each other), then waits for them for up to twice the call
+   * deadline (a last attempt may start just before a cancel's budget ends). A confirm not
+   * acknowledged at its first attempt goes on being retried by its drive, and the pass does not
+   * wait for it; a cancel is tried again at the next pass. Calls to a participant known to be
+   * down are not sent ({@link DownParticipants}): with one participant down, a pass ends once
+   * the other has answered, not a call deadline later.
    *
    * @return how many transactions reached a final state
    */
   public int recoverOnce() {
     Instant now = clock.instant();
-    List<SignupRecord> pending =
-        signupLog.claimForRecovery(now, now.plus(settings.recoveryClaim()), BATCH);
+    List<SignupRecord> pending = signupLog.claimForRecovery(now,
+        now.minus(settings.recoveryGrace()), now.plus(settings.recoveryClaim()), BATCH);
     List<Step> steps = new ArrayList<>();
     for (SignupRecord record : pending) {
       if (coordinator.inFlight().contains(record.txnId())) {
@@ -75,11 +97,15 @@ public final class Recovery implements AutoCloseable {
     }
     awaitAll(steps, settings.callDeadline().multipliedBy(2));
     int finished = 0;
+    int left = 0;
     for (Step step : steps) {
       if (finish(step)) {
         finished++;
+      } else {
+        left++;
       }
     }
+    listener.passed(finished, left);
     return finished;
   }
 
@@ -100,10 +126,21 @@ public final class Recovery implements AutoCloseable {
     }
     switch (to) {
       case DONE -> {
+        if (coordinator.commits().driving(txnId)) {
+          // A drive (a request's that answered "pending", or an earlier pass's) retries its
+          // confirms on timers until acknowledged, and writes DONE itself.
+          return Optional.empty();
+        }
+        if (!stillIn(txnId, SignupState.COMMITTING)) {
+          return Optional.empty(); // its drive wrote DONE since the row was read
+        }
         log.info("txn_id={} recovery: COMMITTING, confirming both participants", txnId);
-        // Joins the drive of a request that answered "pending", if one is still retrying.
-        return Optional.of(new Step(txnId, SignupState.DONE,
-            coordinator.commits().finish(txnId, () -> { }).handle((doneAt, failure) -> failure == null)));
+        // The pass waits for the first round of confirms only: a confirm that must be retried
+        // (a participant down) is retried by the drive, while this pass goes on.
+        CompletableFuture<Boolean> settled = new CompletableFuture<>();
+        coordinator.commits().finish(txnId, () -> settled.complete(false))
+            .whenComplete((finished, failure) -> settled.complete(failure == null));
+        return Optional.of(new Step(txnId, SignupState.DONE, settled));
       }
       case ABORTING -> {
         // Presumed abort: an undecided row past its deadline (the log returns no other).
@@ -120,6 +157,10 @@ public final class Recovery implements AutoCloseable {
       }
       default -> throw new IllegalStateException("recovery has no step to " + to);
     }
+  }
+
+  private boolean stillIn(String txnId, SignupState state) {
+    return signupLog.find(txnId).map(record -> record.state() == state).orElse(false);
   }
 
   private Step cancel(String txnId) {
@@ -157,9 +198,11 @@ public final class Recovery implements AutoCloseable {
         // a full batch: there may be more waiting
       }
     } catch (StoreUnavailableException e) {
+      listener.failed();
       // The store logged it once already; a pass every few seconds must not repeat it.
       log.debug("recovery pass stopped, the log cannot be written: {}", e.getMessage());
     } catch (RuntimeException e) {
+      listener.failed();
       log.error("recovery pass failed; retrying on the next one", e);
     }
   }

@@ -4,9 +4,12 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
@@ -40,7 +43,7 @@ final class SecondPhase {
    * confirm of a cancelled txn) ends them, since retrying cannot help. Without an end of its
    * own: a confirm is retried until acknowledged, a cancel gets a budget on top.
    */
-  private static final RetryPolicy<Void> RETRIES = RetryPolicy.<Void>builder()
+  private static final RetryPolicy<Object> RETRIES = RetryPolicy.builder()
       .handleIf(failure -> unwrap(failure).retryable())
       .withBackoff(FIRST_BACKOFF, MAX_BACKOFF)
       .withJitter(JITTER)
@@ -48,6 +51,7 @@ final class SecondPhase {
       .build();
 
   private final List<Participant> participants;
+  private final DownParticipants down;
   private final ScheduledExecutorService scheduler;
   private final CrashPoints crashPoints;
 
@@ -55,6 +59,7 @@ final class SecondPhase {
   SecondPhase(List<Participant> participants, ScheduledExecutorService scheduler,
       CrashPoints crashPoints) {
     this.participants = List.copyOf(participants);
+    this.down = new DownParticipants(this.participants);
     this.scheduler = scheduler;
     this.crashPoints = crashPoints;
   }
@@ -62,14 +67,15 @@ final class SecondPhase {
   /**
    * Confirms on every participant, each retried until it acknowledges: a COMMITTING txn must be
    * confirmed everywhere. The future completes once all have acknowledged, on the thread of
-   * the last acknowledgement, or fails with the {@link ParticipantException} of a definite
+   * the last acknowledgement, with the updated time each participant that shows one reported
+   * ({@link Participant#confirm}), or fails with the {@link ParticipantException} of a definite
    * refusal (once the others have acknowledged).
    *
    * @param retrying run once, when the first retry is due (on the thread of the failed reply):
    *     a caller that answers within a budget starts counting there, and the happy path pays
    *     for no timer
    */
-  CompletableFuture<Void> confirmAll(String txnId, Runnable retrying) {
+  CompletableFuture<Map<Participant, Instant>> confirmAll(String txnId, Runnable retrying) {
     AtomicBoolean retried = new AtomicBoolean();
     Runnable once = () -> {
       if (retried.compareAndSet(false, true)) {
@@ -79,30 +85,41 @@ final class SecondPhase {
     // The crash point after the first acknowledgement is part of each future, so nothing
     // waiting on them (DONE) can run before it is reached.
     AtomicBoolean acknowledged = new AtomicBoolean();
+    Map<Participant, Instant> updated = new ConcurrentHashMap<>();
     return CompletableFuture.allOf(participants.stream()
         .map(p -> retried(p, txnId, "confirm", Participant::confirm, RETRIES, once)
-            .thenRun(() -> {
+            .thenAccept(time -> {
+              time.ifPresent(at -> updated.put(p, at));
               if (acknowledged.compareAndSet(false, true)) {
                 crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_FIRST_CONFIRM);
               }
             }))
-        .toArray(CompletableFuture[]::new));
+        .toArray(CompletableFuture[]::new))
+        .thenApply(all -> Map.copyOf(updated));
   }
 
   /**
    * Cancels on every participant, retrying for {@code budget} (one attempt each when it is
-   * shorter than the first backoff); true when every participant acknowledged. Never fails:
-   * what is not acknowledged is left to recovery.
+   * shorter than the first backoff, none on a participant known to be down); true when every
+   * participant acknowledged. Never fails: what is not acknowledged is left to recovery.
    */
   CompletableFuture<Boolean> cancelAll(String txnId, Duration budget) {
-    RetryPolicy<Void> policy = budget.compareTo(FIRST_BACKOFF) > 0
+    RetryPolicy<Object> policy = budget.compareTo(FIRST_BACKOFF) > 0
         ? withBudget(budget) : null;
     List<CompletableFuture<Boolean>> each = participants.stream()
         .map(p -> retried(p, txnId, "cancel", Participant::cancel, policy, () -> { })
             .handle((ok, failure) -> {
               if (failure != null) {
-                log.warn("txn_id={} cancel on {} not acknowledged ({}); left to recovery",
-                    txnId, p.name(), unwrap(failure).getMessage());
+                ParticipantException cause = unwrap(failure);
+                // Not sent: the participant's breaker said once that it is down; a line per
+                // row and pass would repeat it.
+                if (cause.notSent()) {
+                  log.debug("txn_id={} cancel on {} not sent ({}); left to recovery", txnId,
+                      p.name(), cause.getMessage());
+                } else {
+                  log.warn("txn_id={} cancel on {} not acknowledged ({}); left to recovery",
+                      txnId, p.name(), cause.getMessage());
+                }
               }
               return failure == null;
             }))
@@ -111,9 +128,13 @@ final class SecondPhase {
         .thenApply(all -> each.stream().allMatch(CompletableFuture::join));
   }
 
-  private static RetryPolicy<Void> withBudget(Duration budget) {
-    RetryPolicyBuilder<Void> builder = RetryPolicy.builder(RETRIES.getConfig());
-    return builder.withMaxDuration(budget).build();
+  private static RetryPolicy<Object> withBudget(Duration budget) {
+    RetryPolicyBuilder<Object> builder = RetryPolicy.builder(RETRIES.getConfig());
+    // A participant known to be down will not be back within a cancel's budget: the row waits
+    // for the next pass rather than holding this one.
+    return builder.withMaxDuration(budget)
+        .abortOn(failure -> unwrap(failure).notSent())
+        .build();
   }
 
   /**
@@ -123,10 +144,10 @@ final class SecondPhase {
    *
    * @param policy null for no retry
    */
-  private CompletableFuture<Void> retried(Participant participant, String txnId, String action,
-      BiFunction<Participant, String, CompletableFuture<Void>> call, RetryPolicy<Void> policy,
+  private <T> CompletableFuture<T> retried(Participant participant, String txnId, String action,
+      BiFunction<Participant, String, CompletableFuture<T>> call, RetryPolicy<Object> policy,
       Runnable retrying) {
-    CompletableFuture<Void> first = call.apply(participant, txnId);
+    CompletableFuture<T> first = down.call(participant, p -> call.apply(p, txnId));
     return first
         .handle((ok, failure) -> {
           if (failure == null) {
@@ -137,10 +158,10 @@ final class SecondPhase {
             // The participant has logged the violation too.
             log.error("txn_id={} {} on {} refused for good: {}", txnId, action,
                 participant.name(), cause.getMessage());
-            return CompletableFuture.<Void>failedFuture(cause);
+            return CompletableFuture.<T>failedFuture(cause);
           }
           if (policy == null) {
-            return CompletableFuture.<Void>failedFuture(cause);
+            return CompletableFuture.<T>failedFuture(cause);
           }
           retrying.run();
           log.debug("txn_id={} {} on {} failed ({}); retrying", txnId, action,
@@ -149,8 +170,8 @@ final class SecondPhase {
               .with(scheduler)
               // Failsafe's first attempt is the one already answered: its failure is what
               // starts the backoff.
-              .getStageAsync(context -> context.isFirstAttempt()
-                  ? first : call.apply(participant, txnId));
+              .<T>getStageAsync(context -> context.isFirstAttempt()
+                  ? first : down.call(participant, p -> call.apply(p, txnId)));
         })
         .thenCompose(Function.identity());
   }
@@ -159,7 +180,7 @@ final class SecondPhase {
    * {@code policy} reporting on this call: a warning at the 10th, 100th, 1000th attempt, so that
    * a participant away for long shows in the log without a line per retry.
    */
-  private static RetryPolicy<Void> logged(RetryPolicy<Void> policy, String txnId,
+  private static RetryPolicy<Object> logged(RetryPolicy<Object> policy, String txnId,
       Participant participant, String action) {
     return RetryPolicy.builder(policy.getConfig())
         .onRetry(event -> {

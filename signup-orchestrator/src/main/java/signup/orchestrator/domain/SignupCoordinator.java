@@ -20,7 +20,9 @@ import signup.common.fault.CrashPoints;
 import signup.common.domain.DaemonThreads;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.OverloadedException;
 import signup.common.domain.TimeOrderedIds;
+import signup.common.domain.TooLateException;
 
 /**
  * Runs a sign-up as try-confirm-cancel with presumed abort: the TRYING row is durable before
@@ -42,6 +44,7 @@ public final class SignupCoordinator implements AutoCloseable {
   private final ClientParticipantPort clients;
   private final SubscriptionParticipantPort subscriptions;
   private final ProtocolSettings settings;
+  private final AdmissionSettings admission;
   private final InstantSource clock;
   private final SecondPhase secondPhase;
   private final InFlight inFlight;
@@ -60,28 +63,40 @@ public final class SignupCoordinator implements AutoCloseable {
   public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
       SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock,
       CrashPoints crashPoints) {
-    this(signupLog, clients, subscriptions, settings, clock, crashPoints,
-        new SlowPath(SlowPath.THREADS, SlowPath.QUEUE));
+    this(signupLog, clients, subscriptions, settings, AdmissionSettings.DEFAULTS, clock,
+        crashPoints);
+  }
+
+  /** Taking on as much as {@code admission} says. */
+  public SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
+      SubscriptionParticipantPort subscriptions, ProtocolSettings settings,
+      AdmissionSettings admission, InstantSource clock, CrashPoints crashPoints) {
+    // Room in the slow path's queue for an abort of every sign-up admitted, so that an abort
+    // is never refused for want of it.
+    this(signupLog, clients, subscriptions, settings, admission, clock, crashPoints,
+        new SlowPath(SlowPath.THREADS, Math.max(SlowPath.QUEUE, admission.maxInFlight())));
   }
 
   /** With the slow path given: the tests' way to a small one. */
   SignupCoordinator(SignupLog signupLog, ClientParticipantPort clients,
-      SubscriptionParticipantPort subscriptions, ProtocolSettings settings, InstantSource clock,
-      CrashPoints crashPoints, SlowPath slowPath) {
+      SubscriptionParticipantPort subscriptions, ProtocolSettings settings,
+      AdmissionSettings admission, InstantSource clock, CrashPoints crashPoints,
+      SlowPath slowPath) {
     this.signupLog = signupLog;
     this.clients = clients;
     this.subscriptions = subscriptions;
     this.settings = settings;
+    this.admission = admission;
     this.clock = clock;
     this.crashPoints = crashPoints;
-    this.inFlight = new InFlight();
+    this.inFlight = new InFlight(admission.maxInFlight());
     this.ids = new TimeOrderedIds(clock);
     this.slowPath = slowPath;
     // One thread: it only fires timers and starts calls, neither of which blocks.
     this.retries = Executors.newSingleThreadScheduledExecutor(
         DaemonThreads.named("orchestrator-retries"));
     this.secondPhase = new SecondPhase(List.of(clients, subscriptions), retries, crashPoints);
-    this.commits = new CommitDrives(signupLog, secondPhase, clock);
+    this.commits = new CommitDrives(signupLog, secondPhase, subscriptions, clock);
   }
 
   /**
@@ -99,15 +114,37 @@ public final class SignupCoordinator implements AutoCloseable {
    * Starts a sign-up and returns at once; the future completes with the DONE record, or fails
    * with one of the exceptions {@link #signup} throws. It completes on whichever thread finished
    * the last step (the log's writer, a transport thread): what is chained to it must be quick.
+   * What the orchestrator will not take on fails it at once, before any write: with
+   * {@link TooLateException} when the caller's deadline leaves less than the admission's
+   * minimum, with {@link OverloadedException} (and a retry hint) when as many sign-ups as it
+   * admits are in flight already.
    */
   public CompletableFuture<SignupRecord> start(SignupRequest request) {
+    return start(request, Optional.empty());
+  }
+
+  /** {@link #start(SignupRequest)} for a caller with {@code timeLeft} until its deadline. */
+  public CompletableFuture<SignupRecord> start(SignupRequest request,
+      Optional<Duration> timeLeft) {
+    if (timeLeft.isPresent() && timeLeft.get().compareTo(admission.minTimeLeft()) < 0) {
+      return CompletableFuture.failedFuture(new TooLateException("the call's deadline leaves "
+          + Math.max(0, timeLeft.get().toMillis()) + " ms, less than the "
+          + admission.minTimeLeft().toMillis() + " ms a sign-up needs: not started"));
+    }
     // No read of the request_id first: the TRYING write checks it, in the same transaction,
     // and answers with the earlier row instead of writing. Nothing here blocks the caller.
     String txnId = ids.next();
+    Optional<CompletableFuture<SignupRecord>> admitted = inFlight.tryBegin(txnId);
+    if (admitted.isEmpty()) {
+      return CompletableFuture.failedFuture(new OverloadedException("the orchestrator has "
+          + inFlight.max() + " sign-ups in flight, the most it takes: this one was not started;"
+          + " try again in " + admission.retryAfter().toMillis() + " ms",
+          admission.retryAfter()));
+    }
+    CompletableFuture<SignupRecord> outcome = admitted.get();
     Instant now = clock.instant();
     SignupRecord trying = SignupRecord.trying(txnId, ids.next(), request, now,
         now.plus(settings.tryTimeout()));
-    CompletableFuture<SignupRecord> outcome = inFlight.begin(txnId);
     CompletableFuture<SignupRecord> run;
     try {
       run = signupLog.insertTrying(trying).thenCompose(earlier -> earlier.isPresent()
@@ -196,10 +233,12 @@ public final class SignupCoordinator implements AutoCloseable {
               subscriptionReservation.plan().planId());
           return finishWithinBudget(txnId);
         })
-        .thenApply(doneAt -> {
+        .thenApply(finished -> {
           log.debug("txn_id={} DONE", txnId);
           // The row as just written, without reading it back: one query less.
-          return trying.done(clientReservation.createdAt(), subscriptionReservation, doneAt);
+          return trying.done(clientReservation.createdAt(),
+              subscriptionReservation.confirmedAt(finished.subscriptionUpdatedAt()),
+              finished.doneAt());
         });
   }
 
@@ -208,17 +247,17 @@ public final class SignupCoordinator implements AutoCloseable {
    * phase's budget at most; then the caller is told the sign-up is pending while the drive goes
    * on until every participant has acknowledged.
    */
-  private CompletableFuture<Instant> finishWithinBudget(String txnId) {
+  private CompletableFuture<CommitDrives.Finished> finishWithinBudget(String txnId) {
     long started = System.nanoTime();
-    CompletableFuture<Instant> answer = new CompletableFuture<>();
-    CompletableFuture<Instant> done = commits.finish(txnId, () -> {
+    CompletableFuture<CommitDrives.Finished> answer = new CompletableFuture<>();
+    CompletableFuture<CommitDrives.Finished> done = commits.finish(txnId, () -> {
       long left = settings.secondPhaseBudget().toNanos() - (System.nanoTime() - started);
       retries.schedule(() -> answer.completeExceptionally(new SignupPendingException(txnId)),
           left, TimeUnit.NANOSECONDS);
     });
-    done.whenComplete((doneAt, failure) -> {
+    done.whenComplete((finished, failure) -> {
       if (failure == null) {
-        answer.complete(doneAt);
+        answer.complete(finished);
       } else if (Completions.cause(failure) instanceof ParticipantException) {
         // Refused for good by a participant: the decision stands, recovery retries it.
         answer.completeExceptionally(new SignupPendingException(txnId));
@@ -240,7 +279,7 @@ public final class SignupCoordinator implements AutoCloseable {
       signupLog.markAborted(txnId, clock.instant());
       log.info("txn_id={} ABORTED", txnId);
     }
-    return new SignupFailedException(kind, message);
+    return new SignupFailedException(txnId, kind, message);
   }
 
   private SignupFailedException abortedElsewhere(String txnId) {
@@ -315,7 +354,7 @@ public final class SignupCoordinator implements AutoCloseable {
     FailureKind kind = record.failureKind() == null ? FailureKind.ABORTED : record.failureKind();
     String message = record.failureMessage() == null
         ? "sign-up " + record.txnId() + " was aborted" : record.failureMessage();
-    return new SignupFailedException(kind, message);
+    return new SignupFailedException(record.txnId(), kind, message);
   }
 
   /**

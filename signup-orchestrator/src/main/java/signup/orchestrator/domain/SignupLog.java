@@ -31,14 +31,20 @@ public interface SignupLog extends FinishedRecords {
   Optional<SignupRecord> findByRequestId(String requestId);
 
   /**
-   * TRYING -> COMMITTING, the commit decision, claimed by this orchestrator until
-   * {@code claimUntil} while its request confirms. False when the row is no longer TRYING.
+   * TRYING -> COMMITTING, the commit decision, with what the reserves answered (the
+   * subscription's times included), claimed by this orchestrator until {@code claimUntil} while
+   * its request confirms. False when the row is no longer TRYING.
    */
   CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
       SubscriptionReservation subscription, Instant now, Instant claimUntil);
 
-  /** COMMITTING -> DONE. False when the row is not COMMITTING (nothing is written). */
-  CompletableFuture<Boolean> markDone(String txnId, Instant now);
+  /**
+   * COMMITTING -> DONE. False when the row is not COMMITTING (nothing is written).
+   *
+   * @param subscriptionUpdatedAt the subscription's updated_at as its confirm answered it; null
+   *     keeps the reserve's
+   */
+  CompletableFuture<Boolean> markDone(String txnId, Instant now, Instant subscriptionUpdatedAt);
 
   /** TRYING -> ABORTING, the abort decision. False when the row is no longer TRYING. */
   boolean markAborting(String txnId, FailureKind kind, String message, Instant now);
@@ -54,10 +60,12 @@ public interface SignupLog extends FinishedRecords {
 
   /**
    * Claims for this orchestrator, until {@code claimUntil}, the rows recovery drives
-   * ({@link SignupState#recoveredTo()}): COMMITTING and ABORTING rows, and TRYING rows past their
+   * ({@link SignupState#recoveredTo()}): COMMITTING and ABORTING rows decided before
+   * {@code decidedBefore} (younger ones are their request's), and TRYING rows past their
    * deadline; oldest first. A row another orchestrator sharing the log holds (its request is
    * driving it, or its recovery took it) is left to it until its claim runs out; this
    * orchestrator's own rows are claimed again, which keeps them its own while it lives.
    */
-  List<SignupRecord> claimForRecovery(Instant now, Instant claimUntil, int limit);
+  List<SignupRecord> claimForRecovery(Instant now, Instant decidedBefore, Instant claimUntil,
+      int limit);
 }

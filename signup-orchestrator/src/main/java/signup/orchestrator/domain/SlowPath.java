@@ -1,6 +1,6 @@
 package signup.orchestrator.domain;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,9 +29,13 @@ final class SlowPath implements Executor, AutoCloseable {
 
   private final ThreadPoolExecutor pool;
 
+  /**
+   * @param queue its bound; a linked queue, which takes memory as tasks come, since it is sized
+   *     to --max-in-flight (an array of a large bound took the whole heap at start-up)
+   */
   SlowPath(int threads, int queue) {
     this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(queue), DaemonThreads.numbered("orchestrator-slow-path"));
+        new LinkedBlockingQueue<>(queue), DaemonThreads.numbered("orchestrator-slow-path"));
   }
 
   @Override

@@ -2,11 +2,13 @@ package signup.orchestrator.grpc;
 
 import io.grpc.Channel;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import signup.client.v1.CancelClientRequest;
 import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.ClientParticipantGrpc.ClientParticipantFutureStub;
 import signup.client.v1.ConfirmClientRequest;
+import signup.client.v1.ConfirmClientResponse;
 import signup.client.v1.ReserveClientRequest;
 import signup.common.grpc.ProtoValues;
 import signup.orchestrator.domain.ClientParticipantPort;
@@ -14,13 +16,16 @@ import signup.orchestrator.domain.ClientReservation;
 import signup.orchestrator.domain.SignupRequest;
 
 /** The client participant over gRPC, every call with its deadline. */
-public final class ClientParticipantClient extends ParticipantClient<ClientParticipantFutureStub>
+public final class ClientParticipantClient
+    extends ParticipantClient<ClientParticipantFutureStub, ConfirmClientResponse>
     implements ClientParticipantPort {
   public ClientParticipantClient(Channel channel, Duration reserveDeadline,
       Duration callDeadline) {
     super("client-server", ClientParticipantGrpc.newFutureStub(channel), reserveDeadline,
         callDeadline,
         (stub, txnId) -> stub.confirm(ConfirmClientRequest.newBuilder().setTxnId(txnId).build()),
+        // A client shows only its creation time, which its reserve answered.
+        reply -> Optional.empty(),
         (stub, txnId) -> stub.cancel(CancelClientRequest.newBuilder().setTxnId(txnId).build()));
   }
 

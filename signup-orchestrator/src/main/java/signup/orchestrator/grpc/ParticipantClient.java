@@ -3,6 +3,8 @@ package signup.orchestrator.grpc;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.stub.AbstractStub;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -16,27 +18,32 @@ import signup.orchestrator.domain.Participant;
  * methods. A client adds its Reserve.
  *
  * @param <S> the participant's future stub
+ * @param <C> its Confirm's reply
  */
-abstract class ParticipantClient<S extends AbstractStub<S>> implements Participant {
+abstract class ParticipantClient<S extends AbstractStub<S>, C> implements Participant {
   private final String name;
   private final S stub;
   private final Duration reserveDeadline;
   private final Duration callDeadline;
-  private final BiFunction<S, String, ListenableFuture<?>> confirm;
+  private final BiFunction<S, String, ListenableFuture<C>> confirm;
+  private final Function<C, Optional<Instant>> confirmedUpdatedAt;
   private final BiFunction<S, String, ListenableFuture<?>> cancel;
 
   /**
    * @param confirm sends the participant's Confirm of a txn_id on the stub given
+   * @param confirmedUpdatedAt what {@link Participant#confirm} answers, read from its reply
    * @param cancel sends its Cancel
    */
   ParticipantClient(String name, S stub, Duration reserveDeadline, Duration callDeadline,
-      BiFunction<S, String, ListenableFuture<?>> confirm,
+      BiFunction<S, String, ListenableFuture<C>> confirm,
+      Function<C, Optional<Instant>> confirmedUpdatedAt,
       BiFunction<S, String, ListenableFuture<?>> cancel) {
     this.name = name;
     this.stub = ParticipantCalls.repliesOnTransportThread(stub);
     this.reserveDeadline = reserveDeadline;
     this.callDeadline = callDeadline;
     this.confirm = confirm;
+    this.confirmedUpdatedAt = confirmedUpdatedAt;
     this.cancel = cancel;
   }
 
@@ -46,8 +53,8 @@ abstract class ParticipantClient<S extends AbstractStub<S>> implements Participa
   }
 
   @Override
-  public CompletableFuture<Void> confirm(String txnId) {
-    return call(callDeadline, s -> confirm.apply(s, txnId), reply -> null);
+  public CompletableFuture<Optional<Instant>> confirm(String txnId) {
+    return call(callDeadline, s -> confirm.apply(s, txnId), confirmedUpdatedAt);
   }
 
   @Override

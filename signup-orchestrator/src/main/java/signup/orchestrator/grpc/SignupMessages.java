@@ -1,5 +1,6 @@
 package signup.orchestrator.grpc;
 
+import java.time.Instant;
 import signup.client.v1.Client;
 import signup.common.grpc.ProtoValues;
 import signup.common.v1.Money;
@@ -32,8 +33,12 @@ final class SignupMessages {
         .setStatus(SubscriptionStatus.ACTIVE)
         .setRegion(done.region())
         .setDevice(ProtoValues.deviceType(done.device()))
-        .setCreatedAt(ProtoValues.timestamp(done.clientCreatedAt()))
-        .setUpdatedAt(ProtoValues.timestamp(done.updatedAt()))
+        // The subscription's own times, as subscription-server stores them; a row logged before
+        // the log kept them falls back to what it has.
+        .setCreatedAt(ProtoValues.timestamp(orElse(done.subscription().createdAt(),
+            done.clientCreatedAt())))
+        .setUpdatedAt(ProtoValues.timestamp(orElse(done.subscription().updatedAt(),
+            done.updatedAt())))
         .build();
     return SignupResponse.newBuilder()
         .setSignupId(done.txnId())
@@ -68,6 +73,10 @@ final class SignupMessages {
           .setFailureMessage(record.failureMessage());
     }
     return status.build();
+  }
+
+  private static Instant orElse(Instant instant, Instant fallback) {
+    return instant != null ? instant : fallback;
   }
 
   private static boolean aborted(SignupRecord record) {

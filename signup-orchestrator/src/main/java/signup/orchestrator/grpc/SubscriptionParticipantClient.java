@@ -2,6 +2,7 @@ package signup.orchestrator.grpc;
 
 import io.grpc.Channel;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import signup.common.domain.Device;
 import signup.common.grpc.ProtoValues;
@@ -10,6 +11,7 @@ import signup.orchestrator.domain.SubscriptionParticipantPort;
 import signup.orchestrator.domain.SubscriptionReservation;
 import signup.subscription.v1.CancelSubscriptionRequest;
 import signup.subscription.v1.ConfirmSubscriptionRequest;
+import signup.subscription.v1.ConfirmSubscriptionResponse;
 import signup.subscription.v1.Plan;
 import signup.subscription.v1.ReserveSubscriptionRequest;
 import signup.subscription.v1.SubscriptionParticipantGrpc;
@@ -17,7 +19,7 @@ import signup.subscription.v1.SubscriptionParticipantGrpc.SubscriptionParticipan
 
 /** The subscription participant over gRPC, every call with its deadline. */
 public final class SubscriptionParticipantClient
-    extends ParticipantClient<SubscriptionParticipantFutureStub>
+    extends ParticipantClient<SubscriptionParticipantFutureStub, ConfirmSubscriptionResponse>
     implements SubscriptionParticipantPort {
   public SubscriptionParticipantClient(Channel channel, Duration reserveDeadline,
       Duration callDeadline) {
@@ -25,6 +27,10 @@ public final class SubscriptionParticipantClient
         reserveDeadline, callDeadline,
         (stub, txnId) -> stub.confirm(
             ConfirmSubscriptionRequest.newBuilder().setTxnId(txnId).build()),
+        // The confirm stamps updated_at; a repeated one answers the stored time.
+        reply -> reply.getSubscription().hasUpdatedAt()
+            ? Optional.of(ProtoValues.instant(reply.getSubscription().getUpdatedAt()))
+            : Optional.empty(),
         (stub, txnId) -> stub.cancel(
             CancelSubscriptionRequest.newBuilder().setTxnId(txnId).build()));
   }
@@ -40,7 +46,9 @@ public final class SubscriptionParticipantClient
         .build();
     return reserve(stub -> stub.reserve(message),
         reply -> new SubscriptionReservation(reply.getSubscription().getSubscriptionId(),
-            planQuote(reply.getSubscription().getPlan())));
+            planQuote(reply.getSubscription().getPlan()),
+            ProtoValues.instant(reply.getSubscription().getCreatedAt()),
+            ProtoValues.instant(reply.getSubscription().getUpdatedAt())));
   }
 
   private static PlanQuote planQuote(Plan plan) {

@@ -39,8 +39,15 @@ public final class SqlSignupLog implements SignupLog {
       UPDATE signup_txn SET state = 'COMMITTING', client_created_at = :clientCreated,
         subscription_id = :subscription, plan_id = :plan, plan_name = :planName,
         plan_region = :planRegion, plan_device = :planDevice, amount_minor = :amount,
-        currency = :currency, updated_at = :now, claimed_by = :me, claimed_until = :until
+        currency = :currency, subscription_created_at = :subscriptionCreated,
+        subscription_updated_at = :subscriptionUpdated, updated_at = :now, claimed_by = :me,
+        claimed_until = :until
       WHERE txn_id = :txn AND\s""" + guard(SignupState.COMMITTING);
+  private static final String TO_DONE = """
+      UPDATE signup_txn SET state = 'DONE',
+        subscription_updated_at = coalesce(:subscriptionUpdated, subscription_updated_at),
+        updated_at = :now
+      WHERE txn_id = :txn AND\s""" + guard(SignupState.DONE);
   private static final String TO_ABORTING = """
       UPDATE signup_txn SET state = 'ABORTING', failure_kind = :kind,
         failure_message = :message, updated_at = :now
@@ -49,11 +56,13 @@ public final class SqlSignupLog implements SignupLog {
   /**
    * The first IN list is the partial index's own predicate, in its order (the enum's): SQLite
    * uses a partial index only for a query whose WHERE repeats it so. Written as the OR of the
-   * two kinds of rows it scanned the whole table on every pass.
+   * two kinds of rows it scanned the whole table on every pass. Decided rows are taken once
+   * their grace has passed, undecided ones once their deadline has.
    */
   static final String NEEDING_RECOVERY = "SELECT txn_id FROM signup_txn WHERE state IN ("
       + literals(SignupState.recovered()) + ") AND (state IN ("
-      + literals(recovered(false)) + ") OR deadline_at < :now)"
+      + literals(recovered(false)) + ") AND updated_at < :decidedBefore OR state IN ("
+      + literals(recovered(true)) + ") AND deadline_at < :now)"
       + " AND (claimed_until IS NULL OR claimed_until < :now OR claimed_by = :me)"
       + " ORDER BY created_at LIMIT :limit";
   /**
@@ -149,6 +158,8 @@ public final class SqlSignupLog implements SignupLog {
         .bind("planDevice", plan.device() == null ? null : plan.device().name())
         .bind("amount", plan.amountMinor())
         .bind("currency", plan.currency())
+        .bind("subscriptionCreated", millis(subscription.createdAt()))
+        .bind("subscriptionUpdated", millis(subscription.updatedAt()))
         .bind("now", now.toEpochMilli())
         .bind("me", db.replica())
         .bind("until", claimUntil.toEpochMilli())
@@ -156,8 +167,13 @@ public final class SqlSignupLog implements SignupLog {
   }
 
   @Override
-  public CompletableFuture<Boolean> markDone(String txnId, Instant now) {
-    return db.writeAsync(h -> move(h, txnId, SignupState.DONE, now));
+  public CompletableFuture<Boolean> markDone(String txnId, Instant now,
+      Instant subscriptionUpdatedAt) {
+    return db.writeAsync(h -> h.createUpdate(TO_DONE)
+        .bind("txn", txnId)
+        .bind("subscriptionUpdated", millis(subscriptionUpdatedAt))
+        .bind("now", now.toEpochMilli())
+        .execute() == 1);
   }
 
   @Override
@@ -201,11 +217,13 @@ public final class SqlSignupLog implements SignupLog {
   }
 
   @Override
-  public List<SignupRecord> claimForRecovery(Instant now, Instant claimUntil, int limit) {
+  public List<SignupRecord> claimForRecovery(Instant now, Instant decidedBefore,
+      Instant claimUntil, int limit) {
     return db.write(h -> h.createQuery(claimForRecovery)
             .bind("me", db.replica())
             .bind("until", claimUntil.toEpochMilli())
             .bind("now", now.toEpochMilli())
+            .bind("decidedBefore", decidedBefore.toEpochMilli())
             .bind("limit", limit)
             .map(SqlSignupLog::map)
             .list())
@@ -214,6 +232,23 @@ public final class SqlSignupLog implements SignupLog {
         .sorted(Comparator.comparing(SignupRecord::createdAt).thenComparing(SignupRecord::txnId))
         .toList();
   }
+
+  /**
+   * The unfinished rows by state: how many, and when the oldest of each began. One query over
+   * the partial index of unfinished rows, cheap however large the log.
+   */
+  public List<Backlog> backlog() {
+    return db.read(h -> h.createQuery("""
+            SELECT state, count(*) AS n, min(created_at) AS oldest FROM signup_txn
+            WHERE state IN ('TRYING', 'COMMITTING', 'ABORTING')
+            GROUP BY state""")
+        .map((rs, ctx) -> new Backlog(SignupState.valueOf(rs.getString("state")),
+            rs.getLong("n"), Instant.ofEpochMilli(rs.getLong("oldest"))))
+        .list());
+  }
+
+  /** Unfinished rows in one state: how many, and when the oldest began. */
+  public record Backlog(SignupState state, long rows, Instant oldestCreatedAt) {}
 
   @Override
   public int purgeFinishedBefore(Instant cutoff, int limit) {
@@ -284,7 +319,8 @@ public final class SqlSignupLog implements SignupLog {
         : new SubscriptionReservation(subscriptionId, new PlanQuote(rs.getString("plan_id"),
             rs.getString("plan_name"), rs.getString("plan_region"),
             device(rs.getString("plan_device")), rs.getLong("amount_minor"),
-            rs.getString("currency")));
+            rs.getString("currency")), instant(rs, "subscription_created_at"),
+            instant(rs, "subscription_updated_at"));
     String request = rs.getString("request_id");
     String failure = rs.getString("failure_kind");
     return new SignupRecord(
@@ -308,6 +344,10 @@ public final class SqlSignupLog implements SignupLog {
 
   private static Device device(String name) {
     return name == null ? null : Device.valueOf(name);
+  }
+
+  private static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,11 +1,14 @@
 package signup.orchestrator.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import signup.common.domain.Device;
 
@@ -15,10 +18,20 @@ import signup.common.domain.Device;
  */
 final class FakeParticipants {
   static final PlanQuote US_IOS = new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD");
+  /** When the scripted subscription participant says it reserved. */
+  static final Instant RESERVED_AT = Instant.parse("2030-01-01T00:00:00.123Z");
 
   static ParticipantException unavailable() {
     return new ParticipantException(FailureKind.UNAVAILABLE, true, "participant is unavailable",
         null);
+  }
+
+  /** A participant that does not answer: the call fails once its deadline has passed. */
+  static <T> CompletableFuture<T> silentFor(Duration deadline) {
+    return CompletableFuture.supplyAsync(() -> {
+      throw new ParticipantException(FailureKind.DEADLINE_EXCEEDED, true,
+          "participant did not answer in time", null);
+    }, CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   static ParticipantException alreadyExists() {
@@ -32,6 +45,10 @@ final class FakeParticipants {
     final List<String> cancels = new CopyOnWriteArrayList<>();
     final List<String> reserves = new CopyOnWriteArrayList<>();
     final Queue<RuntimeException> confirmFailures = new ConcurrentLinkedQueue<>();
+    /** What each acknowledged confirm answers. */
+    volatile Optional<Instant> confirmedUpdatedAt = Optional.empty();
+    /** Each confirm's answer, when set; else from {@link #confirmFailures}. */
+    volatile Supplier<CompletableFuture<Optional<Instant>>> onConfirm;
     /** Each cancel's answer; acknowledged at once unless the test says otherwise. */
     volatile Supplier<CompletableFuture<Void>> onCancel =
         () -> CompletableFuture.completedFuture(null);
@@ -47,10 +64,14 @@ final class FakeParticipants {
     }
 
     @Override
-    public CompletableFuture<Void> confirm(String txnId) {
+    public CompletableFuture<Optional<Instant>> confirm(String txnId) {
       confirms.add(txnId);
+      Supplier<CompletableFuture<Optional<Instant>>> scripted = onConfirm;
+      if (scripted != null) {
+        return scripted.get();
+      }
       RuntimeException failure = confirmFailures.poll();
-      return failure == null ? CompletableFuture.completedFuture(null)
+      return failure == null ? CompletableFuture.completedFuture(confirmedUpdatedAt)
           : CompletableFuture.failedFuture(failure);
     }
 
@@ -89,7 +110,8 @@ final class FakeParticipants {
 
   static final class Subscriptions extends Base implements SubscriptionParticipantPort {
     volatile Supplier<CompletableFuture<SubscriptionReservation>> onReserve =
-        () -> CompletableFuture.completedFuture(new SubscriptionReservation("sub-1", US_IOS));
+        () -> CompletableFuture.completedFuture(new SubscriptionReservation("sub-1", US_IOS,
+            RESERVED_AT, RESERVED_AT));
 
     Subscriptions() {
       super("subscription");

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static signup.common.domain.Completions.await;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,14 +40,14 @@ class RecoveryPassTest {
   final MutableClock clock = new MutableClock(START);
   final Clients clients = new Clients();
   final Subscriptions subscriptions = new Subscriptions();
+  SignupCoordinator coordinator;
   Recovery recovery;
 
   @BeforeEach
   void openLog() {
     db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
     signupLog = new SqlSignupLog(db);
-    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
-        SETTINGS, clock);
+    coordinator = new SignupCoordinator(signupLog, clients, subscriptions, SETTINGS, clock);
     recovery = new Recovery(signupLog, coordinator, SETTINGS, clock);
   }
 
@@ -66,8 +71,8 @@ class RecoveryPassTest {
   private String committing(String email) {
     String txnId = trying(email);
     assertTrue(await(signupLog.markCommitting(txnId, clock.instant(),
-        new SubscriptionReservation("sub-" + txnId, FakeParticipants.US_IOS), clock.instant(),
-        clock.instant())));
+        new SubscriptionReservation("sub-" + txnId, FakeParticipants.US_IOS,
+            clock.instant(), clock.instant()), clock.instant(), clock.instant())));
     return txnId;
   }
 
@@ -82,9 +87,102 @@ class RecoveryPassTest {
     return signupLog.find(txnId).orElseThrow().state();
   }
 
+  /** Past the time a decided row is left to its request. */
+  private void pastTheGrace() {
+    clock.advance(SETTINGS.recoveryGrace().plusMillis(1));
+  }
+
+  @Test
+  void decidedRowsWithinTheirGraceAreLeftToTheRequestsThatDecidedThem() {
+    String committing = committing("committing@example.com");
+    String aborting = aborting("aborting@example.com");
+    clock.advance(SETTINGS.recoveryGrace());
+
+    // Their requests may be about to write DONE or ABORTED: a step now would be a second
+    // confirm or cancel of each (seen in a burst: recovery confirmed rows a second time).
+    assertEquals(0, recovery.recoverOnce());
+    assertEquals(List.of(), clients.confirms);
+    assertEquals(List.of(), clients.cancels);
+
+    clock.advance(Duration.ofMillis(1));
+    assertEquals(2, recovery.recoverOnce());
+    assertEquals(SignupState.DONE, stateOf(committing));
+    assertEquals(SignupState.ABORTED, stateOf(aborting));
+  }
+
+  @Test
+  void aRowReadAsCommittingWhoseDriveHasWrittenDoneSinceIsNotConfirmedAgain() {
+    String txnId = committing("ada@example.com");
+    pastTheGrace();
+    // The log as recovery sees it: right after its read, the row's drive (a request's, whose
+    // confirms were retried past the grace) writes DONE and ends.
+    SignupLog racing = (SignupLog) Proxy.newProxyInstance(SignupLog.class.getClassLoader(),
+        new Class<?>[] {SignupLog.class}, (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(signupLog, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("claimForRecovery")) {
+            assertTrue(await(signupLog.markDone(txnId, clock.instant(), null)));
+          }
+          return result;
+        });
+    Recovery racingRecovery = new Recovery(racing, coordinator, SETTINGS, clock);
+
+    assertEquals(0, racingRecovery.recoverOnce());
+
+    assertEquals(List.of(), clients.confirms);
+    assertEquals(SignupState.DONE, stateOf(txnId));
+  }
+
+  @Test
+  void withOneParticipantSilentAPassEndsOnceTheOtherHasAnsweredAndAllConvergeWhenItIsBack() {
+    List<String> committing = new ArrayList<>();
+    List<String> aborting = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      committing.add(committing("committing-" + i + "@example.com"));
+      aborting.add(aborting("aborting-" + i + "@example.com"));
+    }
+    pastTheGrace();
+    clients.onConfirm = () -> FakeParticipants.silentFor(SETTINGS.callDeadline());
+    clients.onCancel = () -> FakeParticipants.silentFor(SETTINGS.callDeadline());
+
+    // The first pass finds the client participant silent: its calls take their deadline.
+    assertEquals(0, recovery.recoverOnce());
+    int clientCalls = clients.confirms.size() + clients.cancels.size();
+    long started = System.nanoTime();
+    assertEquals(0, recovery.recoverOnce());
+    Duration second = Duration.ofNanos(System.nanoTime() - started);
+
+    // Known to be down now: nothing is sent to it, and nothing waits for it (the pass took
+    // twice the call deadline before, waiting on the confirms and cancels of every row).
+    assertTrue(second.compareTo(SETTINGS.callDeadline().dividedBy(2)) < 0,
+        "second pass took " + second.toMillis() + " ms");
+    // The other participant's side went on: each aborting row cancelled there in both passes,
+    // each committing row confirmed there (its drive retries the client's side by itself).
+    for (String txnId : aborting) {
+      assertEquals(2, subscriptions.cancels.stream().filter(txnId::equals).count(), txnId);
+    }
+    assertEquals(Set.copyOf(committing), Set.copyOf(subscriptions.confirms));
+    assertTrue(clients.confirms.size() + clients.cancels.size() <= clientCalls + 1,
+        "at most one call tried the silent participant during the second pass");
+
+    // Back: within a breaker's wait and a retry, every row is final.
+    clients.onConfirm = () -> CompletableFuture.completedFuture(Optional.empty());
+    clients.onCancel = () -> CompletableFuture.completedFuture(null);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+      recovery.recoverOnce();
+      return committing.stream().allMatch(t -> stateOf(t) == SignupState.DONE)
+          && aborting.stream().allMatch(t -> stateOf(t) == SignupState.ABORTED);
+    });
+  }
+
   @Test
   void committingRowsAreConfirmedOnBothParticipantsAndMarkedDone() {
     String txnId = committing("ada@example.com");
+    pastTheGrace();
 
     assertEquals(1, recovery.recoverOnce());
 
@@ -98,6 +196,7 @@ class RecoveryPassTest {
   @Test
   void abortingRowsAreCancelledOnBothParticipantsAndMarkedAborted() {
     String txnId = aborting("ada@example.com");
+    pastTheGrace();
 
     assertEquals(1, recovery.recoverOnce());
 
@@ -168,6 +267,7 @@ class RecoveryPassTest {
   @Test
   void aConfirmThatIsNotAcknowledgedLeavesTheRowCommittingForTheNextPass() {
     String txnId = committing("ada@example.com");
+    pastTheGrace();
     // A definite refusal is not retried; the row stays for a later pass (and a person).
     subscriptions.confirmFailures.add(new ParticipantException(FailureKind.INTERNAL, false,
         "confirm of a cancelled txn", null));

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +37,11 @@ class SecondPhaseTest {
     replies.shutdownNow();
   }
 
-  /** Fails each txn's first {@code failures} calls (down), then acknowledges it. */
+  /**
+   * Fails each txn's first {@code failures} calls, then acknowledges it. Its failures are of a
+   * participant that answers but cannot write yet (its disk full): retried, yet not "down", so
+   * that these tests see the retries and not the breaker of a participant that is down.
+   */
   static final class Flaky implements Participant {
     final int failures;
     final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -49,20 +55,21 @@ class SecondPhaseTest {
       return "flaky";
     }
 
-    private CompletableFuture<Void> answer(String txnId) {
+    private <T> CompletableFuture<T> answer(String txnId, T acknowledgement) {
       int attempt = attempts.computeIfAbsent(txnId, t -> new AtomicInteger()).incrementAndGet();
-      return attempt <= failures ? CompletableFuture.failedFuture(FakeParticipants.unavailable())
-          : CompletableFuture.completedFuture(null);
+      return attempt <= failures ? CompletableFuture.failedFuture(new ParticipantException(
+          FailureKind.RESOURCE_EXHAUSTED, true, "its store is out of space", null))
+          : CompletableFuture.completedFuture(acknowledgement);
     }
 
     @Override
-    public CompletableFuture<Void> confirm(String txnId) {
-      return answer(txnId);
+    public CompletableFuture<Optional<Instant>> confirm(String txnId) {
+      return answer(txnId, Optional.empty());
     }
 
     @Override
     public CompletableFuture<Void> cancel(String txnId) {
-      return answer(txnId);
+      return answer(txnId, null);
     }
 
     int attemptsOf(String txnId) {
@@ -81,7 +88,12 @@ class SecondPhaseTest {
     }
 
     @Override
-    public CompletableFuture<Void> confirm(String txnId) {
+    public CompletableFuture<Optional<Instant>> confirm(String txnId) {
+      return cancel(txnId).thenApply(acknowledged -> Optional.empty());
+    }
+
+    @Override
+    public CompletableFuture<Void> cancel(String txnId) {
       CountDownLatch gate = replyGate;
       return CompletableFuture.runAsync(() -> {
         try {
@@ -90,11 +102,6 @@ class SecondPhaseTest {
           Thread.currentThread().interrupt();
         }
       }, replies);
-    }
-
-    @Override
-    public CompletableFuture<Void> cancel(String txnId) {
-      return confirm(txnId);
     }
   }
 
@@ -109,7 +116,7 @@ class SecondPhaseTest {
     Flaky flaky = new Flaky(failures);
     SecondPhase secondPhase = secondPhase(flaky);
     AtomicInteger retrying = new AtomicInteger();
-    List<CompletableFuture<Void>> confirms = new ArrayList<>();
+    List<CompletableFuture<?>> confirms = new ArrayList<>();
 
     for (int i = 0; i < txns; i++) {
       confirms.add(secondPhase.confirmAll("txn-" + i, retrying::incrementAndGet));
@@ -136,7 +143,7 @@ class SecondPhaseTest {
     Flaky flaky = new Flaky(8); // ~5 s of backoff: longer than any request waits
     SecondPhase secondPhase = secondPhase(flaky, new RepliesOnItsThread());
 
-    CompletableFuture<Void> confirmed = secondPhase.confirmAll("t1", () -> { });
+    CompletableFuture<?> confirmed = secondPhase.confirmAll("t1", () -> { });
 
     await().atMost(Duration.ofSeconds(30)).until(confirmed::isDone);
     assertFalse(confirmed.isCompletedExceptionally());
@@ -164,18 +171,49 @@ class SecondPhaseTest {
     AtomicInteger attempts = new AtomicInteger();
     Participant refusing = new RepliesOnItsThread() {
       @Override
-      public CompletableFuture<Void> confirm(String txnId) {
+      public CompletableFuture<Optional<Instant>> confirm(String txnId) {
         attempts.incrementAndGet();
         return CompletableFuture.failedFuture(new ParticipantException(FailureKind.INTERNAL,
             false, "confirm of a cancelled txn", null));
       }
     };
 
-    CompletableFuture<Void> confirmed = secondPhase(refusing).confirmAll("t1", () -> { });
+    CompletableFuture<?> confirmed = secondPhase(refusing).confirmAll("t1", () -> { });
 
     assertTrue(confirmed.isCompletedExceptionally());
     assertEquals(1, attempts.get());
     assertEquals(0, scheduler.getTaskCount());
+  }
+
+  @Test
+  void aParticipantFoundDownIsNotCalledAgainUntilItIsTriedOnceAndAnswers() {
+    AtomicInteger calls = new AtomicInteger();
+    AtomicReference<Boolean> up = new AtomicReference<>(false);
+    Participant flapping = new RepliesOnItsThread() {
+      @Override
+      public CompletableFuture<Void> cancel(String txnId) {
+        calls.incrementAndGet();
+        return up.get() ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.failedFuture(FakeParticipants.unavailable());
+      }
+    };
+    SecondPhase secondPhase = secondPhase(flapping);
+    for (int i = 0; i < DownParticipants.FAILURES; i++) {
+      assertFalse(secondPhase.cancelAll("t" + i, Duration.ZERO).join());
+    }
+    assertEquals(DownParticipants.FAILURES, calls.get());
+
+    // Down: a cancel, even with a budget, ends at once without a call.
+    long started = System.nanoTime();
+    assertFalse(secondPhase.cancelAll("t-down", Duration.ofSeconds(5)).join());
+    assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(1)) < 0);
+    assertEquals(DownParticipants.FAILURES, calls.get(), "not called while known to be down");
+
+    up.set(true);
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> secondPhase.cancelAll("t-back", Duration.ZERO).join());
+    assertEquals(DownParticipants.FAILURES + 1, calls.get(), "one call tried it, and it answered");
+    assertTrue(secondPhase.cancelAll("t-next", Duration.ZERO).join());
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,7 @@ import signup.common.domain.Device;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.OverloadedException;
+import signup.common.domain.TooLateException;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FakeParticipants.Clients;
 import signup.orchestrator.domain.FakeParticipants.Subscriptions;
@@ -77,6 +79,11 @@ class SignupCoordinatorTest {
     return clients.reserves.get(0);
   }
 
+  private int rowsInLog() {
+    return db.read(h -> h.createQuery("SELECT count(*) FROM signup_txn").mapTo(Integer.class)
+        .one());
+  }
+
   private SignupState stateOf(String txnId) {
     return signupLog.find(txnId).orElseThrow().state();
   }
@@ -97,6 +104,19 @@ class SignupCoordinatorTest {
     assertEquals(List.of(txnId), subscriptions.confirms);
     assertEquals(List.of(), clients.cancels);
     assertEquals(List.of(), subscriptions.cancels);
+  }
+
+  @Test
+  void theDoneRecordShowsTheSubscriptionWithTheTimesItsParticipantStored() {
+    Instant confirmed = FakeParticipants.RESERVED_AT.plusMillis(40);
+    subscriptions.confirmedUpdatedAt = Optional.of(confirmed);
+
+    SignupRecord done = coordinator().signup(request());
+
+    assertEquals(FakeParticipants.RESERVED_AT, done.subscription().createdAt());
+    assertEquals(confirmed, done.subscription().updatedAt());
+    assertEquals(done.subscription(), signupLog.find(done.txnId()).orElseThrow().subscription(),
+        "a replay, answered from the log, shows the same");
   }
 
   @Test
@@ -137,6 +157,7 @@ class SignupCoordinatorTest {
   private void assertAbortedWithBothCancelled(SignupFailedException e, FailureKind kind) {
     String txnId = onlyTxn();
     assertEquals(kind, e.kind());
+    assertEquals(txnId, e.signupId(), "the aborted sign-up is named, for GetSignup");
     assertEquals(List.of(txnId), clients.cancels);
     assertEquals(List.of(txnId), subscriptions.cancels);
     assertEquals(List.of(), clients.confirms);
@@ -201,10 +222,57 @@ class SignupCoordinatorTest {
   }
 
   @Test
+  void aSignupPastTheBoundInFlightIsRefusedAtOnceWithARetryHintAndWritesNothing() {
+    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
+        SETTINGS, AdmissionSettings.DEFAULTS.withMaxInFlight(2), Clock.systemUTC(),
+        CrashPoints.none());
+    CompletableFuture<ClientReservation> reserved = new CompletableFuture<>();
+    clients.onReserve = () -> reserved; // the two admitted ones wait for the client participant
+    CompletableFuture<SignupRecord> first = coordinator.start(request(null, "a@example.com"));
+    CompletableFuture<SignupRecord> second = coordinator.start(request(null, "b@example.com"));
+
+    CompletableFuture<SignupRecord> third = coordinator.start(request(null, "c@example.com"));
+
+    OverloadedException refused = assertThrows(OverloadedException.class,
+        () -> Completions.await(third));
+    assertEquals(Optional.of(AdmissionSettings.DEFAULTS.retryAfter()), refused.retryAfter());
+    await().atMost(Duration.ofSeconds(10)).until(() -> clients.reserves.size() == 2);
+    assertEquals(2, clients.reserves.size(), "the third reserved nothing");
+    assertEquals(2, rowsInLog(), "nor wrote a log row");
+    reserved.complete(new ClientReservation("ignored", Instant.EPOCH));
+    Completions.await(first);
+    Completions.await(second);
+    // Room again: the next one is taken on.
+    Completions.await(coordinator.start(request(null, "d@example.com")));
+    assertEquals(3, clients.reserves.size());
+    coordinator.close();
+  }
+
+  @Test
+  void aCallWithLessTimeLeftThanASignupNeedsIsRefusedWithoutStarting() {
+    SignupCoordinator coordinator = coordinator();
+
+    CompletableFuture<SignupRecord> late = coordinator.start(request(null, "a@example.com"),
+        Optional.of(AdmissionSettings.DEFAULTS.minTimeLeft().minusMillis(1)));
+
+    TooLateException e = assertThrows(TooLateException.class, () -> Completions.await(late));
+    assertTrue(e.getMessage().endsWith("not started"), e.getMessage());
+    assertEquals(List.of(), clients.reserves);
+    assertEquals(List.of(), subscriptions.reserves);
+    assertEquals(0, rowsInLog());
+    // Enough time left, or no deadline at all: taken on.
+    Completions.await(coordinator.start(request(null, "b@example.com"),
+        Optional.of(Duration.ofSeconds(5))));
+    Completions.await(coordinator.start(request(null, "c@example.com"), Optional.empty()));
+    assertEquals(2, clients.reserves.size());
+  }
+
+  @Test
   void anAbortBeyondTheSlowPathsBoundIsRefusedAsOverloadedAndLeftTryingForRecovery() {
     // One slow-path thread and one place in its queue.
     SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
-        SETTINGS, Clock.systemUTC(), CrashPoints.none(), new SlowPath(1, 1));
+        SETTINGS, AdmissionSettings.DEFAULTS, Clock.systemUTC(), CrashPoints.none(),
+        new SlowPath(1, 1));
     subscriptions.onReserve = () -> CompletableFuture.failedFuture(
         FakeParticipants.unavailable());
     CompletableFuture<Void> hungCancel = new CompletableFuture<>();

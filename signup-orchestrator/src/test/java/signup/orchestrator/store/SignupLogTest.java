@@ -42,7 +42,8 @@ class SignupLogTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   private static final Duration TRY = Duration.ofSeconds(10);
   private static final SubscriptionReservation GLOBAL = new SubscriptionReservation("sub-1",
-      new PlanQuote("global", "Global", null, null, 499, "USD"));
+      new PlanQuote("global", "Global", null, null, 499, "USD"), T0.minusMillis(5),
+      T0.minusMillis(5));
 
   @Parameter Dialect dialect;
   @TempDir Path dir;
@@ -80,7 +81,12 @@ class SignupLogTest {
 
   /** Claims for 12 s, as recovery does with the default settings. */
   private static List<SignupRecord> claim(SqlSignupLog log, Instant now, int limit) {
-    return log.claimForRecovery(now, now.plusSeconds(12), limit);
+    return claim(log, now, now, limit);
+  }
+
+  private static List<SignupRecord> claim(SqlSignupLog log, Instant now, Instant decidedBefore,
+      int limit) {
+    return log.claimForRecovery(now, decidedBefore, now.plusSeconds(12), limit);
   }
 
   private SignupState stateOf(String txnId) {
@@ -156,7 +162,7 @@ class SignupLogTest {
   @Test
   void markDoneAndMarkAbortedOnlyFinishTheMatchingDecision() {
     trying("t1");
-    assertFalse(await(signupLog.markDone("t1", T0)));
+    assertFalse(await(signupLog.markDone("t1", T0, null)));
     assertFalse(signupLog.markAborted("t1", T0));
     assertEquals(SignupState.TRYING, stateOf("t1"));
 
@@ -164,15 +170,33 @@ class SignupLogTest {
     commit("committing");
     assertFalse(signupLog.markAborted("committing", T0));
     assertEquals(SignupState.COMMITTING, stateOf("committing"));
-    assertTrue(await(signupLog.markDone("committing", T0)));
+    assertTrue(await(signupLog.markDone("committing", T0, null)));
     assertEquals(SignupState.DONE, stateOf("committing"));
 
     trying("aborting");
     abort("aborting");
-    assertFalse(await(signupLog.markDone("aborting", T0)));
+    assertFalse(await(signupLog.markDone("aborting", T0, null)));
     assertEquals(SignupState.ABORTING, stateOf("aborting"));
     assertTrue(signupLog.markAborted("aborting", T0));
     assertEquals(SignupState.ABORTED, stateOf("aborting"));
+  }
+
+  @Test
+  void markDoneRecordsTheSubscriptionsUpdatedTimeItsConfirmAnsweredOrKeepsTheReservesOne() {
+    Instant confirmed = T0.plusMillis(1_234);
+    trying("confirmed-with-a-time");
+    commit("confirmed-with-a-time");
+    trying("confirmed-without");
+    commit("confirmed-without");
+
+    assertTrue(await(signupLog.markDone("confirmed-with-a-time", T0.plusSeconds(2), confirmed)));
+    assertTrue(await(signupLog.markDone("confirmed-without", T0.plusSeconds(2), null)));
+
+    SubscriptionReservation stamped =
+        signupLog.find("confirmed-with-a-time").orElseThrow().subscription();
+    assertEquals(GLOBAL.createdAt(), stamped.createdAt());
+    assertEquals(confirmed, stamped.updatedAt());
+    assertEquals(GLOBAL, signupLog.find("confirmed-without").orElseThrow().subscription());
   }
 
   /** A row in {@code state}, reached by the log's own moves. */
@@ -183,7 +207,7 @@ class SignupLogTest {
       case COMMITTING -> assertTrue(commit(txnId));
       case DONE -> {
         assertTrue(commit(txnId));
-        assertTrue(await(signupLog.markDone(txnId, T0)));
+        assertTrue(await(signupLog.markDone(txnId, T0, null)));
       }
       case ABORTING -> assertTrue(abort(txnId));
       case ABORTED -> {
@@ -199,7 +223,7 @@ class SignupLogTest {
   private boolean moveTo(String txnId, SignupState to) {
     return switch (to) {
       case COMMITTING -> commit(txnId);
-      case DONE -> await(signupLog.markDone(txnId, T0));
+      case DONE -> await(signupLog.markDone(txnId, T0, null));
       case ABORTING -> abort(txnId);
       case ABORTED -> signupLog.markAborted(txnId, T0);
       case TRYING -> throw new AssertionError("no write moves a row back to TRYING");
@@ -230,6 +254,7 @@ class SignupLogTest {
         .bind("me", "local")
         .bind("until", T0.toEpochMilli())
         .bind("now", T0.toEpochMilli())
+        .bind("decidedBefore", T0.toEpochMilli())
         .bind("limit", 100)
         .map((rs, ctx) -> rs.getString("detail"))
         .list());
@@ -338,7 +363,7 @@ class SignupLogTest {
     commit("committing");
     trying("done");
     commit("done");
-    await(signupLog.markDone("done", T0));
+    await(signupLog.markDone("done", T0, null));
 
     assertTrue(signupLog.resolveCommitted("committing", T0));
     assertTrue(signupLog.resolveCommitted("done", T0));
@@ -390,7 +415,7 @@ class SignupLogTest {
     abort("aborting");
     trying("done", T0.plusMillis(3));
     commit("done");
-    await(signupLog.markDone("done", T0));
+    await(signupLog.markDone("done", T0, null));
     trying("aborted", T0.plusMillis(4));
     abort("aborted");
     signupLog.markAborted("aborted", T0);
@@ -398,7 +423,7 @@ class SignupLogTest {
     trying("fresh", T0.plusSeconds(5));
     Instant scan = T0.plus(TRY).plusSeconds(1);
 
-    List<String> found = claim(signupLog, scan, 10).stream()
+    List<String> found = claim(signupLog, scan, scan, 10).stream()
         .map(SignupRecord::txnId).toList();
 
     assertEquals(List.of("expired", "committing", "aborting"), found);
@@ -409,9 +434,23 @@ class SignupLogTest {
     trying("t1");
     Instant deadline = T0.plus(TRY);
 
-    assertEquals(List.of(), claim(signupLog, deadline, 10));
-    assertEquals(List.of("t1"), claim(signupLog, deadline.plusMillis(1), 10).stream()
-        .map(SignupRecord::txnId).toList());
+    assertEquals(List.of(), claim(signupLog, deadline, deadline, 10));
+    assertEquals(List.of("t1"), claim(signupLog, deadline.plusMillis(1), deadline.plusMillis(1),
+        10).stream().map(SignupRecord::txnId).toList());
+  }
+
+  @Test
+  void aDecidedRowIsDueForRecoveryOnlyOnceItWasDecidedBeforeTheGivenTime() {
+    trying("committing", T0);
+    commit("committing"); // decided at T0 + 1 s
+    trying("aborting", T0.plusMillis(1));
+    abort("aborting"); // decided at T0 + 1 s
+    Instant decided = T0.plusSeconds(1);
+
+    assertEquals(List.of(), claim(signupLog, decided, decided, 10),
+        "its request is still driving it");
+    assertEquals(List.of("committing", "aborting"), claim(signupLog, decided,
+        decided.plusMillis(1), 10).stream().map(SignupRecord::txnId).toList());
   }
 
   @Test
@@ -421,7 +460,7 @@ class SignupLogTest {
       commit("t" + i);
     }
 
-    assertEquals(List.of("t0", "t1"), claim(signupLog, T0, 2).stream()
+    assertEquals(List.of("t0", "t1"), claim(signupLog, T0, T0.plusSeconds(2), 2).stream()
         .map(SignupRecord::txnId).toList());
   }
 
@@ -435,14 +474,14 @@ class SignupLogTest {
     abort("aborting");
     trying("done");
     commit("done");
-    await(signupLog.markDone("done", T0.plusSeconds(2)));
+    await(signupLog.markDone("done", T0.plusSeconds(2), null));
     trying("aborted");
     abort("aborted");
     signupLog.markAborted("aborted", T0.plusSeconds(2));
     assertFalse(signupLog.resolveCommitted("unknown-resolved-aborted", T0.plusSeconds(2)));
     trying("done-lately");
     commit("done-lately");
-    await(signupLog.markDone("done-lately", lately));
+    await(signupLog.markDone("done-lately", lately, null));
     trying("aborted-lately");
     abort("aborted-lately");
     signupLog.markAborted("aborted-lately", lately);
@@ -542,7 +581,7 @@ class SignupLogTest {
             + " 'client-0', 'old@example.com', 'Old Timer', 'GB', 'WEB', 0, 0, 0)");
 
     try (SqliteDatabase adopted = SqliteDatabase.open(OrchestratorSchema.SPEC, old)) {
-      assertEquals(List.of("txn-0"), claim(new SqlSignupLog(adopted), T0, 10)
+      assertEquals(List.of("txn-0"), claim(new SqlSignupLog(adopted), T0, T0, 10)
           .stream().map(SignupRecord::txnId).toList());
     }
     assertEquals(PreFlywayFiles.schema(dir.resolve("orchestrator.db")),

@@ -78,6 +78,19 @@ class SubscriptionServiceTest {
   }
 
   @Test
+  void withoutATokenTheCatalogueIsOpenButNoClientsSubscriptionIsReadOrChanged() {
+    Subscription before = server.signedUp("client-1", "US", DeviceType.IOS);
+
+    assertEquals(3, server.anonymous.listPlans(ListPlansRequest.getDefaultInstance())
+        .getPlansCount());
+    assertStatus(Status.Code.UNAUTHENTICATED, () -> server.anonymous.getSubscription(
+        GetSubscriptionRequest.newBuilder().setClientId("client-1").build()));
+    assertStatus(Status.Code.UNAUTHENTICATED, () -> server.anonymous.subscribe(
+        SubscribeRequest.newBuilder().setClientId("client-1").setPlanId("global").build()));
+    assertEquals(before, get("client-1"));
+  }
+
+  @Test
   void getSubscriptionOfAnUnknownClientIsNotFound() {
     assertStatus(Status.Code.NOT_FOUND, () -> get("client-nobody"));
   }

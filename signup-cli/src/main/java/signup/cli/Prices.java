@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.util.Currency;
 
 /** Prices for people: 999 USD minor units as "9.99 USD". */
-final class Money {
-  private Money() {}
+final class Prices {
+  private Prices() {}
 
   static String format(signup.common.v1.Money money) {
     int digits;

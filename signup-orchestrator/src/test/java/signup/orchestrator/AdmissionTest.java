@@ -1,0 +1,94 @@
+package signup.orchestrator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.RetryInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import signup.common.domain.ParticipantSettings;
+import signup.orchestrator.domain.AdmissionSettings;
+import signup.orchestrator.domain.ProtocolSettings;
+import signup.orchestrator.v1.SignupResponse;
+import signup.subscription.v1.SubscriptionParticipantGrpc;
+
+/** What the orchestrator refuses at once, through the real servers: before any write. */
+class AdmissionTest {
+  @TempDir Path dataDir;
+  SignupSystem system;
+  FaultyProxy proxy;
+
+  @AfterEach
+  void stop() {
+    system.close();
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  @Test
+  void aCallWhoseDeadlineLeavesLessThanTheMinimumIsRefusedAndStartsNothing() {
+    system = new SignupSystem(dataDir, SignupSystem.FAST, ParticipantSettings.DEFAULTS)
+        .withAdmission(AdmissionSettings.DEFAULTS.withMinTimeLeft(Duration.ofSeconds(30)))
+        .startClient().startSubscription().startOrchestrator();
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> system.signups().withDeadlineAfter(10, TimeUnit.SECONDS)
+            .signup(SignupSystem.request("ada@example.com")));
+
+    // The orchestrator's own answer, long before the caller's deadline.
+    assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().endsWith("ms a sign-up needs: not started"),
+        e.getStatus().getDescription());
+    assertEquals(0, system.query("orchestrator.db", "SELECT count(*) FROM signup_txn"));
+    assertEquals(0, system.clientRows());
+    // A caller without a deadline has all the time it needs.
+    system.signups().withDeadline(null).signup(SignupSystem.request("bob@example.com"));
+  }
+
+  @Test
+  void aSignupPastTheBoundInFlightIsResourceExhaustedWithARetryHintAndWritesNothing()
+      throws InvalidProtocolBufferException {
+    // Deadlines patient enough for the held reserve on a loaded machine.
+    ProtocolSettings patient = new ProtocolSettings(Duration.ofSeconds(10),
+        Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2),
+        Duration.ofMillis(200));
+    system = new SignupSystem(dataDir, patient, ParticipantSettings.DEFAULTS)
+        .withAdmission(AdmissionSettings.DEFAULTS.withMaxInFlight(1))
+        .startClient().startSubscription();
+    // The one sign-up in flight waits for its subscription reserve.
+    proxy = FaultyProxy.inFrontOf(SignupSystem.target(system.subscriptionPort))
+        .delay(SubscriptionParticipantGrpc.getReserveMethod(), Duration.ofMillis(1_500));
+    system.startOrchestrator(SignupSystem.target(system.clientPort), proxy.target());
+    CompletableFuture<SignupResponse> first = CompletableFuture.supplyAsync(
+        () -> system.signups().signup(SignupSystem.request("ada@example.com")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> system.query("orchestrator.db",
+        "SELECT count(*) FROM signup_txn") == 1);
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> system.signups().signup(SignupSystem.request("bob@example.com")));
+
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("1 sign-ups in flight"),
+        e.getStatus().getDescription());
+    RetryInfo retry = StatusProto.fromThrowable(e).getDetails(0).unpack(RetryInfo.class);
+    assertEquals(AdmissionSettings.DEFAULTS.retryAfter().toMillis(),
+        retry.getRetryDelay().getNanos() / 1_000_000 + retry.getRetryDelay().getSeconds() * 1000);
+    assertEquals(1, system.query("orchestrator.db", "SELECT count(*) FROM signup_txn"),
+        "nothing written for the refused one");
+    assertEquals("ada@example.com", first.join().getClient().getEmail());
+    // The first done, there is room again.
+    system.signups().signup(SignupSystem.request("bob@example.com"));
+  }
+}
