@@ -13,9 +13,11 @@ WORK=$(mktemp -d)
 PIDS=()
 FAILED=0
 
+PG_DATA=""
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$PG_DATA" ]; then as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true; fi
   if [ "$FAILED" -ne 0 ]; then
     for log in "$WORK"/*.log; do echo "--- $log"; tail -n 30 "$log"; done
   fi
@@ -51,6 +53,10 @@ check() { # description, command...
 }
 
 contains() { grep -q -- "$1" <<<"$2"; }
+
+as_postgres() { # PostgreSQL's tools refuse to run as root
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
 
 ORCH=$(free_port); CLIENT=$(free_port); SUB=$(free_port)
 M_ORCH=$(free_port); M_CLIENT=$(free_port); M_SUB=$(free_port)
@@ -258,6 +264,70 @@ print(c + s)
 PY
 )" -eq 2
 check "audit of 'up' data is consistent" java -jar "$SIGNUP_JAR" audit --data-dir "$WORK/up"
+
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$PG_BIN" ] || ! command -v nginx >/dev/null 2>&1; then
+  echo "skip - PostgreSQL replicas behind nginx: apt-get install -y postgresql nginx-light"
+else
+  echo "# two orchestrators on PostgreSQL behind nginx (deploy/nginx/signup-orchestrators.conf)"
+  PG_PORT=$(free_port)
+  PG_DATA="$WORK/pg/data"; PG_SOCKET="$WORK/pg/socket"
+  mkdir -p "$PG_DATA" "$PG_SOCKET"
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$WORK/pg"; chmod 755 "$WORK"; fi
+  as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
+    -o "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1" start >/dev/null
+  for db in orchestrator client subscription; do
+    as_postgres "$PG_BIN/psql" -q -h "$PG_SOCKET" -p "$PG_PORT" -U postgres \
+      -c "CREATE DATABASE signup_$db"
+  done
+  export ORCHESTRATOR_DB_USER=postgres CLIENT_DB_USER=postgres SUBSCRIPTION_DB_USER=postgres
+  PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT"
+  O1=$(free_port); O2=$(free_port); PC=$(free_port); PS=$(free_port); LB=$(free_port)
+  export SIGNUP_INTERNAL_TOKEN=smoke-token-for-every-replica-0123456789
+  java -jar "$CLIENT_JAR" --port "$PC" --data-dir "$WORK/pgrun" \
+    --db-url "$PG_URL/signup_client" --coordinator "localhost:$O1,localhost:$O2" \
+    >"$WORK/pg-client.log" 2>&1 &
+  PIDS+=($!)
+  java -jar "$SUBSCRIPTION_JAR" --port "$PS" --data-dir "$WORK/pgrun" \
+    --db-url "$PG_URL/signup_subscription" --coordinator "localhost:$O1,localhost:$O2" \
+    >"$WORK/pg-subscription.log" 2>&1 &
+  PIDS+=($!)
+  ORCH_PIDS=()
+  for port in "$O1" "$O2"; do
+    java -jar "$SIGNUP_JAR" serve orchestrator --port "$port" --data-dir "$WORK/pgrun" \
+      --db-url "$PG_URL/signup_orchestrator" --client-target "localhost:$PC" \
+      --subscription-target "localhost:$PS" >"$WORK/pg-orchestrator-$port.log" 2>&1 &
+    PIDS+=($!); ORCH_PIDS+=($!)
+  done
+  wait_serving "$PC" "client-server on PostgreSQL"
+  wait_serving "$PS" "subscription-server on PostgreSQL"
+  wait_serving "$O1" "orchestrator 1 on PostgreSQL"
+  wait_serving "$O2" "orchestrator 2 on PostgreSQL"
+  mkdir -p "$WORK/nginx/tmp"
+  sed -e "s/127.0.0.1:50050/127.0.0.1:$LB/" -e "s/127.0.0.1:50051/127.0.0.1:$O1/" \
+    -e "s/127.0.0.1:50061/127.0.0.1:$O2/" deploy/nginx/signup-orchestrators.conf \
+    >"$WORK/nginx/nginx.conf"
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' >"$WORK/nginx.log" 2>&1 &
+  PIDS+=($!)
+  wait_serving "$LB" "nginx in front of the orchestrators"
+  for n in 1 2 3 4; do
+    cli=$(echo 'correct-horse-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$LB" \
+      --email "pg$n@example.com" --name "Pg $n" --region US --device IOS --password-stdin)
+    check "signup $n through nginx on PostgreSQL" contains "us-ios" "$cli"
+  done
+  kill -KILL "${ORCH_PIDS[1]}"
+  cli=$(echo 'correct-horse-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$LB" \
+    --email pg-after-kill@example.com --name After --region GB --device WEB --password-stdin)
+  check "with one orchestrator killed, nginx sends the sign-up to the other" contains "global" "$cli"
+  cli=$(echo 'correct-horse-9' | java -jar "$SIGNUP_JAR" signup --target "localhost:$O1,localhost:$O2" \
+    --email pg-list@example.com --name List --region GB --device WEB --password-stdin)
+  check "a --target list skips the killed orchestrator too" contains "global" "$cli"
+  check "signup audit on the three PostgreSQL databases is consistent" \
+    java -jar "$SIGNUP_JAR" audit --data-dir "$WORK/pgrun" \
+      --client-db-url "$PG_URL/signup_client" --subscription-db-url "$PG_URL/signup_subscription" \
+      --orchestrator-db-url "$PG_URL/signup_orchestrator"
+fi
 
 if [ "$FAILED" -ne 0 ]; then
   echo "smoke test FAILED"

@@ -19,9 +19,9 @@ import signup.client.metrics.HasherMetrics;
 import signup.client.security.SignedAccessTokens;
 import signup.client.security.SigningKeys;
 import signup.client.store.ClientSchema;
-import signup.client.store.SqliteClientStore;
-import signup.client.store.SqliteLoginFailureStore;
-import signup.client.store.SqliteSigningKeyStore;
+import signup.client.store.SqlClientStore;
+import signup.client.store.SqlLoginFailureStore;
+import signup.client.store.SqlSigningKeyStore;
 import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.domain.RetentionPurger;
@@ -34,7 +34,7 @@ import signup.common.metrics.SweeperMetrics;
 import signup.common.security.AccessTokenIssuer;
 import signup.common.security.AccessTokenVerifier;
 import signup.common.security.CachedPublicKeys;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
 import signup.common.store.TccBarrier;
 import signup.common.tracing.Tracing;
 
@@ -85,9 +85,9 @@ public final class ClientServer {
 
   private static GrpcServerHost createWithOwnChannel(ClientServerConfig config,
       ServerBuilder<?> builder, InstantSource clock, CrashPoints crashPoints, Tracing tracing) {
-    SqliteDatabase db;
+    Database db;
     try {
-      db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(), config.synchronous());
+      db = config.database().open(ClientSchema.SPEC);
     } catch (RuntimeException e) {
       tracing.close();
       throw e;
@@ -107,14 +107,13 @@ public final class ClientServer {
   /** With a coordinator channel that the caller owns and closes. */
   public static GrpcServerHost create(ClientServerConfig config, ServerBuilder<?> builder,
       InstantSource clock, Channel coordinator) {
-    SqliteDatabase db = SqliteDatabase.open(ClientSchema.SPEC, config.databaseFile(),
-        config.synchronous());
+    Database db = config.database().open(ClientSchema.SPEC);
     return assemble(config, builder, clock, db, coordinator, null, CrashPoints.none(),
         Tracing.off());
   }
 
   private static GrpcServerHost assemble(ClientServerConfig config, ServerBuilder<?> builder,
-      InstantSource clock, SqliteDatabase db, Channel coordinator, OwnedChannel ownedChannel,
+      InstantSource clock, Database db, Channel coordinator, OwnedChannel ownedChannel,
       CrashPoints crashPoints, Tracing tracing) {
     Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
     DatabaseMetrics.bind(db, metrics.registry());
@@ -130,7 +129,7 @@ public final class ClientServer {
         PasswordHasher.Listener.both(new HasherMetrics(metrics.registry()), hashSpans),
         tracing::carryContext);
     HasherMetrics.bindQueue(hasher, metrics.registry());
-    SqliteClientStore clients = new SqliteClientStore(db, clock);
+    SqlClientStore clients = new SqlClientStore(db, clock);
     ClientRegistration registration = new ClientRegistration(clients, hasher, crashPoints);
     ReservationSweeper sweeper = new ReservationSweeper(registration.ledger(),
         new CoordinatorClient(config.transport().authenticated(tracing.intercept(
@@ -149,12 +148,12 @@ public final class ClientServer {
     owned.add(db);
     GrpcServerHost host;
     try {
-      SigningKeys keys = new SigningKeys(new SqliteSigningKeyStore(db), clock,
+      SigningKeys keys = new SigningKeys(new SqlSigningKeyStore(db), clock,
           config.tokens().keyMaxAge(), config.tokens().ttl());
       // Made (or read) now, at start: a first log-in does not wait for a key, and a store
       // that cannot hold one fails the start, not a caller.
       keys.current();
-      LogIn logIn = new LogIn(clients, new SqliteLoginFailureStore(db), hasher,
+      LogIn logIn = new LogIn(clients, new SqlLoginFailureStore(db), hasher,
           new SignedAccessTokens(keys, new AccessTokenIssuer(clock, config.tokens().ttl())),
           config.throttle(), clock);
       // This server verifies tokens against its own store: no call to itself.
@@ -171,7 +170,8 @@ public final class ClientServer {
       tracing.close();
       throw e;
     }
-    // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+    // A full disk, a file that cannot be written or a database server that cannot be reached
+    // turns health NOT_SERVING while it lasts.
     db.onWritableChange(host::storeWritable);
     sweeper.start(NAME);
     purger.start(NAME);

@@ -3,6 +3,7 @@ package signup.client;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,13 +16,13 @@ import picocli.CommandLine.Spec;
 import signup.client.domain.Argon2Settings;
 import signup.client.domain.LoginThrottleSettings;
 import signup.client.security.TokenSettings;
+import signup.common.cli.DatabaseOptions;
 import signup.common.cli.DurationConverter;
 import signup.common.cli.ParticipantOptions;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.fault.CrashPoints;
 import signup.common.security.AccessTokenIssuer;
-import signup.common.store.SqliteDatabase.Synchronous;
 
 /** Runs the client server in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "client-server", mixinStandardHelpOptions = true,
@@ -29,8 +30,8 @@ import signup.common.store.SqliteDatabase.Synchronous;
     description = "Client sign-up participant and public client reads (gRPC).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "2:bad option",
-        "3:cannot start (port in use, database unusable or not writable, no usable internal "
-            + "token)"})
+        "3:cannot start (port in use, database unusable, unreachable or not writable, no usable "
+            + "internal token)"})
 public final class ClientServerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ClientServerCommand.class);
 
@@ -57,6 +58,16 @@ public final class ClientServerCommand implements Callable<Integer> {
       description = "SQLite file, relative to --data-dir (env CLIENT_DB). "
           + "Default: ${DEFAULT-VALUE}.")
   Path dbFile;
+
+  @Option(names = "--db-url", defaultValue = "${env:CLIENT_DB_URL}",
+      description = "jdbc:postgresql://host:port/database: keep the clients on PostgreSQL, in a "
+          + "database of their own that every replica shares, instead of --db-file (env "
+          + "CLIENT_DB_URL). The login comes from env CLIENT_DB_USER and CLIENT_DB_PASSWORD "
+          + "or CLIENT_DB_PASSWORD_FILE, never from the URL.")
+  String dbUrl;
+
+  /** Where the database login is read from: the process's environment, a map in tests. */
+  Map<String, String> env = System.getenv();
 
   @Option(names = "--password-hash-cost",
       defaultValue = "${env:CLIENT_PASSWORD_HASH_COST:-owasp}",
@@ -114,9 +125,10 @@ public final class ClientServerCommand implements Callable<Integer> {
   public ClientServerConfig config() {
     server.checkListening(spec, port);
     ServerOptions.requireMetricsPort(spec, metricsPort);
-    return new ClientServerConfig(server.bind(), port, server.resolve(dbFile),
-        participant.coordinator(), participant.settings(spec), participant.coordinatorDeadline(spec),
-        hashing(), Synchronous.FULL, ClientServerConfig.DEFAULT_DRAIN_TIMEOUT,
+    return new ClientServerConfig(server.bind(), port,
+        DatabaseOptions.location(spec, env, "CLIENT", dbUrl, server.resolve(dbFile)),
+        participant.coordinator(spec), participant.settings(spec),
+        participant.coordinatorDeadline(spec), hashing(), ClientServerConfig.DEFAULT_DRAIN_TIMEOUT,
         server.transport(spec), participant.retention(spec, server), tokens(), throttle(),
         metricsPort);
   }

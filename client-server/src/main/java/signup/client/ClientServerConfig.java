@@ -9,13 +9,14 @@ import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
 import signup.common.metrics.Metrics;
 import signup.common.security.Transport;
-import signup.common.store.SqliteDatabase.Synchronous;
+import signup.common.store.DatabaseLocation;
 
 /**
  * Everything the client server needs to run.
  *
  * @param bind the address to listen on (used by {@link ClientServer#create(ClientServerConfig)})
  * @param port the port to listen on; 0 picks a free one
+ * @param database its SQLite file, or its database on a PostgreSQL server
  * @param coordinatorTarget where the orchestrator's TransactionCoordinator listens, asked about
  *     reservations past their TTL
  * @param coordinatorDeadline the deadline of each call to the coordinator
@@ -30,9 +31,9 @@ import signup.common.store.SqliteDatabase.Synchronous;
  * @param metricsPort where {@code /metrics} is served, on {@code bind}: 0 for a free port,
  *     {@link Metrics#OFF} for nowhere
  */
-public record ClientServerConfig(String bind, int port, Path databaseFile,
+public record ClientServerConfig(String bind, int port, DatabaseLocation database,
     String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
-    Argon2Settings hashing, Synchronous synchronous, Duration drainTimeout,
+    Argon2Settings hashing, Duration drainTimeout,
     Transport transport, Retention retention, TokenSettings tokens,
     LoginThrottleSettings throttle, int metricsPort) {
 
@@ -57,13 +58,13 @@ public record ClientServerConfig(String bind, int port, Path databaseFile,
   }
 
   /** Without a metrics endpoint. */
-  public ClientServerConfig(String bind, int port, Path databaseFile,
+  public ClientServerConfig(String bind, int port, DatabaseLocation database,
       String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
-      Argon2Settings hashing, Synchronous synchronous, Duration drainTimeout,
+      Argon2Settings hashing, Duration drainTimeout,
       Transport transport, Retention retention, TokenSettings tokens,
       LoginThrottleSettings throttle) {
-    this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline, hashing,
-        synchronous, drainTimeout, transport, retention, tokens, throttle, Metrics.OFF);
+    this(bind, port, database, coordinatorTarget, participant, coordinatorDeadline, hashing,
+        drainTimeout, transport, retention, tokens, throttle, Metrics.OFF);
   }
 
   /**
@@ -72,76 +73,80 @@ public record ClientServerConfig(String bind, int port, Path databaseFile,
    * database's directory (created if missing).
    */
   public static ClientServerConfig defaults(Path databaseFile) {
-    return new ClientServerConfig("127.0.0.1", DEFAULT_PORT, databaseFile, DEFAULT_COORDINATOR,
-        ParticipantSettings.DEFAULTS, DEFAULT_COORDINATOR_DEADLINE, Argon2Settings.OWASP,
-        Synchronous.FULL, DEFAULT_DRAIN_TIMEOUT,
+    return new ClientServerConfig("127.0.0.1", DEFAULT_PORT,
+        DatabaseLocation.sqlite(databaseFile), DEFAULT_COORDINATOR, ParticipantSettings.DEFAULTS,
+        DEFAULT_COORDINATOR_DEADLINE, Argon2Settings.OWASP, DEFAULT_DRAIN_TIMEOUT,
         Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()), Retention.DEFAULT,
         TokenSettings.DEFAULTS, LoginThrottleSettings.DEFAULTS, Metrics.OFF);
   }
 
   public ClientServerConfig withTransport(Transport newTransport) {
-    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, newTransport, retention,
+    return new ClientServerConfig(bind, port, database, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, drainTimeout, newTransport, retention,
         tokens, throttle, metricsPort);
   }
 
   public ClientServerConfig withBind(String newBind) {
-    return new ClientServerConfig(newBind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+    return new ClientServerConfig(newBind, port, database, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, drainTimeout, transport, retention,
         tokens, throttle, metricsPort);
   }
 
   public ClientServerConfig withPort(int newPort) {
-    return new ClientServerConfig(bind, newPort, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+    return new ClientServerConfig(bind, newPort, database, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, drainTimeout, transport, retention,
         tokens, throttle, metricsPort);
   }
 
   public ClientServerConfig withDatabaseFile(Path file) {
-    return new ClientServerConfig(bind, port, file, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+    return withDatabase(DatabaseLocation.sqlite(file));
+  }
+
+  public ClientServerConfig withDatabase(DatabaseLocation newDatabase) {
+    return new ClientServerConfig(bind, port, newDatabase, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, drainTimeout, transport, retention,
         tokens, throttle, metricsPort);
   }
 
   public ClientServerConfig withCoordinatorTarget(String target) {
-    return new ClientServerConfig(bind, port, databaseFile, target, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+    return new ClientServerConfig(bind, port, database, target, participant,
+        coordinatorDeadline, hashing, drainTimeout, transport, retention,
         tokens, throttle, metricsPort);
   }
 
   public ClientServerConfig withParticipant(ParticipantSettings settings) {
-    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, settings,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention,
+    return new ClientServerConfig(bind, port, database, coordinatorTarget, settings,
+        coordinatorDeadline, hashing, drainTimeout, transport, retention,
         tokens, throttle, metricsPort);
   }
 
   public ClientServerConfig withHashing(Argon2Settings settings) {
-    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, settings, synchronous, drainTimeout, transport, retention,
+    return new ClientServerConfig(bind, port, database, coordinatorTarget, participant,
+        coordinatorDeadline, settings, drainTimeout, transport, retention,
         tokens, throttle, metricsPort);
   }
 
   public ClientServerConfig withMetricsPort(int newMetricsPort) {
-    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention, tokens,
+    return new ClientServerConfig(bind, port, database, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, drainTimeout, transport, retention, tokens,
         throttle, newMetricsPort);
   }
 
   public ClientServerConfig withRetention(Retention newRetention) {
-    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, newRetention,
+    return new ClientServerConfig(bind, port, database, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, drainTimeout, transport, newRetention,
         tokens, throttle, metricsPort);
   }
 
   public ClientServerConfig withTokens(TokenSettings settings) {
-    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention, settings,
+    return new ClientServerConfig(bind, port, database, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, drainTimeout, transport, retention, settings,
         throttle, metricsPort);
   }
 
   public ClientServerConfig withThrottle(LoginThrottleSettings settings) {
-    return new ClientServerConfig(bind, port, databaseFile, coordinatorTarget, participant,
-        coordinatorDeadline, hashing, synchronous, drainTimeout, transport, retention, tokens,
+    return new ClientServerConfig(bind, port, database, coordinatorTarget, participant,
+        coordinatorDeadline, hashing, drainTimeout, transport, retention, tokens,
         settings, metricsPort);
   }
 }

@@ -1,6 +1,7 @@
 package signup.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -22,6 +24,11 @@ import signup.client.store.ClientSchema;
 import signup.common.cli.ServerLauncher;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
+import signup.common.store.DatabaseLocation;
+import signup.common.store.DatabaseLocation.PostgresServer;
+import signup.common.store.DatabaseSpec;
+import signup.common.store.TccBarrier;
+import signup.common.store.TestPostgres;
 import signup.common.store.SqliteDatabase;
 
 /** The command line: options, and start-up failures a person can fix. */
@@ -33,7 +40,14 @@ class ClientServerCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine command = new CommandLine(new ClientServerCommand());
+    return runWith(java.util.Map.of(), args);
+  }
+
+  /** With {@code env} as the environment the database login is read from. */
+  private int runWith(java.util.Map<String, String> env, String... args) {
+    ClientServerCommand client = new ClientServerCommand();
+    client.env = env;
+    CommandLine command = new CommandLine(client);
     command.setOut(new PrintWriter(out, true));
     command.setErr(new PrintWriter(err, true));
     return command.execute(args);
@@ -96,6 +110,43 @@ class ClientServerCommandTest {
   }
 
   @Test
+  void aPostgresqlServerThatCannotBeReachedStopsTheStartWithExitCode3AndOneLine() {
+    int exit = runWith(java.util.Map.of("CLIENT_DB_PASSWORD", "s3cret-password"), "--port", "0",
+        "--data-dir", dir.toString(), "--db-url", "jdbc:postgresql://127.0.0.1:1/client");
+
+    assertEquals(ServerLauncher.EXIT_CANNOT_START, exit, err.toString());
+    assertTrue(err.toString().startsWith(
+        "error: cannot reach the client database at postgresql://127.0.0.1:1/client: "),
+        err.toString());
+    assertEquals(1, err.toString().lines().count(), err.toString());
+    assertFalse(err.toString().contains("s3cret"), err.toString());
+  }
+
+  @Test
+  void anotherServicesPostgresqlDatabaseStopsTheStartWithExitCode3() {
+    PostgresServer subscriptions = TestPostgres.shared().createDatabase();
+    subscriptions.open(new DatabaseSpec("subscription", 0x53554253,
+        List.of(TccBarrier.SCRIPTS))).close();
+
+    int exit = runWith(java.util.Map.of("CLIENT_DB_USER", subscriptions.user()), "--port", "0",
+        "--data-dir", dir.toString(), "--db-url", subscriptions.url());
+
+    assertEquals(ServerLauncher.EXIT_CANNOT_START, exit, err.toString());
+    assertTrue(err.toString().contains("it belongs to another service (the subscription "
+        + "database)"), err.toString());
+  }
+
+  @Test
+  void aDatabaseUrlWithAPasswordInItIsAUsageErrorThatDoesNotRepeatIt() {
+    int exit = run("--port", "0", "--data-dir", dir.toString(), "--db-url",
+        "jdbc:postgresql://db.example/client?user=svc&password=s3cret-password");
+
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().contains("CLIENT_DB_PASSWORD"), err.toString());
+    assertFalse(err.toString().contains("s3cret"), err.toString());
+  }
+
+  @Test
   void badOptionsExitWithTheUsageCode() {
     assertEquals(2, run("--port", "70000", "--data-dir", dir.toString()));
     assertEquals(2, run("--reservation-ttl", "PT0S", "--data-dir", dir.toString()));
@@ -113,7 +164,7 @@ class ClientServerCommandTest {
     ClientServerConfig config = command.config();
 
     assertEquals(0, config.port());
-    assertEquals(dir.resolve("c.db"), config.databaseFile());
+    assertEquals(DatabaseLocation.sqlite(dir.resolve("c.db")), config.database());
     assertEquals("orchestrator:7000", config.coordinatorTarget());
     assertEquals(Duration.ofMinutes(1), config.participant().reservationTtl());
     assertEquals(Duration.ofMillis(500), config.participant().sweepInterval());

@@ -28,7 +28,7 @@ import signup.client.domain.Argon2Settings;
 import signup.client.domain.ClientRegistration;
 import signup.client.domain.PasswordHasher;
 import signup.client.store.ClientSchema;
-import signup.client.store.SqliteClientStore;
+import signup.client.store.SqlClientStore;
 import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.ClientServiceGrpc;
 import signup.client.v1.ConfirmClientRequest;
@@ -75,7 +75,7 @@ class ReservationSweepTest {
     coordinatorChannel = InProcessChannelBuilder.forName(name).build();
     db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));
     hasher = new PasswordHasher(new Argon2Settings(64, 1, 1), 1);
-    registration = new ClientRegistration(new SqliteClientStore(db, clock), hasher);
+    registration = new ClientRegistration(new SqlClientStore(db, clock), hasher);
     sweeper = new ReservationSweeper(registration.ledger(),
         new CoordinatorClient(coordinatorChannel, Duration.ofSeconds(5)),
         new ParticipantSettings(TTL, Duration.ofSeconds(5)), clock);
@@ -128,7 +128,7 @@ class ReservationSweepTest {
     clock.advance(TTL.plusSeconds(1));
 
     assertEquals(0, sweeper.sweepOnce());
-    assertEquals(List.of("txn-1"), registration.ledger().reservedBefore(clock.instant(), 10));
+    assertEquals(List.of("txn-1"), registration.ledger().claimReservedBefore(clock.instant(), clock.instant(), 10));
     assertThrows(NotFoundException.class, () -> registration.getClient("client-1"));
 
     coordinator.answer(Decision.COMMIT);
@@ -147,7 +147,7 @@ class ReservationSweepTest {
     coordinatorServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     assertEquals(0, sweeper.sweepOnce());
 
-    assertEquals(List.of("txn-1"), registration.ledger().reservedBefore(clock.instant(), 10));
+    assertEquals(List.of("txn-1"), registration.ledger().claimReservedBefore(clock.instant(), clock.instant(), 10));
   }
 
   @Test

@@ -43,7 +43,8 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin RemoteOptions remote;
 
   @Option(names = "--target", defaultValue = "${env:SIGNUP_TARGET:-localhost:50051}",
-      description = "Orchestrator to drive (env SIGNUP_TARGET). Default: ${DEFAULT-VALUE}.")
+      description = "Orchestrator to drive: host:port, or its replicas as host:port,host:port or "
+          + "dns:///name:port, called in turn (env SIGNUP_TARGET). Default: ${DEFAULT-VALUE}.")
   String target;
 
   @Option(names = "--self-hosted",
@@ -152,6 +153,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean targetGiven = spec.commandLine().getParseResult().hasMatchedOption("--target");
     if (selfHosted && targetGiven) {
       throw usage("--target and --self-hosted exclude each other");
+    }
+    if (!selfHosted) {
+      ServerOptions.requireTarget(spec, "--target", target);
     }
     if (count != null && spec.commandLine().getParseResult().hasMatchedOption("--duration")) {
       throw usage("--duration and --count exclude each other");

@@ -21,7 +21,8 @@ final class PlansCommand implements Callable<Integer> {
   @Mixin RemoteOptions remote;
 
   @Option(names = "--target", defaultValue = "${env:SUBSCRIPTION_TARGET:-localhost:50053}",
-      description = "subscription-server address (env SUBSCRIPTION_TARGET). "
+      description = "subscription-server address: host:port, or its replicas as "
+          + "host:port,host:port or dns:///name:port (env SUBSCRIPTION_TARGET). "
           + "Default: ${DEFAULT-VALUE}.")
   String target;
 

@@ -5,7 +5,6 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.BadRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
@@ -19,8 +18,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import signup.common.cli.DurationConverter;
+import signup.common.grpc.Targets;
 import signup.common.v1.DeviceType;
 
 /** Output and deadline options of the commands that call a server, and how they report. */
@@ -39,9 +42,22 @@ final class RemoteOptions {
       + "certificate (implies --tls). Default: the JVM's CAs.")
   Path ca;
 
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  /**
+   * To {@code target}: one server, or several replicas called in turn ({@link Targets}); a
+   * malformed list is a usage error.
+   */
   ManagedChannel channel(String target) {
+    try {
+      Targets.check(target);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), "--target " + e.getMessage()
+          + ": give host:port, dns:///name:port, or host:port,host:port for several replicas");
+    }
     if (!tls && ca == null) {
-      return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+      return Targets.channelBuilder(target, InsecureChannelCredentials.create()).build();
     }
     TlsChannelCredentials.Builder credentials = TlsChannelCredentials.newBuilder();
     if (ca != null) {
@@ -51,7 +67,7 @@ final class RemoteOptions {
         throw new UncheckedIOException("cannot read --ca " + ca + ": " + e.getMessage(), e);
       }
     }
-    return Grpc.newChannelBuilder(target, credentials.build()).build();
+    return Targets.channelBuilder(target, credentials.build()).build();
   }
 
   /** Unknown names pass through as UNSPECIFIED, so the server names the field in its error. */

@@ -23,7 +23,8 @@ final class SignupCommand implements Callable<Integer> {
   @Mixin RemoteOptions remote;
 
   @Option(names = "--target", defaultValue = "${env:SIGNUP_TARGET:-localhost:50051}",
-      description = "Orchestrator address (env SIGNUP_TARGET). Default: ${DEFAULT-VALUE}.")
+      description = "Orchestrator address: host:port, or its replicas as host:port,host:port or "
+          + "dns:///name:port (env SIGNUP_TARGET). Default: ${DEFAULT-VALUE}.")
   String target;
 
   @Option(names = "--email", required = true) String email;

@@ -22,7 +22,8 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin CallerOptions caller;
 
   @Option(names = "--target", defaultValue = "${env:SIGNUP_TARGET:-localhost:50051}",
-      description = "Orchestrator address (env SIGNUP_TARGET). Default: ${DEFAULT-VALUE}.")
+      description = "Orchestrator address: host:port, or its replicas as host:port,host:port or "
+          + "dns:///name:port (env SIGNUP_TARGET). Default: ${DEFAULT-VALUE}.")
   String target;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "SIGNUP_ID") String signupId;

@@ -19,7 +19,7 @@ import signup.common.grpc.ReconnectPacer;
 import signup.common.metrics.DatabaseMetrics;
 import signup.common.metrics.Metrics;
 import signup.common.security.Transport;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
 import signup.common.tracing.Tracing;
 import signup.orchestrator.domain.ClientParticipantPort;
 import signup.orchestrator.domain.ProtocolSettings;
@@ -36,7 +36,7 @@ import signup.orchestrator.metrics.BacklogMetrics;
 import signup.orchestrator.metrics.MeteredSignupLog;
 import signup.orchestrator.metrics.RecoveryMetrics;
 import signup.orchestrator.store.OrchestratorSchema;
-import signup.orchestrator.store.SqliteSignupLog;
+import signup.orchestrator.store.SqlSignupLog;
 import signup.orchestrator.tracing.TracedParticipants;
 import signup.orchestrator.tracing.TracedSignupLog;
 import signup.orchestrator.tracing.TxnTraces;
@@ -100,13 +100,13 @@ public final class OrchestratorServer {
       List<AutoCloseable> alsoOwned, CrashPoints crashPoints, Tracing tracing) {
     ProtocolSettings protocol = config.protocol();
     Transport transport = config.transport();
-    SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC, config.databaseFile());
+    Database db = config.database().open(OrchestratorSchema.SPEC);
     Metrics metrics = Metrics.serving(config.bind(), config.metricsPort());
     MeterRegistry registry = metrics.registry();
     DatabaseMetrics.bind(db, registry);
-    SqliteSignupLog sqliteLog = new SqliteSignupLog(db);
-    BacklogMetrics.bind(sqliteLog::backlog, clock, registry);
-    SignupLog signupLog = new MeteredSignupLog(sqliteLog, registry);
+    SqlSignupLog sqlLog = new SqlSignupLog(db);
+    BacklogMetrics.bind(sqlLog::backlog, clock, registry);
+    SignupLog signupLog = new MeteredSignupLog(sqlLog, registry);
     ClientParticipantPort clients = new ClientParticipantClient(transport.authenticated(
         tracing.intercept(metrics.intercept(clientChannel, config.clientTarget()))),
         protocol.reserveDeadline(),
@@ -127,7 +127,7 @@ public final class OrchestratorServer {
         protocol, config.admission(), clock, crashPoints);
     Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock,
         new RecoveryMetrics(registry));
-    RetentionPurger purger = new RetentionPurger(sqliteLog, config.retention(), clock);
+    RetentionPurger purger = new RetentionPurger(sqlLog, config.retention(), clock);
     List<AutoCloseable> owned = new ArrayList<>();
     owned.add(purger);
     owned.add(recovery);
@@ -147,7 +147,8 @@ public final class OrchestratorServer {
             new TransactionCoordinatorImpl(coordinator)),
         new OrchestratorStatusMapper(), List.of(transport.authorizer(verifier)), owned, DRAIN,
         transport.connections(), metrics, tracing);
-    // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+    // A full disk, a file that cannot be written or a database server that cannot be reached
+    // turns health NOT_SERVING while it lasts.
     db.onWritableChange(host::storeWritable);
     recovery.start();
     purger.start("orchestrator");

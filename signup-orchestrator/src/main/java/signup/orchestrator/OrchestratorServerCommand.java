@@ -2,6 +2,7 @@ package signup.orchestrator;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import signup.common.cli.DatabaseOptions;
 import signup.common.cli.DurationConverter;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
@@ -37,14 +39,27 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   Path dbFile;
 
+  @Option(names = "--db-url", defaultValue = "${env:ORCHESTRATOR_DB_URL}",
+      description = "jdbc:postgresql://host:port/database: keep the log on PostgreSQL, in a "
+          + "database of its own that every orchestrator replica shares, instead of --db-file "
+          + "(env ORCHESTRATOR_DB_URL). The login comes from env ORCHESTRATOR_DB_USER and "
+          + "ORCHESTRATOR_DB_PASSWORD or ORCHESTRATOR_DB_PASSWORD_FILE, never from the URL.")
+  String dbUrl;
+
+  /** Where the database login is read from: the process's environment, a map in tests. */
+  Map<String, String> env = System.getenv();
+
   @Option(names = "--client-target", defaultValue = "${env:CLIENT_TARGET:-localhost:50052}",
-      description = "client-server address (env CLIENT_TARGET). Default: ${DEFAULT-VALUE}.")
+      description = "client-server's address: host:port, or its replicas as "
+          + "host:port,host:port or dns:///name:port, called in turn with health checking "
+          + "(env CLIENT_TARGET). Default: ${DEFAULT-VALUE}.")
   String clientTarget;
 
   @Option(names = "--subscription-target",
       defaultValue = "${env:SUBSCRIPTION_TARGET:-localhost:50053}",
-      description = "subscription-server address (env SUBSCRIPTION_TARGET). "
-          + "Default: ${DEFAULT-VALUE}.")
+      description = "subscription-server's address: host:port, or its replicas as "
+          + "host:port,host:port or dns:///name:port, called in turn with health checking "
+          + "(env SUBSCRIPTION_TARGET). Default: ${DEFAULT-VALUE}.")
   String subscriptionTarget;
 
   @Option(names = "--reserve-deadline", defaultValue = "${env:SIGNUP_RESERVE_DEADLINE:-PT3S}",
@@ -111,8 +126,10 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
     }
     AdmissionSettings admission = AdmissionSettings.DEFAULTS.withMaxInFlight(maxInFlight)
         .withMinTimeLeft(minDeadline);
-    return new OrchestratorConfig(server.bind(), port, server.resolve(dbFile), clientTarget,
-        subscriptionTarget, protocol, server.transport(spec), retention, metricsPort,
-        admission);
+    return new OrchestratorConfig(server.bind(), port, DatabaseOptions.location(spec, env,
+        "ORCHESTRATOR", dbUrl, server.resolve(dbFile)),
+        ServerOptions.requireTarget(spec, "--client-target", clientTarget),
+        ServerOptions.requireTarget(spec, "--subscription-target", subscriptionTarget),
+        protocol, server.transport(spec), retention, metricsPort, admission);
   }
 }

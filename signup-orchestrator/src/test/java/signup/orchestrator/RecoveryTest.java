@@ -33,7 +33,7 @@ import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
 import signup.orchestrator.store.OrchestratorSchema;
-import signup.orchestrator.store.SqliteSignupLog;
+import signup.orchestrator.store.SqlSignupLog;
 import signup.orchestrator.v1.Decision;
 import signup.orchestrator.v1.GetSignupRequest;
 import signup.orchestrator.v1.ResolveTransactionRequest;
@@ -238,13 +238,14 @@ class RecoveryTest {
     Instant now = Instant.now();
     try (SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC,
         dataDir.resolve("orchestrator.db"))) {
-      SqliteSignupLog log = new SqliteSignupLog(db);
+      SqlSignupLog log = new SqlSignupLog(db);
       Completions.await(log.insertTrying(new SignupRecord(txnId, "", "fingerprint",
           SignupState.TRYING, clientId, email, "Ada Lovelace", "US", Device.IOS, now,
           now, deadline, null, null, null, null)));
       if (state == SignupState.COMMITTING) {
         Completions.await(log.markCommitting(txnId, now, new SubscriptionReservation("sub-1",
-            new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD"), now, now), now));
+            new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD"), now, now), now,
+            now));
       } else if (state == SignupState.ABORTING) {
         log.markAborting(txnId, FailureKind.UNAVAILABLE, "client-server is unavailable", now);
       }

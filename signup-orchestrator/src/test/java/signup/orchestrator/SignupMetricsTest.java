@@ -28,7 +28,7 @@ import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
 import signup.orchestrator.store.OrchestratorSchema;
-import signup.orchestrator.store.SqliteSignupLog;
+import signup.orchestrator.store.SqlSignupLog;
 import signup.subscription.v1.ReserveSubscriptionRequest;
 
 /**
@@ -177,13 +177,13 @@ class SignupMetricsTest {
   private void writeCommittingRow(String txnId, String clientId, Instant started) {
     try (SqliteDatabase db = SqliteDatabase.open(OrchestratorSchema.SPEC,
         dataDir.resolve("orchestrator.db"))) {
-      SqliteSignupLog log = new SqliteSignupLog(db);
+      SqlSignupLog log = new SqlSignupLog(db);
       Completions.await(log.insertTrying(new SignupRecord(txnId, "", "fingerprint",
           SignupState.TRYING, clientId, "ada@example.com", "Ada Lovelace", "US", Device.IOS,
           started, started, started.plusSeconds(60), null, null, null, null)));
       Completions.await(log.markCommitting(txnId, started, new SubscriptionReservation("sub-1",
           new PlanQuote("us-ios", "US iOS", "US", Device.IOS, 999, "USD"), started, started),
-          started));
+          started, started));
     }
   }
 

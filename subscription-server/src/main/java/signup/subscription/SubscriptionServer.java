@@ -16,7 +16,7 @@ import signup.common.security.AccessTokenVerifier;
 import signup.common.metrics.DatabaseMetrics;
 import signup.common.metrics.Metrics;
 import signup.common.metrics.SweeperMetrics;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
 import signup.common.store.TccBarrier;
 import signup.common.tracing.Tracing;
 import signup.subscription.domain.PlanCatalogue;
@@ -24,7 +24,7 @@ import signup.subscription.domain.Subscriptions;
 import signup.subscription.grpc.SubscriptionStatusMapper;
 import signup.subscription.grpc.SubscriptionParticipantImpl;
 import signup.subscription.grpc.SubscriptionServiceImpl;
-import signup.subscription.store.SqliteSubscriptionRepository;
+import signup.subscription.store.SqlSubscriptionRepository;
 import signup.subscription.store.SubscriptionSchema;
 
 /** Builds the subscription server: the one place where its pieces are put together. */
@@ -60,7 +60,7 @@ public final class SubscriptionServer {
    * drains the calls, then stops the purger, the sweeper, the coordinator channel and the
    * database, in that order.
    *
-   * @throws signup.common.store.DatabaseUnusableException when the database file is not usable
+   * @throws signup.common.store.DatabaseUnusableException when the database is not usable
    */
   public static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
       InstantSource clock) {
@@ -69,9 +69,9 @@ public final class SubscriptionServer {
 
   private static GrpcServerHost create(SubscriptionServerConfig config, ServerBuilder<?> builder,
       InstantSource clock, CrashPoints crashPoints, Tracing tracing) {
-    SqliteDatabase db;
+    Database db;
     try {
-      db = SqliteDatabase.open(SubscriptionSchema.SPEC, config.databaseFile());
+      db = config.database().open(SubscriptionSchema.SPEC);
     } catch (RuntimeException e) {
       tracing.close();
       throw e;
@@ -85,7 +85,7 @@ public final class SubscriptionServer {
     RetentionPurger purger =
         new RetentionPurger(TccBarrier.finishedRecords(db), config.retention(), clock);
     try {
-      SqliteSubscriptionRepository repository = new SqliteSubscriptionRepository(db, clock);
+      SqlSubscriptionRepository repository = new SqlSubscriptionRepository(db, clock);
       // Plans are immutable (changed only by a migration), so they are read once.
       PlanCatalogue catalogue = new PlanCatalogue(repository.loadPlans());
       Subscriptions subscriptions = new Subscriptions(repository, catalogue, clock,
@@ -107,7 +107,8 @@ public final class SubscriptionServer {
           List.of(purger, sweeper, new OwnedChannel(coordinator, "the coordinator channel"),
               new OwnedChannel(clientServer, "the client-server channel"), db),
           DRAIN_TIMEOUT, config.transport().connections(), metrics, tracing);
-      // A full disk or a file that cannot be written turns health NOT_SERVING while it lasts.
+      // A full disk, a file that cannot be written or a database server that cannot be reached
+      // turns health NOT_SERVING while it lasts.
       db.onWritableChange(host::storeWritable);
       sweeper.start(NAME);
       purger.start(NAME);

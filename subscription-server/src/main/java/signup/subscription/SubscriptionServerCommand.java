@@ -1,15 +1,14 @@
 package signup.subscription;
 
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import signup.common.cli.DurationConverter;
+import signup.common.cli.DatabaseOptions;
 import signup.common.cli.ParticipantOptions;
 import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
@@ -22,8 +21,8 @@ import signup.common.fault.CrashPoints;
         + "signup.subscription.v1.SubscriptionService and SubscriptionParticipant).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "2:invalid option",
-        "3:cannot start (port in use, database unusable or not writable, no usable internal "
-            + "token)"})
+        "3:cannot start (port in use, database unusable, unreachable or not writable, no usable "
+            + "internal token)"})
 public final class SubscriptionServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -49,9 +48,21 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   Path dbFile;
 
+  @Option(names = "--db-url", defaultValue = "${env:SUBSCRIPTION_DB_URL}",
+      description = "jdbc:postgresql://host:port/database: keep the subscriptions on "
+          + "PostgreSQL, in a database of their own that every replica shares, instead of "
+          + "--db-file (env SUBSCRIPTION_DB_URL). The login comes from env SUBSCRIPTION_DB_USER "
+          + "and SUBSCRIPTION_DB_PASSWORD or SUBSCRIPTION_DB_PASSWORD_FILE, never from the URL.")
+  String dbUrl;
+
+  /** Where the database login is read from: the process's environment, a map in tests. */
+  Map<String, String> env = System.getenv();
+
   @Option(names = "--client-target", defaultValue = "${env:CLIENT_TARGET:-localhost:50052}",
       description = "client-server, whose public keys verify the access tokens of "
-          + "GetSubscription and Subscribe (env CLIENT_TARGET). Default: ${DEFAULT-VALUE}.")
+          + "GetSubscription and Subscribe: host:port, or several replicas as "
+          + "host:port,host:port or dns:///name:port (env CLIENT_TARGET). "
+          + "Default: ${DEFAULT-VALUE}.")
   String clientTarget;
 
   @Override
@@ -65,9 +76,12 @@ public final class SubscriptionServerCommand implements Callable<Integer> {
   SubscriptionServerConfig config() {
     server.checkListening(spec, port);
     ServerOptions.requireMetricsPort(spec, metricsPort);
-    return new SubscriptionServerConfig(server.bind(), port, server.resolve(dbFile),
-        participant.coordinator(), participant.settings(spec), participant.coordinatorDeadline(spec),
-        server.transport(spec), participant.retention(spec, server), clientTarget, metricsPort);
+    return new SubscriptionServerConfig(server.bind(), port,
+        DatabaseOptions.location(spec, env, "SUBSCRIPTION", dbUrl, server.resolve(dbFile)),
+        participant.coordinator(spec), participant.settings(spec),
+        participant.coordinatorDeadline(spec), server.transport(spec),
+        participant.retention(spec, server),
+        ServerOptions.requireTarget(spec, "--client-target", clientTarget), metricsPort);
   }
 
   /** SUBSCRIPTION_RESERVATION_TTL, ..., then the SIGNUP_ variable both participants share. */

@@ -7,13 +7,14 @@ import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
 import signup.common.metrics.Metrics;
 import signup.common.security.Transport;
+import signup.common.store.DatabaseLocation;
 
 /**
  * Everything the subscription server needs to run.
  *
  * @param bind address to listen on (used when the server builds its own Netty listener)
  * @param port port to listen on, 0 for a free one
- * @param databaseFile the SQLite file, created if missing
+ * @param database its SQLite file (created if missing), or its database on a PostgreSQL server
  * @param coordinatorTarget the orchestrator's TransactionCoordinator, as a gRPC target
  * @param participant reservation TTL and sweep interval
  * @param coordinatorDeadline deadline of each question to the coordinator
@@ -25,7 +26,7 @@ import signup.common.security.Transport;
  * @param metricsPort where {@code /metrics} is served, on {@code bind}: 0 for a free port,
  *     {@link Metrics#OFF} for nowhere
  */
-public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
+public record SubscriptionServerConfig(String bind, int port, DatabaseLocation database,
     String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
     Transport transport, Retention retention, String clientTarget, int metricsPort) {
 
@@ -36,7 +37,7 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
 
   public SubscriptionServerConfig {
     Objects.requireNonNull(bind, "bind");
-    Objects.requireNonNull(databaseFile, "databaseFile");
+    Objects.requireNonNull(database, "database");
     Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
     Objects.requireNonNull(participant, "participant");
     Objects.requireNonNull(coordinatorDeadline, "coordinatorDeadline");
@@ -54,35 +55,70 @@ public record SubscriptionServerConfig(String bind, int port, Path databaseFile,
   }
 
   /** Without a metrics endpoint. */
-  public SubscriptionServerConfig(String bind, int port, Path databaseFile,
+  public SubscriptionServerConfig(String bind, int port, DatabaseLocation database,
       String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
       Transport transport, Retention retention, String clientTarget) {
-    this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
+    this(bind, port, database, coordinatorTarget, participant, coordinatorDeadline,
         transport, retention, clientTarget, Metrics.OFF);
   }
 
-  public SubscriptionServerConfig withMetricsPort(int newMetricsPort) {
-    return new SubscriptionServerConfig(bind, port, databaseFile, coordinatorTarget,
-        participant, coordinatorDeadline, transport, retention, clientTarget, newMetricsPort);
+  /** Without a metrics endpoint, and client-server at its default address. */
+  public SubscriptionServerConfig(String bind, int port, DatabaseLocation database,
+      String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+      Transport transport, Retention retention) {
+    this(bind, port, database, coordinatorTarget, participant, coordinatorDeadline,
+        transport, retention, DEFAULT_CLIENT_TARGET);
   }
 
-  /** With the default retention (7 days) and client-server at its default address. */
+  /** In a SQLite file. */
+  public SubscriptionServerConfig(String bind, int port, Path databaseFile,
+      String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+      Transport transport, Retention retention, String clientTarget, int metricsPort) {
+    this(bind, port, DatabaseLocation.sqlite(databaseFile), coordinatorTarget, participant,
+        coordinatorDeadline, transport, retention, clientTarget, metricsPort);
+  }
+
+  /** In a SQLite file, without a metrics endpoint. */
+  public SubscriptionServerConfig(String bind, int port, Path databaseFile,
+      String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+      Transport transport, Retention retention, String clientTarget) {
+    this(bind, port, DatabaseLocation.sqlite(databaseFile), coordinatorTarget, participant,
+        coordinatorDeadline, transport, retention, clientTarget);
+  }
+
+  /** In a SQLite file, with client-server at its default address. */
+  public SubscriptionServerConfig(String bind, int port, Path databaseFile,
+      String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
+      Transport transport, Retention retention) {
+    this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
+        transport, retention, DEFAULT_CLIENT_TARGET);
+  }
+
+  /** In a SQLite file, with the default retention and client-server at its default address. */
   public SubscriptionServerConfig(String bind, int port, Path databaseFile,
       String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline,
       Transport transport) {
     this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
-        transport, Retention.DEFAULT, DEFAULT_CLIENT_TARGET);
+        transport, Retention.DEFAULT);
   }
 
-  /** Plaintext, with the internal token of the database's directory (created if missing). */
+  /**
+   * In a SQLite file, plaintext, with the internal token of the file's directory (created if
+   * missing).
+   */
   public SubscriptionServerConfig(String bind, int port, Path databaseFile,
       String coordinatorTarget, ParticipantSettings participant, Duration coordinatorDeadline) {
     this(bind, port, databaseFile, coordinatorTarget, participant, coordinatorDeadline,
         Transport.embeddedDefault(databaseFile.toAbsolutePath().getParent()));
   }
 
+  public SubscriptionServerConfig withMetricsPort(int newMetricsPort) {
+    return new SubscriptionServerConfig(bind, port, database, coordinatorTarget,
+        participant, coordinatorDeadline, transport, retention, clientTarget, newMetricsPort);
+  }
+
   public SubscriptionServerConfig withClientTarget(String target) {
-    return new SubscriptionServerConfig(bind, port, databaseFile, coordinatorTarget,
+    return new SubscriptionServerConfig(bind, port, database, coordinatorTarget,
         participant, coordinatorDeadline, transport, retention, target, metricsPort);
   }
 

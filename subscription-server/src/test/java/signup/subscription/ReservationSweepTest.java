@@ -29,7 +29,7 @@ import signup.orchestrator.v1.Decision;
 import signup.subscription.domain.PlanCatalogue;
 import signup.subscription.domain.Subscription;
 import signup.subscription.domain.Subscriptions;
-import signup.subscription.store.SqliteSubscriptionRepository;
+import signup.subscription.store.SqlSubscriptionRepository;
 import signup.subscription.store.SubscriptionSchema;
 
 /** Reservations past their TTL are decided by the coordinator, never by the participant. */
@@ -53,7 +53,7 @@ class ReservationSweepTest {
     Path file = dir.resolve("subscription.db");
     db = SqliteDatabase.open(SubscriptionSchema.SPEC, file);
     rows = new DatabaseRows(file);
-    SqliteSubscriptionRepository repository = new SqliteSubscriptionRepository(db, clock);
+    SqlSubscriptionRepository repository = new SqlSubscriptionRepository(db, clock);
     subscriptions = new Subscriptions(repository, new PlanCatalogue(repository.loadPlans()),
         clock);
     String name = InProcessServerBuilder.generateName();

@@ -148,8 +148,8 @@ public final class ClientRegistration {
   public ReservationLedger ledger() {
     return new ReservationLedger() {
       @Override
-      public List<String> reservedBefore(Instant cutoff, int limit) {
-        return store.reservedBefore(cutoff, limit);
+      public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
+        return store.claimReservedBefore(cutoff, claimUntil, limit);
       }
 
       @Override

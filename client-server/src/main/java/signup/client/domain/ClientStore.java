@@ -43,6 +43,10 @@ public interface ClientStore {
   /** What a log-in checks: a confirmed client's id and password hash, by normalised e-mail. */
   Optional<Credentials> findCredentials(String email);
 
-  /** Transactions reserved before {@code cutoff} and still undecided, oldest first. */
-  List<String> reservedBefore(Instant cutoff, int limit);
+  /**
+   * Claims for this replica, until {@code claimUntil}, the transactions reserved before
+   * {@code cutoff} and still undecided, oldest first, leaving those another replica holds
+   * (see {@link signup.common.domain.ReservationLedger#claimReservedBefore}).
+   */
+  List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit);
 }

@@ -191,7 +191,7 @@ class ClientRegistrationTest {
     }
 
     @Override
-    public List<String> reservedBefore(Instant cutoff, int limit) {
+    public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
       return List.of();
     }
   }

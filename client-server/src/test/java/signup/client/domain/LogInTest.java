@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import signup.client.store.ClientSchema;
-import signup.client.store.SqliteClientStore;
-import signup.client.store.SqliteLoginFailureStore;
+import signup.client.store.SqlClientStore;
+import signup.client.store.SqlLoginFailureStore;
 import signup.common.MutableClock;
 import signup.common.domain.Device;
 import signup.common.domain.InvalidInputException;
@@ -40,11 +40,11 @@ class LogInTest {
   void open() {
     db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));
     hasher = new PasswordHasher(new Argon2Settings(64, 1, 1), 2);
-    SqliteClientStore clients = new SqliteClientStore(db, clock);
+    SqlClientStore clients = new SqlClientStore(db, clock);
     clients.reserve(new PendingClient("txn-1", "client-1", "ann@example.com", "Ann", "US",
         Device.IOS, hasher.hash(PASSWORD))).join();
     clients.confirm("txn-1").join();
-    logIn = new LogIn(clients, new SqliteLoginFailureStore(db), hasher,
+    logIn = new LogIn(clients, new SqlLoginFailureStore(db), hasher,
         (clientId, email) -> new AccessGrant(clientId, "token-of-" + clientId,
             clock.instant().plus(Duration.ofMinutes(15))),
         LoginThrottleSettings.DEFAULTS, clock);

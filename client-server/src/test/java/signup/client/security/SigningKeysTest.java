@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import signup.client.store.ClientSchema;
-import signup.client.store.SqliteSigningKeyStore;
+import signup.client.store.SqlSigningKeyStore;
 import signup.common.MutableClock;
 import signup.common.store.SqliteDatabase;
 
@@ -27,12 +27,12 @@ class SigningKeysTest {
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private SqliteDatabase db;
-  private SqliteSigningKeyStore store;
+  private SqlSigningKeyStore store;
 
   @BeforeEach
   void open() {
     db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));
-    store = new SqliteSigningKeyStore(db);
+    store = new SqlSigningKeyStore(db);
   }
 
   @AfterEach

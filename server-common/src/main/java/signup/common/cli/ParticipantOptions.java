@@ -34,7 +34,8 @@ public final class ParticipantOptions {
 
   @Option(names = "--coordinator", defaultValue = "localhost:50051",
       description = "The orchestrator's TransactionCoordinator, asked about reservations past "
-          + "their TTL (env " + ENV_COORDINATOR + "). "
+          + "their TTL: host:port, or several replicas as host:port,host:port or "
+          + "dns:///name:port (env " + ENV_COORDINATOR + "). "
           + "Default: ${DEFAULT-VALUE}.")
   String coordinator;
 
@@ -61,6 +62,11 @@ public final class ParticipantOptions {
 
   public String coordinator() {
     return coordinator;
+  }
+
+  /** Checked a gRPC target: one address, several replicas' or a DNS name. */
+  public String coordinator(CommandSpec spec) {
+    return ServerOptions.requireTarget(spec, "--coordinator", coordinator);
   }
 
   /** Checked positive. */

@@ -9,6 +9,7 @@ import picocli.CommandLine.ParameterException;
 import signup.common.domain.Retention;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.ConnectionPolicy;
+import signup.common.grpc.Targets;
 import signup.common.security.InternalToken;
 import signup.common.security.TlsFiles;
 import signup.common.security.Transport;
@@ -169,6 +170,20 @@ public final class ServerOptions {
           + minimum + " (" + minimumIs + "), not " + retention);
     }
     return new Retention(retention);
+  }
+
+  /**
+   * A usage error (exit code 2) unless {@code target} is a gRPC target: {@code host:port},
+   * {@code dns:///name:port}, or a comma-separated list of {@code host:port}, one per replica.
+   */
+  public static String requireTarget(CommandSpec spec, String option, String target) {
+    try {
+      Targets.check(target);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), option + " " + e.getMessage()
+          + ": give host:port, dns:///name:port, or host:port,host:port for several replicas");
+    }
+    return target.strip();
   }
 
   /** A usage error (exit code 2) unless {@code port} is -1 (no endpoint), 0 (free) or a port. */

@@ -20,4 +20,13 @@ public record ParticipantSettings(Duration reservationTtl, Duration sweepInterva
   public Duration minimumRetention() {
     return reservationTtl.plus(sweepInterval);
   }
+
+  /**
+   * How long a sweeper's claim on the reservations it works keeps the other replicas' sweepers
+   * off them: one more TTL. A replica that dies mid-sweep leaves its reservations to the others
+   * that much later; a live one claims its own again at each sweep.
+   */
+  public Duration sweepClaim() {
+    return reservationTtl;
+  }
 }

@@ -1,5 +1,6 @@
 package signup.common.domain;
 
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import org.slf4j.Logger;
@@ -66,8 +67,9 @@ public final class ReservationSweeper implements AutoCloseable {
    * @return how many were decided (confirmed or cancelled)
    */
   public int sweepOnce() {
-    List<String> expired = ledger.reservedBefore(clock.instant().minus(settings.reservationTtl()),
-        BATCH);
+    Instant now = clock.instant();
+    List<String> expired = ledger.claimReservedBefore(now.minus(settings.reservationTtl()),
+        now.plus(settings.sweepClaim()), BATCH);
     int decided = 0;
     for (String txnId : expired) {
       TransactionResolver.Outcome outcome;

@@ -2,8 +2,10 @@ package signup.common.domain;
 
 /**
  * The store could not take a write because of its environment, not of the request: its disk is
- * full, or its file cannot be written. Nothing of the failed write was kept, and the same write
- * may succeed once the cause is gone (the store notices by itself, no restart needed).
+ * full, its file cannot be written, its server cannot be reached. Nothing of the failed write
+ * was kept (or, when the server went away during the commit, the write may be retried: every
+ * write of the protocol is idempotent), and the same write may succeed once the cause is gone
+ * (the store notices by itself, no restart needed).
  */
 public final class StoreUnavailableException extends RuntimeException {
   /** What is wrong with the store. */
@@ -13,7 +15,9 @@ public final class StoreUnavailableException extends RuntimeException {
     /** The file or its directory cannot be written (permissions, a read-only mount). */
     READ_ONLY("is not writable"),
     /** The operating system failed a read or write of the file. */
-    IO_ERROR("cannot be written (I/O error)");
+    IO_ERROR("cannot be written (I/O error)"),
+    /** The database server cannot be reached: down, restarting, or the network between. */
+    UNREACHABLE("cannot be reached");
 
     private final String description;
 

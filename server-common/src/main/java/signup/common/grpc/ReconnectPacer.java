@@ -15,7 +15,8 @@ import signup.common.domain.DaemonThreads;
  * so after a 3 s restart of a participant the orchestrator kept refusing sign-ups with
  * UNAVAILABLE for another 2.5 s, and longer after a longer outage. grpc-java offers no setting
  * for it (grpc/grpc-java#7456, #9353); this resets the backoff of a channel in
- * TRANSIENT_FAILURE at a fixed pace: one connection attempt per period to a server that is down
+ * TRANSIENT_FAILURE (or READY, for the replicas behind it) at a fixed pace: one connection
+ * attempt per period to a server that is down
  * costs nothing, and a server that is back is used within one period.
  */
 public final class ReconnectPacer implements AutoCloseable {
@@ -29,8 +30,14 @@ public final class ReconnectPacer implements AutoCloseable {
         period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Also while READY: a channel spread over replicas is READY while one of them is, and a
+   * replica that restarted would otherwise wait out its own backoff before it is called again.
+   * On a channel to one server that is connected it changes nothing.
+   */
   private static void nudge(ManagedChannel channel) {
-    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+    ConnectivityState state = channel.getState(false);
+    if (state == ConnectivityState.TRANSIENT_FAILURE || state == ConnectivityState.READY) {
       channel.resetConnectBackoff();
     }
   }

@@ -7,7 +7,6 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
@@ -25,6 +24,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.grpc.ConnectionPolicy;
+import signup.common.grpc.Targets;
 
 /**
  * How a server listens and how it calls its peers: plaintext or TLS (optionally mutual), the
@@ -77,9 +77,12 @@ public record Transport(InternalToken token, TlsFiles tls, ConnectionPolicy conn
     return NettyServerBuilder.forAddress(address, serverCredentials());
   }
 
-  /** A channel to a peer, with TLS when configured (and this server's certificate if mutual). */
+  /**
+   * A channel to a peer, with TLS when configured (and this server's certificate if mutual);
+   * spread over the peer's replicas when {@code target} names several ({@link Targets}).
+   */
   public ManagedChannel channel(String target) {
-    return Grpc.newChannelBuilder(target, channelCredentials()).build();
+    return Targets.channelBuilder(target, channelCredentials()).build();
   }
 
   /**

@@ -74,7 +74,12 @@ final class SchemaGuard {
   }
 
   static DatabaseUnusableException unusable(DatabaseSpec spec, Path file, String why) {
+    return unusable(spec, file.toString(), why);
+  }
+
+  /** @param where a file, or a PostgreSQL URL without its parameters */
+  static DatabaseUnusableException unusable(DatabaseSpec spec, String where, String why) {
     return new DatabaseUnusableException(
-        "refusing the " + spec.name() + " database at " + file + ": " + why, null);
+        "refusing the " + spec.name() + " database at " + where + ": " + why, null);
   }
 }

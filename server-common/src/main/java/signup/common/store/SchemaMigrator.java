@@ -25,7 +25,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * Brings each part of a file's schema up to date with Flyway, and refuses the file when what was
+ * Brings each part of a database's schema up to date with Flyway, and refuses it when what was
  * applied to it is not what this code holds: a script edited after it ran (Flyway keeps each
  * script's checksum), or a version newer than this code knows (Flyway's default would run on).
  *
@@ -38,41 +38,49 @@ final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
 
   /** The folder, under each part's location, of the scripts written for SQLite. */
-  static final String DIALECT = "sqlite";
+  static final String DIALECT = Dialect.SQLITE.folder();
 
   private SchemaMigrator() {}
 
+  /** Migrates every part of {@code spec} in the SQLite file (see the general form below). */
+  static String migrate(DatabaseSpec spec, Path file, Connection connection, int legacyVersion) {
+    return migrate(spec, Dialect.SQLITE, file.toString(), dataSource(file), connection,
+        legacyVersion);
+  }
+
   /**
-   * Migrates every part of {@code spec} in the file. Flyway works on connections of its own;
-   * {@code connection} (the caller's, on the same file) only looks at the schema, and clears the
-   * old runner's {@code user_version} at the end.
+   * Migrates every part of {@code spec} with the scripts of {@code dialect}. Flyway works on
+   * connections of its own from {@code source}; {@code connection} (the caller's, on the same
+   * database) only looks at the schema, and clears the old runner's {@code user_version} at the
+   * end (SQLite only: a database on PostgreSQL was never migrated by it).
    *
+   * @param where the database's place, for messages: a file, a redacted URL
    * @param legacyVersion the {@code user_version} found by {@link SchemaGuard}, 0 if none
    * @return each part's version now, for the log: {@code "tcc_barrier v1, client v1"}
    */
-  static String migrate(DatabaseSpec spec, Path file, Connection connection, int legacyVersion) {
-    DataSource source = dataSource(file);
+  static String migrate(DatabaseSpec spec, Dialect dialect, String where, DataSource source,
+      Connection connection, int legacyVersion) {
     List<String> versions = new ArrayList<>();
     for (SchemaScripts part : spec.scripts()) {
-      versions.add(part.name() + " v" + migrate(spec, file, connection, source, part,
+      versions.add(part.name() + " v" + migrate(spec, dialect, where, connection, source, part,
           legacyVersion));
     }
     if (legacyVersion != 0) {
       try (Statement statement = connection.createStatement()) {
         statement.executeUpdate("PRAGMA user_version = 0");
       } catch (SQLException e) {
-        throw SchemaGuard.unusable(spec, file, "cannot write to it (" + e.getMessage() + ")");
+        throw SchemaGuard.unusable(spec, where, "cannot write to it (" + e.getMessage() + ")");
       }
     }
     return String.join(", ", versions);
   }
 
-  private static String migrate(DatabaseSpec spec, Path file, Connection connection,
-      DataSource source, SchemaScripts part, int legacyVersion) {
+  private static String migrate(DatabaseSpec spec, Dialect dialect, String where,
+      Connection connection, DataSource source, SchemaScripts part, int legacyVersion) {
     FluentConfiguration config = Flyway.configure(SchemaMigrator.class.getClassLoader())
         .loggers("slf4j")
         .dataSource(source)
-        .locations(part.location(DIALECT))
+        .locations(part.location(dialect.folder()))
         .table(part.historyTable())
         // A misspelt folder or script name fails the start instead of migrating nothing.
         .failOnMissingLocations(true)
@@ -84,9 +92,10 @@ final class SchemaMigrator {
       // Flyway starts a part's history in a file with tables only by a baseline: at 0 when the
       // tables are the other parts' (a new file, or a part new to this database), at the old
       // runner's version when the file was made before Flyway and holds this part's too.
-      adopting = !tableExists(connection, part.historyTable()) && hasTables(connection);
+      adopting = !tableExists(dialect, connection, part.historyTable())
+          && hasTables(dialect, connection);
     } catch (SQLException e) {
-      throw SchemaGuard.unusable(spec, file, "cannot read its schema (" + e.getMessage() + ")");
+      throw SchemaGuard.unusable(spec, where, "cannot read its schema (" + e.getMessage() + ")");
     }
     if (adopting && legacyVersion > 0) {
       config.baselineOnMigrate(true)
@@ -103,7 +112,7 @@ final class SchemaMigrator {
         Optional<MigrationVersion> latest = latestKnown(flyway);
         if (latest.isEmpty()
             || latest.get().compareTo(MigrationVersion.fromVersion("" + legacyVersion)) < 0) {
-          throw SchemaGuard.unusable(spec, file, "its schema v" + legacyVersion
+          throw SchemaGuard.unusable(spec, where, "its schema v" + legacyVersion
               + " is newer than this server knows (v" + latest.map(Object::toString).orElse("0")
               + ")");
         }
@@ -118,9 +127,9 @@ final class SchemaMigrator {
       return result.targetSchemaVersion != null ? result.targetSchemaVersion
           : result.initialSchemaVersion;
     } catch (FlywayValidateException e) {
-      throw SchemaGuard.unusable(spec, file, whyInvalid(flyway, part));
+      throw SchemaGuard.unusable(spec, where, whyInvalid(flyway, part));
     } catch (FlywayException e) {
-      throw SchemaGuard.unusable(spec, file, "its " + part.name()
+      throw SchemaGuard.unusable(spec, where, "its " + part.name()
           + " schema could not be migrated: " + describe(e));
     }
   }
@@ -189,7 +198,11 @@ final class SchemaMigrator {
     return end < 0 ? message : message.substring(0, end);
   }
 
-  private static boolean tableExists(Connection connection, String table) throws SQLException {
+  private static boolean tableExists(Dialect dialect, Connection connection, String table)
+      throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      return PostgresOwnership.tableExists(connection, table);
+    }
     try (var statement = connection.prepareStatement(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?")) {
       statement.setString(1, table);
@@ -199,9 +212,10 @@ final class SchemaMigrator {
     }
   }
 
-  private static boolean hasTables(Connection connection) throws SQLException {
+  private static boolean hasTables(Dialect dialect, Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      return SchemaGuard.hasTables(statement);
+      return dialect == Dialect.SQLITE ? SchemaGuard.hasTables(statement)
+          : PostgresOwnership.hasTables(statement);
     }
   }
 

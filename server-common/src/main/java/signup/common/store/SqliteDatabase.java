@@ -19,9 +19,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementExceptions;
-import org.jdbi.v3.core.statement.StatementExceptions.MessageRendering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -37,8 +34,10 @@ import org.sqlite.SQLiteConfig;
  * which take the file's mode), in a directory created 0700: client.db holds password hashes,
  * orchestrator.db e-mails and names.
  */
-public final class SqliteDatabase implements AutoCloseable {
+public final class SqliteDatabase implements Database {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
+  /** The one process of a SQLite file (see {@link Database#replica}). */
+  public static final String REPLICA = "local";
   private static final int READERS = 4;
   private static final int WAL_CHECKPOINT_PAGES = 10_000;
   private static final Set<PosixFilePermission> OWNER_ONLY =
@@ -59,8 +58,9 @@ public final class SqliteDatabase implements AutoCloseable {
     this.file = file;
     this.writerConnection = writerConnection;
     this.readers = readers;
-    this.readJdbi = configure(Jdbi.create(new PooledConnections(readers)));
-    Jdbi writerJdbi = configure(Jdbi.create(new PooledConnections(single(writerConnection))));
+    this.readJdbi = JdbiDefaults.configure(Jdbi.create(new PooledConnections(readers)));
+    Jdbi writerJdbi =
+        JdbiDefaults.configure(Jdbi.create(new PooledConnections(single(writerConnection))));
     writerJdbi.setStatementBuilderFactory(connection -> new PreparedStatementCache());
     this.writability = new Writability(spec.name(), file);
     this.writer = new GroupCommitWriter(spec.name(), writerJdbi, writability,
@@ -122,11 +122,22 @@ public final class SqliteDatabase implements AutoCloseable {
     }
   }
 
+  @Override
+  public Dialect dialect() {
+    return Dialect.SQLITE;
+  }
+
+  @Override
+  public String replica() {
+    return REPLICA;
+  }
+
   /**
    * Runs {@code work} atomically on the writer and returns once it is durably committed. Work
    * from concurrent callers shares one transaction and one fsync (group commit); an exception
    * from {@code work} undoes only that caller's writes and is rethrown to it.
    */
+  @Override
   public <T> T write(Function<Handle, T> work) {
     Consumer<Throwable> done = writeObserver.queued();
     try {
@@ -144,6 +155,7 @@ public final class SqliteDatabase implements AutoCloseable {
    * (or failed, having written nothing). It completes on the writer's own thread, which commits
    * for everyone: what is chained to it must be quick and must not block, nor write.
    */
+  @Override
   public <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
     Consumer<Throwable> done = writeObserver.queued();
     CompletableFuture<T> result = writer.writeAsync(work);
@@ -153,7 +165,7 @@ public final class SqliteDatabase implements AutoCloseable {
     return result;
   }
 
-  /** Tells {@code observer} of every write from now on (its trace's spans). */
+  @Override
   public void observeWrites(WriteObserver observer) {
     this.writeObserver = observer;
   }
@@ -163,16 +175,19 @@ public final class SqliteDatabase implements AutoCloseable {
    * changes: {@code false} once a write failed for a storage fault (disk full, file not
    * writable), {@code true} once a test write succeeds again. Called on the writer's thread.
    */
+  @Override
   public void onWritableChange(Consumer<Boolean> listener) {
     writability.listen(listener);
   }
 
   /** False while writes fail for a storage fault (see {@link #onWritableChange}). */
+  @Override
   public boolean writable() {
     return writability.writable();
   }
 
   /** Runs {@code work} on a read-only connection; it sees only committed data. */
+  @Override
   public <T> T read(Function<Handle, T> work) {
     return readJdbi.withHandle(work::apply);
   }
@@ -199,6 +214,7 @@ public final class SqliteDatabase implements AutoCloseable {
     return writer.stats();
   }
 
+  @Override
   public String name() {
     return spec.name();
   }
@@ -233,19 +249,6 @@ public final class SqliteDatabase implements AutoCloseable {
 
   private static boolean posix() {
     return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-  }
-
-  private static Jdbi configure(Jdbi jdbi) {
-    jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(false);
-    // Jdbi puts every bound value into its exception messages by default; a password hash
-    // must never reach a log that way. SQLite's own message ("UNIQUE constraint failed") stays.
-    jdbi.getConfig(StatementExceptions.class).setMessageRendering(MessageRendering.NONE);
-    // Nor into a profile: Jdbi records each statement as a JFR event ("jdbi.statement") with
-    // its bound values, so a recording of client-server would hold e-mails and password hashes.
-    // The SQL stays; the values are cut to "…" (2 is the least Jdbi accepts: 0 makes it throw
-    // while a recording runs, and would fail every write).
-    jdbi.getConfig(SqlStatements.class).setJfrParamMaxLength(2);
-    return jdbi;
   }
 
   private static Connection connect(String url, Synchronous synchronous, boolean readOnly)

@@ -1,6 +1,8 @@
 package signup.common.store;
 
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -15,10 +17,10 @@ import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 
 /**
- * The participant's barrier table: one row per transaction, written in the same SQLite
+ * The participant's barrier table: one row per transaction, written in the same database
  * transaction as the data it guards, which makes reserve, confirm and cancel idempotent and lets
  * a cancel that overtakes its reserve leave a tombstone that refuses the late reserve.
- * Every method must run inside {@link SqliteDatabase#write}.
+ * Every method must run inside {@link Database#write}.
  *
  * <p>A finished row (confirmed, cancelled, a tombstone) is purged once older than the retention;
  * the confirmed data row stays, and answers for its purged barrier row from then on.
@@ -34,10 +36,16 @@ public final class TccBarrier {
       new SchemaScripts("tcc_barrier", "classpath:db/tcc-barrier");
 
 
-  // SQLite's DELETE takes no LIMIT unless compiled for it: the rows go by rowid instead.
+  // Neither dialect's DELETE takes a LIMIT (SQLite's only if compiled for it): the rows go by
+  // key, on SQLite by rowid, which spares a look-up in the primary key's index per row.
   static final String PURGE_FINISHED = """
       DELETE FROM txn_barrier WHERE rowid IN (
         SELECT rowid FROM txn_barrier
+        WHERE state IN ('CONFIRMED', 'CANCELLED') AND updated_at < :cutoff
+        ORDER BY updated_at LIMIT :limit)""";
+  static final String PURGE_FINISHED_BY_KEY = """
+      DELETE FROM txn_barrier WHERE txn_id IN (
+        SELECT txn_id FROM txn_barrier
         WHERE state IN ('CONFIRMED', 'CANCELLED') AND updated_at < :cutoff
         ORDER BY updated_at LIMIT :limit)""";
 
@@ -125,17 +133,43 @@ public final class TccBarrier {
     }
   }
 
-  /** Reservations still undecided that were made before {@code cutoffMillis}, oldest first. */
-  public static List<String> reservedBefore(Handle handle, long cutoffMillis, int limit) {
-    return handle.createQuery("""
-            SELECT txn_id FROM txn_barrier
-            WHERE state = 'RESERVED' AND created_at < :cutoff
-            ORDER BY created_at LIMIT :limit""")
-        .bind("cutoff", cutoffMillis)
+  /**
+   * Claims for {@code replica}, until {@code claimUntil}, the reservations still undecided that
+   * were made before {@code cutoff}, oldest first; those another replica holds a claim on are
+   * left to it. On PostgreSQL the rows a concurrent claim has locked are skipped rather than
+   * waited for; under SERIALIZABLE a claim that overlaps another's fails and is run again.
+   */
+  public List<String> claimReservedBefore(Handle handle, Dialect dialect, String replica,
+      Instant cutoff, Instant claimUntil, int limit) {
+    return handle.createQuery(dialect.choose(CLAIM_RESERVED, CLAIM_RESERVED_SKIP_LOCKED))
+        .bind("me", replica)
+        .bind("until", claimUntil.toEpochMilli())
+        .bind("now", clock.millis())
+        .bind("cutoff", cutoff.toEpochMilli())
         .bind("limit", limit)
-        .mapTo(String.class)
-        .list();
+        .map((rs, ctx) -> new Claimed(rs.getString("txn_id"), rs.getLong("created_at")))
+        .list()
+        .stream()
+        // RETURNING gives the rows in no promised order.
+        .sorted(Comparator.comparingLong(Claimed::createdAt).thenComparing(Claimed::txnId))
+        .map(Claimed::txnId)
+        .toList();
   }
+
+  private record Claimed(String txnId, long createdAt) {}
+
+  /** The reserved rows past the cutoff that nobody else holds: the partial index's rows. */
+  private static final String RESERVED_UNCLAIMED = """
+      SELECT txn_id FROM txn_barrier
+      WHERE state = 'RESERVED' AND created_at < :cutoff
+        AND (swept_until IS NULL OR swept_until < :now OR swept_by = :me)
+      ORDER BY created_at LIMIT :limit""";
+  static final String CLAIM_RESERVED = "UPDATE txn_barrier SET swept_by = :me, "
+      + "swept_until = :until WHERE txn_id IN (" + RESERVED_UNCLAIMED + ") "
+      + "RETURNING txn_id, created_at";
+  static final String CLAIM_RESERVED_SKIP_LOCKED = "UPDATE txn_barrier SET swept_by = :me, "
+      + "swept_until = :until WHERE txn_id IN (" + RESERVED_UNCLAIMED + " FOR UPDATE SKIP LOCKED) "
+      + "RETURNING txn_id, created_at";
 
   /**
    * Deletes up to {@code limit} confirmed or cancelled rows (tombstones too) last changed before
@@ -143,17 +177,18 @@ public final class TccBarrier {
    *
    * @return how many were deleted
    */
-  public static int purgeFinishedBefore(Handle handle, long cutoffMillis, int limit) {
-    return handle.createUpdate(PURGE_FINISHED)
+  public static int purgeFinishedBefore(Handle handle, Dialect dialect, long cutoffMillis,
+      int limit) {
+    return handle.createUpdate(dialect.choose(PURGE_FINISHED, PURGE_FINISHED_BY_KEY))
         .bind("cutoff", cutoffMillis)
         .bind("limit", limit)
         .execute();
   }
 
   /** The barrier's finished rows of {@code db}, each purge batch one write of its writer. */
-  public static FinishedRecords finishedRecords(SqliteDatabase db) {
-    return (cutoff, limit) ->
-        db.write(handle -> purgeFinishedBefore(handle, cutoff.toEpochMilli(), limit));
+  public static FinishedRecords finishedRecords(Database db) {
+    return (cutoff, limit) -> db.write(
+        handle -> purgeFinishedBefore(handle, db.dialect(), cutoff.toEpochMilli(), limit));
   }
 
   /** True when the row was written; false when the txn has one already. */

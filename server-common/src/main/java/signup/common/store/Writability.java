@@ -5,17 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.StoreUnavailableException.Reason;
 
 /**
- * Whether a database takes writes, as its writer last found: lost when a write fails for a
- * storage fault (disk full, file not writable), regained when a test write succeeds. Each change
- * is logged once and told to a listener (the server's health), however many writes fail
- * meanwhile: a full disk must not also flood the log.
+ * Whether a database takes writes, as its writers last found: lost when a write fails for a
+ * storage fault (disk full, file not writable, server unreachable), regained when a test write
+ * succeeds. Each change is logged once and told to a listener (the server's health), however
+ * many writes fail meanwhile: a full disk must not also flood the log.
  *
- * <p>Changed by the writer thread only; read by anyone.
+ * <p>Changed by the writers (SQLite's one, PostgreSQL's many); read by anyone.
  */
 final class Writability {
   private static final Logger log = LoggerFactory.getLogger(Writability.class);
@@ -30,18 +31,34 @@ final class Writability {
   static final long MIN_FREE_BYTES = 1024 * 1024;
 
   private final String name;
-  private final Path file;
+  private final String where;
+  private final LongSupplier freeBytes;
   private volatile Reason unavailable; // null while writes succeed
   private volatile Consumer<Boolean> listener = writable -> { };
   private long nextProbeNanos;
 
+  /** Of a SQLite file, whose filesystem's free space says when a full disk is worth a try. */
   Writability(String name, Path file) {
+    this(name, "at " + file, () -> freeBytes(file));
+  }
+
+  /**
+   * @param where "at /data/client.db", "on postgresql://db:5432/client", for the log
+   * @param freeBytes the free space where the data is, {@code Long.MAX_VALUE} when unknown
+   */
+  Writability(String name, String where, LongSupplier freeBytes) {
     this.name = name;
-    this.file = file;
+    this.where = where;
+    this.freeBytes = freeBytes;
   }
 
   boolean writable() {
     return unavailable == null;
+  }
+
+  /** Why writes fail now; null while they succeed. */
+  Reason reason() {
+    return unavailable;
   }
 
   /** Told {@code false} when writes start failing for a storage fault, {@code true} when back. */
@@ -50,8 +67,8 @@ final class Writability {
     listener.accept(writable());
   }
 
-  /** A write failed for {@code reason}; {@code cause} is SQLite's own account of it. */
-  void lost(Reason reason, Throwable cause) {
+  /** A write failed for {@code reason}; {@code cause} is the database's own account of it. */
+  synchronized void lost(Reason reason, Throwable cause) {
     Reason before = unavailable;
     unavailable = reason;
     if (before == reason) {
@@ -59,8 +76,8 @@ final class Writability {
       return;
     }
     nextProbeNanos = System.nanoTime() + PROBE_INTERVAL.toNanos();
-    log.warn("the {} database at {} {} ({}): writes fail until a test write succeeds (tried "
-        + "every {} ms{})", name, file, reason.description(), sqliteMessage(cause),
+    log.warn("the {} database {} {} ({}): writes fail until a test write succeeds (tried "
+        + "every {} ms{})", name, where, reason.description(), databaseMessage(cause),
         PROBE_INTERVAL.toMillis(), reason == Reason.OUT_OF_SPACE
             ? " once " + MIN_FREE_BYTES / (1024 * 1024) + " MiB are free" : "");
     if (before == null) {
@@ -69,7 +86,7 @@ final class Writability {
   }
 
   /** A test write succeeded. */
-  void regained() {
+  synchronized void regained() {
     if (unavailable == null) {
       return;
     }
@@ -79,21 +96,21 @@ final class Writability {
   }
 
   /** How long the writer may wait for work before a test write is due; 0 if writable. */
-  long nanosUntilProbe() {
+  synchronized long nanosUntilProbe() {
     return unavailable == null ? 0 : Math.max(0, nextProbeNanos - System.nanoTime());
   }
 
   /** Whether to try a test write now (and if so, the next one is due an interval later). */
-  boolean probeDue() {
+  synchronized boolean probeDue() {
     Reason reason = unavailable;
     if (reason == null || System.nanoTime() - nextProbeNanos < 0) {
       return false;
     }
     nextProbeNanos = System.nanoTime() + PROBE_INTERVAL.toNanos();
-    return reason != Reason.OUT_OF_SPACE || freeBytes() >= MIN_FREE_BYTES;
+    return reason != Reason.OUT_OF_SPACE || freeBytes.getAsLong() >= MIN_FREE_BYTES;
   }
 
-  private long freeBytes() {
+  private static long freeBytes(Path file) {
     try {
       return Files.getFileStore(file).getUsableSpace();
     } catch (IOException e) {
@@ -109,8 +126,11 @@ final class Writability {
     }
   }
 
-  /** SQLite's message (never a bound value) rather than the wrappers' around it. */
-  private static String sqliteMessage(Throwable cause) {
+  /**
+   * The database's message rather than the wrappers' around it: never a bound value (SQLite's
+   * messages hold none; PostgreSQL's connections are told to keep a row's values out of theirs).
+   */
+  private static String databaseMessage(Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof java.sql.SQLException sql) {
         return sql.getMessage();

@@ -80,7 +80,7 @@ class ReservationSweeperTest {
 
     assertEquals(List.of("a"), ledger.cancelled);
     assertEquals(List.of(), ledger.confirmed);
-    assertEquals(List.of("b"), ledger.reservedBefore(NOW, 10));
+    assertEquals(List.of("b"), ledger.claimReservedBefore(NOW, NOW, 10));
   }
 
   @Test
@@ -200,7 +200,7 @@ class ReservationSweeperTest {
     }
 
     @Override
-    public List<String> reservedBefore(Instant cutoff, int limit) {
+    public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
       cutoffsAsked.add(cutoff);
       if (failNextListings.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new IllegalStateException("database busy");

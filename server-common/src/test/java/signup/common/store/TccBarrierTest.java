@@ -3,6 +3,7 @@ package signup.common.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,16 +15,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import signup.common.MutableClock;
 import signup.common.domain.BarrierState;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 
-/** The barrier, driven as a participant drives it: every call inside one db.write. */
+/**
+ * The barrier, driven as a participant drives it: every call inside one db.write; on SQLite and
+ * on PostgreSQL.
+ */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(Dialect.class)
 class TccBarrierTest {
+  @Parameter Dialect dialect;
   @TempDir Path dir;
-  private SqliteDatabase db;
+  private Database db;
   private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final TccBarrier barrier = new TccBarrier(clock, TestDatabases.PENDING);
   private final AtomicInteger inserts = new AtomicInteger();
@@ -33,7 +43,7 @@ class TccBarrierTest {
 
   @BeforeEach
   void open() {
-    db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("participant.db"));
+    db = FreshDatabases.open(dialect, TestDatabases.spec(), dir);
   }
 
   @AfterEach
@@ -161,7 +171,7 @@ class TccBarrierTest {
   }
 
   @Test
-  void reservedBeforeListsOnlyUndecidedReservationsOlderThanTheCutoffOldestFirst() {
+  void aSweepClaimsOnlyUndecidedReservationsOlderThanTheCutoffOldestFirst() {
     Instant start = clock.instant();
     reserve("reserved-at-1s", start.plusSeconds(1));
     reserve("confirmed-at-2s", start.plusSeconds(2));
@@ -173,15 +183,30 @@ class TccBarrierTest {
     reserve("reserved-at-0s", start);
     reserve("reserved-at-10s", start.plusSeconds(10));
     reserve("reserved-at-20s", start.plusSeconds(20));
+    Instant cutoff = start.plusSeconds(10);
 
-    long cutoff = start.plusSeconds(10).toEpochMilli();
-    List<String> old = db.read(handle -> TccBarrier.reservedBefore(handle, cutoff, 100));
+    assertEquals(List.of("reserved-at-0s", "reserved-at-1s"), claim("a", cutoff, 100));
+    assertEquals(List.of("reserved-at-0s"), claim("a", cutoff, 1));
+    assertEquals(List.of("reserved-at-0s", "reserved-at-1s", "reserved-at-10s"),
+        claim("a", cutoff.plusMillis(1), 100));
+  }
 
-    assertEquals(List.of("reserved-at-0s", "reserved-at-1s"), old);
-    assertEquals(List.of("reserved-at-0s"),
-        db.read(handle -> TccBarrier.reservedBefore(handle, cutoff, 1)));
-    assertEquals(List.of("reserved-at-0s", "reserved-at-1s", "reserved-at-10s"), db.read(
-        handle -> TccBarrier.reservedBefore(handle, cutoff + 1, 100)));
+  @Test
+  void aReservationAnotherReplicaClaimedIsLeftToItUntilItsClaimRunsOut() {
+    Instant start = clock.instant();
+    reserve("old", start);
+    reserve("older", start.minusSeconds(1));
+    clock.set(start.plusSeconds(60));
+    Instant cutoff = start.plusSeconds(30);
+
+    assertEquals(List.of("older", "old"), claim("a", cutoff, 100));
+    assertEquals(List.of(), claim("b", cutoff, 100), "held by a for 30 s");
+    assertEquals(List.of("older", "old"), claim("a", cutoff, 100),
+        "a replica takes its own claims again at its next sweep");
+
+    clock.advance(Duration.ofSeconds(31));
+    assertEquals(List.of("older", "old"), claim("b", cutoff, 100), "a's claim ran out");
+    assertEquals(List.of(), claim("a", cutoff, 100));
   }
 
   @Test
@@ -278,6 +303,7 @@ class TccBarrierTest {
 
   @Test
   void purgeFindsTheOldRowsThroughTheFinishedIndexWithoutReadingTheTable() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite's query plan");
     List<String> plan = db.read(handle -> handle.createQuery(
             "EXPLAIN QUERY PLAN " + TccBarrier.PURGE_FINISHED)
         .bind("cutoff", 0L)
@@ -322,6 +348,12 @@ class TccBarrierTest {
       });
       return null;
     });
+  }
+
+  /** Claims as {@code replica} would, for 30 s from the clock's now. */
+  private List<String> claim(String replica, Instant cutoff, int limit) {
+    return db.write(handle -> barrier.claimReservedBefore(handle, db.dialect(), replica,
+        cutoff, clock.instant().plusSeconds(30), limit));
   }
 
   private Optional<BarrierState> state(String txnId) {

@@ -46,4 +46,15 @@ public record ProtocolSettings(Duration reserveDeadline, Duration tryTimeout,
   public Duration minimumRetention() {
     return reserveDeadline.plus(tryTimeout).plus(recoveryInterval);
   }
+
+  /**
+   * How long an orchestrator's claim on a row keeps the other orchestrators sharing the log off
+   * it: twice the longest a live one takes between two recovery passes (a pass waits up to two
+   * call deadlines for its confirms and cancels, then the interval), so a live orchestrator
+   * claims its rows again well before they run out, and a dead one's rows wait at most this
+   * long for another. 12 s with the defaults.
+   */
+  public Duration recoveryClaim() {
+    return recoveryInterval.plus(callDeadline.multipliedBy(2)).multipliedBy(2);
+  }
 }

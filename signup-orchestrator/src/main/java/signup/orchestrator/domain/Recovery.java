@@ -21,7 +21,9 @@ import signup.common.domain.StoreUnavailableException;
  * Finishes what requests left half-way, at start-up and then periodically, taking each row where
  * {@link SignupState#recoveredTo()} says: COMMITTING rows are confirmed on both participants,
  * ABORTING rows and TRYING rows past their deadline are cancelled. Each step is idempotent, so
- * a crash in the middle of recovery is harmless too.
+ * a crash in the middle of recovery is harmless too. Several orchestrators may share one log:
+ * each pass claims the rows it works ({@link SignupLog#claimForRecovery}), so two never work one
+ * row at once, and the rows of one that died are taken by another once its claims run out.
  */
 public final class Recovery implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
@@ -84,12 +86,12 @@ public final class Recovery implements AutoCloseable {
    */
   public int recoverOnce() {
     Instant now = clock.instant();
-    List<SignupRecord> pending = signupLog.needingRecovery(now,
-        now.minus(settings.recoveryGrace()), BATCH);
+    List<SignupRecord> pending = signupLog.claimForRecovery(now,
+        now.minus(settings.recoveryGrace()), now.plus(settings.recoveryClaim()), BATCH);
     List<Step> steps = new ArrayList<>();
     for (SignupRecord record : pending) {
       if (coordinator.inFlight().contains(record.txnId())) {
-        continue; // its request is still driving it
+        continue; // its request is still driving it (and the claim just renewed stays ours)
       }
       start(record).ifPresent(steps::add);
     }

@@ -218,8 +218,9 @@ public final class SignupCoordinator implements AutoCloseable {
   private CompletableFuture<SignupRecord> commit(SignupRecord trying,
       ClientReservation clientReservation, SubscriptionReservation subscriptionReservation) {
     String txnId = trying.txnId();
+    Instant now = clock.instant();
     return signupLog.markCommitting(txnId, clientReservation.createdAt(),
-            subscriptionReservation, clock.instant())
+            subscriptionReservation, now, now.plus(settings.recoveryClaim()))
         .thenCompose(committing -> {
           if (!committing) {
             // Recovery or a participant's ResolveTransaction aborted it while we waited.

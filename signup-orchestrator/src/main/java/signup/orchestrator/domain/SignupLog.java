@@ -19,7 +19,8 @@ import signup.common.domain.FinishedRecords;
  */
 public interface SignupLog extends FinishedRecords {
   /**
-   * Writes a new TRYING row durably.
+   * Writes a new TRYING row durably, claimed by this orchestrator until its deadline: its
+   * request drives it, no other orchestrator's recovery.
    *
    * @return empty when written; the existing row when its request_id is taken already
    */
@@ -31,10 +32,11 @@ public interface SignupLog extends FinishedRecords {
 
   /**
    * TRYING -> COMMITTING, the commit decision, with what the reserves answered (the
-   * subscription's times included). False when the row is no longer TRYING.
+   * subscription's times included), claimed by this orchestrator until {@code claimUntil} while
+   * its request confirms. False when the row is no longer TRYING.
    */
   CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
-      SubscriptionReservation subscription, Instant now);
+      SubscriptionReservation subscription, Instant now, Instant claimUntil);
 
   /**
    * COMMITTING -> DONE. False when the row is not COMMITTING (nothing is written).
@@ -57,9 +59,13 @@ public interface SignupLog extends FinishedRecords {
   boolean resolveCommitted(String txnId, Instant now);
 
   /**
-   * The rows recovery drives ({@link SignupState#recoveredTo()}): COMMITTING and ABORTING rows
-   * decided before {@code decidedBefore} (younger ones are their request's), and TRYING rows
-   * past their deadline; oldest first.
+   * Claims for this orchestrator, until {@code claimUntil}, the rows recovery drives
+   * ({@link SignupState#recoveredTo()}): COMMITTING and ABORTING rows decided before
+   * {@code decidedBefore} (younger ones are their request's), and TRYING rows past their
+   * deadline; oldest first. A row another orchestrator sharing the log holds (its request is
+   * driving it, or its recovery took it) is left to it until its claim runs out; this
+   * orchestrator's own rows are claimed again, which keeps them its own while it lives.
    */
-  List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit);
+  List<SignupRecord> claimForRecovery(Instant now, Instant decidedBefore, Instant claimUntil,
+      int limit);
 }

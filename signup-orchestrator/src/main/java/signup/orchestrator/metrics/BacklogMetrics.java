@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.orchestrator.domain.SignupState;
-import signup.orchestrator.store.SqliteSignupLog.Backlog;
+import signup.orchestrator.store.SqlSignupLog.Backlog;
 
 /**
  * The log's backlog as gauges: rows in TRYING, COMMITTING and ABORTING, and the age of the

@@ -64,8 +64,8 @@ public final class MeteredSignupLog implements SignupLog {
 
   @Override
   public CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
-      SubscriptionReservation subscription, Instant now) {
-    return log.markCommitting(txnId, clientCreatedAt, subscription, now);
+      SubscriptionReservation subscription, Instant now, Instant claimUntil) {
+    return log.markCommitting(txnId, clientCreatedAt, subscription, now, claimUntil);
   }
 
   @Override
@@ -106,8 +106,9 @@ public final class MeteredSignupLog implements SignupLog {
   }
 
   @Override
-  public List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit) {
-    return log.needingRecovery(now, decidedBefore, limit);
+  public List<SignupRecord> claimForRecovery(Instant now, Instant decidedBefore,
+      Instant claimUntil, int limit) {
+    return log.claimForRecovery(now, decidedBefore, claimUntil, limit);
   }
 
   @Override

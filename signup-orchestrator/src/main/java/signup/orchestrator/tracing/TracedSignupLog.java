@@ -53,9 +53,9 @@ public final class TracedSignupLog implements SignupLog {
 
   @Override
   public CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
-      SubscriptionReservation subscription, Instant now) {
+      SubscriptionReservation subscription, Instant now, Instant claimUntil) {
     return traces.step(txnId, "signup_log COMMITTING",
-        () -> log.markCommitting(txnId, clientCreatedAt, subscription, now));
+        () -> log.markCommitting(txnId, clientCreatedAt, subscription, now, claimUntil));
   }
 
   @Override
@@ -86,8 +86,9 @@ public final class TracedSignupLog implements SignupLog {
   }
 
   @Override
-  public List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit) {
-    return log.needingRecovery(now, decidedBefore, limit);
+  public List<SignupRecord> claimForRecovery(Instant now, Instant decidedBefore,
+      Instant claimUntil, int limit) {
+    return log.claimForRecovery(now, decidedBefore, claimUntil, limit);
   }
 
   @Override

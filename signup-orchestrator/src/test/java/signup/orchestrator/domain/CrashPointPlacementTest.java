@@ -20,7 +20,7 @@ import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FakeParticipants.Clients;
 import signup.orchestrator.domain.FakeParticipants.Subscriptions;
 import signup.orchestrator.store.OrchestratorSchema;
-import signup.orchestrator.store.SqliteSignupLog;
+import signup.orchestrator.store.SqlSignupLog;
 
 /**
  * Each orchestrator crash point is reached exactly where its name says: what the log and the
@@ -45,7 +45,7 @@ class CrashPointPlacementTest {
   @BeforeEach
   void openLog() {
     db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
-    signupLog = new SqliteSignupLog(db);
+    signupLog = new SqlSignupLog(db);
   }
 
   @AfterEach

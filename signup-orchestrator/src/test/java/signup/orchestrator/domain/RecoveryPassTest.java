@@ -25,7 +25,7 @@ import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FakeParticipants.Clients;
 import signup.orchestrator.domain.FakeParticipants.Subscriptions;
 import signup.orchestrator.store.OrchestratorSchema;
-import signup.orchestrator.store.SqliteSignupLog;
+import signup.orchestrator.store.SqlSignupLog;
 
 /** One recovery pass over log rows a crashed orchestrator left, on a clock the test moves. */
 class RecoveryPassTest {
@@ -46,7 +46,7 @@ class RecoveryPassTest {
   @BeforeEach
   void openLog() {
     db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
-    signupLog = new SqliteSignupLog(db);
+    signupLog = new SqlSignupLog(db);
     coordinator = new SignupCoordinator(signupLog, clients, subscriptions, SETTINGS, clock);
     recovery = new Recovery(signupLog, coordinator, SETTINGS, clock);
   }
@@ -72,7 +72,7 @@ class RecoveryPassTest {
     String txnId = trying(email);
     assertTrue(await(signupLog.markCommitting(txnId, clock.instant(),
         new SubscriptionReservation("sub-" + txnId, FakeParticipants.US_IOS,
-            clock.instant(), clock.instant()), clock.instant())));
+            clock.instant(), clock.instant()), clock.instant(), clock.instant())));
     return txnId;
   }
 
@@ -124,7 +124,7 @@ class RecoveryPassTest {
           } catch (InvocationTargetException e) {
             throw e.getCause();
           }
-          if (method.getName().equals("needingRecovery")) {
+          if (method.getName().equals("claimForRecovery")) {
             assertTrue(await(signupLog.markDone(txnId, clock.instant(), null)));
           }
           return result;

@@ -31,7 +31,7 @@ import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FakeParticipants.Clients;
 import signup.orchestrator.domain.FakeParticipants.Subscriptions;
 import signup.orchestrator.store.OrchestratorSchema;
-import signup.orchestrator.store.SqliteSignupLog;
+import signup.orchestrator.store.SqlSignupLog;
 
 /** The protocol on its own: a real log on a temp file, participants scripted by the test. */
 class SignupCoordinatorTest {
@@ -48,7 +48,7 @@ class SignupCoordinatorTest {
   @BeforeEach
   void openLog() {
     db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
-    signupLog = new SqliteSignupLog(db);
+    signupLog = new SqlSignupLog(db);
   }
 
   @AfterEach

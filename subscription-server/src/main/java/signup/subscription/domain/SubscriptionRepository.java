@@ -44,6 +44,10 @@ public interface SubscriptionRepository {
   /** Moves the client's confirmed subscription to {@code plan}; empty when there is none. */
   Optional<Subscription> changePlan(String clientId, Plan plan, Instant now);
 
-  /** Transactions reserved before {@code cutoff} and still undecided, oldest first. */
-  List<String> reservedBefore(Instant cutoff, int limit);
+  /**
+   * Claims for this replica, until {@code claimUntil}, the transactions reserved before
+   * {@code cutoff} and still undecided, oldest first, leaving those another replica holds
+   * (see {@link signup.common.domain.ReservationLedger#claimReservedBefore}).
+   */
+  List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit);
 }

@@ -140,8 +140,8 @@ public final class Subscriptions {
   public ReservationLedger ledger() {
     return new ReservationLedger() {
       @Override
-      public List<String> reservedBefore(Instant cutoff, int limit) {
-        return repository.reservedBefore(cutoff, limit);
+      public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
+        return repository.claimReservedBefore(cutoff, claimUntil, limit);
       }
 
       @Override

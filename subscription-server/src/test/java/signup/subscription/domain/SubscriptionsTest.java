@@ -149,7 +149,7 @@ class SubscriptionsTest {
     }
 
     @Override
-    public List<String> reservedBefore(Instant cutoff, int limit) {
+    public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
       return List.of();
     }
   }

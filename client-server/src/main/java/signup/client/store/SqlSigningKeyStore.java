@@ -3,17 +3,17 @@ package signup.client.store;
 import java.time.Instant;
 import java.util.List;
 import signup.client.security.SigningKeyStore;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
 
 /**
- * The token signing keys in client.db: every replica of client-server on the database signs
+ * The token signing keys in the client database: every replica of client-server on the database signs
  * with the same newest key and publishes the same set. Jdbi renders no bound value into its
- * messages (see SqliteDatabase), so a private key cannot reach a log through a failed write.
+ * messages (see JdbiDefaults), so a private key cannot reach a log through a failed write.
  */
-public final class SqliteSigningKeyStore implements SigningKeyStore {
-  private final SqliteDatabase db;
+public final class SqlSigningKeyStore implements SigningKeyStore {
+  private final Database db;
 
-  public SqliteSigningKeyStore(SqliteDatabase db) {
+  public SqlSigningKeyStore(Database db) {
     this.db = db;
   }
 

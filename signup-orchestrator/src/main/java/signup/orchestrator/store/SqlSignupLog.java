@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import signup.common.domain.Device;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
 import signup.orchestrator.domain.FailureKind;
 import signup.orchestrator.domain.PlanQuote;
 import signup.orchestrator.domain.SignupLog;
@@ -24,21 +25,23 @@ import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
 
 /**
- * {@link SignupLog} on SQLite; every change is durable before the method returns, or before its
- * future completes (on the database writer's thread).
+ * {@link SignupLog} in SQL, on SQLite or on a PostgreSQL database that several orchestrators
+ * share; every change is durable before the method returns, or before its future completes (on
+ * a thread of the database's).
  *
  * <p>Every state change is an UPDATE guarded by the states {@link SignupState#allowedFrom()}
  * names, and recovery's query selects the states {@link SignupState#recoveredTo()} names: the
  * SQL is built from that one table once, at class load, so no guard is typed twice and the
  * statements' text stays constant (the writer keeps them prepared).
  */
-public final class SqliteSignupLog implements SignupLog {
+public final class SqlSignupLog implements SignupLog {
   private static final String TO_COMMITTING = """
       UPDATE signup_txn SET state = 'COMMITTING', client_created_at = :clientCreated,
         subscription_id = :subscription, plan_id = :plan, plan_name = :planName,
         plan_region = :planRegion, plan_device = :planDevice, amount_minor = :amount,
         currency = :currency, subscription_created_at = :subscriptionCreated,
-        subscription_updated_at = :subscriptionUpdated, updated_at = :now
+        subscription_updated_at = :subscriptionUpdated, updated_at = :now, claimed_by = :me,
+        claimed_until = :until
       WHERE txn_id = :txn AND\s""" + guard(SignupState.COMMITTING);
   private static final String TO_DONE = """
       UPDATE signup_txn SET state = 'DONE',
@@ -56,10 +59,22 @@ public final class SqliteSignupLog implements SignupLog {
    * two kinds of rows it scanned the whole table on every pass. Decided rows are taken once
    * their grace has passed, undecided ones once their deadline has.
    */
-  static final String NEEDING_RECOVERY = "SELECT * FROM signup_txn WHERE state IN ("
+  static final String NEEDING_RECOVERY = "SELECT txn_id FROM signup_txn WHERE state IN ("
       + literals(SignupState.recovered()) + ") AND (state IN ("
       + literals(recovered(false)) + ") AND updated_at < :decidedBefore OR state IN ("
-      + literals(recovered(true)) + ") AND deadline_at < :now) ORDER BY created_at LIMIT :limit";
+      + literals(recovered(true)) + ") AND deadline_at < :now)"
+      + " AND (claimed_until IS NULL OR claimed_until < :now OR claimed_by = :me)"
+      + " ORDER BY created_at LIMIT :limit";
+  /**
+   * One statement claims the rows and returns them. On PostgreSQL the rows another
+   * orchestrator's claim has locked are skipped, not waited for; and under SERIALIZABLE a claim
+   * overlapping one that committed meanwhile fails and is run again, so two never claim a row.
+   */
+  static final String CLAIM_FOR_RECOVERY = "UPDATE signup_txn SET claimed_by = :me,"
+      + " claimed_until = :until WHERE txn_id IN (" + NEEDING_RECOVERY + ") RETURNING *";
+  static final String CLAIM_FOR_RECOVERY_SKIP_LOCKED = "UPDATE signup_txn SET claimed_by = :me,"
+      + " claimed_until = :until WHERE txn_id IN (" + NEEDING_RECOVERY
+      + " FOR UPDATE SKIP LOCKED) RETURNING *";
 
   static {
     for (SignupState to : SignupState.values()) {
@@ -70,32 +85,38 @@ public final class SqliteSignupLog implements SignupLog {
     }
   }
 
-  // SQLite's DELETE takes no LIMIT unless compiled for it: the rows go by rowid instead.
+  // Neither dialect's DELETE takes a LIMIT (SQLite's only if compiled for it): the rows go by
+  // key, on SQLite by rowid, which spares a look-up in the primary key's index per row.
   // The final states from the table, in the finished-rows index's own order ('DONE', 'ABORTED').
   static final String PURGE_FINISHED = "DELETE FROM signup_txn WHERE rowid IN ("
       + "SELECT rowid FROM signup_txn WHERE state IN (" + literals(finished())
       + ") AND updated_at < :cutoff ORDER BY updated_at LIMIT :limit)";
+  static final String PURGE_FINISHED_BY_KEY = "DELETE FROM signup_txn WHERE txn_id IN ("
+      + "SELECT txn_id FROM signup_txn WHERE state IN (" + literals(finished())
+      + ") AND updated_at < :cutoff ORDER BY updated_at LIMIT :limit)";
 
-  private final SqliteDatabase db;
+  private final Database db;
+  private final String purgeFinished;
+  private final String claimForRecovery;
 
-  public SqliteSignupLog(SqliteDatabase db) {
+  public SqlSignupLog(Database db) {
     this.db = db;
+    this.purgeFinished = db.dialect().choose(PURGE_FINISHED, PURGE_FINISHED_BY_KEY);
+    this.claimForRecovery = db.dialect().choose(CLAIM_FOR_RECOVERY, CLAIM_FOR_RECOVERY_SKIP_LOCKED);
   }
 
   @Override
   public CompletableFuture<Optional<SignupRecord>> insertTrying(SignupRecord r) {
     return db.writeAsync(h -> {
-      if (!r.requestId().isEmpty()) {
-        Optional<SignupRecord> taken = findByRequestId(h, r.requestId());
-        if (taken.isPresent()) {
-          return taken;
-        }
-      }
-      h.createUpdate("""
+      // Written first, read only when the request_id is taken: a new sign-up costs no read. On
+      // PostgreSQL the unique index settles a race of two orchestrators for one request_id.
+      int inserted = h.createUpdate("""
               INSERT INTO signup_txn (txn_id, request_id, fingerprint, state, client_id, email,
-                name, region, device, created_at, updated_at, deadline_at)
+                name, region, device, created_at, updated_at, deadline_at, claimed_by,
+                claimed_until)
               VALUES (:txn, :request, :fingerprint, 'TRYING', :client, :email, :name, :region,
-                :device, :now, :now, :deadline)""")
+                :device, :now, :now, :deadline, :me, :deadline)
+              ON CONFLICT (request_id) DO NOTHING""")
           .bind("txn", r.txnId())
           .bind("request", r.requestId().isEmpty() ? null : r.requestId())
           .bind("fingerprint", r.fingerprint())
@@ -106,8 +127,10 @@ public final class SqliteSignupLog implements SignupLog {
           .bind("device", r.device().name())
           .bind("now", r.createdAt().toEpochMilli())
           .bind("deadline", r.deadline().toEpochMilli())
+          .bind("me", db.replica())
           .execute();
-      return Optional.<SignupRecord>empty();
+      return inserted == 1 ? Optional.<SignupRecord>empty()
+          : Optional.of(findByRequestId(h, r.requestId()).orElseThrow());
     });
   }
 
@@ -123,7 +146,7 @@ public final class SqliteSignupLog implements SignupLog {
 
   @Override
   public CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
-      SubscriptionReservation subscription, Instant now) {
+      SubscriptionReservation subscription, Instant now, Instant claimUntil) {
     PlanQuote plan = subscription.plan();
     return db.writeAsync(h -> h.createUpdate(TO_COMMITTING)
         .bind("txn", txnId)
@@ -138,6 +161,8 @@ public final class SqliteSignupLog implements SignupLog {
         .bind("subscriptionCreated", millis(subscription.createdAt()))
         .bind("subscriptionUpdated", millis(subscription.updatedAt()))
         .bind("now", now.toEpochMilli())
+        .bind("me", db.replica())
+        .bind("until", claimUntil.toEpochMilli())
         .execute() == 1);
   }
 
@@ -192,13 +217,20 @@ public final class SqliteSignupLog implements SignupLog {
   }
 
   @Override
-  public List<SignupRecord> needingRecovery(Instant now, Instant decidedBefore, int limit) {
-    return db.read(h -> h.createQuery(NEEDING_RECOVERY)
-        .bind("now", now.toEpochMilli())
-        .bind("decidedBefore", decidedBefore.toEpochMilli())
-        .bind("limit", limit)
-        .map(SqliteSignupLog::map)
-        .list());
+  public List<SignupRecord> claimForRecovery(Instant now, Instant decidedBefore,
+      Instant claimUntil, int limit) {
+    return db.write(h -> h.createQuery(claimForRecovery)
+            .bind("me", db.replica())
+            .bind("until", claimUntil.toEpochMilli())
+            .bind("now", now.toEpochMilli())
+            .bind("decidedBefore", decidedBefore.toEpochMilli())
+            .bind("limit", limit)
+            .map(SqlSignupLog::map)
+            .list())
+        .stream()
+        // RETURNING gives the rows in no promised order.
+        .sorted(Comparator.comparing(SignupRecord::createdAt).thenComparing(SignupRecord::txnId))
+        .toList();
   }
 
   /**
@@ -220,7 +252,7 @@ public final class SqliteSignupLog implements SignupLog {
 
   @Override
   public int purgeFinishedBefore(Instant cutoff, int limit) {
-    return db.write(h -> h.createUpdate(PURGE_FINISHED)
+    return db.write(h -> h.createUpdate(purgeFinished)
         .bind("cutoff", cutoff.toEpochMilli())
         .bind("limit", limit)
         .execute());
@@ -270,14 +302,14 @@ public final class SqliteSignupLog implements SignupLog {
   private static Optional<SignupRecord> find(Handle h, String txnId) {
     return h.createQuery("SELECT * FROM signup_txn WHERE txn_id = :txn")
         .bind("txn", txnId)
-        .map(SqliteSignupLog::map)
+        .map(SqlSignupLog::map)
         .findOne();
   }
 
   private static Optional<SignupRecord> findByRequestId(Handle h, String requestId) {
     return h.createQuery("SELECT * FROM signup_txn WHERE request_id = :request")
         .bind("request", requestId)
-        .map(SqliteSignupLog::map)
+        .map(SqlSignupLog::map)
         .findOne();
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static signup.common.domain.Completions.await;
 
 import java.nio.file.Path;
@@ -15,7 +16,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import signup.common.domain.Device;
+import signup.common.store.Database;
+import signup.common.store.DatabaseLocation;
+import signup.common.store.Dialect;
+import signup.common.store.FreshDatabases;
 import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.orchestrator.domain.FailureKind;
@@ -24,23 +32,31 @@ import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
 
-/** The log's conditional transitions, each on a fresh SQLite file. */
-class SqliteSignupLogTest {
+/**
+ * The log's conditional transitions, each on a fresh database: a SQLite file, and a database on
+ * the test PostgreSQL (one suite, run once per dialect).
+ */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(Dialect.class)
+class SignupLogTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   private static final Duration TRY = Duration.ofSeconds(10);
   private static final SubscriptionReservation GLOBAL = new SubscriptionReservation("sub-1",
       new PlanQuote("global", "Global", null, null, 499, "USD"), T0.minusMillis(5),
       T0.minusMillis(5));
 
+  @Parameter Dialect dialect;
   @TempDir Path dir;
-  SqliteDatabase db;
-  SqliteSignupLog signupLog;
+  DatabaseLocation location;
+  Database db;
+  SqlSignupLog signupLog;
   private int rows;
 
   @BeforeEach
   void open() {
-    db = SqliteDatabase.open(OrchestratorSchema.SPEC, dir.resolve("orchestrator.db"));
-    signupLog = new SqliteSignupLog(db);
+    location = FreshDatabases.migrated(dialect, OrchestratorSchema.SPEC, dir);
+    db = location.open(OrchestratorSchema.SPEC);
+    signupLog = new SqlSignupLog(db);
   }
 
   @AfterEach
@@ -63,12 +79,23 @@ class SqliteSignupLogTest {
     return txnId;
   }
 
+  /** Claims for 12 s, as recovery does with the default settings. */
+  private static List<SignupRecord> claim(SqlSignupLog log, Instant now, int limit) {
+    return claim(log, now, now, limit);
+  }
+
+  private static List<SignupRecord> claim(SqlSignupLog log, Instant now, Instant decidedBefore,
+      int limit) {
+    return log.claimForRecovery(now, decidedBefore, now.plusSeconds(12), limit);
+  }
+
   private SignupState stateOf(String txnId) {
     return signupLog.find(txnId).orElseThrow().state();
   }
 
   private boolean commit(String txnId) {
-    return await(signupLog.markCommitting(txnId, T0, GLOBAL, T0.plusSeconds(1)));
+    return await(signupLog.markCommitting(txnId, T0, GLOBAL, T0.plusSeconds(1),
+        T0.plusSeconds(1)));
   }
 
   private boolean abort(String txnId) {
@@ -221,8 +248,11 @@ class SqliteSignupLogTest {
 
   @Test
   void theRecoveryScanReadsThePartialIndexOfUnfinishedRowsNotTheWholeTable() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite's query plan");
     List<String> plan = db.read(h -> h.createQuery("EXPLAIN QUERY PLAN "
-            + SqliteSignupLog.NEEDING_RECOVERY)
+            + SqlSignupLog.CLAIM_FOR_RECOVERY)
+        .bind("me", "local")
+        .bind("until", T0.toEpochMilli())
         .bind("now", T0.toEpochMilli())
         .bind("decidedBefore", T0.toEpochMilli())
         .bind("limit", 100)
@@ -231,6 +261,78 @@ class SqliteSignupLogTest {
 
     assertTrue(plan.stream().anyMatch(step -> step.contains("signup_txn_unfinished")),
         "query plan: " + plan);
+  }
+
+  @Test
+  void aRowAnotherOrchestratorDrivesIsLeftToItUntilItsClaimRunsOut() {
+    assumeTrue(dialect == Dialect.POSTGRESQL, "orchestrators share a log on PostgreSQL");
+    try (Database otherDb = location.open(OrchestratorSchema.SPEC)) {
+      SqlSignupLog other = new SqlSignupLog(otherDb);
+      trying("t1");
+      assertTrue(await(signupLog.markCommitting("t1", T0, GLOBAL, T0.plusSeconds(1),
+          T0.plusSeconds(13))));
+
+      assertEquals(List.of(), claim(other, T0.plusSeconds(5), 10), "its request drives it");
+      assertEquals(List.of("t1"), claim(other, T0.plusSeconds(14), 10).stream()
+          .map(SignupRecord::txnId).toList(), "the first orchestrator's claim ran out");
+      assertEquals(List.of(), claim(signupLog, T0.plusSeconds(15), 10),
+          "the other's recovery holds it now");
+    }
+  }
+
+  @Test
+  void twoOrchestratorsClaimingAtOnceNeverClaimTheSameRow() throws Exception {
+    assumeTrue(dialect == Dialect.POSTGRESQL, "orchestrators share a log on PostgreSQL");
+    for (int i = 0; i < 40; i++) {
+      trying("t" + i, T0.plusMillis(i));
+      commit("t" + i);
+    }
+    try (Database otherDb = location.open(OrchestratorSchema.SPEC)) {
+      SqlSignupLog other = new SqlSignupLog(otherDb);
+      Instant later = T0.plusSeconds(60);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CompletableFuture<List<SignupRecord>> first =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> claimAfter(go, signupLog,
+              later));
+      java.util.concurrent.CompletableFuture<List<SignupRecord>> second =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> claimAfter(go, other, later));
+      go.countDown();
+
+      List<String> mine = first.get().stream().map(SignupRecord::txnId).toList();
+      List<String> theirs = second.get().stream().map(SignupRecord::txnId).toList();
+      assertTrue(mine.stream().noneMatch(theirs::contains), mine + " and " + theirs);
+      assertEquals(40, mine.size() + theirs.size(), mine + " and " + theirs);
+    }
+  }
+
+  private static List<SignupRecord> claimAfter(java.util.concurrent.CountDownLatch go,
+      SqlSignupLog log, Instant now) {
+    try {
+      go.await();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return claim(log, now, 100);
+  }
+
+  @Test
+  void oneRequestIdSentToTwoOrchestratorsAtOnceMakesOneRow() throws Exception {
+    assumeTrue(dialect == Dialect.POSTGRESQL, "orchestrators share a log on PostgreSQL");
+    try (Database otherDb = location.open(OrchestratorSchema.SPEC)) {
+      SqlSignupLog other = new SqlSignupLog(otherDb);
+      java.util.concurrent.CompletableFuture<Optional<SignupRecord>> first =
+          signupLog.insertTrying(record("first", "req-1", T0));
+      java.util.concurrent.CompletableFuture<Optional<SignupRecord>> second =
+          other.insertTrying(record("second", "req-1", T0));
+
+      List<Optional<SignupRecord>> answers = List.of(first.get(), second.get());
+      assertEquals(1, answers.stream().filter(Optional::isEmpty).count(), answers.toString());
+      String winner = signupLog.findByRequestId("req-1").orElseThrow().txnId();
+      assertEquals(winner, answers.stream().flatMap(Optional::stream).findFirst().orElseThrow()
+          .txnId(), "the loser is answered with the winner's row");
+      assertEquals(1, db.<Integer>read(h -> h.createQuery("SELECT count(*) FROM signup_txn")
+          .mapTo(Integer.class).one()));
+    }
   }
 
   @Test
@@ -321,7 +423,7 @@ class SqliteSignupLogTest {
     trying("fresh", T0.plusSeconds(5));
     Instant scan = T0.plus(TRY).plusSeconds(1);
 
-    List<String> found = signupLog.needingRecovery(scan, scan, 10).stream()
+    List<String> found = claim(signupLog, scan, scan, 10).stream()
         .map(SignupRecord::txnId).toList();
 
     assertEquals(List.of("expired", "committing", "aborting"), found);
@@ -332,9 +434,9 @@ class SqliteSignupLogTest {
     trying("t1");
     Instant deadline = T0.plus(TRY);
 
-    assertEquals(List.of(), signupLog.needingRecovery(deadline, deadline, 10));
-    assertEquals(List.of("t1"), signupLog.needingRecovery(deadline.plusMillis(1),
-        deadline.plusMillis(1), 10).stream().map(SignupRecord::txnId).toList());
+    assertEquals(List.of(), claim(signupLog, deadline, deadline, 10));
+    assertEquals(List.of("t1"), claim(signupLog, deadline.plusMillis(1), deadline.plusMillis(1),
+        10).stream().map(SignupRecord::txnId).toList());
   }
 
   @Test
@@ -345,9 +447,9 @@ class SqliteSignupLogTest {
     abort("aborting"); // decided at T0 + 1 s
     Instant decided = T0.plusSeconds(1);
 
-    assertEquals(List.of(), signupLog.needingRecovery(decided, decided, 10),
+    assertEquals(List.of(), claim(signupLog, decided, decided, 10),
         "its request is still driving it");
-    assertEquals(List.of("committing", "aborting"), signupLog.needingRecovery(decided,
+    assertEquals(List.of("committing", "aborting"), claim(signupLog, decided,
         decided.plusMillis(1), 10).stream().map(SignupRecord::txnId).toList());
   }
 
@@ -358,7 +460,7 @@ class SqliteSignupLogTest {
       commit("t" + i);
     }
 
-    assertEquals(List.of("t0", "t1"), signupLog.needingRecovery(T0, T0.plusSeconds(2), 2).stream()
+    assertEquals(List.of("t0", "t1"), claim(signupLog, T0, T0.plusSeconds(2), 2).stream()
         .map(SignupRecord::txnId).toList());
   }
 
@@ -423,8 +525,9 @@ class SqliteSignupLogTest {
 
   @Test
   void purgeFindsTheOldRowsThroughTheFinishedIndexWithoutReadingTheLog() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite's query plan");
     List<String> plan = db.read(handle -> handle.createQuery(
-            "EXPLAIN QUERY PLAN " + SqliteSignupLog.PURGE_FINISHED)
+            "EXPLAIN QUERY PLAN " + SqlSignupLog.PURGE_FINISHED)
         .bind("cutoff", 0L)
         .bind("limit", 500)
         .map((rs, ctx) -> rs.getString("detail"))
@@ -442,6 +545,7 @@ class SqliteSignupLogTest {
 
   @Test
   void aLogMadeBeforeFlywayKeepsItsUnfinishedSignupsAndHasTheSchemaOfANewLog() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite files were made before Flyway");
     Path old = dir.resolve("old-orchestrator.db");
     // The v1 schema exactly as the runner before Flyway created it, and a sign-up left TRYING.
     PreFlywayFiles.create(old, OrchestratorSchema.APPLICATION_ID, 1, """
@@ -477,7 +581,7 @@ class SqliteSignupLogTest {
             + " 'client-0', 'old@example.com', 'Old Timer', 'GB', 'WEB', 0, 0, 0)");
 
     try (SqliteDatabase adopted = SqliteDatabase.open(OrchestratorSchema.SPEC, old)) {
-      assertEquals(List.of("txn-0"), new SqliteSignupLog(adopted).needingRecovery(T0, T0, 10)
+      assertEquals(List.of("txn-0"), claim(new SqlSignupLog(adopted), T0, T0, 10)
           .stream().map(SignupRecord::txnId).toList());
     }
     assertEquals(PreFlywayFiles.schema(dir.resolve("orchestrator.db")),

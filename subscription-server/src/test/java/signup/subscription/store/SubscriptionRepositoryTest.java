@@ -3,6 +3,7 @@ package signup.subscription.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static signup.common.domain.Completions.await;
 
 import java.nio.file.Files;
@@ -22,35 +23,43 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import signup.common.MutableClock;
 import signup.common.domain.Device;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
-import signup.common.store.DatabaseSpec;
+import signup.common.store.Database;
+import signup.common.store.DatabaseLocation;
 import signup.common.store.DatabaseUnusableException;
+import signup.common.store.Dialect;
+import signup.common.store.FreshDatabases;
 import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
-import signup.subscription.DatabaseRows;
 import signup.subscription.domain.Plan;
 import signup.subscription.domain.SeededPlans;
 import signup.subscription.domain.Subscription;
 import signup.subscription.domain.SubscriptionExistsException;
 
-class SqliteSubscriptionRepositoryTest {
+/** The subscription repository on SQLite and on PostgreSQL: one suite, run once per dialect. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(Dialect.class)
+class SubscriptionRepositoryTest {
+  @Parameter
+  Dialect dialect;
   @TempDir
   Path dir;
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
-  private Path file;
-  private SqliteDatabase db;
-  private SqliteSubscriptionRepository repository;
-  private DatabaseRows rows;
+  private DatabaseLocation location;
+  private Database db;
+  private SqlSubscriptionRepository repository;
 
   @BeforeEach
   void open() {
-    file = dir.resolve("subscription.db");
-    rows = new DatabaseRows(file);
+    location = FreshDatabases.migrated(dialect, SubscriptionSchema.SPEC, dir);
     reopen();
   }
 
@@ -60,8 +69,17 @@ class SqliteSubscriptionRepositoryTest {
   }
 
   private void reopen() {
-    db = SqliteDatabase.open(SubscriptionSchema.SPEC, file);
-    repository = new SqliteSubscriptionRepository(db, clock);
+    db = location.open(SubscriptionSchema.SPEC);
+    repository = new SqlSubscriptionRepository(db, clock);
+  }
+
+  private int count(String table) {
+    return db.read(h -> h.createQuery("SELECT count(*) FROM " + table)
+        .mapTo(Integer.class).one());
+  }
+
+  private Optional<String> barrierState(String txnId) {
+    return db.read(h -> TccBarrier.state(h, txnId).map(Enum::name));
   }
 
   @Test
@@ -75,7 +93,7 @@ class SqliteSubscriptionRepositoryTest {
 
     assertEquals(Subscription.Status.PENDING, reserved.status());
     assertEquals(Optional.empty(), repository.findActive("client-1"));
-    assertEquals(Optional.of("RESERVED"), rows.barrierState("txn-1"));
+    assertEquals(Optional.of("RESERVED"), barrierState("txn-1"));
   }
 
   @Test
@@ -116,8 +134,8 @@ class SqliteSubscriptionRepositoryTest {
         () -> await(repository.reserve("txn-2", pending("client-1", SeededPlans.GLOBAL))));
 
     assertEquals("client-1", e.clientId());
-    assertEquals(1, rows.count("subscriptions"));
-    assertEquals(Optional.empty(), rows.barrierState("txn-2"));
+    assertEquals(1, count("subscriptions"));
+    assertEquals(Optional.empty(), barrierState("txn-2"));
   }
 
   @Test
@@ -148,8 +166,8 @@ class SqliteSubscriptionRepositoryTest {
       }
       assertEquals(1, won);
       assertEquals(attempts - 1, refused);
-      assertEquals(1, rows.count("subscriptions"));
-      assertEquals(1, rows.count("txn_barrier"));
+      assertEquals(1, count("subscriptions"));
+      assertEquals(1, count("txn_barrier"));
     } finally {
       pool.shutdownNow();
     }
@@ -161,10 +179,10 @@ class SqliteSubscriptionRepositoryTest {
 
     await(repository.cancel("txn-1"));
 
-    assertEquals(0, rows.count("subscriptions"));
-    assertEquals(Optional.of("CANCELLED"), rows.barrierState("txn-1"));
+    assertEquals(0, count("subscriptions"));
+    assertEquals(Optional.of("CANCELLED"), barrierState("txn-1"));
     await(repository.reserve("txn-2", pending("client-1", SeededPlans.US_IOS)));
-    assertEquals(1, rows.count("subscriptions"));
+    assertEquals(1, count("subscriptions"));
   }
 
   @Test
@@ -173,7 +191,7 @@ class SqliteSubscriptionRepositoryTest {
 
     assertThrows(TransactionCancelledException.class,
         () -> await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS))));
-    assertEquals(0, rows.count("subscriptions"));
+    assertEquals(0, count("subscriptions"));
   }
 
   @Test
@@ -208,9 +226,9 @@ class SqliteSubscriptionRepositoryTest {
     await(repository.confirm("txn-done", clock.instant()));
 
     assertEquals(List.of("txn-old", "txn-newer"),
-        repository.reservedBefore(clock.instant().minusSeconds(5), 10));
+        repository.claimReservedBefore(clock.instant().minusSeconds(5), clock.instant(), 10));
     assertEquals(List.of("txn-old"),
-        repository.reservedBefore(clock.instant().minusSeconds(5), 1));
+        repository.claimReservedBefore(clock.instant().minusSeconds(5), clock.instant(), 1));
   }
 
   @Test
@@ -226,6 +244,7 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void aFileThatIsNotADatabaseIsRefused() throws Exception {
+    assumeTrue(dialect == Dialect.SQLITE, "a SQLite file");
     Path garbage = dir.resolve("garbage.db");
     Files.write(garbage, "this is not a SQLite database, just some text".repeat(100).getBytes());
 
@@ -236,6 +255,7 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void anotherApplicationsDatabaseIsRefused() {
+    assumeTrue(dialect == Dialect.SQLITE, "a SQLite file (PostgresDatabaseTest: its owner row)");
     Path other = dir.resolve("client.db");
     PreFlywayFiles.create(other, 0x434C4E54, 1, "CREATE TABLE clients (client_id TEXT)");
 
@@ -246,6 +266,7 @@ class SqliteSubscriptionRepositoryTest {
 
   @Test
   void aFileMadeBeforeFlywayKeepsItsPlansAndSubscriptionsAndHasTheSchemaOfANewFile() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite files were made before Flyway");
     Path old = dir.resolve("old-subscription.db");
     // The v1 schema exactly as the runner before Flyway created it, and a subscription of then.
     PreFlywayFiles.create(old, SubscriptionSchema.APPLICATION_ID, 1, """
@@ -286,13 +307,13 @@ class SqliteSubscriptionRepositoryTest {
 
     for (int open = 0; open < 2; open++) {
       try (SqliteDatabase adopted = SqliteDatabase.open(SubscriptionSchema.SPEC, old)) {
-        SqliteSubscriptionRepository oldRepository =
-            new SqliteSubscriptionRepository(adopted, clock);
+        SqlSubscriptionRepository oldRepository = new SqlSubscriptionRepository(adopted, clock);
         assertEquals(SeededPlans.ALL, oldRepository.loadPlans());
         assertEquals("sub-0", oldRepository.findActive("client-0").orElseThrow().subscriptionId());
       }
     }
-    assertEquals(PreFlywayFiles.schema(file), PreFlywayFiles.schema(old));
+    assertEquals(PreFlywayFiles.schema(dir.resolve("subscription.db")),
+        PreFlywayFiles.schema(old));
   }
 
   private Subscription pending(String clientId, Plan plan) {

@@ -5,13 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import signup.client.domain.LoginFailureStore;
-import signup.common.store.SqliteDatabase;
+import signup.common.store.Database;
 
-/** Log-in attempts in client.db, so that a restart forgives nothing. */
-public final class SqliteLoginFailureStore implements LoginFailureStore {
-  private final SqliteDatabase db;
+/** Log-in attempts in the client database (SQLite or PostgreSQL), so that a restart forgives nothing. */
+public final class SqlLoginFailureStore implements LoginFailureStore {
+  private final Database db;
 
-  public SqliteLoginFailureStore(SqliteDatabase db) {
+  public SqlLoginFailureStore(Database db) {
     this.db = db;
   }
 
@@ -22,13 +22,16 @@ public final class SqliteLoginFailureStore implements LoginFailureStore {
       long cutoff = windowStartedBefore.toEpochMilli();
       Map<String, Failures> counted = new HashMap<>();
       for (String key : keys) {
+        // The stored row's columns named with the table's name: PostgreSQL finds a bare
+        // window_start ambiguous (the stored row's or the one proposed for insertion).
         h.createUpdate("""
                 INSERT INTO login_failures (throttle_key, failures, window_start)
                 VALUES (:key, 1, :now)
                 ON CONFLICT (throttle_key) DO UPDATE SET
-                  failures = CASE WHEN window_start <= :cutoff THEN 1 ELSE failures + 1 END,
-                  window_start = CASE WHEN window_start <= :cutoff THEN :now
-                                      ELSE window_start END""")
+                  failures = CASE WHEN login_failures.window_start <= :cutoff THEN 1
+                                  ELSE login_failures.failures + 1 END,
+                  window_start = CASE WHEN login_failures.window_start <= :cutoff THEN :now
+                                      ELSE login_failures.window_start END""")
             .bind("key", key)
             .bind("now", now.toEpochMilli())
             .bind("cutoff", cutoff)

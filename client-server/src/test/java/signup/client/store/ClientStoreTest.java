@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static signup.common.domain.Completions.await;
 
 import java.io.IOException;
@@ -14,14 +15,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import signup.client.domain.Client;
+import signup.client.domain.LoginFailureStore;
 import signup.client.domain.EmailTakenException;
 import signup.client.domain.PendingClient;
+import signup.client.security.SigningKeyStore;
 import signup.common.MutableClock;
 import signup.common.domain.BarrierState;
 import signup.common.domain.Device;
@@ -29,25 +36,36 @@ import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
+import signup.common.store.Database;
+import signup.common.store.DatabaseLocation;
 import signup.common.store.DatabaseUnusableException;
+import signup.common.store.Dialect;
+import signup.common.store.FreshDatabases;
 import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
 
-class SqliteClientStoreTest {
+/** The client store on SQLite and on PostgreSQL: one suite, run once per dialect. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(Dialect.class)
+class ClientStoreTest {
   private static final String HASH =
       "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
 
+  @Parameter
+  Dialect dialect;
   @TempDir
   Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private SqliteDatabase db;
-  private SqliteClientStore store;
+  private DatabaseLocation location;
+  private Database db;
+  private SqlClientStore store;
 
   @BeforeEach
   void open() {
-    db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));
-    store = new SqliteClientStore(db, clock);
+    location = FreshDatabases.migrated(dialect, ClientSchema.SPEC, dir);
+    db = location.open(ClientSchema.SPEC);
+    store = new SqlClientStore(db, clock);
   }
 
   @AfterEach
@@ -210,7 +228,10 @@ class SqliteClientStoreTest {
 
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));
-    assertTrue(trace.toString().contains("NOT NULL"), trace.toString());
+    // SQLite says "NOT NULL constraint failed", PostgreSQL "violates not-null constraint"; with
+    // no row values after it ("Failing row contains ..."): its connections are set so.
+    assertTrue(trace.toString().toUpperCase(java.util.Locale.ROOT).replace('-', ' ')
+        .contains("NOT NULL"), trace.toString());
     assertFalse(trace.toString().contains(HASH), trace.toString());
     assertEquals(0, clientRows());
   }
@@ -225,7 +246,7 @@ class SqliteClientStoreTest {
     Instant cutoff = clock.instant();
     await(store.reserve(pending("txn-young", "client-3", "c@example.com")));
 
-    assertEquals(List.of("txn-old"), store.reservedBefore(cutoff, 100));
+    assertEquals(List.of("txn-old"), store.claimReservedBefore(cutoff, clock.instant(), 100));
   }
 
   @Test
@@ -234,14 +255,15 @@ class SqliteClientStoreTest {
     Client confirmed = await(store.confirm("txn-1"));
     db.close();
 
-    db = SqliteDatabase.open(ClientSchema.SPEC, dir.resolve("client.db"));
-    store = new SqliteClientStore(db, clock);
+    db = location.open(ClientSchema.SPEC);
+    store = new SqlClientStore(db, clock);
 
     assertEquals(Optional.of(confirmed), store.findConfirmed("client-1"));
   }
 
   @Test
   void aFileThatIsNotSqliteIsRefused() throws IOException {
+    assumeTrue(dialect == Dialect.SQLITE, "a SQLite file");
     Path garbage = dir.resolve("garbage.db");
     byte[] bytes = new byte[8192];
     new java.util.Random(42).nextBytes(bytes);
@@ -254,6 +276,7 @@ class SqliteClientStoreTest {
 
   @Test
   void aDatabaseOfAnotherApplicationIsRefused() {
+    assumeTrue(dialect == Dialect.SQLITE, "a SQLite file (PostgresDatabaseTest: its owner row)");
     Path other = dir.resolve("subscription.db");
     PreFlywayFiles.create(other, 0x53554253, 1, "CREATE TABLE plans (plan_id TEXT PRIMARY KEY)");
 
@@ -264,6 +287,7 @@ class SqliteClientStoreTest {
 
   @Test
   void aFileMadeBeforeFlywayKeepsItsClientsAndHasTheSchemaOfANewFile() {
+    assumeTrue(dialect == Dialect.SQLITE, "SQLite files were made before Flyway");
     Path old = dir.resolve("old-client.db");
     // The v1 schema exactly as the runner before Flyway created it, and a client of those days.
     PreFlywayFiles.create(old, ClientSchema.APPLICATION_ID, 1, """
@@ -292,12 +316,51 @@ class SqliteClientStoreTest {
 
     for (String txn : List.of("txn-1", "txn-2")) {
       try (SqliteDatabase adopted = SqliteDatabase.open(ClientSchema.SPEC, old)) {
-        SqliteClientStore oldStore = new SqliteClientStore(adopted, clock);
+        SqlClientStore oldStore = new SqlClientStore(adopted, clock);
         assertEquals("Old Timer", oldStore.findConfirmed("client-0").orElseThrow().name());
         assertThrows(EmailTakenException.class, () -> await(oldStore.reserve(
             pending(txn, "client-" + txn, "old@example.com"))));
       }
     }
     assertEquals(PreFlywayFiles.schema(dir.resolve("client.db")), PreFlywayFiles.schema(old));
+  }
+
+  @Test
+  void failedLogInsAreCountedPerKeyInTheirWindowAndASuccessResetsItsKey() {
+    SqlLoginFailureStore failures = new SqlLoginFailureStore(db);
+    Instant t0 = clock.instant();
+    Instant windowStart = t0.minus(Duration.ofMinutes(15));
+    failures.countAttempt(List.of("email:a", "addr:1"), t0, windowStart);
+    Map<String, LoginFailureStore.Failures> counted = failures.countAttempt(
+        List.of("email:a", "addr:1"), t0.plusSeconds(1), windowStart.plusSeconds(1));
+
+    assertEquals(new LoginFailureStore.Failures(2, t0), counted.get("email:a"));
+    failures.succeeded("email:a", List.of("addr:1"));
+    Map<String, LoginFailureStore.Failures> after = failures.countAttempt(
+        List.of("email:a", "addr:1"), t0.plusSeconds(2), windowStart.plusSeconds(2));
+    assertEquals(1, after.get("email:a").count(), "reset by the success");
+    assertEquals(2, after.get("addr:1").count(), "one taken back, one more counted");
+    // A window that has ended counts for nothing: the next failure starts a new one.
+    Instant later = t0.plus(Duration.ofMinutes(20));
+    assertEquals(new LoginFailureStore.Failures(1, later), failures.countAttempt(
+        List.of("addr:1"), later, later.minus(Duration.ofMinutes(15))).get("addr:1"));
+  }
+
+  @Test
+  void aSigningKeyIsAddedOnlyWhenTheNewestIsOldEnoughAndRetiredKeysAreDropped() {
+    SqlSigningKeyStore keys = new SqlSigningKeyStore(db);
+    Instant t0 = clock.instant();
+    keys.addIfNewestBefore(new SigningKeyStore.StoredKey("k1", "{}", t0), t0, t0);
+    keys.addIfNewestBefore(new SigningKeyStore.StoredKey("k2", "{}", t0.plusSeconds(1)),
+        t0, t0);
+    assertEquals(List.of("k1"), keys.all().stream().map(SigningKeyStore.StoredKey::keyId)
+        .toList(), "k1 is new enough: no second key");
+
+    keys.addIfNewestBefore(new SigningKeyStore.StoredKey("k3", "{}", t0.plusSeconds(60)),
+        t0.plusSeconds(30), t0);
+    keys.addIfNewestBefore(new SigningKeyStore.StoredKey("k4", "{}", t0.plusSeconds(120)),
+        t0.plusSeconds(90), t0.plusSeconds(61));
+    assertEquals(List.of("k3", "k4"), keys.all().stream()
+        .map(SigningKeyStore.StoredKey::keyId).toList(), "k1's successor came before 61 s");
   }
 }

@@ -11,9 +11,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import signup.common.domain.Device;
+import signup.common.store.Database;
 import signup.common.store.PendingRows;
-import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
+import signup.common.store.UniqueViolation;
 import signup.subscription.domain.Money;
 import signup.subscription.domain.Plan;
 import signup.subscription.domain.Subscription;
@@ -21,11 +22,12 @@ import signup.subscription.domain.SubscriptionExistsException;
 import signup.subscription.domain.SubscriptionRepository;
 
 /**
- * Plans and subscriptions in SQLite. Each participant step is one unit on the database's single
- * writer, together with its barrier record, so data and barrier never disagree. Times are stored
- * as Unix epoch milliseconds.
+ * Plans and subscriptions in SQL, on SQLite or PostgreSQL. Each participant step is one atomic
+ * write of the {@link Database} (on SQLite a unit of its single writer), together with its
+ * barrier record, so data and barrier never disagree. Times are stored as Unix epoch
+ * milliseconds.
  */
-public final class SqliteSubscriptionRepository implements SubscriptionRepository {
+public final class SqlSubscriptionRepository implements SubscriptionRepository {
   private static final PendingRows SUBSCRIPTIONS =
       new PendingRows("subscriptions", "ACTIVE", "updated_at");
   private static final String SELECT_SUBSCRIPTION = """
@@ -35,10 +37,10 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
       FROM subscriptions s JOIN plans p ON p.plan_id = s.plan_id
       """;
 
-  private final SqliteDatabase db;
+  private final Database db;
   private final TccBarrier barrier;
 
-  public SqliteSubscriptionRepository(SqliteDatabase db, InstantSource clock) {
+  public SqlSubscriptionRepository(Database db, InstantSource clock) {
     this.db = db;
     this.barrier = new TccBarrier(clock, SUBSCRIPTIONS);
   }
@@ -98,8 +100,9 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
   }
 
   @Override
-  public List<String> reservedBefore(Instant cutoff, int limit) {
-    return db.read(handle -> TccBarrier.reservedBefore(handle, cutoff.toEpochMilli(), limit));
+  public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
+    return db.write(h -> barrier.claimReservedBefore(h, db.dialect(), db.replica(),
+        cutoff, claimUntil, limit));
   }
 
   private static Subscription insertPending(Handle handle, String txnId, Subscription pending) {
@@ -120,7 +123,7 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
           .execute();
     } catch (UnableToExecuteStatementException e) {
       // The one place a constraint becomes a domain failure: one subscription per client.
-      if (isUniqueViolation(e, "subscriptions.client_id")) {
+      if (UniqueViolation.of(e).filter(v -> v.is("subscriptions", "client_id")).isPresent()) {
         throw new SubscriptionExistsException(pending.clientId());
       }
       throw e;
@@ -128,16 +131,10 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
     return pending;
   }
 
-  private static boolean isUniqueViolation(UnableToExecuteStatementException e, String column) {
-    return e.getCause() instanceof SQLException sql
-        && sql.getMessage() != null
-        && sql.getMessage().contains("UNIQUE constraint failed: " + column);
-  }
-
   private static Subscription byTxn(Handle handle, String txnId) {
     return handle.createQuery(SELECT_SUBSCRIPTION + " WHERE s.txn_id = :txn")
         .bind("txn", txnId)
-        .map(SqliteSubscriptionRepository::subscription)
+        .map(SqlSubscriptionRepository::subscription)
         .findOne()
         .orElseThrow(() -> new IllegalStateException(
             "txn_id=" + txnId + " has a barrier record but no subscription row"));
@@ -147,7 +144,7 @@ public final class SqliteSubscriptionRepository implements SubscriptionRepositor
     return handle.createQuery(
             SELECT_SUBSCRIPTION + " WHERE s.client_id = :client AND s.status = 'ACTIVE'")
         .bind("client", clientId)
-        .map(SqliteSubscriptionRepository::subscription)
+        .map(SqlSubscriptionRepository::subscription)
         .findOne();
   }
 

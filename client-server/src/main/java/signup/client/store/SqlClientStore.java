@@ -11,8 +11,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 import signup.client.domain.Client;
 import signup.client.domain.ClientStore;
 import signup.client.domain.Credentials;
@@ -20,26 +18,29 @@ import signup.client.domain.EmailTakenException;
 import signup.client.domain.PendingClient;
 import signup.common.domain.Device;
 import signup.common.domain.InvalidInputException;
+import signup.common.store.Database;
 import signup.common.store.PendingRows;
-import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
+import signup.common.store.UniqueViolation;
 
 /**
- * Clients in SQLite, each write one unit of the database's group-committing writer, with the
- * barrier row beside the client row; a write's future completes once it is durable. Reads go to the read-only connections and see confirmed
- * clients only.
+ * Clients in SQL, on SQLite or PostgreSQL: each write one atomic write of the {@link Database}
+ * (on SQLite a unit of its group-committing writer), with the barrier row beside the client row;
+ * a write's future completes once it is durable. Reads go to the read-only connections and see
+ * confirmed clients only. The e-mail's unique index holds across every replica sharing a
+ * PostgreSQL database.
  */
-public final class SqliteClientStore implements ClientStore {
+public final class SqlClientStore implements ClientStore {
   private static final PendingRows CLIENTS =
       new PendingRows("clients", "CONFIRMED", "confirmed_at");
   private static final String COLUMNS =
       "client_id, email, name, region, device, created_at AS shown_at";
 
-  private final SqliteDatabase db;
+  private final Database db;
   private final TccBarrier barrier;
   private final InstantSource clock;
 
-  public SqliteClientStore(SqliteDatabase db, InstantSource clock) {
+  public SqlClientStore(Database db, InstantSource clock) {
     this.db = db;
     this.barrier = new TccBarrier(clock, CLIENTS);
     this.clock = clock;
@@ -75,7 +76,7 @@ public final class SqliteClientStore implements ClientStore {
     return db.read(h -> h.createQuery("SELECT " + COLUMNS
             + " FROM clients WHERE client_id = :id AND status = 'CONFIRMED'")
         .bind("id", clientId)
-        .map(SqliteClientStore::client)
+        .map(SqlClientStore::client)
         .findOne());
   }
 
@@ -84,7 +85,7 @@ public final class SqliteClientStore implements ClientStore {
     return db.read(h -> h.createQuery("SELECT " + COLUMNS
             + " FROM clients WHERE email = :email AND status = 'CONFIRMED'")
         .bind("email", email)
-        .map(SqliteClientStore::client)
+        .map(SqlClientStore::client)
         .findOne());
   }
 
@@ -99,8 +100,9 @@ public final class SqliteClientStore implements ClientStore {
   }
 
   @Override
-  public List<String> reservedBefore(Instant cutoff, int limit) {
-    return db.read(h -> TccBarrier.reservedBefore(h, cutoff.toEpochMilli(), limit));
+  public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
+    return db.write(h -> barrier.claimReservedBefore(h, db.dialect(), db.replica(),
+        cutoff, claimUntil, limit));
   }
 
   private Client insertPending(Handle h, PendingClient pending) {
@@ -132,16 +134,12 @@ public final class SqliteClientStore implements ClientStore {
    * collide here: the barrier row, inserted just before in the same transaction, guards it.
    */
   private static RuntimeException translate(UnableToExecuteStatementException e) {
-    if (e.getCause() instanceof SQLiteException sqlite) {
-      String message = String.valueOf(sqlite.getMessage());
-      if (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
-          && message.contains("clients.email")) {
-        return new EmailTakenException();
-      }
-      if (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
-          && message.contains("clients.client_id")) {
-        return InvalidInputException.of("client_id", "already used by another transaction");
-      }
+    Optional<UniqueViolation> violation = UniqueViolation.of(e);
+    if (violation.isPresent() && violation.get().is("clients", "email")) {
+      return new EmailTakenException();
+    }
+    if (violation.isPresent() && violation.get().is("clients", "client_id")) {
+      return InvalidInputException.of("client_id", "already used by another transaction");
     }
     return e;
   }
@@ -149,7 +147,7 @@ public final class SqliteClientStore implements ClientStore {
   private static Client byTxn(Handle h, String txnId) {
     return h.createQuery("SELECT " + COLUMNS + " FROM clients WHERE txn_id = :txn")
         .bind("txn", txnId)
-        .map(SqliteClientStore::client)
+        .map(SqlClientStore::client)
         .findOne()
         .orElseThrow(() -> new IllegalStateException(
             "txn_id=" + txnId + " has a barrier row but no client row"));

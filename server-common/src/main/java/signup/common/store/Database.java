@@ -1,0 +1,69 @@
+package signup.common.store;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * One service's database, SQLite or PostgreSQL, as its stores use it: atomic writes, reads of
+ * committed data, and whether it takes writes right now. A store written against this runs on
+ * either; what the dialects spell differently it asks {@link #dialect()} for.
+ *
+ * <p>Every write is atomic and durable before it is answered: on SQLite many writes share one
+ * commit of the single writer ({@link SqliteDatabase}); on PostgreSQL each is a serializable
+ * transaction of its own on a pooled connection, retried when the server reports a
+ * serialization failure, and the server groups the commits ({@link PostgresDatabase}). So a
+ * unit of work must do nothing but database work: it may run more than once.
+ */
+public interface Database extends AutoCloseable {
+  /** The service's name for messages: "client", "orchestrator". */
+  String name();
+
+  Dialect dialect();
+
+  /**
+   * This process's name among the processes sharing the database: the owner of the rows it
+   * claims for work that must not be done twice at once (recovery, sweeps). A SQLite file has
+   * one process, always called {@value SqliteDatabase#REPLICA}, so a restart takes its rows
+   * back at once; on PostgreSQL each start is a replica of its own (host, process id and a
+   * random part), and a restarted one finds its earlier claims held until they expire.
+   */
+  String replica();
+
+  /**
+   * Runs {@code work} atomically and returns once it is durably committed; an exception from
+   * {@code work} undoes its writes and is rethrown as is.
+   *
+   * @throws signup.common.domain.StoreUnavailableException when the database cannot take the
+   *     write (disk full, unreachable): nothing was written, the caller may retry
+   */
+  <T> T write(Function<Handle, T> work);
+
+  /**
+   * {@link #write} without waiting: the future completes once {@code work} is durably committed
+   * (or failed, having written nothing). It completes on a thread of the database's: what is
+   * chained to it must be quick and must not block, nor write.
+   */
+  <T> CompletableFuture<T> writeAsync(Function<Handle, T> work);
+
+  /** Tells {@code observer} of every write from now on (its trace's spans). */
+  void observeWrites(WriteObserver observer);
+
+  /** Runs {@code work} on a read-only connection; it sees only committed data. */
+  <T> T read(Function<Handle, T> work);
+
+  /**
+   * Tells {@code listener} now whether the database takes writes, and again each time that
+   * changes: {@code false} once a write failed for a fault of the database's environment (disk
+   * full, file not writable, server unreachable), {@code true} once a test write succeeds again.
+   */
+  void onWritableChange(Consumer<Boolean> listener);
+
+  /** False while writes fail for a fault of the environment (see {@link #onWritableChange}). */
+  boolean writable();
+
+  /** Finishes the writes under way, then closes every connection. */
+  @Override
+  void close();
+}
