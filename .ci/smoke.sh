@@ -285,17 +285,19 @@ else
   PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT"
   O1=$(free_port); O2=$(free_port); PC=$(free_port); PS=$(free_port); LB=$(free_port)
   export SIGNUP_INTERNAL_TOKEN=smoke-token-for-every-replica-0123456789
-  java -jar "$CLIENT_JAR" --port "$PC" --data-dir "$WORK/pgrun" \
+  java -jar "$CLIENT_JAR" --port "$PC" --metrics-port 0 --data-dir "$WORK/pgrun" \
     --db-url "$PG_URL/signup_client" --coordinator "localhost:$O1,localhost:$O2" \
     >"$WORK/pg-client.log" 2>&1 &
   PIDS+=($!)
-  java -jar "$SUBSCRIPTION_JAR" --port "$PS" --data-dir "$WORK/pgrun" \
+  java -jar "$SUBSCRIPTION_JAR" --port "$PS" --metrics-port 0 --data-dir "$WORK/pgrun" \
     --db-url "$PG_URL/signup_subscription" --coordinator "localhost:$O1,localhost:$O2" \
+    --client-target "localhost:$PC" \
     >"$WORK/pg-subscription.log" 2>&1 &
   PIDS+=($!)
   ORCH_PIDS=()
   for port in "$O1" "$O2"; do
-    java -jar "$SIGNUP_JAR" serve orchestrator --port "$port" --data-dir "$WORK/pgrun" \
+    java -jar "$SIGNUP_JAR" serve orchestrator --port "$port" --metrics-port 0 \
+      --data-dir "$WORK/pgrun" \
       --db-url "$PG_URL/signup_orchestrator" --client-target "localhost:$PC" \
       --subscription-target "localhost:$PS" >"$WORK/pg-orchestrator-$port.log" 2>&1 &
     PIDS+=($!); ORCH_PIDS+=($!)
