@@ -31,15 +31,23 @@ final class PostgresOwnership {
     }
     Optional<Owner> owner = owner(connection);
     if (owner.isEmpty()) {
+      boolean tables;
       try (Statement statement = connection.createStatement()) {
-        if (hasTables(statement)) {
+        tables = hasTables(statement);
+      }
+      if (tables) {
+        // A replica starting at the same moment may have claimed the schema (and begun its
+        // migrations) between the two reads: its claim is what the tables are.
+        owner = owner(connection);
+        if (owner.isEmpty()) {
           throw SchemaGuard.unusable(spec, where, "its schema " + schema
               + " holds tables but is not a " + spec.name() + " database (no " + TABLE
               + " table)");
         }
+      } else {
+        claim(spec, connection);
+        owner = owner(connection);
       }
-      claim(spec, connection);
-      owner = owner(connection);
     }
     Owner found = owner.orElseThrow(() -> SchemaGuard.unusable(spec, where,
         "its " + TABLE + " table is empty"));
