@@ -2,16 +2,11 @@ package signup.common.store;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +17,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import signup.common.security.PrivateFiles;
 
 /**
  * One SQLite file: its pragmas, its migrations (Flyway), one long-lived writer connection behind a
@@ -40,8 +36,6 @@ public final class SqliteDatabase implements Database {
   public static final String REPLICA = "local";
   private static final int READERS = 4;
   private static final int WAL_CHECKPOINT_PAGES = 10_000;
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
 
   private final DatabaseSpec spec;
   private final Path file;
@@ -229,15 +223,10 @@ public final class SqliteDatabase implements Database {
 
   /** Tightens a database of ours, and its companions, left readable to others by older runs. */
   private static void restrictToOwner(Path file) {
-    if (!posix()) {
-      return;
-    }
     for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
       Path companion = file.resolveSibling(file.getFileName() + suffix);
       try {
-        if (Files.exists(companion)
-            && !Files.getPosixFilePermissions(companion).equals(OWNER_ONLY)) {
-          Files.setPosixFilePermissions(companion, OWNER_ONLY);
+        if (PrivateFiles.restrictToOwner(companion)) {
           log.info("{}: made readable by its owner only", companion);
         }
       } catch (IOException e) {
@@ -245,10 +234,6 @@ public final class SqliteDatabase implements Database {
             e.getMessage());
       }
     }
-  }
-
-  private static boolean posix() {
-    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 
   private static Connection connect(String url, Synchronous synchronous, boolean readOnly)
