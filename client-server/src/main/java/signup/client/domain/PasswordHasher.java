@@ -20,8 +20,6 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 import signup.common.domain.DaemonThreads;
 import signup.common.domain.OverloadedException;
 import signup.common.domain.TooLateException;
@@ -53,6 +51,7 @@ public final class PasswordHasher implements AutoCloseable {
           + "\\$([A-Za-z0-9+/]{11,86})\\$([A-Za-z0-9+/]{22,86})$");
 
   private final Argon2Settings settings;
+  private final Argon2id argon2id;
   private final SecureRandom random;
   private final ThreadPoolExecutor executor;
   /** The pool as tasks are handed to it (tracing wraps it to carry the caller's context). */
@@ -97,28 +96,39 @@ public final class PasswordHasher implements AutoCloseable {
     }
   }
 
-  /** @param threads how many hashes may run at once (the number of cores is a good choice) */
+  /**
+   * With {@link Argon2id#preferred()}.
+   *
+   * @param threads how many hashes may run at once (the number of cores is a good choice)
+   */
   public PasswordHasher(Argon2Settings settings, int threads) {
     this(settings, threads, Listener.NONE);
   }
 
   public PasswordHasher(Argon2Settings settings, int threads, Listener listener) {
-    this(settings, threads, listener, UnaryOperator.identity());
+    this(settings, Argon2id.preferred(), threads, listener, UnaryOperator.identity());
   }
 
   /**
+   * @param argon2id the implementation that computes each hash
    * @param submitThrough wraps the pool as tasks are handed to it (tracing: so that a hash runs
    *     in the context of the call that asked for it)
    */
-  public PasswordHasher(Argon2Settings settings, int threads, Listener listener,
-      UnaryOperator<ExecutorService> submitThrough) {
+  public PasswordHasher(Argon2Settings settings, Argon2id argon2id, int threads,
+      Listener listener, UnaryOperator<ExecutorService> submitThrough) {
     this.settings = settings;
+    this.argon2id = argon2id;
     this.random = new SecureRandom();
     this.listener = listener;
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(threads * QUEUED_PER_THREAD),
         DaemonThreads.numbered("password-hasher"));
     this.submit = submitThrough.apply(executor);
+  }
+
+  /** Which Argon2id implementation computes the hashes. */
+  public String implementation() {
+    return argon2id.name();
   }
 
   /** Hashes and verifications waiting for a hasher thread. */
@@ -220,25 +230,13 @@ public final class PasswordHasher implements AutoCloseable {
     });
   }
 
-  private static byte[] argon2id(String password, byte[] salt, Argon2Settings cost,
-      int length) {
-    Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(cost.memoryKiB())
-        .withIterations(cost.iterations())
-        .withParallelism(cost.parallelism())
-        .withSalt(salt)
-        .build();
-    Argon2BytesGenerator generator = new Argon2BytesGenerator();
-    generator.init(parameters);
+  private byte[] argon2id(String password, byte[] salt, Argon2Settings cost, int length) {
     byte[] secret = password.getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[length];
     try {
-      generator.generateBytes(secret, out);
+      return argon2id.hash(secret, salt, cost, length);
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
-    return out;
   }
 
   private <T> T onHasherThread(Callable<T> work) {
@@ -290,6 +288,6 @@ public final class PasswordHasher implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PasswordHasher[" + settings + "]";
+    return "PasswordHasher[" + settings + ", " + argon2id.name() + "]";
   }
 }
