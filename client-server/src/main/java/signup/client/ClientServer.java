@@ -9,6 +9,9 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import signup.client.domain.Argon2id;
 import signup.client.domain.ClientRegistration;
 import signup.client.domain.LogIn;
 import signup.client.domain.PasswordHasher;
@@ -22,7 +25,6 @@ import signup.client.store.ClientSchema;
 import signup.client.store.SqlClientStore;
 import signup.client.store.SqlLoginFailureStore;
 import signup.client.store.SqlSigningKeyStore;
-import signup.common.fault.CrashPoints;
 import signup.common.domain.ReservationSweeper;
 import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
@@ -47,6 +49,7 @@ import signup.common.tracing.Tracing;
  * whose {@code start()} fails must still {@code close()} it.
  */
 public final class ClientServer {
+  private static final Logger log = LoggerFactory.getLogger(ClientServer.class);
   public static final String NAME = "client-server";
   /** New keys are looked for at most this often when a token names an unknown one. */
   public static final Duration KEYS_MIN_INTERVAL = Duration.ofSeconds(1);
@@ -124,11 +127,14 @@ public final class ClientServer {
         tracing.pastSpan("password hash", nanos);
       }
     };
-    PasswordHasher hasher = new PasswordHasher(config.hashing(),
+    PasswordHasher hasher = new PasswordHasher(config.hashing(), Argon2id.preferred(),
         Runtime.getRuntime().availableProcessors(),
         PasswordHasher.Listener.both(new HasherMetrics(metrics.registry()), hashSpans),
         tracing::carryContext);
     HasherMetrics.bindQueue(hasher, metrics.registry());
+    log.info("password hashes: Argon2id m={} KiB, t={}, p={}, computed by {}, {} at once",
+        config.hashing().memoryKiB(), config.hashing().iterations(),
+        config.hashing().parallelism(), hasher.implementation(), hasher.threads());
     SqlClientStore clients = new SqlClientStore(db, clock);
     ClientRegistration registration = new ClientRegistration(clients, hasher, crashPoints);
     ReservationSweeper sweeper = new ReservationSweeper(registration.ledger(),

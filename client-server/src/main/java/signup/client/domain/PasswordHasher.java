@@ -20,8 +20,6 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 import signup.common.domain.DaemonThreads;
 import signup.common.domain.OverloadedException;
 import signup.common.domain.TooLateException;
@@ -45,6 +43,11 @@ public final class PasswordHasher implements AutoCloseable {
    * hold only hashes (and the passwords they carry) that nobody waits for any more.
    */
   static final int QUEUED_PER_THREAD = 50;
+  /**
+   * A hash expected to take less than this runs on the caller's thread ({@link #hashAsync}):
+   * the minimum cost takes tens of microseconds, the production cost tens of milliseconds.
+   */
+  static final long INLINE_BELOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64_DECODE = Base64.getDecoder();
   // Salt 8-64 bytes and hash 16-64 bytes, as unpadded base64; numbers short enough to parse.
@@ -53,6 +56,7 @@ public final class PasswordHasher implements AutoCloseable {
           + "\\$([A-Za-z0-9+/]{11,86})\\$([A-Za-z0-9+/]{22,86})$");
 
   private final Argon2Settings settings;
+  private final Argon2id argon2id;
   private final SecureRandom random;
   private final ThreadPoolExecutor executor;
   /** The pool as tasks are handed to it (tracing wraps it to carry the caller's context). */
@@ -68,7 +72,8 @@ public final class PasswordHasher implements AutoCloseable {
 
   /**
    * Told of each new hash and each refusal, for the server's metrics (the domain knows no
-   * metrics library). Called on a hasher thread.
+   * metrics library). Called on the thread that hashed: a hasher thread, or the caller's for a
+   * cheap hash.
    */
   public interface Listener {
     Listener NONE = new Listener() {};
@@ -97,28 +102,39 @@ public final class PasswordHasher implements AutoCloseable {
     }
   }
 
-  /** @param threads how many hashes may run at once (the number of cores is a good choice) */
+  /**
+   * With {@link Argon2id#preferred()}.
+   *
+   * @param threads how many hashes may run at once (the number of cores is a good choice)
+   */
   public PasswordHasher(Argon2Settings settings, int threads) {
     this(settings, threads, Listener.NONE);
   }
 
   public PasswordHasher(Argon2Settings settings, int threads, Listener listener) {
-    this(settings, threads, listener, UnaryOperator.identity());
+    this(settings, Argon2id.preferred(), threads, listener, UnaryOperator.identity());
   }
 
   /**
+   * @param argon2id the implementation that computes each hash
    * @param submitThrough wraps the pool as tasks are handed to it (tracing: so that a hash runs
    *     in the context of the call that asked for it)
    */
-  public PasswordHasher(Argon2Settings settings, int threads, Listener listener,
-      UnaryOperator<ExecutorService> submitThrough) {
+  public PasswordHasher(Argon2Settings settings, Argon2id argon2id, int threads,
+      Listener listener, UnaryOperator<ExecutorService> submitThrough) {
     this.settings = settings;
+    this.argon2id = argon2id;
     this.random = new SecureRandom();
     this.listener = listener;
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(threads * QUEUED_PER_THREAD),
         DaemonThreads.numbered("password-hasher"));
     this.submit = submitThrough.apply(executor);
+  }
+
+  /** Which Argon2id implementation computes the hashes. */
+  public String implementation() {
+    return argon2id.name();
   }
 
   /** Hashes and verifications waiting for a hasher thread. */
@@ -136,26 +152,33 @@ public final class PasswordHasher implements AutoCloseable {
     return executor.getMaximumPoolSize();
   }
 
-  /** A fresh salt and the PHC string of {@code password} under the current settings. */
+  /**
+   * A fresh salt and the PHC string of {@code password} under the current settings; made on the
+   * caller's thread when a hash is cheap enough ({@link #INLINE_BELOW_NANOS}).
+   */
   public String hash(String password) {
-    return onHasherThread(() -> {
-      long start = System.nanoTime();
-      String hash = newHash(password);
-      listener.hashed(System.nanoTime() - start);
-      return hash;
-    });
+    return cheap() ? timedHash(password) : onHasherThread(() -> timedHash(password));
   }
 
   /**
    * {@link #hash} without waiting: the future completes on a hasher thread, so whatever is
-   * chained to it runs there (and must not block it for long). When its turn comes, a hash is
-   * not started if less of {@code timeLeft} remains than a hash takes (a smoothed estimate of
-   * the recent ones): it fails with
-   * {@link TooLateException} instead. Otherwise, under overload, the pool would spend itself on
+   * chained to it runs there (and must not block it for long); a hash cheap enough to run
+   * inline is complete on return. When its turn comes, a hash is not started if less of
+   * {@code timeLeft} remains than a hash takes (a smoothed estimate of the recent ones): it
+   * fails with {@link TooLateException} instead. Otherwise, under overload, the pool would spend itself on
    * callers who have given up while every caller still waiting waits past its deadline too (a
    * benchmark at 256 sign-ups in flight saw no sign-up succeed).
    */
   public CompletableFuture<String> hashAsync(String password, Supplier<Duration> timeLeft) {
+    if (cheap()) {
+      // Cheaper than handing it to a hasher thread and waking the caller's chain back up: two
+      // context switches cost more than a hash at the minimum cost (a benchmark setting).
+      try {
+        return CompletableFuture.completedFuture(timedHash(password));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     try {
       return CompletableFuture.supplyAsync(() -> {
         Duration left = timeLeft.get();
@@ -165,16 +188,26 @@ public final class PasswordHasher implements AutoCloseable {
           throw new TooLateException("the caller's deadline would pass before the password "
               + "is hashed (" + left.toMillis() + " ms left); not started");
         }
-        long start = System.nanoTime();
-        String hash = newHash(password);
-        long took = System.nanoTime() - start;
-        recordHash(took);
-        listener.hashed(took);
-        return hash;
+        return timedHash(password);
       }, submit);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(refusal(e));
     }
+  }
+
+  /** Whether recent hashes took under {@link #INLINE_BELOW_NANOS} (none yet: not known). */
+  private boolean cheap() {
+    long estimate = hashNanosEstimate.get();
+    return estimate > 0 && estimate < INLINE_BELOW_NANOS;
+  }
+
+  private String timedHash(String password) {
+    long start = System.nanoTime();
+    String hash = newHash(password);
+    long took = System.nanoTime() - start;
+    recordHash(took);
+    listener.hashed(took);
+    return hash;
   }
 
   /** Adds one hash's duration to the estimate. */
@@ -220,25 +253,13 @@ public final class PasswordHasher implements AutoCloseable {
     });
   }
 
-  private static byte[] argon2id(String password, byte[] salt, Argon2Settings cost,
-      int length) {
-    Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(cost.memoryKiB())
-        .withIterations(cost.iterations())
-        .withParallelism(cost.parallelism())
-        .withSalt(salt)
-        .build();
-    Argon2BytesGenerator generator = new Argon2BytesGenerator();
-    generator.init(parameters);
+  private byte[] argon2id(String password, byte[] salt, Argon2Settings cost, int length) {
     byte[] secret = password.getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[length];
     try {
-      generator.generateBytes(secret, out);
+      return argon2id.hash(secret, salt, cost, length);
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
-    return out;
   }
 
   private <T> T onHasherThread(Callable<T> work) {
@@ -290,6 +311,6 @@ public final class PasswordHasher implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PasswordHasher[" + settings + "]";
+    return "PasswordHasher[" + settings + ", " + argon2id.name() + "]";
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -62,6 +63,41 @@ class PasswordHasherTest {
     assertTrue(refused > 0, "the slow hash was taken into account");
     assertTrue(phc != null, "still refused after " + refused + " callers");
     assertTrue(hasher.verify("correct horse", phc));
+  }
+
+  @Test
+  void aCheapHashIsMadeOnTheCallersThreadOnceItsCostIsKnownAndAnExpensiveOneNever() {
+    List<String> cheapThreads = new CopyOnWriteArrayList<>();
+    try (PasswordHasher cheap = new PasswordHasher(Argon2Settings.MINIMUM, 1,
+        new PasswordHasher.Listener() {
+          @Override
+          public void hashed(long nanos) {
+            cheapThreads.add(Thread.currentThread().getName());
+          }
+        })) {
+      for (int i = 0; i < 3; i++) {
+        String phc = Completions.await(cheap.hashAsync("pw" + i, () -> Duration.ofMinutes(1)));
+        assertTrue(cheap.verify("pw" + i, phc));
+      }
+      cheap.hash("sync");
+    }
+    String caller = Thread.currentThread().getName();
+    // The first hash's cost is not known yet: the hasher's thread makes it.
+    assertEquals(List.of(false, true, true, true),
+        cheapThreads.stream().map(caller::equals).toList());
+
+    List<String> expensiveThreads = new CopyOnWriteArrayList<>();
+    try (PasswordHasher expensive = new PasswordHasher(Argon2Settings.OWASP, 1,
+        new PasswordHasher.Listener() {
+          @Override
+          public void hashed(long nanos) {
+            expensiveThreads.add(Thread.currentThread().getName());
+          }
+        })) {
+      Completions.await(expensive.hashAsync("pw", () -> Duration.ofMinutes(1)));
+      Completions.await(expensive.hashAsync("pw", () -> Duration.ofMinutes(1)));
+    }
+    assertFalse(expensiveThreads.contains(caller), expensiveThreads.toString());
   }
 
   @Test
