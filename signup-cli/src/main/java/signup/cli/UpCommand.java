@@ -27,6 +27,7 @@ import signup.common.security.InternalToken;
 import signup.common.security.InternalToken.UnusableTokenException;
 import signup.common.security.Transport;
 import signup.common.store.DatabaseUnusableException;
+import signup.orchestrator.AdmissionOptions;
 import signup.orchestrator.OrchestratorConfig;
 import signup.orchestrator.OrchestratorServer;
 import signup.orchestrator.domain.AdmissionSettings;
@@ -41,6 +42,7 @@ import signup.subscription.SubscriptionServerConfig;
 final class UpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ServerOptions server;
+  @Mixin AdmissionOptions admission;
 
   @Option(names = "--orchestrator-port", defaultValue = "${env:ORCHESTRATOR_PORT:-50051}",
       description = "Default: ${DEFAULT-VALUE}; 0 picks a free port.")
@@ -76,6 +78,7 @@ final class UpCommand implements Callable<Integer> {
     ServerOptions.requireMetricsPort(spec, orchestratorMetricsPort);
     ServerOptions.requireMetricsPort(spec, clientMetricsPort);
     ServerOptions.requireMetricsPort(spec, subscriptionMetricsPort);
+    AdmissionSettings admissionSettings = admission.settings(spec);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String badFormat = ServerLauncher.badLogFormat(System.getenv());
@@ -111,7 +114,7 @@ final class UpCommand implements Callable<Integer> {
       OrchestratorConfig orchestratorConfig = new OrchestratorConfig(bind, orchestrator,
           dataDir.resolve("orchestrator.db"), target(client), target(subscription),
           ProtocolSettings.DEFAULTS, transport, retention, orchestratorMetricsPort,
-          AdmissionSettings.DEFAULTS);
+          admissionSettings);
       started.add(OrchestratorServer.create(orchestratorConfig).start());
     } catch (PortInUseException | DatabaseUnusableException | UnusableTokenException e) {
       stopAll(started);

@@ -16,7 +16,6 @@ import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.Retention;
 import signup.common.fault.CrashPoints;
-import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 
 @Command(name = "signup-orchestrator", mixinStandardHelpOptions = true,
@@ -80,18 +79,7 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   Duration recoveryInterval;
 
-  @Option(names = "--max-in-flight", defaultValue = "${env:SIGNUP_MAX_IN_FLIGHT:-256}",
-      description = "Sign-ups under way at once; one more is refused at once, before any write, "
-          + "with RESOURCE_EXHAUSTED and a retry hint (env SIGNUP_MAX_IN_FLIGHT). "
-          + "Default: ${DEFAULT-VALUE}.")
-  int maxInFlight;
-
-  @Option(names = "--min-deadline", defaultValue = "${env:SIGNUP_MIN_DEADLINE:-25ms}",
-      converter = DurationConverter.class,
-      description = "A Signup whose deadline leaves less than this is refused at once with "
-          + "DEADLINE_EXCEEDED, not started: its caller would be gone before any answer "
-          + "(env SIGNUP_MIN_DEADLINE). Default: ${DEFAULT-VALUE}.")
-  Duration minDeadline;
+  @Mixin AdmissionOptions admission;
 
   @Override
   public Integer call() {
@@ -117,19 +105,10 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
         defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval);
     Retention retention = server.retention(spec, protocol.minimumRetention(),
         "--reserve-deadline + --try-timeout + --recovery-interval");
-    if (maxInFlight < 1) {
-      throw new ParameterException(spec.commandLine(),
-          "--max-in-flight must be at least 1, not " + maxInFlight);
-    }
-    if (minDeadline.isNegative()) {
-      throw new ParameterException(spec.commandLine(), "--min-deadline must not be negative");
-    }
-    AdmissionSettings admission = AdmissionSettings.DEFAULTS.withMaxInFlight(maxInFlight)
-        .withMinTimeLeft(minDeadline);
     return new OrchestratorConfig(server.bind(), port, DatabaseOptions.location(spec, env,
         "ORCHESTRATOR", dbUrl, server.resolve(dbFile)),
         ServerOptions.requireTarget(spec, "--client-target", clientTarget),
         ServerOptions.requireTarget(spec, "--subscription-target", subscriptionTarget),
-        protocol, server.transport(spec), retention, metricsPort, admission);
+        protocol, server.transport(spec), retention, metricsPort, admission.settings(spec));
   }
 }
