@@ -22,6 +22,7 @@ import signup.subscription.SubscriptionServerCommand;
         QuoteCommand.class,
         AuditCommand.class,
         BenchCommand.class,
+        LocalLimitCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
