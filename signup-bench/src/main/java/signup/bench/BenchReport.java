@@ -20,14 +20,21 @@ public final class BenchReport {
     out.printf(Locale.ROOT, "signup bench: %s, %d cores; each step %s, after a warm-up %s "
             + "(first step) or of %s%n",
         result.system().equals("self-hosted")
-            ? "self-hosted (3 service JVMs, " + String.join(" ", result.serviceJvmOptions()) + ")"
+            ? "self-hosted (" + 3 * s.replicas() + " service JVMs"
+                + (s.replicas() > 1 ? ", " + s.replicas() + " replicas of each service" : "")
+                + ", " + String.join(" ", result.serviceJvmOptions()) + ")"
             : "target " + result.system(),
         result.cores(), s.duration() != null ? seconds(s.duration().toMillis()) + " s"
             : s.count() + " sign-ups", firstWarmup(s.warmup()),
         seconds(s.stepWarmup().toMillis()) + " s");
-    out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable "
-        + "(WAL, synchronous=FULL); the local limit ran in the bench's JVM, max heap "
-        + result.localLimitHeapMiB() + " MiB");
+    out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable; "
+        + (result.system().equals("self-hosted") ? "store: " : "the local limit's store: ")
+        + s.store().describe());
+    if (s.localLimit()) {
+      out.println("the local limit: in a JVM of its own with the services' options ("
+          + String.join(" ", s.serviceJvmOptions()) + ", max heap " + result.localLimitHeapMiB()
+          + " MiB), on the same store");
+    }
     out.println();
     String header = "%-11s %-16s %5s %11s %11s %6s %8s %8s %8s %9s %8s %10s %11s %11s  %s%n";
     out.printf(Locale.ROOT, header, "config", "hash", "conc", "protocol/s", "local/s", "ratio",
@@ -69,7 +76,10 @@ public final class BenchReport {
     out.println("heap at the end, MiB: used / committed / max (live after a full GC)");
     for (BenchResult.Configuration c : result.configurations()) {
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s", c.cost().label()));
-      for (String service : SERVICES) {
+      // Each service by its name, or each replica's ("client-server-2") when there are several.
+      List<String> names = c.heap().size() > SERVICES.size()
+          ? List.copyOf(c.heap().keySet()) : SERVICES;
+      for (String service : names) {
         HeapUsage h = c.heap().get(service);
         line.append(String.format(Locale.ROOT, "  %s %s", service, h == null ? "n/a"
             : h.used() + " / " + h.committed() + " / " + h.max() + " (" + h.liveAfterGc() + ")"));

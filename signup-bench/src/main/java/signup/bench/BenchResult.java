@@ -10,7 +10,8 @@ import signup.common.store.WriteStats;
  * @param system "self-hosted" or the target's address
  * @param serviceJvmOptions the self-hosted services' JVM options (empty with a target)
  * @param cores of this machine
- * @param localLimitHeapMiB the most heap the local limit had: the bench's own JVM's
+ * @param localLimitHeapMiB the most heap the local limit had: its JVM's, started with the
+ *     services' options; 0 without a local limit
  */
 public record BenchResult(String system, List<String> serviceJvmOptions, int cores,
     long localLimitHeapMiB, BenchSettings settings, List<Configuration> configurations) {

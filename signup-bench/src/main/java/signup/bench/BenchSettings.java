@@ -21,21 +21,26 @@ import java.util.function.Function;
  *     cores
  * @param stepWarmup run (and discarded) before every other step, to reach its steady state
  * @param deadline of each Signup call
- * @param localLimit whether to measure the local limit beside each step
- * @param serviceJvmOptions for each self-hosted service, e.g. -Xmx256m
+ * @param localLimit whether to measure the local limit beside each step (in a JVM of its own,
+ *     with the services' options)
+ * @param serviceJvmOptions for each self-hosted service and the local limit, e.g. -Xmx256m
  * @param jfrDir where self-hosted services record a JFR profile; null for none
  * @param workDir where self-hosted data, logs and the local limit's database go
  * @param channels how to reach a target (plaintext or TLS, as the other commands do)
  * @param localLimitParts client-server's password hash, for the local limit
  * @param serveMainClass the main class whose {@code serve client|subscription|orchestrator}
- *     runs each self-hosted service (the CLI's own, on this JVM's class path)
+ *     runs each self-hosted service and whose {@value LocalLimitChild#COMMAND} runs the local
+ *     limit (the CLI's own, on this JVM's class path)
+ * @param store where the self-hosted services and the local limit keep their data (with a
+ *     target, the local limit alone)
+ * @param replicas of each self-hosted service; more than one needs PostgreSQL
  */
 public record BenchSettings(String target, List<HashCost> configurations,
     List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
     Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
     List<String> serviceJvmOptions, Path jfrDir, Path workDir,
     Function<String, ManagedChannel> channels, LocalLimitParts localLimitParts,
-    String serveMainClass) {
+    String serveMainClass, BenchStore store, int replicas) {
 
   public BenchSettings {
     configurations = List.copyOf(configurations);
@@ -44,6 +49,22 @@ public record BenchSettings(String target, List<HashCost> configurations,
     if (configurations.isEmpty() || concurrencies.isEmpty()) {
       throw new IllegalArgumentException("at least one configuration and one concurrency");
     }
+    if (replicas < 1 || (replicas > 1 && (target != null || store instanceof BenchStore.Sqlite))) {
+      throw new IllegalArgumentException("several replicas need a self-hosted system on "
+          + "PostgreSQL");
+    }
+  }
+
+  /** On SQLite, one replica of each service. */
+  public BenchSettings(String target, List<HashCost> configurations,
+      List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
+      Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
+      List<String> serviceJvmOptions, Path jfrDir, Path workDir,
+      Function<String, ManagedChannel> channels, LocalLimitParts localLimitParts,
+      String serveMainClass) {
+    this(target, configurations, concurrencies, duration, count, minWarmup, maxWarmup,
+        stepWarmup, deadline, localLimit, serviceJvmOptions, jfrDir, workDir, channels,
+        localLimitParts, serveMainClass, BenchStore.SQLITE, 1);
   }
 
   public boolean selfHosted() {

@@ -13,25 +13,29 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import signup.common.store.WriteStats;
 
 /**
  * Runs a benchmark: for each configuration, a system (started here, or the target), then for
  * each concurrency a warm-up and a measured step of sign-ups through the protocol, followed by
- * the local limit at the same concurrency and hash cost. The first warm-up of each goes on
- * until throughput has settled (a {@link SettlingRule}); the others are short and fixed. Steps
- * run one after the other, never together, so that each has the machine to itself.
+ * the local limit at the same concurrency and hash cost (on the same store, in a JVM of its
+ * own). The first warm-up of each goes on until throughput has settled (a
+ * {@link SettlingRule}); the others are short and fixed. Steps run one after the other, never
+ * together, so that each has the machine to itself.
  */
 public final class Benchmark {
   /** The bench's own process while it drives the protocol: the clients' side of the cost. */
   static final String DRIVER = "bench driver";
-  /** The bench's own process while it runs the local limit. */
+  /** The local limit's own JVM. */
   static final String LOCAL = "local limit";
 
   private final BenchSettings settings;
   private final PrintWriter log;
   private final boolean progressBar;
   private final ProcFs procFs = ProcFs.system();
+  /** The local limit's JVM's most heap, once one has started. */
+  private long localLimitHeapMiB;
 
   /**
    * @param log where a line per step goes (stderr), so a long run is never silent
@@ -56,8 +60,7 @@ public final class Benchmark {
     }
     return new BenchResult(settings.selfHosted() ? "self-hosted" : settings.target(),
         settings.selfHosted() ? settings.serviceJvmOptions() : List.of(),
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-        settings, configurations);
+        Runtime.getRuntime().availableProcessors(), localLimitHeapMiB, settings, configurations);
   }
 
   private BenchResult.Configuration runConfiguration(HashCost cost, String runId,
@@ -65,21 +68,27 @@ public final class Benchmark {
     Path dir = settings.workDir().resolve(cost.label());
     SelfHostedSystem system = null;
     ManagedChannel channel = null;
+    SystemDatabases databases = null;
     try {
       String target = settings.target();
+      databases = settings.store().databases(dir, runId + "_" + cost.label());
       if (settings.selfHosted()) {
-        note("starting the system (%s hash) in %s", cost.label(), dir);
+        note("starting the system (%s hash, %s, %d replica%s of each service) in %s",
+            cost.label(), databases.describe(), settings.replicas(),
+            settings.replicas() == 1 ? "" : "s", dir);
         system = SelfHostedSystem.start(dir, cost.label(), cost.optionValue(),
-            settings.serviceJvmOptions(), settings.jfrDir(), settings.serveMainClass());
+            settings.serviceJvmOptions(), settings.jfrDir(), settings.serveMainClass(),
+            settings.replicas(), databases);
         target = system.orchestratorTarget();
       }
       channel = settings.channels().apply(target);
       List<BenchResult.Step> steps = new ArrayList<>();
       Map<String, WriteStats> groupCommit = new LinkedHashMap<>();
-      try (LocalLimit local = settings.localLimit()
-          ? new LocalLimit(dir.resolve("local-limit.db"), settings.localLimitParts().schema(),
-              settings.localLimitParts().open(cost, Runtime.getRuntime().availableProcessors()),
-              runId) : null) {
+      try (LocalLimitProcess local = settings.localLimit() ? LocalLimitProcess.start(settings,
+          cost, databases.localLimit(), dir, cost.label(), runId) : null) {
+        if (local != null) {
+          localLimitHeapMiB = local.maxHeapMiB();
+        }
         boolean first = true;
         for (int concurrency : settings.concurrencies()) {
           String name = cost.label() + " c=" + concurrency;
@@ -99,12 +108,16 @@ public final class Benchmark {
           PerSignupCost localCost = PerSignupCost.NONE;
           Warmup localWarmup = null;
           if (local != null) {
-            ProcessMeter localMeter = ProcessMeter.ofThisProcess(LOCAL, procFs);
-            try (LocalLimit.Steps work = local.workload(concurrency)) {
-              localWarmup = warmUp(name + " local", work, concurrency, first,
-                  List.of(ProcessHandle.current()));
-              localLimit = measure(name + " local", work, concurrency, localMeter);
+            ProcessMeter localMeter = new ProcessMeter(Map.of(LOCAL, local.handle()), procFs);
+            boolean firstStep = first;
+            localWarmup = elsewhere(name + " local warm-up", local::progress,
+                () -> local.warmUp(concurrency, firstStep));
+            if (first && localWarmup.ending() != Warmup.Ending.NONE) {
+              noteWarmup(name + " local", localWarmup);
             }
+            localMeter.start();
+            localLimit = elsewhere(name + " local", local::progress,
+                () -> local.measure(concurrency));
             localCost = localMeter.perOperation(localLimit.succeeded(), List.of(LOCAL));
           }
           first = false;
@@ -117,7 +130,7 @@ public final class Benchmark {
                       localLimit.throughput(), step.ratio()));
         }
         if (local != null) {
-          groupCommit.put("local-limit", local.writeStats());
+          local.writeStats().ifPresent(w -> groupCommit.put("local-limit", w));
         }
       }
       Map<String, HeapUsage> heap = Map.of();
@@ -133,6 +146,13 @@ public final class Benchmark {
       }
       if (system != null) {
         system.close();
+      }
+      if (databases != null) {
+        try {
+          databases.close();
+        } catch (IllegalStateException e) {
+          note("%s", e.getMessage());
+        }
       }
     }
   }
@@ -160,9 +180,29 @@ public final class Benchmark {
     SettlingWarmup settling = new SettlingWarmup(rule, () -> procFs.cpuTicks(pids));
     Warmup warmup = settling.result(run(name + " warm-up", settling.loop(workload, concurrency))
         .elapsed());
+    noteWarmup(name, warmup);
+    return warmup;
+  }
+
+  private void noteWarmup(String name, Warmup warmup) {
+    SettlingRule rule = settings.warmup();
     note("%s warm-up %s (by window of %.0f s: %s)", name, warmup.describe(),
         Math.min(rule.window().toMillis(), rule.maximum().toMillis()) / 1000.0, warmup.curve());
-    return warmup;
+  }
+
+  /** A step that runs in another process (the local limit's), drawn from its reports. */
+  private <T> T elsewhere(String name, Supplier<ProgressBar.Snapshot> progress,
+      RemoteStep<T> step) throws InterruptedException {
+    if (!progressBar) {
+      return step.run();
+    }
+    try (ProgressBar bar = new ProgressBar(log, name, progress)) {
+      return step.run();
+    }
+  }
+
+  private interface RemoteStep<T> {
+    T run() throws InterruptedException;
   }
 
   /** The measured step, with {@code meter} started right before it. */

@@ -39,14 +39,22 @@ final class JsonReport {
     return GSON.toJson(Report.of(result));
   }
 
-  record Report(String system, List<String> serviceJvmOptions, int cores,
+  /**
+   * @param store "sqlite" or "postgresql": the services' and the local limit's (with a target,
+   *     the local limit's alone)
+   * @param database where, for a person, never with a password
+   * @param replicas of each self-hosted service; null with a target
+   */
+  record Report(String system, String store, String database, Integer replicas,
+      List<String> serviceJvmOptions, int cores,
       long localLimitMaxHeapMib, Double durationS, Long count, WarmupRule warmup,
       double stepWarmupS, double deadlineS, List<Configuration> configurations,
       boolean errors) {
     static Report of(BenchResult result) {
       BenchSettings s = result.settings();
       SettlingRule rule = s.warmup();
-      return new Report(result.system(), result.serviceJvmOptions(), result.cores(),
+      return new Report(result.system(), s.store().kind(), s.store().describe(),
+          s.selfHosted() ? s.replicas() : null, result.serviceJvmOptions(), result.cores(),
           result.localLimitHeapMiB(), s.duration() == null ? null : seconds(s.duration()),
           s.duration() == null ? s.count() : null,
           new WarmupRule(seconds(rule.minimum()), seconds(rule.maximum()),

@@ -1,6 +1,6 @@
 package signup.bench;
 
-import java.nio.file.Path;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -9,29 +9,34 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import signup.common.domain.DaemonThreads;
+import signup.common.store.Database;
+import signup.common.store.DatabaseLocation;
 import signup.common.store.DatabaseSpec;
+import signup.common.store.PostgresDatabase;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.WriteStats;
 
 /**
  * The local limit: the fastest one process can do the durable work of a sign-up on this
  * machine. Per sign-up, the same Argon2id hash (on a pool as large as client-server's), then one
- * client row and one subscription row in one SQLite transaction, through the project's own
- * group-committing {@link SqliteDatabase} with the same pragmas (WAL, synchronous=FULL). No
- * network, no second process, no protocol: what is left when the distribution is taken away.
+ * client row and one subscription row in one transaction on the services' store: through the
+ * project's own group-committing {@link SqliteDatabase} with the same pragmas (WAL,
+ * synchronous=FULL), or {@link PostgresDatabase} with the same pools and isolation. No network,
+ * no second process, no protocol: what is left when the distribution is taken away.
  */
 final class LocalLimit implements AutoCloseable {
-  private final SqliteDatabase db;
+  private final Database db;
   private final LocalLimitParts.Hasher hasher;
   private final String runId;
   private final AtomicLong sequence = new AtomicLong();
 
   /**
-   * Opens (creating) the database at {@code file} with the participants' tables; hashes with
-   * {@code hasher}, which it closes.
+   * Opens (creating and migrating it) the database at {@code location} with the participants'
+   * tables; hashes with {@code hasher}, which it closes.
    */
-  LocalLimit(Path file, DatabaseSpec schema, LocalLimitParts.Hasher hasher, String runId) {
-    this.db = SqliteDatabase.open(schema, file);
+  LocalLimit(DatabaseLocation location, DatabaseSpec schema, LocalLimitParts.Hasher hasher,
+      String runId) {
+    this.db = location.open(schema);
     this.hasher = hasher;
     this.runId = runId;
   }
@@ -81,9 +86,13 @@ final class LocalLimit implements AutoCloseable {
     });
   }
 
-  /** How its database grouped the writes so far. */
-  WriteStats writeStats() {
-    return db.writeStats();
+  /**
+   * How its database grouped the writes so far; empty on PostgreSQL, whose server groups the
+   * commits itself.
+   */
+  Optional<WriteStats> writeStats() {
+    return db instanceof SqliteDatabase sqlite ? Optional.of(sqlite.writeStats())
+        : Optional.empty();
   }
 
   @Override

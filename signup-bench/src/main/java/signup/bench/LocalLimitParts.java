@@ -16,7 +16,10 @@ public interface LocalLimitParts {
   /** "m=19456,t=2,p=1": the parameters of {@code cost}, as a PHC string spells them. */
   String describe(HashCost cost);
 
-  /** Both participants' tables in one file (the shared barrier once). */
+  /**
+   * Both participants' tables in one database, a SQLite file or a PostgreSQL schema (the shared
+   * barrier once), built by each dialect's migrations as the participants' own are.
+   */
   DatabaseSpec schema();
 
   /** One hasher: its threads are released on close. */

@@ -23,11 +23,6 @@ final class ProcessMeter {
     this.procFs = procFs;
   }
 
-  /** This process only. */
-  static ProcessMeter ofThisProcess(String name, ProcFs procFs) {
-    return new ProcessMeter(Map.of(name, ProcessHandle.current()), procFs);
-  }
-
   void start() {
     cpuBefore = cpu();
     switchesBefore = contextSwitches();

@@ -2,6 +2,7 @@ package signup.bench;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * One line on the terminal, redrawn a few times a second while a step runs, erased at the end.
@@ -13,14 +14,32 @@ final class ProgressBar implements AutoCloseable {
 
   private final PrintWriter out;
   private final String label;
-  private final ClosedLoop loop;
+  private final Supplier<Snapshot> progress;
   private final Thread painter;
   private volatile boolean done;
 
+  /**
+   * Where a step is: how far (0 to 1), operations completed and failed, and successful ones per
+   * second since its start.
+   */
+  record Snapshot(double fraction, long completed, long failed, double throughput) {
+    static final Snapshot NONE = new Snapshot(0, 0, 0, 0);
+
+    static Snapshot of(ClosedLoop loop) {
+      return new Snapshot(loop.fractionDone(), loop.completed(), loop.failed(),
+          loop.currentThroughput());
+    }
+  }
+
   ProgressBar(PrintWriter out, String label, ClosedLoop loop) {
+    this(out, label, () -> Snapshot.of(loop));
+  }
+
+  /** @param progress read at every redraw: a loop of this process's, or another's reports */
+  ProgressBar(PrintWriter out, String label, Supplier<Snapshot> progress) {
     this.out = out;
     this.label = label;
-    this.loop = loop;
+    this.progress = progress;
     this.painter = new Thread(this::paint, "bench-progress");
     this.painter.setDaemon(true);
     this.painter.start();
@@ -28,11 +47,11 @@ final class ProgressBar implements AutoCloseable {
 
   private void paint() {
     while (!done) {
-      double fraction = loop.fractionDone();
-      int filled = (int) Math.round(fraction * WIDTH);
+      Snapshot now = progress.get();
+      int filled = (int) Math.round(now.fraction() * WIDTH);
       String line = String.format(Locale.ROOT, "\r%-34s [%s%s] %3d%%  %,8d done  %,5d failed  "
               + "%,8.0f/s ", label, "#".repeat(filled), ".".repeat(WIDTH - filled),
-          Math.round(fraction * 100), loop.completed(), loop.failed(), loop.currentThroughput());
+          Math.round(now.fraction() * 100), now.completed(), now.failed(), now.throughput());
       synchronized (out) {
         out.print(line);
         out.flush();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -17,26 +18,33 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import signup.common.cli.DatabaseOptions;
 import signup.common.cli.DurationConverter;
 import signup.common.cli.ServerOptions;
+import signup.common.store.DatabaseLocation;
+import signup.common.store.DatabaseLocation.PostgresServer;
 import signup.bench.BenchReport;
 import signup.bench.BenchResult;
 import signup.bench.BenchSettings;
+import signup.bench.BenchStore;
 import signup.bench.Benchmark;
 import signup.bench.HashCost;
+import signup.bench.SelfStartedPostgres;
 import signup.bench.SystemStartException;
 import signup.bench.ThroughputChart;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure sign-ups per second and their latency, against a running system "
         + "(--target) or one started here as three separate JVMs (--self-hosted), and beside "
-        + "them the local limit: one process doing the same durable work (the same hash, a "
-        + "client row and a subscription row in one SQLite transaction, synchronous=FULL).",
+        + "them the local limit: one process, with the services' JVM options, doing the same "
+        + "durable work (the same hash, a client row and a subscription row in one transaction "
+        + "on the same store: SQLite with synchronous=FULL, or PostgreSQL).",
         "Two configurations: production's password hash, and the minimum hash cost (for "
             + "benchmarks only), which leaves the protocol's own cost."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every sign-up succeeded", "1:some sign-ups failed (see errors)",
-        "2:bad option", "3:the self-hosted system could not start"})
+        "2:bad option", "3:the self-hosted system, the local limit or the bench's own "
+            + "PostgreSQL could not start"})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   /** --json, --timeout (the deadline of each Signup call) and how to reach --target. */
@@ -106,6 +114,34 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also draw throughput and p99 against concurrency into this PNG.")
   Path chart;
 
+  @Option(names = "--store", defaultValue = "sqlite",
+      description = "Where the self-hosted services and the local limit keep their data: "
+          + "sqlite (a file per service) or postgres (a schema per service and one for the "
+          + "local limit, on the server of --db-url or, without one, on a PostgreSQL the bench "
+          + "starts for the run from the postgresql package's initdb and pg_ctl, found on the "
+          + "PATH or under /usr/lib/postgresql). Default: ${DEFAULT-VALUE}.")
+  String store;
+
+  @Option(names = "--db-url", defaultValue = "${env:BENCH_DB_URL}",
+      description = "With --store postgres: jdbc:postgresql://host:port/database, whose user may "
+          + "create schemas there; they are dropped at the end unless --keep-data "
+          + "(env BENCH_DB_URL). The login comes from env BENCH_DB_USER and BENCH_DB_PASSWORD or "
+          + "BENCH_DB_PASSWORD_FILE, never from the URL. Default: a PostgreSQL of the bench's own.")
+  String dbUrl;
+
+  @Option(names = "--replicas", defaultValue = "1",
+      description = "Self-hosted: replicas of each service, each pointed at every replica of the "
+          + "services it calls, and the bench at every orchestrator, called in turn; more than 1 "
+          + "needs --store postgres (a SQLite file belongs to one process). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int replicas;
+
+  /** Where the PostgreSQL login is read from: the process's environment, a map in tests. */
+  Map<String, String> env = System.getenv();
+
+  /** The PostgreSQL this run started, stopped at its end; null for none. */
+  private SelfStartedPostgres ownPostgres;
+
   @Option(names = "--keep-data",
       description = "Keep the temporary directory (databases, service logs) and print where.")
   boolean keepData;
@@ -114,26 +150,23 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    BenchSettings settings = settings(Files.createTempDirectory("signup-bench-"));
-    long ownHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
-    if (settings.selfHosted() && settings.localLimit() && ownHeapMiB > 2 * heapMiB(serviceHeap)) {
-      // Argon2 at production cost allocates 19 MiB a hash: a large heap makes it cheaper.
-      err.printf("bench: note: the local limit runs in this JVM, with %d MiB of heap against the "
-          + "services' %s; for a like-for-like production figure run java -Xmx%s -jar ...%n",
-          ownHeapMiB, serviceHeap, serviceHeap);
-    }
+    Path workDir = Files.createTempDirectory("signup-bench-");
     BenchResult result;
     try {
+      BenchSettings settings = settings(workDir);
       result = new Benchmark(settings, err, System.console() != null).run();
     } catch (SystemStartException e) {
       err.println("error: " + e.getMessage());
       err.flush();
       return ExitCodes.CANNOT_START;
     } finally {
+      if (ownPostgres != null) {
+        ownPostgres.close();
+      }
       if (keepData) {
-        err.println("bench: data and service logs kept in " + settings.workDir());
+        err.println("bench: data and service logs kept in " + workDir);
       } else {
-        deleteTree(settings.workDir());
+        deleteTree(workDir);
       }
     }
     if (remote.json) {
@@ -178,18 +211,45 @@ final class BenchCommand implements Callable<Integer> {
         count == null ? duration : null, count == null ? 0 : count, minWarmup, warmup,
         stepWarmup, remote.timeout, !noLocal, List.of("-Xmx" + serviceHeap), jfrDir, workDir,
         remote::channel, new ParticipantsLocalLimitParts(),
-        SignupCli.class.getName());
+        SignupCli.class.getName(), store(workDir), replicas);
   }
 
-  /** "256m" or "1g" in MiB. */
-  private static long heapMiB(String size) {
-    long n = Long.parseLong(size.replaceAll("[^0-9]", ""));
-    return switch (Character.toLowerCase(size.charAt(size.length() - 1))) {
-      case 'g' -> n << 10;
-      case 'm' -> n;
-      case 'k' -> n >> 10;
-      default -> n >> 20;
+  /**
+   * The store --store names, checked with --replicas and --db-url; last of all the checks, since
+   * without a --db-url it starts a PostgreSQL server for the run (stopped by {@link #call}).
+   */
+  private BenchStore store(Path workDir) {
+    boolean postgres = switch (store.strip().toLowerCase(Locale.ROOT)) {
+      case "sqlite" -> false;
+      case "postgres", "postgresql" -> true;
+      default -> throw usage("--store must be sqlite or postgres, not " + store);
     };
+    if (replicas < 1 || replicas > 16) {
+      throw usage("--replicas must be 1-16");
+    }
+    if (replicas > 1 && !selfHosted) {
+      throw usage("--replicas needs --self-hosted: a --target's replicas are its own (give them "
+          + "as host:port,host:port)");
+    }
+    if (replicas > 1 && !postgres) {
+      throw usage("--replicas " + replicas + " needs --store postgres: a service's SQLite file "
+          + "belongs to one process, so its replicas cannot share it");
+    }
+    if (!postgres) {
+      if (spec.commandLine().getParseResult().hasMatchedOption("--db-url")) {
+        throw usage("--db-url needs --store postgres");
+      }
+      return BenchStore.SQLITE;
+    }
+    if (dbUrl != null && !dbUrl.isBlank()) {
+      DatabaseLocation given = DatabaseOptions.location(spec, env, "BENCH", dbUrl, null);
+      return new BenchStore.Postgres((PostgresServer) given, "given", keepData);
+    }
+    // Each service replica and the local limit open up to 12 connections (PostgresDatabase's
+    // 8 writers and 4 readers); PostgreSQL's default of 100 is too few from 3 replicas on.
+    int connections = Math.max(100, 12 * (3 * replicas + 1) + 20);
+    ownPostgres = SelfStartedPostgres.start(workDir.resolve("postgres"), connections);
+    return new BenchStore.Postgres(ownPostgres.server(), ownPostgres.origin(), keepData);
   }
 
   private List<HashCost> configurations() {

@@ -7,13 +7,10 @@ import signup.client.domain.PasswordHasher;
 import signup.client.store.ClientSchema;
 import signup.common.store.DatabaseSpec;
 import signup.subscription.store.SubscriptionSchema;
-import signup.client.store.ClientSchema;
-import signup.common.store.DatabaseSpec;
-import signup.subscription.store.SubscriptionSchema;
 
 /**
  * The local limit hashes with client-server's own {@link PasswordHasher}, at the same cost, and
- * writes to the tables the participants' own migrations create.
+ * writes to the tables the participants' own migrations create, on SQLite or PostgreSQL alike.
  */
 final class ParticipantsLocalLimitParts implements LocalLimitParts {
   /** "LOCL". */

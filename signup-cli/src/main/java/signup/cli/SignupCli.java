@@ -23,6 +23,7 @@ import signup.subscription.SubscriptionServerCommand;
         AuditCommand.class,
         BenchCommand.class,
         HashBenchCommand.class,
+        LocalLimitCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

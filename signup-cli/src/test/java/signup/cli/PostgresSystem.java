@@ -116,6 +116,17 @@ final class PostgresSystem implements AutoCloseable {
     }
   }
 
+  /** A single text from one of the databases, read directly. */
+  static String string(PostgresServer db, String sql) {
+    try (Connection c = db.openReadOnly();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   long unfinishedSignups() {
     return number(orchestratorDb,
         "SELECT count(*) FROM signup_txn WHERE state NOT IN ('DONE', 'ABORTED')");
