@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.DaemonThreads;
 import signup.common.domain.StoreUnavailableException;
+import signup.common.logging.LogContext;
 
 /**
  * Finishes what requests left half-way, at start-up and then periodically, taking each row where
@@ -35,6 +36,7 @@ public final class Recovery implements AutoCloseable {
   private final ProtocolSettings settings;
   private final InstantSource clock;
   private final Listener listener;
+  private final TxnLogContext logContext;
   private ScheduledExecutorService scheduler;
 
   /**
@@ -66,11 +68,18 @@ public final class Recovery implements AutoCloseable {
 
   public Recovery(SignupLog signupLog, SignupCoordinator coordinator, ProtocolSettings settings,
       InstantSource clock, Listener listener) {
+    this(signupLog, coordinator, settings, clock, listener, TxnLogContext.TXN_ID_ONLY);
+  }
+
+  /** @param logContext what each row's lines carry (its txn_id, its trace_id where known) */
+  public Recovery(SignupLog signupLog, SignupCoordinator coordinator, ProtocolSettings settings,
+      InstantSource clock, Listener listener, TxnLogContext logContext) {
     this.signupLog = signupLog;
     this.coordinator = coordinator;
     this.settings = settings;
     this.clock = clock;
     this.listener = listener;
+    this.logContext = logContext;
   }
 
   /** Runs a first pass now (in the background) and then every recovery interval. */
@@ -105,7 +114,9 @@ public final class Recovery implements AutoCloseable {
       if (coordinator.inFlight().contains(record.txnId())) {
         continue; // its request is still driving it (and the claim just renewed stays ours)
       }
-      start(record).ifPresent(steps::add);
+      try (LogContext.Scope ids = logContext.enter(record.txnId())) {
+        start(record).ifPresent(steps::add);
+      }
     }
     awaitAll(steps, settings.callDeadline().multipliedBy(2));
     int finished = 0;
@@ -213,10 +224,12 @@ public final class Recovery implements AutoCloseable {
       }
       return false;
     }
-    if (step.to() == SignupState.ABORTED) {
-      signupLog.markAborted(step.txnId(), clock.instant());
+    try (LogContext.Scope ids = logContext.enter(step.txnId())) {
+      if (step.to() == SignupState.ABORTED) {
+        signupLog.markAborted(step.txnId(), clock.instant());
+      }
+      log.info("txn_id={} recovery: {}", step.txnId(), step.to());
     }
-    log.info("txn_id={} recovery: {}", step.txnId(), step.to());
     return true;
   }
 
