@@ -116,17 +116,16 @@ public final class OrchestratorServer {
             metrics.intercept(subscriptionChannel, config.subscriptionTarget()))),
         protocol.reserveDeadline(),
         protocol.callDeadline());
-    if (tracing.enabled()) {
-      // Each step of a sign-up a span of its trace, whichever thread runs it.
-      TxnTraces traces = new TxnTraces(tracing);
-      signupLog = new TracedSignupLog(signupLog, traces);
-      clients = TracedParticipants.client(clients, traces);
-      subscriptions = TracedParticipants.subscription(subscriptions, traces);
-    }
+    // Each step of a sign-up in its logging context (txn_id, trace_id), and with traces on a
+    // span of its trace, whichever thread runs it.
+    TxnTraces traces = new TxnTraces(tracing);
+    signupLog = new TracedSignupLog(signupLog, traces);
+    clients = TracedParticipants.client(clients, traces);
+    subscriptions = TracedParticipants.subscription(subscriptions, traces);
     SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
         protocol, config.admission(), clock, crashPoints);
     Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock,
-        new RecoveryMetrics(registry));
+        new RecoveryMetrics(registry), traces);
     RetentionPurger purger = new RetentionPurger(sqlLog, config.retention(), clock);
     List<AutoCloseable> owned = new ArrayList<>();
     owned.add(purger);

@@ -24,6 +24,7 @@ import signup.common.metrics.Scrape;
 import signup.common.store.SqliteDatabase;
 import signup.common.v1.DeviceType;
 import signup.orchestrator.domain.PlanQuote;
+import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SignupState;
 import signup.orchestrator.domain.SubscriptionReservation;
@@ -55,9 +56,16 @@ class SignupMetricsTest {
 
   @Test
   void signupsMoveEachServersSeriesByExactlyWhatHappened() {
-    system = new SignupSystem(dataDir, SignupSystem.FAST, ParticipantSettings.DEFAULTS)
+    // Recovery's first pass at start, then none: each pass writes too (it claims the rows it
+    // works), and passes every 200 ms would add their writes to the sign-ups' own.
+    ProtocolSettings onePass = new ProtocolSettings(SignupSystem.FAST.reserveDeadline(),
+        SignupSystem.FAST.tryTimeout(), SignupSystem.FAST.secondPhaseBudget(),
+        SignupSystem.FAST.callDeadline(), Duration.ofHours(1));
+    system = new SignupSystem(dataDir, onePass, ParticipantSettings.DEFAULTS)
         .withHashing(Argon2Settings.MINIMUM)
         .startClient().startSubscription().startOrchestrator();
+    await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.of(system.orchestratorMetricsPort())
+        .value("signup_recovery_passes_total") == 1);
     Scrape orchestratorBefore = Scrape.of(system.orchestratorMetricsPort());
     Scrape clientBefore = Scrape.of(system.clientMetricsPort());
     Scrape subscriptionBefore = Scrape.of(system.subscriptionMetricsPort());
@@ -126,7 +134,7 @@ class SignupMetricsTest {
   }
 
   @Test
-  void aRowHeldInCommittingByAStoppedParticipantShowsInTheBacklogUntilRecoveryFinishesIt() {
+  void aRowHeldInCommittingShowsInTheBacklogAndCountsOnceAsRecoveredWhenItsDriveFinishesIt() {
     system = new SignupSystem(dataDir, SignupSystem.FAST, ParticipantSettings.DEFAULTS)
         .withHashing(Argon2Settings.MINIMUM)
         .startClient().startSubscription();
@@ -150,6 +158,9 @@ class SignupMetricsTest {
     double age = held.value("signup_log_oldest_age_seconds", "state", "COMMITTING");
     assertTrue(age >= 90 && age < 120, "age " + age);
     assertEquals(0, held.value("signup_completed_total"));
+    // Taken over by recovery, not finished yet: left (by each pass that tried it), not finished.
+    assertEquals(0, held.value("signup_recovery_rows_finished_total"));
+    assertTrue(held.value("signup_recovery_rows_left_total") >= 1);
     Promtool.checkMetrics(held.text);
 
     system.startClient();
@@ -161,6 +172,15 @@ class SignupMetricsTest {
     // Finished by the confirm drive recovery started (a pass does not wait for it to succeed).
     assertEquals(1, after.value("signup_completed_total"));
     assertEquals(0, after.value("signup_recovery_failures_total"));
+    // A row recovery took over counts as finished by recovery once it is, whoever wrote DONE
+    // (here its drive, after the pass had counted it left)...
+    assertEquals(1, after.value("signup_recovery_rows_finished_total"));
+    // ... and once only: later passes find nothing to count again.
+    double passes = after.value("signup_recovery_passes_total");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.of(system.orchestratorMetricsPort())
+        .value("signup_recovery_passes_total") >= passes + 2);
+    assertEquals(1, Scrape.of(system.orchestratorMetricsPort())
+        .value("signup_recovery_rows_finished_total"));
   }
 
   private void reserveOnBoth(String txnId, String clientId) {

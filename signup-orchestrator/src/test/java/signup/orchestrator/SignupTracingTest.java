@@ -7,17 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import signup.client.domain.Argon2Settings;
 import signup.common.domain.ParticipantSettings;
-import signup.common.tracing.Tracing;
 import signup.orchestrator.v1.SignupRequest;
 import signup.orchestrator.v1.SignupResponse;
 
@@ -36,14 +27,13 @@ import signup.orchestrator.v1.SignupResponse;
  * e-mail, the name or the password.
  */
 class SignupTracingTest {
-  private static final AttributeKey<String> SERVICE = AttributeKey.stringKey("service.name");
+  private static final AttributeKey<String> SERVICE = InMemoryTraces.SERVICE;
   private static final AttributeKey<String> TXN_ID = AttributeKey.stringKey("txn_id");
   private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("request_id");
   private static final String EMAIL = "ada.trace@example.com";
 
   @TempDir Path dataDir;
-  private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-  private final List<OpenTelemetrySdk> sdks = new ArrayList<>();
+  private final InMemoryTraces traces = new InMemoryTraces();
   private SignupSystem system;
 
   @AfterEach
@@ -51,16 +41,16 @@ class SignupTracingTest {
     if (system != null) {
       system.close();
     }
-    sdks.forEach(OpenTelemetrySdk::close);
+    traces.close();
   }
 
   @Test
   void oneSignupIsOneTraceAcrossTheThreeServersInTheRightShape() {
     system = new SignupSystem(dataDir, SignupSystem.FAST, ParticipantSettings.DEFAULTS)
         .withHashing(Argon2Settings.MINIMUM)
-        .withTracing(this::tracingFor)
+        .withTracing(traces::forService)
         .startClient().startSubscription().startOrchestrator();
-    exporter.reset();
+    traces.reset();
 
     SignupResponse response = system.signups().signup(SignupRequest.newBuilder(
         SignupSystem.request(EMAIL)).setRequestId("req-trace-1").build());
@@ -69,8 +59,8 @@ class SignupTracingTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertTrue(names().containsAll(
         Set.of("signup.orchestrator.v1.SignupService/Signup", "signup_log DONE",
             "confirm client-server", "confirm subscription-server")),
-        describe(exporter.getFinishedSpanItems())));
-    List<SpanData> spans = exporter.getFinishedSpanItems();
+        describe(traces.spans())));
+    List<SpanData> spans = traces.spans();
     assertEquals(1, spans.stream().map(SpanData::getTraceId).distinct().count(),
         "one trace: " + describe(spans));
     assertEquals(Set.of("orchestrator", "client-server", "subscription-server"),
@@ -122,21 +112,8 @@ class SignupTracingTest {
     }
   }
 
-  private Tracing tracingFor(String service) {
-    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .setResource(Resource.getDefault().merge(
-                Resource.create(io.opentelemetry.api.common.Attributes.of(SERVICE, service))))
-            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-            .build())
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-        .build();
-    sdks.add(sdk);
-    return Tracing.to(sdk);
-  }
-
   private Set<String> names() {
-    return exporter.getFinishedSpanItems().stream().map(SpanData::getName)
+    return traces.spans().stream().map(SpanData::getName)
         .collect(Collectors.toSet());
   }
 

@@ -5,6 +5,7 @@ import java.time.InstantSource;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.logging.LogContext;
 
 /**
  * Never lets a participant decide a reservation alone: a reservation older than its TTL is
@@ -72,27 +73,38 @@ public final class ReservationSweeper implements AutoCloseable {
         now.plus(settings.sweepClaim()), BATCH);
     int decided = 0;
     for (String txnId : expired) {
-      TransactionResolver.Outcome outcome;
-      try {
-        outcome = resolver.resolve(txnId);
-      } catch (TransactionResolver.CoordinatorUnavailableException e) {
-        log.warn("txn_id={} reservation past its TTL kept: coordinator unavailable ({})", txnId,
-            e.getMessage());
-        listener.kept();
-        // The coordinator is down for all of them; try again on the next sweep.
-        break;
+      // Its lines, and its confirm or cancel, with the txn_id in the MDC (no trace is known).
+      try (LogContext.Scope ids = LogContext.withTxn(txnId, null)) {
+        if (!decide(txnId)) {
+          // The coordinator is down for all of them; try again on the next sweep.
+          break;
+        }
       }
-      if (outcome == TransactionResolver.Outcome.COMMIT) {
-        ledger.confirm(txnId);
-      } else {
-        ledger.cancel(txnId);
-      }
-      log.info("txn_id={} reservation past its TTL resolved by the coordinator: {}", txnId,
-          outcome);
-      listener.resolved(outcome);
       decided++;
     }
     return decided;
+  }
+
+  /** Asks about one expired reservation and does as told; false when nobody could be asked. */
+  private boolean decide(String txnId) {
+    TransactionResolver.Outcome outcome;
+    try {
+      outcome = resolver.resolve(txnId);
+    } catch (TransactionResolver.CoordinatorUnavailableException e) {
+      log.warn("txn_id={} reservation past its TTL kept: coordinator unavailable ({})", txnId,
+          e.getMessage());
+      listener.kept();
+      return false;
+    }
+    if (outcome == TransactionResolver.Outcome.COMMIT) {
+      ledger.confirm(txnId);
+    } else {
+      ledger.cancel(txnId);
+    }
+    log.info("txn_id={} reservation past its TTL resolved by the coordinator: {}", txnId,
+        outcome);
+    listener.resolved(outcome);
+    return true;
   }
 
   private void sweepLogged() {

@@ -123,7 +123,8 @@ public final class GrpcServerHost implements AutoCloseable {
     this.drainTimeout = drainTimeout;
     ExceptionMappingInterceptor mapping = new ExceptionMappingInterceptor(mapper);
     List<ServerInterceptor> inside = new ArrayList<>(interceptors);
-    tracing.requestAttributes().ifPresent(inside::add);
+    // Outermost of them, so the request's txn_id is in the MDC for all of them and the handler.
+    inside.add(tracing.requestIds());
     Set<String> nonBlocking = new HashSet<>(); // full method names
     for (BindableService service : services) {
       ServerServiceDefinition definition = service.bindService();

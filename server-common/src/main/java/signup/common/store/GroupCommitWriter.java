@@ -17,12 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.StoreUnavailableException;
 import signup.common.domain.StoreUnavailableException.Reason;
+import signup.common.logging.LogContext;
 
 /**
  * The single writer of one database. Callers queue units of work; one thread runs everything
  * queued in one SQLite transaction, each unit inside its own savepoint, and commits once: many
  * writes, one fsync. A caller is answered only after the commit, so nothing is acknowledged
  * before it is durable.
+ *
+ * <p>Each unit runs, and its caller is answered, in the logging context (MDC) of the thread that
+ * queued it: what the work and the caller's continuations log carries that caller's txn_id and
+ * trace_id, not the writer's (nor the last unit's).
  *
  * <p>A write that fails for a storage fault (disk full, file not writable) fails its whole batch
  * with a {@link StoreUnavailableException}, and the store counts as not writable until a test
@@ -154,8 +159,7 @@ final class GroupCommitWriter implements AutoCloseable {
         // Logged once by writability, not once per batch: the callers are told to retry.
         writability.lost(fault.get(), commitFailure);
         for (Unit<?> unit : batch) {
-          unit.result.completeExceptionally(
-              new StoreUnavailableException(name, fault.get(), commitFailure));
+          unit.fail(new StoreUnavailableException(name, fault.get(), commitFailure));
         }
         return;
       }
@@ -218,7 +222,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private static void failAll(List<Unit<?>> batch, RuntimeException e) {
     for (Unit<?> unit : batch) {
-      unit.result.completeExceptionally(e);
+      unit.fail(e);
     }
   }
 
@@ -254,6 +258,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
     final Function<Handle, T> work;
     final CompletableFuture<T> result = new CompletableFuture<>();
+    /** The queuing thread's. */
+    private final LogContext context = LogContext.current();
 
     Unit(Function<Handle, T> work) {
       this.work = work;
@@ -267,10 +273,14 @@ final class GroupCommitWriter implements AutoCloseable {
       // In SQL rather than through JDBC's savepoint calls, which SQLite's driver compiles anew
       // each time: these go through the writer's cache of prepared statements.
       handle.execute(SAVEPOINT);
-      try {
+      try (LogContext.Scope scope = context.enter()) {
         T value = work.apply(handle);
         handle.execute(RELEASE);
-        return () -> result.complete(value);
+        return () -> {
+          try (LogContext.Scope answering = context.enter()) {
+            result.complete(value);
+          }
+        };
       } catch (RuntimeException | Error failure) {
         if (StorageFaults.of(failure).isPresent()) {
           // Not this unit's fault but the file's, and SQLite may have rolled back the whole
@@ -281,8 +291,14 @@ final class GroupCommitWriter implements AutoCloseable {
         handle.execute(ROLLBACK);
         handle.execute(RELEASE);
         // A failed unit wrote nothing, so it may be answered at once.
-        result.completeExceptionally(failure);
+        fail(failure);
         return () -> {};
+      }
+    }
+
+    void fail(Throwable failure) {
+      try (LogContext.Scope scope = context.enter()) {
+        result.completeExceptionally(failure);
       }
     }
   }

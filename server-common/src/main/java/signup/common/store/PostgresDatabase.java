@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,7 @@ import signup.common.domain.DaemonThreads;
 import signup.common.domain.OverloadedException;
 import signup.common.domain.StoreUnavailableException;
 import signup.common.domain.StoreUnavailableException.Reason;
+import signup.common.logging.LogContext;
 import signup.common.store.DatabaseLocation.PostgresServer;
 
 /**
@@ -68,6 +70,8 @@ public final class PostgresDatabase implements Database {
   private final Jdbi writeJdbi;
   private final Jdbi readJdbi;
   private final ThreadPoolExecutor asyncWriters;
+  /** The same threads, each write run (and its caller answered) in its caller's MDC. */
+  private final Executor asyncWritersInContext;
   private final Writability writability;
   private final ScheduledExecutorService prober;
   private volatile WriteObserver writeObserver = WriteObserver.NONE;
@@ -82,6 +86,7 @@ public final class PostgresDatabase implements Database {
     this.readJdbi = JdbiDefaults.configure(Jdbi.create(readers));
     this.asyncWriters = new ThreadPoolExecutor(WRITERS, WRITERS, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(QUEUE), DaemonThreads.numbered(spec.name() + "-db-writer"));
+    this.asyncWritersInContext = LogContext.carrying(asyncWriters);
     this.writability = new Writability(spec.name(), "at " + where, () -> Long.MAX_VALUE);
     this.prober = Executors.newSingleThreadScheduledExecutor(
         DaemonThreads.named(spec.name() + "-db-probe"));
@@ -183,7 +188,7 @@ public final class PostgresDatabase implements Database {
     Consumer<Throwable> done = writeObserver.queued();
     CompletableFuture<T> result;
     try {
-      result = CompletableFuture.supplyAsync(() -> writeNow(work), asyncWriters);
+      result = CompletableFuture.supplyAsync(() -> writeNow(work), asyncWritersInContext);
     } catch (RejectedExecutionException e) {
       result = CompletableFuture.failedFuture(asyncWriters.isShutdown()
           ? new IllegalStateException("the " + spec.name() + " database is closed")

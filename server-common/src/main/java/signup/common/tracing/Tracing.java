@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import signup.common.logging.LogContext;
 import signup.common.store.WriteObserver;
 
 /**
@@ -32,6 +33,10 @@ import signup.common.store.WriteObserver;
  *
  * <p>Attributes carry {@code txn_id} and {@code request_id}, never an e-mail, a name or a
  * password: spans name methods and steps, and only those two fields of a request are read.
+ *
+ * <p>The logs join up with the traces: while a call is served its {@code trace_id} is in the
+ * logging MDC, and its request's {@code txn_id} whether traces are on or off; the pools that go
+ * on with a call's work carry the MDC along ({@link #carryContext}, {@link LogContext}).
  */
 public final class Tracing implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Tracing.class);
@@ -117,11 +122,11 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Inside each service (where requests are parsed): the request's txn_id and request_id on the
-   * call's span; empty when off.
+   * Inside each service (where requests are parsed): the request's txn_id in the logging MDC
+   * while its handler runs, on or off; and when on, its txn_id and request_id on the call's span.
    */
-  public Optional<ServerInterceptor> requestAttributes() {
-    return enabled ? Optional.of(new RequestAttributes()) : Optional.empty();
+  public ServerInterceptor requestIds() {
+    return new RequestAttributes(enabled);
   }
 
   /** {@code channel} with a span for each call made and the trace passed on; as is when off. */
@@ -131,11 +136,12 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * {@code pool} running each task in the context of whoever submitted it, so the spans made
-   * on its threads join the submitter's trace; as is when off.
+   * {@code pool} running each task in the context of whoever submitted it: its logging MDC
+   * (the txn_id and trace_id of the lines it writes), and when on its trace, so the spans made
+   * on its threads join the submitter's.
    */
   public ExecutorService carryContext(ExecutorService pool) {
-    return enabled ? Context.taskWrapping(pool) : pool;
+    return LogContext.carrying(enabled ? Context.taskWrapping(pool) : pool);
   }
 
   /**

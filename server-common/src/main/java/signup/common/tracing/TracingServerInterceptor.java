@@ -1,7 +1,6 @@
 package signup.common.tracing;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
-import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -14,7 +13,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.MDC;
+import signup.common.logging.LogContext;
 
 /**
  * A SERVER span for each call, continuing the caller's trace from its {@code traceparent}, and
@@ -23,7 +22,6 @@ import org.slf4j.MDC;
  * the parsing, adds their ids.)
  */
 final class TracingServerInterceptor implements ServerInterceptor {
-  static final String TRACE_ID = "trace_id";
   private static final TextMapGetter<Metadata> HEADERS = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(Metadata carrier) {
@@ -69,44 +67,18 @@ final class TracingServerInterceptor implements ServerInterceptor {
       listener = next.startCall(traced, headers);
     }
     String traceId = span.getSpanContext().getTraceId();
-    return new SimpleForwardingServerCallListener<>(listener) {
-      @Override
-      public void onMessage(Q message) {
-        run(() -> super.onMessage(message));
-      }
-
-      @Override
-      public void onHalfClose() {
-        run(super::onHalfClose);
-      }
-
+    return new ScopedListener<>(listener) {
       @Override
       public void onCancel() {
-        run(super::onCancel);
+        super.onCancel();
         end(span, Status.CANCELLED, ended);
       }
 
       @Override
-      public void onComplete() {
-        run(super::onComplete);
-      }
-
-      @Override
-      public void onReady() {
-        run(super::onReady);
-      }
-
-      private void run(Runnable callback) {
-        String previous = MDC.get(TRACE_ID);
-        MDC.put(TRACE_ID, traceId);
-        try (Scope scope = context.makeCurrent()) {
+      void around(Runnable callback) {
+        try (LogContext.Scope ids = LogContext.with(LogContext.TRACE_ID, traceId);
+            Scope scope = context.makeCurrent()) {
           callback.run();
-        } finally {
-          if (previous == null) {
-            MDC.remove(TRACE_ID);
-          } else {
-            MDC.put(TRACE_ID, previous);
-          }
         }
       }
     };

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
@@ -39,12 +40,28 @@ class LogFormatTest {
   }
 
   @Test
-  void textIsTheDefaultFormat() throws Exception {
+  void textIsTheDefaultFormatAndShowsTheMdcIdsOnlyWhenThereAreAny() throws Exception {
     List<String> lines = logThrough(null);
 
     assertEquals(2, lines.size(), String.join("\n", lines));
-    assertTrue(lines.get(0).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[.*] format-test - "
-        + "sign-up 01a2-txn ABORTED"), lines.get(0));
+    assertTrue(lines.get(0).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[.*] format-test "
+        + "txn_id=01a2-txn - sign-up 01a2-txn ABORTED"), lines.get(0));
+    assertTrue(lines.get(1).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[.*] format-test - "
+        + "second"), lines.get(1));
+  }
+
+  @Test
+  void textShowsTheTxnIdAndTheTraceIdBeforeTheMessage() throws Exception {
+    List<String> lines = logThrough(null, Map.of("txn_id", "01a2-txn",
+        "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"));
+
+    assertTrue(lines.get(0).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[.*] format-test "
+        + "txn_id=01a2-txn trace_id=4bf92f3577b34da6a3ce929d0e0e4736 - sign-up 01a2-txn ABORTED"),
+        lines.get(0));
+    List<String> traceOnly = logThrough(null, Map.of(
+        "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"));
+    assertTrue(traceOnly.get(0).contains(
+        "format-test trace_id=4bf92f3577b34da6a3ce929d0e0e4736 - sign-up"), traceOnly.get(0));
   }
 
   @Test
@@ -57,6 +74,12 @@ class LogFormatTest {
 
   /** Two lines logged through a logback configured from the file, as a runnable jar is. */
   private static List<String> logThrough(String format) throws Exception {
+    return logThrough(format, Map.of("txn_id", "01a2-txn"));
+  }
+
+  /** ... the first with {@code mdc} in the MDC. */
+  private static List<String> logThrough(String format, Map<String, String> mdc)
+      throws Exception {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream stderr = System.err;
     LoggerContext context = new LoggerContext();
@@ -72,12 +95,12 @@ class LogFormatTest {
       configurator.setContext(context);
       configurator.doConfigure(CONFIG.toFile());
       Logger log = context.getLogger("format-test");
-      MDC.put("txn_id", "01a2-txn");
+      mdc.forEach(MDC::put);
       try {
         log.atInfo().addKeyValue("reason", "ALREADY_EXISTS").log("sign-up {} ABORTED",
             "01a2-txn");
       } finally {
-        MDC.remove("txn_id");
+        MDC.clear();
       }
       log.warn("second");
     } finally {

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.slf4j.MDC;
 import signup.common.ConcurrencyTesting;
+import signup.common.logging.LogContext;
 
 /** The single writer: group commit, per-unit rollback, and a close that loses nothing. */
 class GroupCommitWriterTest {
@@ -47,6 +49,29 @@ class GroupCommitWriterTest {
     for (Thread writer : writers) {
       writer.join(TimeUnit.SECONDS.toMillis(10));
     }
+  }
+
+  @Test
+  void eachWriteRunsAndIsAnsweredInTheLoggingContextOfTheThreadThatQueuedIt() throws Exception {
+    // Two writes of two sign-ups, queued from two threads: one batch on the writer's thread.
+    List<CompletableFuture<String>> seen = new ArrayList<>();
+    for (String txnId : List.of("t-1", "t-2")) {
+      CompletableFuture<String> queued = CompletableFuture.supplyAsync(() -> {
+        try (LogContext.Scope ids = LogContext.withTxn(txnId, "trace-" + txnId)) {
+          return db.writeAsync(handle -> MDC.get(LogContext.TXN_ID))
+              .thenApply(inWork -> inWork + "/" + MDC.get(LogContext.TXN_ID) + "/"
+                  + MDC.get(LogContext.TRACE_ID));
+        }
+      }).thenCompose(Function.identity());
+      seen.add(queued);
+    }
+    // A write queued with nothing in the MDC shows nothing of theirs.
+    CompletableFuture<String> bare = db.writeAsync(handle -> String.valueOf(MDC.get(
+        LogContext.TXN_ID))).thenApply(inWork -> inWork + "/" + MDC.get(LogContext.TXN_ID));
+
+    assertEquals("t-1/t-1/trace-t-1", seen.get(0).get(10, TimeUnit.SECONDS));
+    assertEquals("t-2/t-2/trace-t-2", seen.get(1).get(10, TimeUnit.SECONDS));
+    assertEquals("null/null", bare.get(10, TimeUnit.SECONDS));
   }
 
   @Test

@@ -12,10 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.DaemonThreads;
 import signup.common.domain.StoreUnavailableException;
+import signup.common.logging.LogContext;
 
 /**
  * Finishes what requests left half-way, at start-up and then periodically, taking each row where
@@ -34,14 +36,26 @@ public final class Recovery implements AutoCloseable {
   private final ProtocolSettings settings;
   private final InstantSource clock;
   private final Listener listener;
+  private final TxnLogContext logContext;
   private ScheduledExecutorService scheduler;
 
-  /** Told of each pass, for the metrics (the domain knows no metrics library). */
+  /**
+   * Told of each pass, for the metrics (the domain knows no metrics library). Each row a pass
+   * takes over is told once as finished, when it is: by {@link #passed} when the pass finished
+   * it, else by {@link #finishedLater} when the confirm drive the pass started does.
+   */
   public interface Listener {
     Listener NONE = new Listener() {};
 
     /** A pass (one batch) ended: {@code finished} rows reached a final state, {@code left} not. */
     default void passed(int finished, int left) {}
+
+    /**
+     * A COMMITTING row a pass left to the confirm drive it started (a participant did not
+     * acknowledge at once: the drive retries until it does) is DONE now, written by that drive.
+     * Called on the thread of the DONE write's commit.
+     */
+    default void finishedLater() {}
 
     /** A pass stopped on an error (the log could not be written, a bug). */
     default void failed() {}
@@ -54,11 +68,18 @@ public final class Recovery implements AutoCloseable {
 
   public Recovery(SignupLog signupLog, SignupCoordinator coordinator, ProtocolSettings settings,
       InstantSource clock, Listener listener) {
+    this(signupLog, coordinator, settings, clock, listener, TxnLogContext.TXN_ID_ONLY);
+  }
+
+  /** @param logContext what each row's lines carry (its txn_id, its trace_id where known) */
+  public Recovery(SignupLog signupLog, SignupCoordinator coordinator, ProtocolSettings settings,
+      InstantSource clock, Listener listener, TxnLogContext logContext) {
     this.signupLog = signupLog;
     this.coordinator = coordinator;
     this.settings = settings;
     this.clock = clock;
     this.listener = listener;
+    this.logContext = logContext;
   }
 
   /** Runs a first pass now (in the background) and then every recovery interval. */
@@ -93,7 +114,9 @@ public final class Recovery implements AutoCloseable {
       if (coordinator.inFlight().contains(record.txnId())) {
         continue; // its request is still driving it (and the claim just renewed stays ours)
       }
-      start(record).ifPresent(steps::add);
+      try (LogContext.Scope ids = logContext.enter(record.txnId())) {
+        start(record).ifPresent(steps::add);
+      }
     }
     awaitAll(steps, settings.callDeadline().multipliedBy(2));
     int finished = 0;
@@ -114,8 +137,27 @@ public final class Recovery implements AutoCloseable {
    *
    * @param to the final state it leads to
    * @param acknowledged true once every participant acknowledged (for DONE: and DONE is written)
+   * @param handover for DONE, the drive's side of counting the row once; null for a cancel
    */
-  private record Step(String txnId, SignupState to, CompletableFuture<Boolean> acknowledged) {}
+  private record Step(String txnId, SignupState to, CompletableFuture<Boolean> acknowledged,
+      Handover handover) {}
+
+  /**
+   * Counts a COMMITTING row the pass left to its confirm drive once that drive writes DONE.
+   * Two sides arrive: the drive when it has written DONE, the pass when it leaves the row
+   * unfinished; the second to arrive tells the listener, so the row counts once whichever
+   * comes first, and not at all when the drive fails for good (the next pass takes the row
+   * again). A pass that finds the row DONE counts it itself and does not arrive.
+   */
+  private final class Handover {
+    private final AtomicInteger arrived = new AtomicInteger();
+
+    void arrive() {
+      if (arrived.incrementAndGet() == 2) {
+        listener.finishedLater();
+      }
+    }
+  }
 
   /** Starts taking the row where the state table says recovery takes it. */
   private Optional<Step> start(SignupRecord record) {
@@ -138,9 +180,15 @@ public final class Recovery implements AutoCloseable {
         // The pass waits for the first round of confirms only: a confirm that must be retried
         // (a participant down) is retried by the drive, while this pass goes on.
         CompletableFuture<Boolean> settled = new CompletableFuture<>();
+        Handover handover = new Handover();
         coordinator.commits().finish(txnId, () -> settled.complete(false))
-            .whenComplete((finished, failure) -> settled.complete(failure == null));
-        return Optional.of(new Step(txnId, SignupState.DONE, settled));
+            .whenComplete((finished, failure) -> {
+              settled.complete(failure == null);
+              if (failure == null) {
+                handover.arrive();
+              }
+            });
+        return Optional.of(new Step(txnId, SignupState.DONE, settled, handover));
       }
       case ABORTING -> {
         // Presumed abort: an undecided row past its deadline (the log returns no other).
@@ -165,18 +213,23 @@ public final class Recovery implements AutoCloseable {
 
   private Step cancel(String txnId) {
     return new Step(txnId, SignupState.ABORTED,
-        coordinator.secondPhase().cancelAll(txnId, settings.callDeadline()));
+        coordinator.secondPhase().cancelAll(txnId, settings.callDeadline()), null);
   }
 
   /** True when the step's txn is final now; ABORTED is written here, on recovery's thread. */
   private boolean finish(Step step) {
     if (!step.acknowledged().isDone() || !step.acknowledged().join()) {
+      if (step.handover() != null) {
+        step.handover().arrive(); // left to its drive: counted when the drive finishes it
+      }
       return false;
     }
-    if (step.to() == SignupState.ABORTED) {
-      signupLog.markAborted(step.txnId(), clock.instant());
+    try (LogContext.Scope ids = logContext.enter(step.txnId())) {
+      if (step.to() == SignupState.ABORTED) {
+        signupLog.markAborted(step.txnId(), clock.instant());
+      }
+      log.info("txn_id={} recovery: {}", step.txnId(), step.to());
     }
-    log.info("txn_id={} recovery: {}", step.txnId(), step.to());
     return true;
   }
 

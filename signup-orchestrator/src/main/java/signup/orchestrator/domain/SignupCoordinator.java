@@ -23,6 +23,7 @@ import signup.common.domain.NotFoundException;
 import signup.common.domain.OverloadedException;
 import signup.common.domain.TimeOrderedIds;
 import signup.common.domain.TooLateException;
+import signup.common.logging.LogContext;
 
 /**
  * Runs a sign-up as try-confirm-cancel with presumed abort: the TRYING row is durable before
@@ -92,9 +93,10 @@ public final class SignupCoordinator implements AutoCloseable {
     this.inFlight = new InFlight(admission.maxInFlight());
     this.ids = new TimeOrderedIds(clock);
     this.slowPath = slowPath;
-    // One thread: it only fires timers and starts calls, neither of which blocks.
-    this.retries = Executors.newSingleThreadScheduledExecutor(
-        DaemonThreads.named("orchestrator-retries"));
+    // One thread: it only fires timers and starts calls, neither of which blocks. Each timer
+    // fires in the logging context of the sign-up that set it.
+    this.retries = LogContext.carrying(Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.named("orchestrator-retries")));
     this.secondPhase = new SecondPhase(List.of(clients, subscriptions), retries, crashPoints);
     this.commits = new CommitDrives(signupLog, secondPhase, subscriptions, clock);
   }
@@ -134,6 +136,14 @@ public final class SignupCoordinator implements AutoCloseable {
     // No read of the request_id first: the TRYING write checks it, in the same transaction,
     // and answers with the earlier row instead of writing. Nothing here blocks the caller.
     String txnId = ids.next();
+    // What runs on the caller's thread from here (the first steps too, when a write commits
+    // before its continuation is chained) logs with the txn_id; later steps carry it along.
+    try (LogContext.Scope txn = LogContext.with(LogContext.TXN_ID, txnId)) {
+      return start(txnId, request);
+    }
+  }
+
+  private CompletableFuture<SignupRecord> start(String txnId, SignupRequest request) {
     Optional<CompletableFuture<SignupRecord>> admitted = inFlight.tryBegin(txnId);
     if (admitted.isEmpty()) {
       return CompletableFuture.failedFuture(new OverloadedException("the orchestrator has "

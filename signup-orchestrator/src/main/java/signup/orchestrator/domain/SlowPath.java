@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import signup.common.domain.DaemonThreads;
 import signup.common.domain.OverloadedException;
+import signup.common.logging.LogContext;
 
 /**
  * Where the coordinator runs what blocks: aborts (a few milliseconds of writes and cancels; a
@@ -38,10 +39,11 @@ final class SlowPath implements Executor, AutoCloseable {
         new LinkedBlockingQueue<>(queue), DaemonThreads.numbered("orchestrator-slow-path"));
   }
 
+  /** Runs {@code task} in the logging context of the caller (the sign-up's txn_id, trace_id). */
   @Override
   public void execute(Runnable task) {
     try {
-      pool.execute(task);
+      pool.execute(LogContext.current().wrap(task));
     } catch (RejectedExecutionException e) {
       if (pool.isShutdown()) {
         throw e;

@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import signup.orchestrator.domain.Recovery;
 
-/** Recovery's passes as series: how many, the rows they finished and left, and failures. */
+/**
+ * Recovery's passes as series: how many, the rows they finished (each once, whoever wrote its
+ * final state) and left, and failures.
+ */
 public final class RecoveryMetrics implements Recovery.Listener {
   private final Counter passes;
   private final Counter finished;
@@ -16,7 +19,8 @@ public final class RecoveryMetrics implements Recovery.Listener {
         .description("Recovery passes over the log (one batch of at most 100 rows each)")
         .register(registry);
     finished = Counter.builder("signup.recovery.rows.finished")
-        .description("Sign-ups recovery brought to DONE or ABORTED")
+        .description("Sign-ups recovery took over and that reached DONE or ABORTED, each once: "
+            + "in the pass that finished it, or when the confirm drive a pass started wrote DONE")
         .register(registry);
     left = Counter.builder("signup.recovery.rows.left")
         .description("Sign-ups recovery tried and could not finish (a participant did not "
@@ -33,6 +37,11 @@ public final class RecoveryMetrics implements Recovery.Listener {
     passes.increment();
     finished.increment(finishedRows);
     left.increment(leftRows);
+  }
+
+  @Override
+  public void finishedLater() {
+    finished.increment();
   }
 
   @Override

@@ -11,9 +11,10 @@ import signup.orchestrator.domain.SubscriptionParticipantPort;
 import signup.orchestrator.domain.SubscriptionReservation;
 
 /**
- * The participants, each reserve, confirm and cancel a span of its sign-up's trace ("reserve
- * client", ...), current while the call starts so that the call's own span (and the
- * traceparent it sends) is its child.
+ * The participants, each reserve, confirm and cancel in its sign-up's logging context (txn_id,
+ * trace_id), its reply too, and with traces on a span of its sign-up's trace ("reserve client",
+ * ...), current while the call starts so that the call's own span (and the traceparent it sends)
+ * is its child.
  */
 public final class TracedParticipants {
   private TracedParticipants() {}

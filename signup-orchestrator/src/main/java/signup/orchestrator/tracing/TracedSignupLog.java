@@ -11,9 +11,10 @@ import signup.orchestrator.domain.SignupRecord;
 import signup.orchestrator.domain.SubscriptionReservation;
 
 /**
- * The log, each write a span of its sign-up's trace ("signup_log TRYING", "... COMMITTING",
- * ...). The TRYING write is where a sign-up's trace is remembered (it runs on the Signup call's
- * thread, in its span, which gets the txn_id and request_id); DONE and ABORTED forget it.
+ * The log, each write in its sign-up's logging context (txn_id, trace_id) and, with traces on, a
+ * span of its trace ("signup_log TRYING", "... COMMITTING", ...). The TRYING write is where a
+ * sign-up's trace is remembered (it runs on the Signup call's thread, in its span, which gets the
+ * txn_id and request_id); DONE and ABORTED forget it.
  */
 public final class TracedSignupLog implements SignupLog {
   private final SignupLog log;

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -262,6 +263,51 @@ class RecoveryPassTest {
     clock.advance(SETTINGS.tryTimeout().plusMillis(1));
     assertEquals(1, recovery.recoverOnce());
     assertEquals(SignupState.ABORTED, stateOf(fresh));
+  }
+
+  /** What recovery tells its listener, as the metrics hear it. */
+  private static final class Counts implements Recovery.Listener {
+    final AtomicInteger finished = new AtomicInteger();
+    final AtomicInteger left = new AtomicInteger();
+
+    @Override
+    public void passed(int finishedRows, int leftRows) {
+      finished.addAndGet(finishedRows);
+      left.addAndGet(leftRows);
+    }
+
+    @Override
+    public void finishedLater() {
+      finished.incrementAndGet();
+    }
+  }
+
+  @Test
+  void aRowLeftToItsConfirmDriveCountsAsFinishedOnceWhenTheDriveWritesDone() {
+    Counts counts = new Counts();
+    Recovery counted = new Recovery(signupLog, coordinator, SETTINGS, clock, counts);
+    String txnId = committing("ada@example.com");
+    String quick = committing("quick@example.com");
+    pastTheGrace();
+    // client-server does not acknowledge the first confirm of txnId: its drive retries it after
+    // the pass has counted the row as left.
+    clients.onConfirm = () -> clients.confirms.stream().filter(txnId::equals).count() == 1
+        ? CompletableFuture.failedFuture(FakeParticipants.unavailable())
+        : CompletableFuture.completedFuture(Optional.empty());
+
+    assertEquals(1, counted.recoverOnce());
+    assertEquals(1, counts.left.get());
+
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> stateOf(txnId) == SignupState.DONE);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> counts.finished.get() == 2);
+    assertEquals(SignupState.DONE, stateOf(quick));
+    // Nothing is left to count again, by a later pass or anyone.
+    clock.advance(SETTINGS.recoveryInterval());
+    assertEquals(0, counted.recoverOnce());
+    assertEquals(2, counts.finished.get());
+    assertEquals(1, counts.left.get());
   }
 
   @Test
