@@ -25,6 +25,9 @@ public final class BenchReport {
         result.cores(), s.duration() != null ? seconds(s.duration().toMillis()) + " s"
             : s.count() + " sign-ups", firstWarmup(s.warmup()),
         seconds(s.stepWarmup().toMillis()) + " s");
+    if (s.command() != null) {
+      out.println("command: " + s.command());
+    }
     out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable "
         + "(WAL, synchronous=FULL); the local limit ran in the bench's JVM, max heap "
         + result.localLimitHeapMiB() + " MiB");
@@ -55,6 +58,7 @@ public final class BenchReport {
         + "measured, protocol / local limit; the ratio's explanation when the cores are the "
         + "limit)");
     out.println();
+    OverloadReport.print(out, result);
     byProcess(out, result, "CPU per sign-up by process, ms", PerSignupCost::cpuMillis, "%.3f");
     byProcess(out, result, "context switches per sign-up by process (all threads)",
         PerSignupCost::contextSwitches, "%.1f");

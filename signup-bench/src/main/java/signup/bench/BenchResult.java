@@ -15,10 +15,14 @@ import signup.common.store.WriteStats;
 public record BenchResult(String system, List<String> serviceJvmOptions, int cores,
     long localLimitHeapMiB, BenchSettings settings, List<Configuration> configurations) {
 
-  /** Whether any sign-up failed, remote or local. */
+  /**
+   * Whether any sign-up failed, remote or local, or a normal caller's during a flood. A refusal
+   * is not a failure: it is the overloaded system answering as it should.
+   */
   public boolean anyErrors() {
-    return configurations.stream().flatMap(c -> c.steps().stream())
-        .anyMatch(s -> s.protocol().failed() > 0 || (s.local() != null && s.local().failed() > 0));
+    return configurations.stream().anyMatch(c -> (c.flood() != null && c.flood().anyErrors())
+        || c.steps().stream().anyMatch(s -> s.protocol().failed() > 0
+            || (s.local() != null && s.local().failed() > 0)));
   }
 
   /**
@@ -27,9 +31,28 @@ public record BenchResult(String system, List<String> serviceJvmOptions, int cor
    * @param heap by service name; empty when not known (a target, or no jcmd)
    * @param groupCommit how each database grouped its writes over the whole configuration,
    *     warm-ups included, by service name and "local-limit"
+   * @param flood the flood step after the sweep; null when none was asked for
    */
   record Configuration(HashCost cost, List<Step> steps, Map<String, HeapUsage> heap,
-      Map<String, WriteStats> groupCommit) {}
+      Map<String, WriteStats> groupCommit, FloodResult flood) {
+
+    /** Without a flood step. */
+    Configuration(HashCost cost, List<Step> steps, Map<String, HeapUsage> heap,
+        Map<String, WriteStats> groupCommit) {
+      this(cost, steps, heap, groupCommit, null);
+    }
+
+    /** The highest protocol throughput of the sweep: what overloaded steps are held against. */
+    double peakThroughput() {
+      return steps.stream().mapToDouble(s -> s.protocol().throughput()).max().orElse(0);
+    }
+
+    /** A step's goodput over the peak of its configuration; NaN when nothing succeeded. */
+    double goodputOfPeak(Step step) {
+      double peak = peakThroughput();
+      return peak == 0 ? Double.NaN : step.protocol().throughput() / peak;
+    }
+  }
 
   /**
    * One concurrency: the protocol and, unless skipped, the local limit, each after its warm-up.

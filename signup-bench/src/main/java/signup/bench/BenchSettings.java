@@ -29,13 +29,16 @@ import java.util.function.Function;
  * @param localLimitParts client-server's password hash, for the local limit
  * @param serveMainClass the main class whose {@code serve client|subscription|orchestrator}
  *     runs each self-hosted service (the CLI's own, on this JVM's class path)
+ * @param flood the flood step after each configuration's sweep; null for none
+ * @param command how the bench was run, for the report's header; null when unknown
+ * @param maxInFlight the self-hosted orchestrator's {@code --max-in-flight}; 0 for its default
  */
 public record BenchSettings(String target, List<HashCost> configurations,
     List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
     Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
     List<String> serviceJvmOptions, Path jfrDir, Path workDir,
     Function<String, ManagedChannel> channels, LocalLimitParts localLimitParts,
-    String serveMainClass) {
+    String serveMainClass, FloodSettings flood, String command, int maxInFlight) {
 
   public BenchSettings {
     configurations = List.copyOf(configurations);
@@ -44,6 +47,18 @@ public record BenchSettings(String target, List<HashCost> configurations,
     if (configurations.isEmpty() || concurrencies.isEmpty()) {
       throw new IllegalArgumentException("at least one configuration and one concurrency");
     }
+  }
+
+  /** Without a flood step, the command unknown, the orchestrator's admission its default. */
+  public BenchSettings(String target, List<HashCost> configurations,
+      List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
+      Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
+      List<String> serviceJvmOptions, Path jfrDir, Path workDir,
+      Function<String, ManagedChannel> channels, LocalLimitParts localLimitParts,
+      String serveMainClass) {
+    this(target, configurations, concurrencies, duration, count, minWarmup, maxWarmup,
+        stepWarmup, deadline, localLimit, serviceJvmOptions, jfrDir, workDir, channels,
+        localLimitParts, serveMainClass, null, null, 0);
   }
 
   public boolean selfHosted() {

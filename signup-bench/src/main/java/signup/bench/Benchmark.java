@@ -70,7 +70,9 @@ public final class Benchmark {
       if (settings.selfHosted()) {
         note("starting the system (%s hash) in %s", cost.label(), dir);
         system = SelfHostedSystem.start(dir, cost.label(), cost.optionValue(),
-            settings.serviceJvmOptions(), settings.jfrDir(), settings.serveMainClass());
+            settings.serviceJvmOptions(), settings.jfrDir(), settings.serveMainClass(),
+            settings.maxInFlight() > 0
+                ? List.of("--max-in-flight", String.valueOf(settings.maxInFlight())) : List.of());
         target = system.orchestratorTarget();
       }
       channel = settings.channels().apply(target);
@@ -111,8 +113,9 @@ public final class Benchmark {
           BenchResult.Step step = new BenchResult.Step(concurrency, protocol, localLimit,
               protocolCost, localCost, protocolWarmup, localWarmup);
           steps.add(step);
-          note("%s: protocol %.1f/s (p99 %.1f ms, %d failed)%s", name, protocol.throughput(),
-              protocol.latency().p99(), protocol.failed(), localLimit == null ? ""
+          note("%s: protocol %.1f/s (p99 %.1f ms, %d failed, %d refused)%s", name,
+              protocol.throughput(), protocol.latency().p99(), protocol.failed(),
+              protocol.refused(), localLimit == null ? ""
                   : String.format(Locale.ROOT, ", local %.1f/s, ratio %.2f",
                       localLimit.throughput(), step.ratio()));
         }
@@ -120,13 +123,15 @@ public final class Benchmark {
           groupCommit.put("local-limit", local.writeStats());
         }
       }
+      FloodResult flood = settings.flood() == null ? null
+          : floodStep(cost, target, channel, system, steps, runId, sequence);
       Map<String, HeapUsage> heap = Map.of();
       if (system != null) {
         heap = system.heap();
         system.close();
         groupCommit.putAll(system.writeStats());
       }
-      return new BenchResult.Configuration(cost, steps, heap, groupCommit);
+      return new BenchResult.Configuration(cost, steps, heap, groupCommit, flood);
     } finally {
       if (channel != null) {
         channel.shutdownNow();
@@ -135,6 +140,39 @@ public final class Benchmark {
         system.close();
       }
     }
+  }
+
+  /**
+   * The flood step, after the sweep on the same system: a closed loop at the flood's
+   * concurrency, warmed up as any later step, measured while the flood, the probes and the
+   * memory sampler run.
+   */
+  private FloodResult floodStep(HashCost cost, String target, ManagedChannel channel,
+      SelfHostedSystem system, List<BenchResult.Step> steps, String runId, AtomicLong sequence)
+      throws InterruptedException {
+    FloodSettings flood = settings.flood();
+    String name = cost.label() + " c=" + flood.concurrency() + " flood";
+    Workload signups = new SignupWorkload(channel, settings.deadline(), runId, sequence);
+    warmUp(name, signups, flood.concurrency(), false, List.of());
+    Measurement baseline = steps.stream().filter(s -> s.concurrency() == flood.concurrency())
+        .map(BenchResult.Step::protocol).findFirst().orElse(null);
+    ManagedChannel floodChannel = settings.channels().apply(target);
+    FloodResult result;
+    try (Flood running = Flood.start(flood, floodChannel,
+        new SignupWorkload(channel, settings.deadline(), runId, sequence), runId, sequence,
+        system == null ? Map.of() : system.processes(), procFs)) {
+      Measurement loop = run(name, new ClosedLoop(signups, flood.concurrency(),
+          settings.limit()));
+      result = new FloodResult(flood, loop, baseline, running.stop());
+    } finally {
+      floodChannel.shutdownNow();
+    }
+    Flood.Observed seen = result.flood();
+    note("%s: protocol %.1f/s (%.2f of the step without it), %d flood calls %s, probes %d of "
+            + "%d succeeded%s", name, result.loop().throughput(), result.goodputOfBaseline(),
+        seen.totalCalls(), seen.calls(), seen.probes().succeeded(), seen.probes().made(),
+        seen.rssPeakMib().isEmpty() ? "" : ", RSS peak MiB " + seen.rssPeakMib());
+    return result;
   }
 
   /**

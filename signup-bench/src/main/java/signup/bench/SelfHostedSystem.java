@@ -42,13 +42,16 @@ final class SelfHostedSystem implements AutoCloseable {
    * @param jvmOptions for every service, e.g. {@code -Xmx256m}
    * @param jfrDir when not null, each service records a JFR profile there
    *     ({@code <label>-<service>.jfr}, written when it stops)
+   * @param orchestratorOptions more options of the orchestrator's (--max-in-flight)
    * @throws IllegalStateException when a service does not start (with its log's tail)
    */
   static SelfHostedSystem start(Path dir, String label, String passwordHashCost,
-      List<String> jvmOptions, Path jfrDir, String mainClass) throws IOException, InterruptedException {
+      List<String> jvmOptions, Path jfrDir, String mainClass, List<String> orchestratorOptions)
+      throws IOException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return startOnce(dir, label, passwordHashCost, jvmOptions, jfrDir, mainClass);
+        return startOnce(dir, label, passwordHashCost, jvmOptions, jfrDir, mainClass,
+            orchestratorOptions);
       } catch (SystemStartException e) {
         // A free port is free only when probed: another process may take it before the service
         // binds it (seen with two benchmarks at once). New ports then; any other failure stands.
@@ -61,7 +64,8 @@ final class SelfHostedSystem implements AutoCloseable {
   }
 
   private static SelfHostedSystem startOnce(Path dir, String label, String passwordHashCost,
-      List<String> jvmOptions, Path jfrDir, String mainClass) throws IOException, InterruptedException {
+      List<String> jvmOptions, Path jfrDir, String mainClass, List<String> orchestratorOptions)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     int orchestrator = freePort();
     int client = freePort();
@@ -77,10 +81,13 @@ final class SelfHostedSystem implements AutoCloseable {
           "serve", "subscription", "--port", String.valueOf(subscription),
           "--metrics-port", "0", "--data-dir", data,
           "--coordinator", target(orchestrator), "--client-target", target(client))));
-      started.add(launch("orchestrator", mainClass, dir, label, jvmOptions, jfrDir, List.of(
+      List<String> orchestratorArgs = new ArrayList<>(List.of(
           "serve", "orchestrator", "--port", String.valueOf(orchestrator),
           "--metrics-port", "0", "--data-dir", data,
-          "--client-target", target(client), "--subscription-target", target(subscription))));
+          "--client-target", target(client), "--subscription-target", target(subscription)));
+      orchestratorArgs.addAll(orchestratorOptions);
+      started.add(launch("orchestrator", mainClass, dir, label, jvmOptions, jfrDir,
+          orchestratorArgs));
       for (ServiceProcess service : started) {
         service.awaitListening(START_TIMEOUT);
       }

@@ -23,6 +23,7 @@ import signup.bench.BenchReport;
 import signup.bench.BenchResult;
 import signup.bench.BenchSettings;
 import signup.bench.Benchmark;
+import signup.bench.FloodSettings;
 import signup.bench.HashCost;
 import signup.bench.SystemStartException;
 import signup.bench.ThroughputChart;
@@ -106,6 +107,24 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also draw throughput and p99 against concurrency into this PNG.")
   Path chart;
 
+  @Option(names = "--flood", paramLabel = "CONCURRENCY",
+      description = "After the sweep, a flood step: a closed loop of CONCURRENCY sign-ups "
+          + "(one of --concurrency, whose step is its baseline) while --flood-threads threads "
+          + "send Signup calls with a 1 ms deadline as fast as they are answered, and a normal "
+          + "sign-up is made every 0.5 s. Reports goodput against the step without the flood, "
+          + "the flood's calls by outcome, the normal sign-ups, and (self-hosted) each "
+          + "service's resident memory.")
+  Integer flood;
+
+  @Option(names = "--flood-threads", defaultValue = "16",
+      description = "Threads of the flood. Default: ${DEFAULT-VALUE}.")
+  int floodThreads;
+
+  @Option(names = "--max-in-flight", paramLabel = "N",
+      description = "Self-hosted: the orchestrator's --max-in-flight, past which it refuses a "
+          + "sign-up at once with RESOURCE_EXHAUSTED and a retry hint. Default: its own (256).")
+  Integer maxInFlight;
+
   @Option(names = "--keep-data",
       description = "Keep the temporary directory (databases, service logs) and print where.")
   boolean keepData;
@@ -171,6 +190,9 @@ final class BenchCommand implements Callable<Integer> {
     if (warmup.isNegative() || minWarmup.isNegative() || stepWarmup.isNegative()) {
       throw usage("--warmup, --min-warmup and --step-warmup must not be negative");
     }
+    if (maxInFlight != null && (!selfHosted || maxInFlight < 1)) {
+      throw usage("--max-in-flight needs --self-hosted and must be at least 1");
+    }
     if (!serviceHeap.matches("\\d+[kmgKMG]?")) {
       throw usage("--service-heap must look like 256m or 1g, not " + serviceHeap);
     }
@@ -178,7 +200,34 @@ final class BenchCommand implements Callable<Integer> {
         count == null ? duration : null, count == null ? 0 : count, minWarmup, warmup,
         stepWarmup, remote.timeout, !noLocal, List.of("-Xmx" + serviceHeap), jfrDir, workDir,
         remote::channel, new ParticipantsLocalLimitParts(),
-        SignupCli.class.getName());
+        SignupCli.class.getName(), floodSettings(), command(),
+        maxInFlight == null ? 0 : maxInFlight);
+  }
+
+  private FloodSettings floodSettings() {
+    if (flood == null) {
+      return null;
+    }
+    if (!concurrency.contains(flood)) {
+      throw usage("--flood " + flood + " must be one of --concurrency " + concurrency
+          + ": that step, without the flood, is what the flood step is held against");
+    }
+    if (floodThreads < 1 || floodThreads > 1_000) {
+      throw usage("--flood-threads must be 1-1000");
+    }
+    return new FloodSettings(flood, floodThreads, FloodSettings.CALL_DEADLINE);
+  }
+
+  /** "signup bench --self-hosted ...": this run as typed, for the report's header. */
+  private String command() {
+    List<String> words = new ArrayList<>(List.of("signup", "bench"));
+    // The whole command line's: what comes before this command's name is not its own.
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    for (String arg : args.subList(args.indexOf(spec.name()) + 1, args.size())) {
+      words.add(arg.matches("[A-Za-z0-9_@%+=:,./-]+") ? arg
+          : "'" + arg.replace("'", "'\\''") + "'");
+    }
+    return String.join(" ", words);
   }
 
   /** "256m" or "1g" in MiB. */
