@@ -10,9 +10,6 @@ import java.util.function.ToDoubleFunction;
 
 /** A benchmark's result for people (a table) or for scripts (JSON). */
 public final class BenchReport {
-  private static final List<String> SERVICES =
-      List.of("orchestrator", "client-server", "subscription-server");
-
   private BenchReport() {}
 
   public static void printText(PrintWriter out, BenchResult result) {
@@ -31,6 +28,14 @@ public final class BenchReport {
     out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable "
         + "(WAL, synchronous=FULL); the local limit ran in the bench's JVM, max heap "
         + result.localLimitHeapMiB() + " MiB");
+    if (s.selfHosted()) {
+      out.println("the services ran with " + switch (s.observability()) {
+        case OFF -> "neither metrics nor traces";
+        case METRICS -> "metrics, without traces";
+        case TRACING -> "traces, every span exported over OTLP, without metrics";
+        case METRICS_AND_TRACING -> "metrics and traces, every span exported over OTLP";
+      } + " (--observability " + s.observability().label() + ")");
+    }
     out.println();
     String header = "%-11s %-16s %5s %11s %11s %6s %8s %8s %8s %9s %8s %10s %11s %11s  %s%n";
     out.printf(Locale.ROOT, header, "config", "hash", "conc", "protocol/s", "local/s", "ratio",
@@ -70,28 +75,7 @@ public final class BenchReport {
               : " | local limit " + first.localWarmup().describe());
     }
     out.println();
-    out.println("heap at the end, MiB: used / committed / max (live after a full GC)");
-    for (BenchResult.Configuration c : result.configurations()) {
-      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s", c.cost().label()));
-      for (String service : SERVICES) {
-        HeapUsage h = c.heap().get(service);
-        line.append(String.format(Locale.ROOT, "  %s %s", service, h == null ? "n/a"
-            : h.used() + " / " + h.committed() + " / " + h.max() + " (" + h.liveAfterGc() + ")"));
-      }
-      out.println(line);
-    }
-    out.println();
-    out.println("group commit over the whole run: writes per commit (one fsync each), average "
-        + "and largest");
-    for (BenchResult.Configuration c : result.configurations()) {
-      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s", c.cost().label()));
-      if (c.groupCommit().isEmpty()) {
-        line.append("  n/a");
-      }
-      c.groupCommit().forEach((name, w) -> line.append(String.format(Locale.ROOT,
-          "  %s %.1f (%d)", name, w.writesPerCommit(), w.largestBatch())));
-      out.println(line);
-    }
+    ServiceFiguresReport.print(out, result);
     out.flush();
   }
 

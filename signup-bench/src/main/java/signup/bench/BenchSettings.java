@@ -32,13 +32,15 @@ import java.util.function.Function;
  * @param flood the flood step after each configuration's sweep; null for none
  * @param command how the bench was run, for the report's header; null when unknown
  * @param maxInFlight the self-hosted orchestrator's {@code --max-in-flight}; 0 for its default
+ * @param observability whether the self-hosted services serve metrics and export traces
  */
 public record BenchSettings(String target, List<HashCost> configurations,
     List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
     Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
     List<String> serviceJvmOptions, Path jfrDir, Path workDir,
     Function<String, ManagedChannel> channels, LocalLimitParts localLimitParts,
-    String serveMainClass, FloodSettings flood, String command, int maxInFlight) {
+    String serveMainClass, FloodSettings flood, String command, int maxInFlight,
+    Observability observability) {
 
   public BenchSettings {
     configurations = List.copyOf(configurations);
@@ -49,7 +51,10 @@ public record BenchSettings(String target, List<HashCost> configurations,
     }
   }
 
-  /** Without a flood step, the command unknown, the orchestrator's admission its default. */
+  /**
+   * Without a flood step, the command unknown, the orchestrator's admission its default, the
+   * services with metrics and without traces.
+   */
   public BenchSettings(String target, List<HashCost> configurations,
       List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
       Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
@@ -58,7 +63,7 @@ public record BenchSettings(String target, List<HashCost> configurations,
       String serveMainClass) {
     this(target, configurations, concurrencies, duration, count, minWarmup, maxWarmup,
         stepWarmup, deadline, localLimit, serviceJvmOptions, jfrDir, workDir, channels,
-        localLimitParts, serveMainClass, null, null, 0);
+        localLimitParts, serveMainClass, null, null, 0, Observability.METRICS);
   }
 
   public boolean selfHosted() {

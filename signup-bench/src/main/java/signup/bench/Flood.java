@@ -5,16 +5,21 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import signup.common.domain.DaemonThreads;
@@ -24,13 +29,14 @@ import signup.orchestrator.v1.SignupServiceGrpc;
 /**
  * A flood at the orchestrator while a measured step runs, and what it does to a normal caller:
  * {@code threads} threads each send a Signup with a very short deadline as soon as the last one
- * is answered (or given up on); a prober makes a normal sign-up with the normal deadline, one
- * after the other with a pause between them; and the services' resident memory is sampled from
- * /proc. Started before the step, stopped right after it.
+ * is answered (or given up on); a normal sign-up with the normal deadline starts every
+ * {@link #PROBE_PERIOD}, whether the last one has been answered or not (so that a slow answer
+ * does not make them fewer); and the services' resident memory is sampled from /proc. Started
+ * before the step, stopped right after it.
  */
 final class Flood implements AutoCloseable {
-  /** Between one probe's answer and the next probe: several probes in a step of seconds. */
-  static final Duration PROBE_PAUSE = Duration.ofMillis(500);
+  /** Between one probe and the next: several probes in a step of seconds. */
+  static final Duration PROBE_PERIOD = Duration.ofMillis(500);
   /** How often the services' resident memory is read. */
   static final Duration RSS_PERIOD = Duration.ofMillis(100);
 
@@ -52,7 +58,7 @@ final class Flood implements AutoCloseable {
   }
 
   /**
-   * @param made probes started (each waited for before the next)
+   * @param made probes started
    * @param failures those that failed, by status code
    * @param maxLatencyMs of the slowest
    */
@@ -60,8 +66,9 @@ final class Flood implements AutoCloseable {
 
   private final FloodSettings settings;
   private final ExecutorService flooders;
-  private final ExecutorService prober;
-  private final ScheduledExecutorService sampler;
+  /** Starts the probes and samples the memory; neither waits for anything. */
+  private final ScheduledExecutorService timer;
+  private final List<CompletableFuture<?>> probes = new CopyOnWriteArrayList<>();
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
   /** By service, in the order given. */
@@ -75,7 +82,7 @@ final class Flood implements AutoCloseable {
   private volatile long endNanos;
 
   /**
-   * Starts the flood, the prober and the sampler.
+   * Starts the flood, the probes and the memory sampler.
    *
    * @param floodChannel the flood's own connection, as an attacker's would be
    * @param probe normal sign-ups, on a normal caller's connection
@@ -91,11 +98,12 @@ final class Flood implements AutoCloseable {
     for (int t = 0; t < settings.threads(); t++) {
       flood.flooders.execute(() -> flood.floodUntilStopped(stub, runId, sequence));
     }
-    flood.prober.execute(() -> flood.probeUntilStopped(probe));
-    // Filled before the sampler starts, read after it stops: no other thread adds a key.
+    flood.timer.scheduleAtFixedRate(() -> flood.probeOnce(probe), 0,
+        PROBE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    // Filled before the sampling starts, read after it stops: no other thread adds a key.
     services.keySet().forEach(name -> flood.rssPeakKib.put(name, new AtomicLong(-1)));
     Map<String, ProcessHandle> sampled = new LinkedHashMap<>(services);
-    flood.sampler.scheduleAtFixedRate(() -> sampled.forEach((name, process) -> {
+    flood.timer.scheduleAtFixedRate(() -> sampled.forEach((name, process) -> {
       OptionalLong kib = procFs.residentKib(process.pid());
       if (kib.isPresent()) {
         flood.rssPeakKib.get(name).accumulateAndGet(kib.getAsLong(), Math::max);
@@ -108,8 +116,7 @@ final class Flood implements AutoCloseable {
     this.settings = settings;
     this.flooders = Executors.newFixedThreadPool(settings.threads(),
         DaemonThreads.numbered("flood"));
-    this.prober = Executors.newSingleThreadExecutor(DaemonThreads.named("flood-probe"));
-    this.sampler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flood-rss"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flood-timer"));
   }
 
   private void floodUntilStopped(SignupServiceGrpc.SignupServiceBlockingStub stub, String runId,
@@ -128,23 +135,25 @@ final class Flood implements AutoCloseable {
     }
   }
 
-  private void probeUntilStopped(Workload probe) {
+  private void probeOnce(Workload probe) {
+    long t0 = System.nanoTime();
+    probesMade.increment();
+    CompletableFuture<?> started;
     try {
-      do {
-        long t0 = System.nanoTime();
-        probesMade.increment();
-        try {
-          probe.start().get();
-          probesSucceeded.increment();
-        } catch (ExecutionException e) {
-          probeFailures.computeIfAbsent(probe.classify(e.getCause()), k -> new LongAdder())
-              .increment();
-        }
-        slowestProbeNanos.accumulateAndGet(System.nanoTime() - t0, Math::max);
-      } while (!stop.await(PROBE_PAUSE.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      started = probe.start();
+    } catch (RuntimeException e) {
+      started = CompletableFuture.failedFuture(e);
     }
+    probes.add(started.whenComplete((ignored, failure) -> {
+      if (failure == null) {
+        probesSucceeded.increment();
+      } else {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        probeFailures.computeIfAbsent(probe.classify(cause), k -> new LongAdder()).increment();
+      }
+      slowestProbeNanos.accumulateAndGet(System.nanoTime() - t0, Math::max);
+    }));
   }
 
   /** Stops the flood and waits for its last calls and the probe under way. */
@@ -154,12 +163,16 @@ final class Flood implements AutoCloseable {
       stop.countDown();
     }
     flooders.shutdown();
-    prober.shutdown();
-    sampler.shutdown();
+    timer.shutdownNow();
     // A flood call lasts its 1 ms deadline; a probe at most its own deadline.
     flooders.awaitTermination(1, TimeUnit.MINUTES);
-    prober.awaitTermination(1, TimeUnit.MINUTES);
-    sampler.awaitTermination(1, TimeUnit.MINUTES);
+    timer.awaitTermination(1, TimeUnit.MINUTES);
+    try {
+      CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
+          .get(1, TimeUnit.MINUTES);
+    } catch (ExecutionException | TimeoutException e) {
+      // counted as each probe ended
+    }
     Map<String, Long> rssPeakMib = new LinkedHashMap<>();
     rssPeakKib.forEach((name, kib) -> {
       if (kib.get() >= 0) {
@@ -182,7 +195,6 @@ final class Flood implements AutoCloseable {
   public void close() {
     stop.countDown();
     flooders.shutdownNow();
-    prober.shutdownNow();
-    sampler.shutdownNow();
+    timer.shutdownNow();
   }
 }

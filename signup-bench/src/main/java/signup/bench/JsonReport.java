@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import signup.common.store.WriteStats;
 
 /**
  * The {@code --json} report: its schema as records, written by Gson. Names are the records'
@@ -39,11 +40,15 @@ final class JsonReport {
     return GSON.toJson(Report.of(result));
   }
 
-  /** @param command how the bench was run; null when not known */
+  /**
+   * @param command how the bench was run; null when not known
+   * @param observability the self-hosted services': off, metrics, tracing or metrics+tracing;
+   *     null with a target. Without metrics, heap and the services' group commit are empty
+   */
   record Report(String system, List<String> serviceJvmOptions, int cores,
       long localLimitMaxHeapMib, Double durationS, Long count, WarmupRule warmup,
       double stepWarmupS, double deadlineS, List<Configuration> configurations,
-      boolean errors, String command) {
+      boolean errors, String command, String observability) {
     static Report of(BenchResult result) {
       BenchSettings s = result.settings();
       SettlingRule rule = s.warmup();
@@ -54,43 +59,56 @@ final class JsonReport {
               seconds(rule.window()), rule.tolerance(), rule.jitShareLimit()),
           seconds(s.stepWarmup()), seconds(s.deadline()),
           result.configurations().stream().map(c -> Configuration.of(c, s)).toList(),
-          result.anyErrors(), s.command());
+          result.anyErrors(), s.command(),
+          s.selfHosted() ? s.observability().label() : null);
     }
   }
 
   record WarmupRule(double minS, double maxS, double windowS, double tolerance,
       double jitCpuShareLimit) {}
 
-  /** @param flood the flood step; null when none ran */
+  /**
+   * @param heap each service's, from its /metrics at the end of the run
+   * @param groupCommit over the whole configuration, warm-ups included: each service's from
+   *     its /metrics, and the local limit's
+   * @param flood the flood step; null when none ran
+   * @param spansExported by service, as the bench's OTLP sink received them; null without
+   *     tracing
+   */
   record Configuration(String configuration, String passwordHash, List<Step> steps,
-      Map<String, Heap> heap, Map<String, GroupCommit> groupCommit, FloodStep flood) {
+      Map<String, Heap> heap, Map<String, GroupCommit> groupCommit, FloodStep flood,
+      Map<String, Long> spansExported) {
     static Configuration of(BenchResult.Configuration c, BenchSettings s) {
       Map<String, Heap> heap = new LinkedHashMap<>();
       c.heap().forEach((name, h) -> heap.put(name,
           new Heap(h.used(), h.committed(), h.max(), h.liveAfterGc())));
-      Map<String, GroupCommit> groupCommit = new LinkedHashMap<>();
-      c.groupCommit().forEach((name, w) -> groupCommit.put(name,
-          new GroupCommit(w.writes(), w.commits(), w.writesPerCommit(), w.largestBatch())));
       return new Configuration(c.cost().label(),
           "argon2id " + s.localLimitParts().describe(c.cost()),
           c.steps().stream().map(step -> Step.of(step, c.goodputOfPeak(step))).toList(), heap,
-          groupCommit, c.flood() == null ? null : FloodStep.of(c.flood()));
+          GroupCommit.of(c.groupCommit()), c.flood() == null ? null : FloodStep.of(c.flood()),
+          c.spans());
     }
   }
 
-  /** @param goodputOfPeak the protocol's goodput over the highest of its configuration */
+  /**
+   * @param goodputOfPeak the protocol's goodput over the highest of its configuration
+   * @param protocolGroupCommit each service's during the protocol step alone (two scrapes of
+   *     its /metrics); empty when unknown
+   */
   record Step(int concurrency, Measured protocol, Measured localLimit, double ratio,
       Map<String, Double> protocolCpuMsPerSignup, Map<String, Double> localCpuMsPerSignup,
       Map<String, Double> protocolContextSwitchesPerSignup,
       Map<String, Double> localContextSwitchesPerSignup, WarmupRun protocolWarmup,
-      WarmupRun localWarmup, double goodputOfPeak) {
+      WarmupRun localWarmup, double goodputOfPeak,
+      Map<String, GroupCommit> protocolGroupCommit) {
     static Step of(BenchResult.Step step, double goodputOfPeak) {
       return new Step(step.concurrency(), Measured.of(step.protocol()),
           step.local() == null ? null : Measured.of(step.local()), step.ratio(),
           step.protocolCost().cpuMillis(), step.localCost().cpuMillis(),
           step.protocolCost().contextSwitches(), step.localCost().contextSwitches(),
           WarmupRun.of(step.protocolWarmup()),
-          step.localWarmup() == null ? null : WarmupRun.of(step.localWarmup()), goodputOfPeak);
+          step.localWarmup() == null ? null : WarmupRun.of(step.localWarmup()), goodputOfPeak,
+          GroupCommit.of(step.protocolGroupCommit()));
     }
   }
 
@@ -125,11 +143,15 @@ final class JsonReport {
    * @param probes normal sign-ups made one after the other during the flood
    * @param rssAtStartMib each self-hosted service's resident memory as the flood began
    * @param rssPeakMib the most of each during the flood (sampled every 100 ms)
+   * @param signupsStarted sign-ups the orchestrator began during the step (its metrics);
+   *     null without them
+   * @param floodSignupsStartedAtMost of those, at most how many the flood's calls began
    */
   record FloodStep(int concurrency, int floodThreads, double floodCallDeadlineMs, Measured protocol,
       Double baselineThroughputPerS, double goodputOfBaseline, long floodCallsTotal,
       Map<String, Long> floodCalls, double floodElapsedS, Probes probes,
-      Map<String, Long> rssAtStartMib, Map<String, Long> rssPeakMib) {
+      Map<String, Long> rssAtStartMib, Map<String, Long> rssPeakMib, Long signupsStarted,
+      Long floodSignupsStartedAtMost) {
     static FloodStep of(FloodResult r) {
       Flood.Observed seen = r.flood();
       Flood.Probes p = seen.probes();
@@ -138,7 +160,8 @@ final class JsonReport {
           r.baseline() == null ? null : r.baseline().throughput(), r.goodputOfBaseline(),
           seen.totalCalls(), seen.calls(), seen.elapsed().toNanos() / 1e9,
           new Probes(p.made(), p.succeeded(), p.failures(), p.maxLatencyMs()),
-          seen.rssAtStartMib(), seen.rssPeakMib());
+          seen.rssAtStartMib(), seen.rssPeakMib(), r.signupsStarted(),
+          r.floodSignupsStartedAtMost());
     }
   }
 
@@ -146,7 +169,18 @@ final class JsonReport {
 
   record Heap(long usedMib, long committedMib, long maxMib, long liveAfterGcMib) {}
 
-  record GroupCommit(long writes, long commits, double writesPerCommit, int largestBatch) {}
+  /**
+   * @param largestBatch the local limit's exactly; a service's is the smallest bucket of its
+   *     histogram (1, 2, 4 ... 256) that holds every commit counted: an upper bound
+   */
+  record GroupCommit(long writes, long commits, double writesPerCommit, int largestBatch) {
+    static Map<String, GroupCommit> of(Map<String, WriteStats> stats) {
+      Map<String, GroupCommit> groupCommit = new LinkedHashMap<>();
+      stats.forEach((name, w) -> groupCommit.put(name,
+          new GroupCommit(w.writes(), w.commits(), w.writesPerCommit(), w.largestBatch())));
+      return groupCommit;
+    }
+  }
 
   record WarmupRun(double elapsedS, String ended, List<Window> windows) {
     static WarmupRun of(Warmup w) {

@@ -57,10 +57,14 @@ final class OverloadReport {
         loop.refused(), loop.late());
     out.printf(Locale.ROOT, "  flood calls: %,d in %.1f s (%s)%n", seen.totalCalls(),
         seen.elapsed().toMillis() / 1000.0, counts(seen.calls()));
-    out.printf(Locale.ROOT, "  normal sign-ups during the flood: %d of %d succeeded%s, the "
-            + "slowest in %.1f ms%n", probes.succeeded(), probes.made(),
+    out.printf(Locale.ROOT, "  normal sign-ups started every %.1f s during the flood: %d of %d "
+            + "succeeded%s, the slowest in %.1f ms%n", Flood.PROBE_PERIOD.toMillis() / 1000.0, probes.succeeded(), probes.made(),
         probes.failures().isEmpty() ? "" : " (" + counts(probes.failures()) + ")",
         probes.maxLatencyMs());
+    if (r.signupsStarted() != null) {
+      out.printf(Locale.ROOT, "  sign-ups the orchestrator began during the step: %,d; by the "
+          + "flood's calls: %,d at most%n", r.signupsStarted(), r.floodSignupsStartedAtMost());
+    }
     if (!seen.rssPeakMib().isEmpty()) {
       List<String> rss = new ArrayList<>();
       seen.rssPeakMib().forEach((service, peak) -> rss.add(service + " "

@@ -10,12 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import signup.common.domain.DaemonThreads;
-import signup.common.store.WriteStats;
+import signup.common.metrics.PrometheusText;
 
 /**
  * The three services as separate JVMs, as in production, on free localhost ports, with their
@@ -28,10 +23,15 @@ final class SelfHostedSystem implements AutoCloseable {
 
   private final List<ServiceProcess> services;
   private final int orchestratorPort;
+  /** Each service's metrics endpoint, by name; empty when they serve none. */
+  private final Map<String, Integer> metricsPorts;
+  private final ServiceMetrics metrics = new ServiceMetrics();
 
-  private SelfHostedSystem(List<ServiceProcess> services, int orchestratorPort) {
+  private SelfHostedSystem(List<ServiceProcess> services, int orchestratorPort,
+      Map<String, Integer> metricsPorts) {
     this.services = services;
     this.orchestratorPort = orchestratorPort;
+    this.metricsPorts = metricsPorts;
   }
 
   /**
@@ -43,15 +43,16 @@ final class SelfHostedSystem implements AutoCloseable {
    * @param jfrDir when not null, each service records a JFR profile there
    *     ({@code <label>-<service>.jfr}, written when it stops)
    * @param orchestratorOptions more options of the orchestrator's (--max-in-flight)
+   * @param observability the services' metrics port and environment (traces)
    * @throws IllegalStateException when a service does not start (with its log's tail)
    */
   static SelfHostedSystem start(Path dir, String label, String passwordHashCost,
-      List<String> jvmOptions, Path jfrDir, String mainClass, List<String> orchestratorOptions)
-      throws IOException, InterruptedException {
+      List<String> jvmOptions, Path jfrDir, String mainClass, List<String> orchestratorOptions,
+      Observability.Launch observability) throws IOException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
         return startOnce(dir, label, passwordHashCost, jvmOptions, jfrDir, mainClass,
-            orchestratorOptions);
+            orchestratorOptions, observability);
       } catch (SystemStartException e) {
         // A free port is free only when probed: another process may take it before the service
         // binds it (seen with two benchmarks at once). New ports then; any other failure stands.
@@ -64,8 +65,10 @@ final class SelfHostedSystem implements AutoCloseable {
   }
 
   private static SelfHostedSystem startOnce(Path dir, String label, String passwordHashCost,
-      List<String> jvmOptions, Path jfrDir, String mainClass, List<String> orchestratorOptions)
-      throws IOException, InterruptedException {
+      List<String> jvmOptions, Path jfrDir, String mainClass, List<String> orchestratorOptions,
+      Observability.Launch observability) throws IOException, InterruptedException {
+    String metricsPort = observability.metricsPort();
+    Map<String, String> environment = observability.environment();
     Files.createDirectories(dir);
     int orchestrator = freePort();
     int client = freePort();
@@ -74,24 +77,30 @@ final class SelfHostedSystem implements AutoCloseable {
     List<ServiceProcess> started = new ArrayList<>();
     try {
       started.add(launch("client-server", mainClass, dir, label, jvmOptions, jfrDir, List.of(
-          "serve", "client", "--port", String.valueOf(client), "--metrics-port", "0",
+          "serve", "client", "--port", String.valueOf(client), "--metrics-port", metricsPort,
           "--data-dir", data,
-          "--coordinator", target(orchestrator), "--password-hash-cost", passwordHashCost)));
+          "--coordinator", target(orchestrator), "--password-hash-cost", passwordHashCost),
+          environment));
       started.add(launch("subscription-server", mainClass, dir, label, jvmOptions, jfrDir, List.of(
           "serve", "subscription", "--port", String.valueOf(subscription),
-          "--metrics-port", "0", "--data-dir", data,
-          "--coordinator", target(orchestrator), "--client-target", target(client))));
+          "--metrics-port", metricsPort, "--data-dir", data,
+          "--coordinator", target(orchestrator), "--client-target", target(client)),
+          environment));
       List<String> orchestratorArgs = new ArrayList<>(List.of(
           "serve", "orchestrator", "--port", String.valueOf(orchestrator),
-          "--metrics-port", "0", "--data-dir", data,
+          "--metrics-port", metricsPort, "--data-dir", data,
           "--client-target", target(client), "--subscription-target", target(subscription)));
       orchestratorArgs.addAll(orchestratorOptions);
       started.add(launch("orchestrator", mainClass, dir, label, jvmOptions, jfrDir,
-          orchestratorArgs));
+          orchestratorArgs, environment));
+      Map<String, Integer> metricsPorts = new LinkedHashMap<>();
       for (ServiceProcess service : started) {
         service.awaitListening(START_TIMEOUT);
+        if (!metricsPort.equals("-1")) {
+          metricsPorts.put(service.name(), service.awaitMetricsPort(START_TIMEOUT));
+        }
       }
-      return new SelfHostedSystem(started, orchestrator);
+      return new SelfHostedSystem(started, orchestrator, metricsPorts);
     } catch (IOException | InterruptedException | RuntimeException e) {
       stopAll(started);
       throw e;
@@ -111,37 +120,19 @@ final class SelfHostedSystem implements AutoCloseable {
     return processes;
   }
 
-  /** Each service's heap, by service name; a service whose heap cannot be read is left out. */
-  Map<String, HeapUsage> heap() {
-    // A thread a service: each probe waits on a jcmd and a full GC (not the common pool, whose
-    // one thread on two cores would run them one after the other).
-    ExecutorService probing = Executors.newFixedThreadPool(services.size(),
-        DaemonThreads.numbered("heap-probe"));
-    try {
-      List<CompletableFuture<Optional<HeapUsage>>> probes = services.stream()
-          .map(service -> CompletableFuture.supplyAsync(service::heap, probing))
-          .toList();
-      Map<String, HeapUsage> heap = new LinkedHashMap<>();
-      for (int i = 0; i < services.size(); i++) {
-        String name = services.get(i).name();
-        probes.get(i).join().ifPresent(usage -> heap.put(name, usage));
-      }
-      return heap;
-    } finally {
-      probing.shutdownNow();
-    }
-  }
-
   /**
-   * How each service's database grouped its writes over the run, by service name; known once
-   * the services have stopped (they log it as they close).
+   * A scrape of each service's {@code /metrics} now, by service name in {@link #processes}'
+   * order; empty when they serve none, and a service that does not answer is left out.
    */
-  Map<String, WriteStats> writeStats() {
-    Map<String, WriteStats> stats = new LinkedHashMap<>();
-    for (ServiceProcess service : services) {
-      service.writeStatsFromLog().ifPresent(s -> stats.put(service.name(), s));
+  Map<String, PrometheusText> scrape() {
+    Map<String, PrometheusText> scrapes = new LinkedHashMap<>();
+    for (String name : processes().keySet()) {
+      Integer port = metricsPorts.get(name);
+      if (port != null) {
+        metrics.scrape(port).ifPresent(scrape -> scrapes.put(name, scrape));
+      }
     }
-    return stats;
+    return scrapes;
   }
 
   @Override
@@ -150,7 +141,8 @@ final class SelfHostedSystem implements AutoCloseable {
   }
 
   private static ServiceProcess launch(String name, String mainClass, Path dir, String label,
-      List<String> jvmOptions, Path jfrDir, List<String> args) throws IOException {
+      List<String> jvmOptions, Path jfrDir, List<String> args, Map<String, String> environment)
+      throws IOException {
     List<String> options = new ArrayList<>(jvmOptions);
     if (jfrDir != null) {
       Files.createDirectories(jfrDir);
@@ -158,7 +150,7 @@ final class SelfHostedSystem implements AutoCloseable {
           + jfrDir.resolve(label + "-" + name + ".jfr").toAbsolutePath());
     }
     return ServiceProcess.launch(name, ServiceProcess.Command.onThisClassPath(options, mainClass,
-        args), dir.resolve(name + ".log"));
+        args), environment, dir.resolve(name + ".log"));
   }
 
   /** The orchestrator first, so that no sign-up starts while a participant goes away. */

@@ -140,14 +140,16 @@ class BenchReportTest {
     Flood.Observed seen = new Flood.Observed(calls, Duration.ofSeconds(10),
         new Flood.Probes(18, 18, Map.of(), 45.25), Map.of("orchestrator", 150L),
         Map.of("orchestrator", 266L));
-    FloodResult flood = new FloodResult(FloodSettings.at(64), duringFlood, peak, seen);
+    FloodResult flood = new FloodResult(FloodSettings.at(64), duringFlood, peak, seen, 18_030L);
     BenchSettings settings = new BenchSettings(null, List.of(HashCost.MINIMUM),
         List.of(64, 1024), Duration.ofSeconds(10), 0, Duration.ZERO, Duration.ZERO,
         Duration.ZERO, Duration.ofSeconds(10), false, List.of("-Xmx256m"), null,
         Path.of("unused"), target -> null, new ReportOnlyParts(), "unused.Main",
-        FloodSettings.at(64), "signup bench --self-hosted --flood 64", 0);
+        FloodSettings.at(64), "signup bench --self-hosted --flood 64", 0,
+        Observability.METRICS);
     return new BenchResult("self-hosted", List.of("-Xmx256m"), 2, 256, settings, List.of(
-        new BenchResult.Configuration(HashCost.MINIMUM, steps, Map.of(), Map.of(), flood)));
+        new BenchResult.Configuration(HashCost.MINIMUM, steps, Map.of(), Map.of(), flood,
+            null)));
   }
 
   @Test
@@ -166,6 +168,8 @@ class BenchReportTest {
         text);
     assertTrue(text.contains("18 of 18 succeeded, the slowest in 45.3 ms"), text);
     assertTrue(text.contains("orchestrator 150 -> 266"), text);
+    assertTrue(text.contains("began during the step: 18,030; by the flood's calls: 12 at most"),
+        text);
     assertEquals(false, overloaded().anyErrors(), "refusals are not errors");
   }
 
@@ -194,5 +198,29 @@ class BenchReportTest {
     assertEquals(1, flood.get("flood_call_deadline_ms").getAsDouble());
     assertEquals(18, flood.getAsJsonObject("probes").get("succeeded").getAsLong());
     assertEquals(266, flood.getAsJsonObject("rss_peak_mib").get("orchestrator").getAsLong());
+    assertEquals(12, flood.get("flood_signups_started_at_most").getAsLong());
+    assertEquals("metrics", json.get("observability").getAsString());
+  }
+
+  @Test
+  void servicesRunWithoutMetricsHaveTheirHeapAndGroupCommitSaidUnavailableNotFailed() {
+    BenchSettings metricsOff = new BenchSettings(null, List.of(HashCost.MINIMUM), List.of(64),
+        Duration.ofSeconds(10), 0, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+        Duration.ofSeconds(10), false, List.of("-Xmx256m"), null, Path.of("unused"),
+        target -> null, new ReportOnlyParts(), "unused.Main", null, null, 0,
+        Observability.OFF);
+    BenchResult.Step step = new BenchResult.Step(64, measured(100), null, PerSignupCost.NONE,
+        PerSignupCost.NONE, Warmup.NONE, null);
+    BenchResult result = new BenchResult("self-hosted", List.of("-Xmx256m"), 2, 256, metricsOff,
+        List.of(new BenchResult.Configuration(HashCost.MINIMUM, List.of(step), Map.of(),
+            Map.of())));
+    StringWriter out = new StringWriter();
+
+    BenchReport.printText(new PrintWriter(out), result);
+
+    assertTrue(out.toString().contains("the services ran with neither metrics nor traces "
+        + "(--observability off)"), out.toString());
+    assertEquals(2, out.toString().split("unavailable: the services ran without metrics "
+        + "\\(--observability off\\)", -1).length - 1, "heap and group commit: " + out);
   }
 }

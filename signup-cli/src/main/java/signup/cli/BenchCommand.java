@@ -24,6 +24,7 @@ import signup.bench.BenchResult;
 import signup.bench.BenchSettings;
 import signup.bench.Benchmark;
 import signup.bench.FloodSettings;
+import signup.bench.Observability;
 import signup.bench.HashCost;
 import signup.bench.SystemStartException;
 import signup.bench.ThroughputChart;
@@ -125,6 +126,14 @@ final class BenchCommand implements Callable<Integer> {
           + "sign-up at once with RESOURCE_EXHAUSTED and a retry hint. Default: its own (256).")
   Integer maxInFlight;
 
+  @Option(names = "--observability", paramLabel = "off|metrics|tracing|metrics+tracing",
+      description = "Self-hosted: what the services run with, to measure what each costs "
+          + "bench against bench. metrics: their /metrics endpoint, from which the bench reads "
+          + "heap and group commit; tracing: every span exported over OTLP/HTTP to a sink the "
+          + "bench runs; off: neither (heap and group commit are then unavailable). "
+          + "Default: metrics.")
+  String observability;
+
   @Option(names = "--keep-data",
       description = "Keep the temporary directory (databases, service logs) and print where.")
   boolean keepData;
@@ -201,7 +210,21 @@ final class BenchCommand implements Callable<Integer> {
         stepWarmup, remote.timeout, !noLocal, List.of("-Xmx" + serviceHeap), jfrDir, workDir,
         remote::channel, new ParticipantsLocalLimitParts(),
         SignupCli.class.getName(), floodSettings(), command(),
-        maxInFlight == null ? 0 : maxInFlight);
+        maxInFlight == null ? 0 : maxInFlight, observability());
+  }
+
+  private Observability observability() {
+    if (observability == null) {
+      return Observability.METRICS;
+    }
+    if (!selfHosted) {
+      throw usage("--observability needs --self-hosted: a target runs as it was started");
+    }
+    try {
+      return Observability.parse(observability);
+    } catch (IllegalArgumentException e) {
+      throw usage("--observability " + e.getMessage());
+    }
   }
 
   private FloodSettings floodSettings() {

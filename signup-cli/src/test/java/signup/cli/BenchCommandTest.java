@@ -115,6 +115,11 @@ class BenchCommandTest {
     assertTrue(floodAlone.err().contains("--flood 8 must be one of --concurrency"),
         floodAlone.err());
     assertEquals(2, bench("--target", target(), "--max-in-flight", "16").exitCode());
+    assertEquals(2, bench("--target", target(), "--observability", "off").exitCode());
+    Run badObservability = bench("--self-hosted", "--observability", "everything");
+    assertEquals(2, badObservability.exitCode());
+    assertTrue(badObservability.err().contains("--observability must be off, metrics, tracing "
+        + "or metrics+tracing"), badObservability.err());
     Run unknown = bench("--target", target(), "--hash-cost", "cheap");
     assertEquals(2, unknown.exitCode());
     assertTrue(unknown.err().contains("--hash-cost"), unknown.err());
@@ -136,17 +141,19 @@ class BenchCommandTest {
   }
 
   @Test
-  void anOverloadedSelfHostedRunRefusesFastAnswersNothingLateAndAFloodLeavesNormalSignupsWorking() {
+  void anOverloadedTracedRunRefusesFastAnswersNothingLateAndAFloodLeavesNormalSignupsWorking() {
     // 48 in flight is three times the orchestrator's bound: most calls are refused at first.
     Run run = bench("--self-hosted", "--hash-cost", "minimum", "--max-in-flight", "16",
-        "--duration", "2s", "--concurrency", "4,48", "--flood", "4", "--warmup", "0s",
-        "--step-warmup", "0s", "--no-local", "--json");
+        "--duration", "2s", "--concurrency", "4,48", "--flood", "4", "--warmup", "1s",
+        "--min-warmup", "1s", "--step-warmup", "0s", "--no-local", "--observability",
+        "metrics+tracing", "--json");
 
     assertEquals(0, run.exitCode(), run.err() + run.out());
     JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
     assertEquals("signup bench --self-hosted --hash-cost minimum --max-in-flight 16 --duration "
-        + "2s --concurrency 4,48 --flood 4 --warmup 0s --step-warmup 0s --no-local --json",
-        json.get("command").getAsString());
+        + "2s --concurrency 4,48 --flood 4 --warmup 1s --min-warmup 1s --step-warmup 0s "
+        + "--no-local --observability metrics+tracing --json", json.get("command").getAsString());
+    assertEquals("metrics+tracing", json.get("observability").getAsString());
     JsonObject minimum = json.getAsJsonArray("configurations").get(0).getAsJsonObject();
     JsonObject overloaded = minimum.getAsJsonArray("steps").get(1).getAsJsonObject();
     assertEquals(48, overloaded.get("concurrency").getAsInt());
@@ -174,6 +181,19 @@ class BenchCommandTest {
         probes.toString());
     assertTrue(flood.getAsJsonObject("rss_peak_mib").get("orchestrator").getAsLong() > 0,
         flood.toString());
+    assertTrue(flood.get("flood_signups_started_at_most").getAsLong() >= 0, flood.toString());
+
+    // Read from the services' /metrics: each step's own group commit, the heap at the end.
+    JsonObject stepCommits = overloaded.getAsJsonObject("protocol_group_commit");
+    for (String service : new String[] {"orchestrator", "client-server", "subscription-server"}) {
+      assertTrue(stepCommits.getAsJsonObject(service).get("writes").getAsLong() > 0,
+          service + ": " + stepCommits);
+      assertEquals(256, minimum.getAsJsonObject("heap").getAsJsonObject(service)
+          .get("max_mib").getAsLong(), minimum.getAsJsonObject("heap").toString());
+      // Every service created and exported spans.
+      assertTrue(minimum.getAsJsonObject("spans_exported").get(service).getAsLong() > 0,
+          service + ": " + minimum.get("spans_exported"));
+    }
     assertFalse(run.out().contains(BENCH_PASSWORD), "the bench's password was printed");
   }
 
