@@ -10,9 +10,6 @@ import java.util.function.ToDoubleFunction;
 
 /** A benchmark's result for people (a table) or for scripts (JSON). */
 public final class BenchReport {
-  private static final List<String> SERVICES =
-      List.of("orchestrator", "client-server", "subscription-server");
-
   private BenchReport() {}
 
   public static void printText(PrintWriter out, BenchResult result) {
@@ -27,6 +24,9 @@ public final class BenchReport {
         result.cores(), s.duration() != null ? seconds(s.duration().toMillis()) + " s"
             : s.count() + " sign-ups", firstWarmup(s.warmup()),
         seconds(s.stepWarmup().toMillis()) + " s");
+    if (s.command() != null) {
+      out.println("command: " + s.command());
+    }
     out.println("a sign-up: an Argon2id hash, a client row and a subscription row, durable; "
         + (result.system().equals("self-hosted") ? "store: " : "the local limit's store: ")
         + s.store().describe());
@@ -34,6 +34,14 @@ public final class BenchReport {
       out.println("the local limit: in a JVM of its own with the services' options ("
           + String.join(" ", s.serviceJvmOptions()) + ", max heap " + result.localLimitHeapMiB()
           + " MiB), on the same store");
+    }
+    if (s.selfHosted()) {
+      out.println("the services ran with " + switch (s.observability()) {
+        case OFF -> "neither metrics nor traces";
+        case METRICS -> "metrics, without traces";
+        case TRACING -> "traces, every span exported over OTLP, without metrics";
+        case METRICS_AND_TRACING -> "metrics and traces, every span exported over OTLP";
+      } + " (--observability " + s.observability().label() + ")");
     }
     out.println();
     String header = "%-11s %-16s %5s %11s %11s %6s %8s %8s %8s %9s %8s %10s %11s %11s  %s%n";
@@ -62,6 +70,7 @@ public final class BenchReport {
         + "measured, protocol / local limit; the ratio's explanation when the cores are the "
         + "limit)");
     out.println();
+    OverloadReport.print(out, result);
     byProcess(out, result, "CPU per sign-up by process, ms", PerSignupCost::cpuMillis, "%.3f");
     byProcess(out, result, "context switches per sign-up by process (all threads)",
         PerSignupCost::contextSwitches, "%.1f");
@@ -73,31 +82,7 @@ public final class BenchReport {
               : " | local limit " + first.localWarmup().describe());
     }
     out.println();
-    out.println("heap at the end, MiB: used / committed / max (live after a full GC)");
-    for (BenchResult.Configuration c : result.configurations()) {
-      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s", c.cost().label()));
-      // Each service by its name, or each replica's ("client-server-2") when there are several.
-      List<String> names = c.heap().size() > SERVICES.size()
-          ? List.copyOf(c.heap().keySet()) : SERVICES;
-      for (String service : names) {
-        HeapUsage h = c.heap().get(service);
-        line.append(String.format(Locale.ROOT, "  %s %s", service, h == null ? "n/a"
-            : h.used() + " / " + h.committed() + " / " + h.max() + " (" + h.liveAfterGc() + ")"));
-      }
-      out.println(line);
-    }
-    out.println();
-    out.println("group commit over the whole run: writes per commit (one fsync each), average "
-        + "and largest");
-    for (BenchResult.Configuration c : result.configurations()) {
-      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-11s", c.cost().label()));
-      if (c.groupCommit().isEmpty()) {
-        line.append("  n/a");
-      }
-      c.groupCommit().forEach((name, w) -> line.append(String.format(Locale.ROOT,
-          "  %s %.1f (%d)", name, w.writesPerCommit(), w.largestBatch())));
-      out.println(line);
-    }
+    ServiceFiguresReport.print(out, result);
     out.flush();
   }
 

@@ -34,13 +34,18 @@ import java.util.function.Function;
  * @param store where the self-hosted services and the local limit keep their data (with a
  *     target, the local limit alone)
  * @param replicas of each self-hosted service; more than one needs PostgreSQL
+ * @param flood the flood step after each configuration's sweep; null for none
+ * @param command how the bench was run, for the report's header; null when unknown
+ * @param maxInFlight the self-hosted orchestrator's {@code --max-in-flight}; 0 for its default
+ * @param observability whether the self-hosted services serve metrics and export traces
  */
 public record BenchSettings(String target, List<HashCost> configurations,
     List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
     Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
     List<String> serviceJvmOptions, Path jfrDir, Path workDir,
     Function<String, ManagedChannel> channels, LocalLimitParts localLimitParts,
-    String serveMainClass, BenchStore store, int replicas) {
+    String serveMainClass, BenchStore store, int replicas, FloodSettings flood, String command,
+    int maxInFlight, Observability observability) {
 
   public BenchSettings {
     configurations = List.copyOf(configurations);
@@ -55,7 +60,10 @@ public record BenchSettings(String target, List<HashCost> configurations,
     }
   }
 
-  /** On SQLite, one replica of each service. */
+  /**
+   * On SQLite, one replica of each service, without a flood step, the command unknown, the
+   * orchestrator's admission its default, the services with metrics and without traces.
+   */
   public BenchSettings(String target, List<HashCost> configurations,
       List<Integer> concurrencies, Duration duration, long count, Duration minWarmup,
       Duration maxWarmup, Duration stepWarmup, Duration deadline, boolean localLimit,
@@ -64,7 +72,8 @@ public record BenchSettings(String target, List<HashCost> configurations,
       String serveMainClass) {
     this(target, configurations, concurrencies, duration, count, minWarmup, maxWarmup,
         stepWarmup, deadline, localLimit, serviceJvmOptions, jfrDir, workDir, channels,
-        localLimitParts, serveMainClass, BenchStore.SQLITE, 1);
+        localLimitParts, serveMainClass, BenchStore.SQLITE, 1, null, null, 0,
+        Observability.METRICS);
   }
 
   public boolean selfHosted() {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import signup.common.metrics.PrometheusText;
 import signup.common.store.WriteStats;
 
 /**
@@ -29,6 +30,9 @@ public final class Benchmark {
   static final String DRIVER = "bench driver";
   /** The local limit's own JVM. */
   static final String LOCAL = "local limit";
+  private static final String ORCHESTRATOR = "orchestrator";
+  /** The orchestrator's count of sign-ups begun (a TRYING row written). */
+  private static final String SIGNUPS_STARTED = "signup_started_total";
 
   private final BenchSettings settings;
   private final PrintWriter log;
@@ -69,16 +73,21 @@ public final class Benchmark {
     SelfHostedSystem system = null;
     ManagedChannel channel = null;
     SystemDatabases databases = null;
+    TraceSink traces = null;
     try {
       String target = settings.target();
       databases = settings.store().databases(dir, runId + "_" + cost.label());
       if (settings.selfHosted()) {
-        note("starting the system (%s hash, %s, %d replica%s of each service) in %s",
+        note("starting the system (%s hash, %s, %d replica%s of each service, %s) in %s",
             cost.label(), databases.describe(), settings.replicas(),
-            settings.replicas() == 1 ? "" : "s", dir);
+            settings.replicas() == 1 ? "" : "s", settings.observability().label(), dir);
+        traces = settings.observability().tracing() ? TraceSink.start() : null;
         system = SelfHostedSystem.start(dir, cost.label(), cost.optionValue(),
             settings.serviceJvmOptions(), settings.jfrDir(), settings.serveMainClass(),
-            settings.replicas(), databases);
+            settings.replicas(), databases, settings.maxInFlight() > 0
+                ? List.of("--max-in-flight", String.valueOf(settings.maxInFlight())) : List.of(),
+            settings.observability().launch(System.getenv(),
+                traces == null ? null : traces.endpoint()));
         target = system.orchestratorTarget();
       }
       channel = settings.channels().apply(target);
@@ -101,9 +110,13 @@ public final class Benchmark {
           Warmup protocolWarmup = warmUp(name + " protocol", signups, concurrency, first,
               processes.values());
           ProcessMeter protocolMeter = new ProcessMeter(processes, procFs);
+          // Scraped outside the meter's span: a scrape is not a sign-up's cost.
+          Map<String, PrometheusText> before = scrape(system);
           Measurement protocol = measure(name + " protocol", signups, concurrency, protocolMeter);
           PerSignupCost protocolCost =
               protocolMeter.perOperation(protocol.succeeded(), processes.keySet());
+          Map<String, WriteStats> stepGroupCommit =
+              ServiceMetrics.groupCommit(before, scrape(system));
           Measurement localLimit = null;
           PerSignupCost localCost = PerSignupCost.NONE;
           Warmup localWarmup = null;
@@ -122,10 +135,11 @@ public final class Benchmark {
           }
           first = false;
           BenchResult.Step step = new BenchResult.Step(concurrency, protocol, localLimit,
-              protocolCost, localCost, protocolWarmup, localWarmup);
+              protocolCost, localCost, protocolWarmup, localWarmup, stepGroupCommit);
           steps.add(step);
-          note("%s: protocol %.1f/s (p99 %.1f ms, %d failed)%s", name, protocol.throughput(),
-              protocol.latency().p99(), protocol.failed(), localLimit == null ? ""
+          note("%s: protocol %.1f/s (p99 %.1f ms, %d failed, %d refused)%s", name,
+              protocol.throughput(), protocol.latency().p99(), protocol.failed(),
+              protocol.refused(), localLimit == null ? ""
                   : String.format(Locale.ROOT, ", local %.1f/s, ratio %.2f",
                       localLimit.throughput(), step.ratio()));
         }
@@ -133,16 +147,26 @@ public final class Benchmark {
           local.writeStats().ifPresent(w -> groupCommit.put("local-limit", w));
         }
       }
-      Map<String, HeapUsage> heap = Map.of();
+      FloodResult flood = settings.flood() == null ? null
+          : floodStep(cost, target, channel, system, steps, runId, sequence);
+      // The services' own figures, read before they stop: the heap as the run left it, and
+      // group commit over the whole configuration (warm-ups included) beside each step's own.
+      Map<String, PrometheusText> last = scrape(system);
+      Map<String, HeapUsage> heap = ServiceMetrics.heap(last);
+      groupCommit.putAll(ServiceMetrics.groupCommitSinceStart(last));
+      Map<String, Long> spans = null;
       if (system != null) {
-        heap = system.heap();
-        system.close();
-        groupCommit.putAll(system.writeStats());
+        Map<String, ProcessHandle> services = system.processes();
+        system.close(); // the services flush their last spans as they stop
+        spans = traces == null ? null : inOrder(traces.spansByService(), services.keySet());
       }
-      return new BenchResult.Configuration(cost, steps, heap, groupCommit);
+      return new BenchResult.Configuration(cost, steps, heap, groupCommit, flood, spans);
     } finally {
       if (channel != null) {
         channel.shutdownNow();
+      }
+      if (traces != null) {
+        traces.close();
       }
       if (system != null) {
         system.close();
@@ -155,6 +179,59 @@ public final class Benchmark {
         }
       }
     }
+  }
+
+  /**
+   * The flood step, after the sweep on the same system: a closed loop at the flood's
+   * concurrency, warmed up as any later step, measured while the flood, the probes and the
+   * memory sampler run.
+   */
+  private FloodResult floodStep(HashCost cost, String target, ManagedChannel channel,
+      SelfHostedSystem system, List<BenchResult.Step> steps, String runId, AtomicLong sequence)
+      throws InterruptedException {
+    FloodSettings flood = settings.flood();
+    String name = cost.label() + " c=" + flood.concurrency() + " flood";
+    Workload signups = new SignupWorkload(channel, settings.deadline(), runId, sequence);
+    warmUp(name, signups, flood.concurrency(), false, List.of());
+    Measurement baseline = steps.stream().filter(s -> s.concurrency() == flood.concurrency())
+        .map(BenchResult.Step::protocol).findFirst().orElse(null);
+    ManagedChannel floodChannel = settings.channels().apply(target);
+    FloodResult result;
+    PrometheusText before = scrape(system).get(ORCHESTRATOR);
+    try (Flood running = Flood.start(flood, floodChannel,
+        new SignupWorkload(channel, settings.deadline(), runId, sequence), runId, sequence,
+        system == null ? Map.of() : system.processes(), procFs)) {
+      Measurement loop = run(name, new ClosedLoop(signups, flood.concurrency(),
+          settings.limit()));
+      Flood.Observed seen = running.stop();
+      PrometheusText after = scrape(system).get(ORCHESTRATOR);
+      result = new FloodResult(flood, loop, baseline, seen, before == null || after == null
+          ? null : Math.round(after.value(SIGNUPS_STARTED) - before.value(SIGNUPS_STARTED)));
+    } finally {
+      floodChannel.shutdownNow();
+    }
+    Flood.Observed seen = result.flood();
+    note("%s: protocol %.1f/s (%.2f of the step without it), %d flood calls %s, probes %d of "
+            + "%d succeeded%s%s", name, result.loop().throughput(), result.goodputOfBaseline(),
+        seen.totalCalls(), seen.calls(), seen.probes().succeeded(), seen.probes().made(),
+        seen.rssPeakMib().isEmpty() ? "" : ", RSS peak MiB " + seen.rssPeakMib(),
+        result.signupsStarted() == null ? ""
+            : ", " + result.floodSignupsStartedAtMost() + " sign-ups begun by the flood at most");
+    return result;
+  }
+
+  /** {@code counts} with {@code first} (those it has) first, in that order. */
+  private static Map<String, Long> inOrder(Map<String, Long> counts, Collection<String> first) {
+    Map<String, Long> ordered = new LinkedHashMap<>();
+    first.stream().filter(counts::containsKey).forEach(name -> ordered.put(name,
+        counts.get(name)));
+    ordered.putAll(counts);
+    return ordered;
+  }
+
+  /** Each self-hosted service's metrics now; empty with a target or with metrics off. */
+  private static Map<String, PrometheusText> scrape(SelfHostedSystem system) {
+    return system == null ? Map.of() : system.scrape();
   }
 
   /**

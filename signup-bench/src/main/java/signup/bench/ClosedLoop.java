@@ -2,6 +2,7 @@ package signup.bench;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,14 @@ import org.HdrHistogram.Recorder;
  * one ends) until a duration has passed or a count has been started, or a {@link Checkpoint}
  * ends it earlier, then waits for the last ones. One thread issues; completions arrive on
  * whatever thread the workload completes on.
+ *
+ * <p>A refused operation ({@link Workload#refusal}) is what a well-behaved client gets from an
+ * overloaded server: its caller waits as long as the refusal asks (gRPC's own retry pushback
+ * waits exactly the server's delay too) before its next call, rather than calling again at
+ * once. A closed loop that spun on refusals would measure the server refusing its own callers
+ * in a tight loop, not how much it serves; so the slot stays taken during the wait, and the
+ * next call is the caller's next sign-up (a refused one left nothing behind, so that is the
+ * same as retrying it). Refusals are counted and timed apart from the other operations.
  */
 final class ClosedLoop {
   /** Longer than any operation's own deadline: only a workload without one can hit it. */
@@ -27,7 +36,10 @@ final class ClosedLoop {
   private final Limit limit;
   private final Checkpoint checkpoint;
   private final Recorder latencyMicros = new Recorder(3);
+  private final Recorder refusalMicros = new Recorder(3);
   private final LongAdder succeeded = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final LongAdder late = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final AtomicLong lastCompletion = new AtomicLong();
   private volatile long startNanos;
@@ -117,16 +129,32 @@ final class ClosedLoop {
       }
       operation.whenComplete((ignored, failure) -> {
         long t1 = System.nanoTime();
-        latencyMicros.recordValue(Math.max(1, (t1 - t0) / 1000));
-        if (failure == null) {
-          succeeded.increment();
+        long micros = Math.max(1, (t1 - t0) / 1000);
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        if (workload.late(cause, t1 - t0)) {
+          late.increment();
+        }
+        Optional<Duration> refusal = cause == null ? Optional.empty() : workload.refusal(cause);
+        if (refusal.isPresent()) {
+          refused.increment();
+          refusalMicros.recordValue(micros);
         } else {
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure;
-          errors.computeIfAbsent(workload.classify(cause), k -> new LongAdder()).increment();
+          latencyMicros.recordValue(micros);
+          if (cause == null) {
+            succeeded.increment();
+          } else {
+            errors.computeIfAbsent(workload.classify(cause), k -> new LongAdder()).increment();
+          }
         }
         lastCompletion.accumulateAndGet(t1, Math::max);
-        slots.release();
+        if (refusal.isEmpty() || refusal.get().isZero()) {
+          slots.release();
+        } else {
+          // The caller waits as asked, holding its slot; a timer thread frees it.
+          CompletableFuture.delayedExecutor(refusal.get().toNanos(), TimeUnit.NANOSECONDS,
+              Runnable::run).execute(slots::release);
+        }
       });
     }
     if (!slots.tryAcquire(concurrency, DRAIN_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -136,7 +164,8 @@ final class ClosedLoop {
     return new Measurement(succeeded.sum(), errors.entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum())),
         Duration.ofNanos(lastCompletion.get() - start),
-        Measurement.Latency.of(latencyMicros.getIntervalHistogram()));
+        Measurement.Latency.of(latencyMicros.getIntervalHistogram()), refused.sum(),
+        Measurement.Latency.of(refusalMicros.getIntervalHistogram()), late.sum());
   }
 
   /** Of two System.nanoTime() values, the earlier (which may overflow, hence no Math.min). */
@@ -146,7 +175,7 @@ final class ClosedLoop {
 
   /** Operations finished so far, for a progress display. */
   long completed() {
-    return succeeded.sum() + failed();
+    return succeeded.sum() + failed() + refused.sum();
   }
 
   long failed() {

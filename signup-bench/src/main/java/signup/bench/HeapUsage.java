@@ -1,42 +1,38 @@
 package signup.bench;
 
-import java.math.BigInteger;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import signup.common.metrics.PrometheusText;
 
 /**
- * The Java heap of a service process, in MiB, as {@code jcmd <pid> GC.heap_info} reports it.
+ * The Java heap of a service process, in MiB, from its {@code /metrics} (Micrometer's JVM
+ * memory series, summed over the heap's pools).
  *
  * @param used in use at the end of the run, garbage included
  * @param committed claimed from the operating system
- * @param max the most it may grow to (-Xmx)
- * @param liveAfterGc in use right after a full collection: what the service really keeps;
- *     -1 when unknown
+ * @param max the most it may grow to (-Xmx): the pools that state a maximum
+ * @param liveAfterGc the old generation right after the last collection that reclaimed it
+ *     ({@code jvm_gc_live_data_size_bytes}): what the service really keeps; -1 while no
+ *     collection has told
  */
 record HeapUsage(long used, long committed, long max, long liveAfterGc) {
-  // " garbage-first heap   total 262144K, used 54321K [0x00000000f0000000, 0x0000000100000000)"
-  private static final Pattern HEAP = Pattern.compile(
-      "heap\\s+total (\\d+)K, used (\\d+)K \\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)");
+  private static final String HEAP = "heap";
 
-  /**
-   * From the output of {@code GC.heap_info}, {@code GC.run}, {@code GC.heap_info}: the first
-   * report gives used, committed and max, the last one the live set.
-   */
-  static Optional<HeapUsage> parseBeforeAndAfterGc(String jcmdOutput) {
-    Matcher m = HEAP.matcher(jcmdOutput);
-    if (!m.find()) {
+  /** From a scrape; empty when it has no JVM memory series. */
+  static Optional<HeapUsage> of(PrometheusText metrics) {
+    if (!metrics.has("jvm_memory_used_bytes")) {
       return Optional.empty();
     }
-    long used = Long.parseLong(m.group(2)) / 1024;
-    long committed = Long.parseLong(m.group(1)) / 1024;
-    long reservedBytes = new BigInteger(m.group(4), 16).subtract(new BigInteger(m.group(3), 16))
-        .longValueExact();
-    long live = -1;
-    while (m.find()) {
-      live = Long.parseLong(m.group(2)) / 1024;
-    }
-    return Optional.of(new HeapUsage(used, committed, reservedBytes / (1024 * 1024), live));
+    double max = metrics.samples("jvm_memory_max_bytes").entrySet().stream()
+        .filter(s -> HEAP.equals(s.getKey().get("area")) && s.getValue() >= 0)
+        .mapToDouble(s -> s.getValue()).sum();
+    double live = metrics.value("jvm_gc_live_data_size_bytes");
+    return Optional.of(new HeapUsage(mib(metrics.value("jvm_memory_used_bytes", "area", HEAP)),
+        mib(metrics.value("jvm_memory_committed_bytes", "area", HEAP)), mib(max),
+        live > 0 ? mib(live) : -1));
+  }
+
+  private static long mib(double bytes) {
+    return Math.round(bytes / (1024 * 1024));
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import signup.common.store.WriteStats;
 
 /**
  * The {@code --json} report: its schema as records, written by Gson. Names are the records'
@@ -44,12 +45,15 @@ final class JsonReport {
    *     the local limit's alone)
    * @param database where, for a person, never with a password
    * @param replicas of each self-hosted service; null with a target
+   * @param command how the bench was run; null when not known
+   * @param observability the self-hosted services': off, metrics, tracing or metrics+tracing;
+   *     null with a target. Without metrics, heap and the services' group commit are empty
    */
   record Report(String system, String store, String database, Integer replicas,
       List<String> serviceJvmOptions, int cores,
       long localLimitMaxHeapMib, Double durationS, Long count, WarmupRule warmup,
       double stepWarmupS, double deadlineS, List<Configuration> configurations,
-      boolean errors) {
+      boolean errors, String command, String observability) {
     static Report of(BenchResult result) {
       BenchSettings s = result.settings();
       SettlingRule rule = s.warmup();
@@ -61,59 +65,128 @@ final class JsonReport {
               seconds(rule.window()), rule.tolerance(), rule.jitShareLimit()),
           seconds(s.stepWarmup()), seconds(s.deadline()),
           result.configurations().stream().map(c -> Configuration.of(c, s)).toList(),
-          result.anyErrors());
+          result.anyErrors(), s.command(),
+          s.selfHosted() ? s.observability().label() : null);
     }
   }
 
   record WarmupRule(double minS, double maxS, double windowS, double tolerance,
       double jitCpuShareLimit) {}
 
+  /**
+   * @param heap each service's, from its /metrics at the end of the run
+   * @param groupCommit over the whole configuration, warm-ups included: each service's from
+   *     its /metrics, and the local limit's
+   * @param flood the flood step; null when none ran
+   * @param spansExported by service, as the bench's OTLP sink received them; null without
+   *     tracing
+   */
   record Configuration(String configuration, String passwordHash, List<Step> steps,
-      Map<String, Heap> heap, Map<String, GroupCommit> groupCommit) {
+      Map<String, Heap> heap, Map<String, GroupCommit> groupCommit, FloodStep flood,
+      Map<String, Long> spansExported) {
     static Configuration of(BenchResult.Configuration c, BenchSettings s) {
       Map<String, Heap> heap = new LinkedHashMap<>();
       c.heap().forEach((name, h) -> heap.put(name,
           new Heap(h.used(), h.committed(), h.max(), h.liveAfterGc())));
-      Map<String, GroupCommit> groupCommit = new LinkedHashMap<>();
-      c.groupCommit().forEach((name, w) -> groupCommit.put(name,
-          new GroupCommit(w.writes(), w.commits(), w.writesPerCommit(), w.largestBatch())));
       return new Configuration(c.cost().label(),
           "argon2id " + s.localLimitParts().describe(c.cost()),
-          c.steps().stream().map(Step::of).toList(), heap, groupCommit);
+          c.steps().stream().map(step -> Step.of(step, c.goodputOfPeak(step))).toList(), heap,
+          GroupCommit.of(c.groupCommit()), c.flood() == null ? null : FloodStep.of(c.flood()),
+          c.spans());
     }
   }
 
+  /**
+   * @param goodputOfPeak the protocol's goodput over the highest of its configuration
+   * @param protocolGroupCommit each service's during the protocol step alone (two scrapes of
+   *     its /metrics); empty when unknown
+   */
   record Step(int concurrency, Measured protocol, Measured localLimit, double ratio,
       Map<String, Double> protocolCpuMsPerSignup, Map<String, Double> localCpuMsPerSignup,
       Map<String, Double> protocolContextSwitchesPerSignup,
       Map<String, Double> localContextSwitchesPerSignup, WarmupRun protocolWarmup,
-      WarmupRun localWarmup) {
-    static Step of(BenchResult.Step step) {
+      WarmupRun localWarmup, double goodputOfPeak,
+      Map<String, GroupCommit> protocolGroupCommit) {
+    static Step of(BenchResult.Step step, double goodputOfPeak) {
       return new Step(step.concurrency(), Measured.of(step.protocol()),
           step.local() == null ? null : Measured.of(step.local()), step.ratio(),
           step.protocolCost().cpuMillis(), step.localCost().cpuMillis(),
           step.protocolCost().contextSwitches(), step.localCost().contextSwitches(),
           WarmupRun.of(step.protocolWarmup()),
-          step.localWarmup() == null ? null : WarmupRun.of(step.localWarmup()));
+          step.localWarmup() == null ? null : WarmupRun.of(step.localWarmup()), goodputOfPeak,
+          GroupCommit.of(step.protocolGroupCommit()));
     }
   }
 
+  /**
+   * @param latencyMs of every call but the refusals
+   * @param refused calls refused at once (RESOURCE_EXHAUSTED), not in {@code failed}
+   * @param refusalLatencyMs how quickly they were refused
+   * @param answeredAfterDeadline calls answered after their deadline, DEADLINE_EXCEEDED included
+   */
   record Measured(long succeeded, long failed, double elapsedS, double throughputPerS,
-      Latency latencyMs, Map<String, Long> errors) {
+      Latency latencyMs, Map<String, Long> errors, long refused, Latency refusalLatencyMs,
+      long answeredAfterDeadline) {
     static Measured of(Measurement m) {
-      Measurement.Latency l = m.latency();
       return new Measured(m.succeeded(), m.failed(), m.elapsed().toNanos() / 1e9,
-          m.throughput(), new Latency(l.p50(), l.p90(), l.p99(), l.p999(), l.max()),
-          m.errors());
+          m.throughput(), Latency.of(m.latency()), m.errors(), m.refused(),
+          Latency.of(m.refusalLatency()), m.late());
     }
   }
 
   record Latency(double p50, double p90, double p99, @SerializedName("p99_9") double p999,
-      double max) {}
+      double max) {
+    static Latency of(Measurement.Latency l) {
+      return new Latency(l.p50(), l.p90(), l.p99(), l.p999(), l.max());
+    }
+  }
+
+  /**
+   * @param protocol the closed loop during the flood
+   * @param baselineThroughputPerS the sweep's step at the same concurrency; null without one
+   * @param goodputOfBaseline the first over the second
+   * @param floodCalls by outcome (OK or a status code)
+   * @param probes normal sign-ups made one after the other during the flood
+   * @param rssAtStartMib each self-hosted service's resident memory as the flood began
+   * @param rssPeakMib the most of each during the flood (sampled every 100 ms)
+   * @param signupsStarted sign-ups the orchestrator began during the step (its metrics);
+   *     null without them
+   * @param floodSignupsStartedAtMost of those, at most how many the flood's calls began
+   */
+  record FloodStep(int concurrency, int floodThreads, double floodCallDeadlineMs, Measured protocol,
+      Double baselineThroughputPerS, double goodputOfBaseline, long floodCallsTotal,
+      Map<String, Long> floodCalls, double floodElapsedS, Probes probes,
+      Map<String, Long> rssAtStartMib, Map<String, Long> rssPeakMib, Long signupsStarted,
+      Long floodSignupsStartedAtMost) {
+    static FloodStep of(FloodResult r) {
+      Flood.Observed seen = r.flood();
+      Flood.Probes p = seen.probes();
+      return new FloodStep(r.settings().concurrency(), r.settings().threads(),
+          r.settings().callDeadline().toNanos() / 1e6, Measured.of(r.loop()),
+          r.baseline() == null ? null : r.baseline().throughput(), r.goodputOfBaseline(),
+          seen.totalCalls(), seen.calls(), seen.elapsed().toNanos() / 1e9,
+          new Probes(p.made(), p.succeeded(), p.failures(), p.maxLatencyMs()),
+          seen.rssAtStartMib(), seen.rssPeakMib(), r.signupsStarted(),
+          r.floodSignupsStartedAtMost());
+    }
+  }
+
+  record Probes(long made, long succeeded, Map<String, Long> failures, double maxLatencyMs) {}
 
   record Heap(long usedMib, long committedMib, long maxMib, long liveAfterGcMib) {}
 
-  record GroupCommit(long writes, long commits, double writesPerCommit, int largestBatch) {}
+  /**
+   * @param largestBatch the local limit's exactly; a service's is the smallest bucket of its
+   *     histogram (1, 2, 4 ... 256) that holds every commit counted: an upper bound
+   */
+  record GroupCommit(long writes, long commits, double writesPerCommit, int largestBatch) {
+    static Map<String, GroupCommit> of(Map<String, WriteStats> stats) {
+      Map<String, GroupCommit> groupCommit = new LinkedHashMap<>();
+      stats.forEach((name, w) -> groupCommit.put(name,
+          new GroupCommit(w.writes(), w.commits(), w.writesPerCommit(), w.largestBatch())));
+      return groupCommit;
+    }
+  }
 
   record WarmupRun(double elapsedS, String ended, List<Window> windows) {
     static WarmupRun of(Warmup w) {

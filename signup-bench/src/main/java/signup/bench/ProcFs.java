@@ -58,6 +58,20 @@ final class ProcFs {
     return OptionalLong.of(sum);
   }
 
+  /** The process's resident memory (VmRSS), in KiB; empty once it has gone. */
+  OptionalLong residentKib(long pid) {
+    Optional<String> status = read(root.resolve(Long.toString(pid)).resolve("status"));
+    if (status.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    for (String line : status.get().split("\n")) {
+      if (line.startsWith("VmRSS:")) {
+        return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+      }
+    }
+    return OptionalLong.empty();
+  }
+
   /**
    * CPU time in clock ticks (user + system) of these processes together and of their JIT
    * compiler threads; empty when any of them cannot be read.

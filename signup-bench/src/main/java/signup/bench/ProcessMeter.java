@@ -11,6 +11,10 @@ import java.util.OptionalLong;
  * that a busy machine hardly changes, unlike throughput: the figures to compare when other work
  * shares the cores. Context switches explain much of the protocol's CPU: each hop between
  * threads and processes is one.
+ *
+ * <p>Read from the operating system, not from the services' {@code /metrics}: no metric counts
+ * context switches, the bench's own process (the driver, the local limit) has no endpoint, and
+ * both counters must be read at the same instants for every process to be comparable.
  */
 final class ProcessMeter {
   private final Map<String, ProcessHandle> processes;

@@ -13,13 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
-import signup.common.domain.DaemonThreads;
+import signup.common.metrics.PrometheusText;
 import signup.common.store.DatabaseLocation.PostgresServer;
-import signup.common.store.WriteStats;
 
 /**
  * The three services as separate JVMs, as in production, on free localhost ports, with their
@@ -40,11 +36,16 @@ final class SelfHostedSystem implements AutoCloseable {
   private final List<ServiceProcess> services;
   private final int replicas;
   private final String orchestrators;
+  /** Each service's metrics endpoint, by name; empty when they serve none. */
+  private final Map<String, Integer> metricsPorts;
+  private final ServiceMetrics metrics = new ServiceMetrics();
 
-  private SelfHostedSystem(List<ServiceProcess> services, int replicas, String orchestrators) {
+  private SelfHostedSystem(List<ServiceProcess> services, int replicas, String orchestrators,
+      Map<String, Integer> metricsPorts) {
     this.services = services;
     this.replicas = replicas;
     this.orchestrators = orchestrators;
+    this.metricsPorts = metricsPorts;
   }
 
   /**
@@ -56,19 +57,23 @@ final class SelfHostedSystem implements AutoCloseable {
    * @param jvmOptions for every service, e.g. {@code -Xmx256m}
    * @param jfrDir when not null, each service records a JFR profile there
    *     ({@code <label>-<service>.jfr}, written when it stops)
+   * @param replicas of each service
    * @param databases where each service keeps its data; more than one replica needs PostgreSQL
+   * @param orchestratorOptions more options of the orchestrator's (--max-in-flight)
+   * @param observability the services' metrics port and environment (traces)
    * @throws SystemStartException when a service does not start (with its log's tail)
    */
   static SelfHostedSystem start(Path dir, String label, String passwordHashCost,
       List<String> jvmOptions, Path jfrDir, String mainClass, int replicas,
-      SystemDatabases databases) throws IOException, InterruptedException {
+      SystemDatabases databases, List<String> orchestratorOptions,
+      Observability.Launch observability) throws IOException, InterruptedException {
     if (replicas < 1 || (replicas > 1 && databases.service("client").isEmpty())) {
       throw new IllegalArgumentException("replicas must be 1, or share a PostgreSQL database");
     }
     for (int attempt = 1; ; attempt++) {
       try {
         return startOnce(dir, label, passwordHashCost, jvmOptions, jfrDir, mainClass, replicas,
-            databases);
+            databases, orchestratorOptions, observability);
       } catch (SystemStartException e) {
         // A free port is free only when probed: another process may take it before the service
         // binds it (seen with two benchmarks at once). New ports then; any other failure stands.
@@ -82,37 +87,46 @@ final class SelfHostedSystem implements AutoCloseable {
 
   private static SelfHostedSystem startOnce(Path dir, String label, String passwordHashCost,
       List<String> jvmOptions, Path jfrDir, String mainClass, int replicas,
-      SystemDatabases databases) throws IOException, InterruptedException {
+      SystemDatabases databases, List<String> orchestratorOptions,
+      Observability.Launch observability) throws IOException, InterruptedException {
+    String metricsPort = observability.metricsPort();
     Files.createDirectories(dir);
     List<Integer> orchestrator = freePorts(replicas);
     List<Integer> client = freePorts(replicas);
     List<Integer> subscription = freePorts(replicas);
     String data = dir.toString();
     Launcher launcher = new Launcher(mainClass, dir, label, jvmOptions, jfrDir, databases,
-        replicas);
+        replicas, observability.environment());
     List<ServiceProcess> started = new ArrayList<>();
     try {
       for (int i = 0; i < replicas; i++) {
         started.add(launcher.launch("client-server", "client", i, List.of(
-            "--port", String.valueOf(client.get(i)), "--metrics-port", "0", "--data-dir", data,
-            "--coordinator", targets(orchestrator), "--password-hash-cost", passwordHashCost)));
+            "--port", String.valueOf(client.get(i)), "--metrics-port", metricsPort,
+            "--data-dir", data, "--coordinator", targets(orchestrator),
+            "--password-hash-cost", passwordHashCost)));
       }
       for (int i = 0; i < replicas; i++) {
         started.add(launcher.launch("subscription-server", "subscription", i, List.of(
-            "--port", String.valueOf(subscription.get(i)), "--metrics-port", "0",
+            "--port", String.valueOf(subscription.get(i)), "--metrics-port", metricsPort,
             "--data-dir", data, "--coordinator", targets(orchestrator),
             "--client-target", targets(client))));
       }
       for (int i = 0; i < replicas; i++) {
-        started.add(launcher.launch("orchestrator", "orchestrator", i, List.of(
-            "--port", String.valueOf(orchestrator.get(i)), "--metrics-port", "0",
+        List<String> args = new ArrayList<>(List.of(
+            "--port", String.valueOf(orchestrator.get(i)), "--metrics-port", metricsPort,
             "--data-dir", data, "--client-target", targets(client),
-            "--subscription-target", targets(subscription))));
+            "--subscription-target", targets(subscription)));
+        args.addAll(orchestratorOptions);
+        started.add(launcher.launch("orchestrator", "orchestrator", i, args));
       }
+      Map<String, Integer> metricsPorts = new LinkedHashMap<>();
       for (ServiceProcess service : started) {
         service.awaitListening(START_TIMEOUT);
+        if (!metricsPort.equals("-1")) {
+          metricsPorts.put(service.name(), service.awaitMetricsPort(START_TIMEOUT));
+        }
       }
-      return new SelfHostedSystem(started, replicas, targets(orchestrator));
+      return new SelfHostedSystem(started, replicas, targets(orchestrator), metricsPorts);
     } catch (IOException | InterruptedException | RuntimeException e) {
       stopAll(started);
       throw e;
@@ -138,37 +152,19 @@ final class SelfHostedSystem implements AutoCloseable {
     return processes;
   }
 
-  /** Each service's heap, by service name; a service whose heap cannot be read is left out. */
-  Map<String, HeapUsage> heap() {
-    // A thread a service: each probe waits on a jcmd and a full GC (not the common pool, whose
-    // one thread on two cores would run them one after the other).
-    ExecutorService probing = Executors.newFixedThreadPool(services.size(),
-        DaemonThreads.numbered("heap-probe"));
-    try {
-      List<CompletableFuture<Optional<HeapUsage>>> probes = services.stream()
-          .map(service -> CompletableFuture.supplyAsync(service::heap, probing))
-          .toList();
-      Map<String, HeapUsage> heap = new LinkedHashMap<>();
-      for (int i = 0; i < services.size(); i++) {
-        String name = services.get(i).name();
-        probes.get(i).join().ifPresent(usage -> heap.put(name, usage));
-      }
-      return heap;
-    } finally {
-      probing.shutdownNow();
-    }
-  }
-
   /**
-   * How each service's database grouped its writes over the run, by service name; known once
-   * the services have stopped (they log it as they close).
+   * A scrape of each service's {@code /metrics} now, by service name in {@link #processes}'
+   * order; empty when they serve none, and a service that does not answer is left out.
    */
-  Map<String, WriteStats> writeStats() {
-    Map<String, WriteStats> stats = new LinkedHashMap<>();
-    for (ServiceProcess service : services) {
-      service.writeStatsFromLog().ifPresent(s -> stats.put(service.name(), s));
+  Map<String, PrometheusText> scrape() {
+    Map<String, PrometheusText> scrapes = new LinkedHashMap<>();
+    for (String name : processes().keySet()) {
+      Integer port = metricsPorts.get(name);
+      if (port != null) {
+        metrics.scrape(port).ifPresent(scrape -> scrapes.put(name, scrape));
+      }
     }
-    return stats;
+    return scrapes;
   }
 
   @Override
@@ -176,9 +172,9 @@ final class SelfHostedSystem implements AutoCloseable {
     stopAll(services);
   }
 
-  /** Starts each service replica with its arguments, database and JFR recording. */
+  /** Starts each service replica with its arguments, database, environment and JFR recording. */
   private record Launcher(String mainClass, Path dir, String label, List<String> jvmOptions,
-      Path jfrDir, SystemDatabases databases, int replicas) {
+      Path jfrDir, SystemDatabases databases, int replicas, Map<String, String> baseEnvironment) {
 
     /**
      * @param name the process's name in reports and logs, numbered with replicas
@@ -202,15 +198,14 @@ final class SelfHostedSystem implements AutoCloseable {
     }
 
     /**
-     * This JVM's environment without any database setting of the service's own (a
-     * CLIENT_DB_URL exported for another purpose must not move a SQLite run elsewhere), and
-     * with the login of its PostgreSQL database: the environment, not a flag that {@code ps}
-     * shows to every user.
+     * The services' environment (this JVM's, as the observability settings adjust it) without
+     * any database setting of the service's own (a CLIENT_DB_URL exported for another purpose
+     * must not move a SQLite run elsewhere), and with the login of its PostgreSQL database: the
+     * environment, not a flag that {@code ps} shows to every user.
      */
-    private static Map<String, String> environment(String service,
-        Optional<PostgresServer> database) {
+    private Map<String, String> environment(String service, Optional<PostgresServer> database) {
       String prefix = service.toUpperCase(Locale.ROOT);
-      Map<String, String> environment = new HashMap<>(System.getenv());
+      Map<String, String> environment = new HashMap<>(baseEnvironment);
       DATABASE_VARIABLES.forEach(suffix -> environment.remove(prefix + suffix));
       database.ifPresent(db -> {
         if (!db.user().isEmpty()) {

@@ -9,24 +9,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import signup.common.store.WriteStats;
 
 /**
  * One service as a child JVM, one life of it: started with its stdout and stderr in a log
- * file, waited for until it says it listens, asked for its heap through {@code jcmd}, and
- * stopped with SIGTERM (a graceful drain) or killed outright. The benchmark's self-hosted
- * system runs one per service; the crash harness's supervisor runs one per life.
+ * file, waited for until it says it listens (and where its metrics are served), and stopped
+ * with SIGTERM (a graceful drain) or killed outright. The benchmark's self-hosted system runs
+ * one per service; the crash harness's supervisor runs one per life.
  */
 public final class ServiceProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
-  // GroupCommitWriter's line at close: "client database: 1234 writes in 345 commits (3.6 per
-  // commit on average, 17 at most)".
-  private static final Pattern WRITE_STATS = Pattern.compile(
-      "database: (\\d+) writes in (\\d+) commits \\([\\d.]+ per commit on average, (\\d+) at most\\)");
+  // ServerLauncher's line, right after the one above: "orchestrator metrics on port 9451".
+  private static final Pattern METRICS = Pattern.compile("metrics on port (\\d+)");
   /** How often the log is read while waiting for the listening line. */
   private static final Duration POLL = Duration.ofMillis(20);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
@@ -110,20 +106,39 @@ public final class ServiceProcess implements AutoCloseable {
    *     end of its log
    */
   public int awaitListening(Duration timeout) throws InterruptedException {
+    return awaitPort(LISTENING, "start listening", "listening", timeout);
+  }
+
+  /**
+   * Waits until the service logs the port of its metrics endpoint (a service started with
+   * {@code --metrics-port -1} never does); returns it.
+   *
+   * @throws SystemStartException when it exits first or says nothing in time
+   */
+  public int awaitMetricsPort(Duration timeout) throws InterruptedException {
+    return awaitPort(METRICS, "serve metrics", "serving metrics", timeout);
+  }
+
+  /**
+   * @param notDone "start listening": what it did not do in time
+   * @param exitedBefore "listening": what it exited before
+   */
+  private int awaitPort(Pattern line, String notDone, String exitedBefore, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     // waitFor with a timeout is the poll tick: it returns at once if the process dies.
     while (!process.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
-      Matcher listening = LISTENING.matcher(logText());
-      if (listening.find()) {
-        return Integer.parseInt(listening.group(1));
+      Matcher found = line.matcher(logText());
+      if (found.find()) {
+        return Integer.parseInt(found.group(1));
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new SystemStartException(name + " did not start listening within " + timeout
+        throw new SystemStartException(name + " did not " + notDone + " within " + timeout
             + "; its log:\n" + tail());
       }
     }
     throw new SystemStartException(name + " exited with code " + process.exitValue()
-        + " before listening; its log:\n" + tail());
+        + " before " + exitedBefore + "; its log:\n" + tail());
   }
 
   public String name() {
@@ -158,50 +173,6 @@ public final class ServiceProcess implements AutoCloseable {
 
   public Path log() {
     return log;
-  }
-
-  /**
-   * What its database's writer logged when it closed: writes and commits over the whole run.
-   * Empty while it runs, or when the line is missing.
-   */
-  Optional<WriteStats> writeStatsFromLog() {
-    Matcher m = WRITE_STATS.matcher(logText());
-    WriteStats last = null;
-    while (m.find()) {
-      last = new WriteStats(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
-          Integer.parseInt(m.group(3)));
-    }
-    return Optional.ofNullable(last);
-  }
-
-  /** The heap now and after a full collection; empty when jcmd is missing or fails. */
-  Optional<HeapUsage> heap() {
-    Path jcmd = javaTool("jcmd");
-    if (!Files.isExecutable(jcmd) || !process.isAlive()) {
-      return Optional.empty();
-    }
-    try {
-      // One jcmd (a JVM start) for the three commands, read from a file.
-      Path commands = Files.createTempFile("signup-bench-jcmd", ".txt");
-      try {
-        Files.writeString(commands, "GC.heap_info\nGC.run\nGC.heap_info\n");
-        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "-f",
-            commands.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-          p.destroyForcibly();
-          return Optional.empty();
-        }
-        return HeapUsage.parseBeforeAndAfterGc(out);
-      } finally {
-        Files.deleteIfExists(commands);
-      }
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
   }
 
   /** kill -9, whatever it is doing (perhaps still starting); returns at once. */

@@ -119,4 +119,108 @@ class BenchReportTest {
     assertTrue(text.contains("protocol settled after 45 s: 1,210/s then 1,230/s, JIT 0.4% of "
         + "CPU | local limit reached the maximum after 90 s: 3,000/s"), text);
   }
+
+  /** A sweep whose second step was overloaded, and a flood step beside the first. */
+  private static BenchResult overloaded() {
+    Measurement peak = new Measurement(20_000, Map.of(), Duration.ofSeconds(10),
+        new Measurement.Latency(1, 2, 3, 4, 5));
+    Measurement refusing = new Measurement(19_000, Map.of(), Duration.ofSeconds(10),
+        new Measurement.Latency(10, 20, 30, 40, 50), 4_321,
+        new Measurement.Latency(0.5, 1, 2.25, 3, 4), 0);
+    List<BenchResult.Step> steps = List.of(
+        new BenchResult.Step(64, peak, null, PerSignupCost.NONE, PerSignupCost.NONE,
+            Warmup.NONE, null),
+        new BenchResult.Step(1024, refusing, null, PerSignupCost.NONE, PerSignupCost.NONE,
+            Warmup.NONE, null));
+    Measurement duringFlood = new Measurement(18_000, Map.of(), Duration.ofSeconds(10),
+        new Measurement.Latency(1, 2, 3, 4, 5));
+    Map<String, Long> calls = new LinkedHashMap<>();
+    calls.put("DEADLINE_EXCEEDED", 27_000L);
+    calls.put("OK", 3L);
+    Flood.Observed seen = new Flood.Observed(calls, Duration.ofSeconds(10),
+        new Flood.Probes(18, 18, Map.of(), 45.25), Map.of("orchestrator", 150L),
+        Map.of("orchestrator", 266L));
+    FloodResult flood = new FloodResult(FloodSettings.at(64), duringFlood, peak, seen, 18_030L);
+    BenchSettings settings = new BenchSettings(null, List.of(HashCost.MINIMUM),
+        List.of(64, 1024), Duration.ofSeconds(10), 0, Duration.ZERO, Duration.ZERO,
+        Duration.ZERO, Duration.ofSeconds(10), false, List.of("-Xmx256m"), null,
+        Path.of("unused"), target -> null, new ReportOnlyParts(), "unused.Main",
+        BenchStore.SQLITE, 1, FloodSettings.at(64), "signup bench --self-hosted --flood 64", 0,
+        Observability.METRICS);
+    return new BenchResult("self-hosted", List.of("-Xmx256m"), 2, 256, settings, List.of(
+        new BenchResult.Configuration(HashCost.MINIMUM, steps, Map.of(), Map.of(), flood,
+            null)));
+  }
+
+  @Test
+  void theTableSaysTheCommandAndGivesGoodputOfThePeakRefusalsAndTheFloodApartFromErrors() {
+    StringWriter out = new StringWriter();
+
+    BenchReport.printText(new PrintWriter(out), overloaded());
+
+    String text = out.toString();
+    assertTrue(text.contains("\ncommand: signup bench --self-hosted --flood 64\n"), text);
+    assertTrue(text.contains(
+        "minimum      1024      1900.0     0.95     4321             2.3      0\n"), text);
+    assertTrue(text.contains("goodput 1800.0/s during the flood, 2000.0/s without it: 0.90"),
+        text);
+    assertTrue(text.contains("flood calls: 27,003 in 10.0 s (DEADLINE_EXCEEDED 27,000, OK 3)"),
+        text);
+    assertTrue(text.contains("18 of 18 succeeded, the slowest in 45.3 ms"), text);
+    assertTrue(text.contains("orchestrator 150 -> 266"), text);
+    assertTrue(text.contains("began during the step: 18,030; by the flood's calls: 12 at most"),
+        text);
+    assertEquals(false, overloaded().anyErrors(), "refusals are not errors");
+  }
+
+  @Test
+  void theJsonHasTypedOverloadAndFloodRecords() {
+    StringWriter out = new StringWriter();
+
+    BenchReport.printJson(new PrintWriter(out), overloaded());
+
+    JsonObject json = JsonParser.parseString(out.toString()).getAsJsonObject();
+    assertEquals("signup bench --self-hosted --flood 64", json.get("command").getAsString());
+    JsonObject minimum = json.getAsJsonArray("configurations").get(0).getAsJsonObject();
+    JsonObject step = minimum.getAsJsonArray("steps").get(1).getAsJsonObject();
+    assertEquals(0.95, step.get("goodput_of_peak").getAsDouble());
+    JsonObject protocol = step.getAsJsonObject("protocol");
+    assertEquals(4321, protocol.get("refused").getAsLong());
+    assertEquals(0, protocol.get("failed").getAsLong());
+    assertEquals(2.25, protocol.getAsJsonObject("refusal_latency_ms").get("p99").getAsDouble());
+    assertEquals(0, protocol.get("answered_after_deadline").getAsLong());
+    JsonObject flood = minimum.getAsJsonObject("flood");
+    assertEquals(0.9, flood.get("goodput_of_baseline").getAsDouble());
+    assertEquals(2000, flood.get("baseline_throughput_per_s").getAsDouble());
+    assertEquals(27_003, flood.get("flood_calls_total").getAsLong());
+    assertEquals(27_000, flood.getAsJsonObject("flood_calls").get("DEADLINE_EXCEEDED")
+        .getAsLong());
+    assertEquals(1, flood.get("flood_call_deadline_ms").getAsDouble());
+    assertEquals(18, flood.getAsJsonObject("probes").get("succeeded").getAsLong());
+    assertEquals(266, flood.getAsJsonObject("rss_peak_mib").get("orchestrator").getAsLong());
+    assertEquals(12, flood.get("flood_signups_started_at_most").getAsLong());
+    assertEquals("metrics", json.get("observability").getAsString());
+  }
+
+  @Test
+  void servicesRunWithoutMetricsHaveTheirHeapAndGroupCommitSaidUnavailableNotFailed() {
+    BenchSettings metricsOff = new BenchSettings(null, List.of(HashCost.MINIMUM), List.of(64),
+        Duration.ofSeconds(10), 0, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+        Duration.ofSeconds(10), false, List.of("-Xmx256m"), null, Path.of("unused"),
+        target -> null, new ReportOnlyParts(), "unused.Main", BenchStore.SQLITE, 1, null, null,
+        0, Observability.OFF);
+    BenchResult.Step step = new BenchResult.Step(64, measured(100), null, PerSignupCost.NONE,
+        PerSignupCost.NONE, Warmup.NONE, null);
+    BenchResult result = new BenchResult("self-hosted", List.of("-Xmx256m"), 2, 256, metricsOff,
+        List.of(new BenchResult.Configuration(HashCost.MINIMUM, List.of(step), Map.of(),
+            Map.of())));
+    StringWriter out = new StringWriter();
+
+    BenchReport.printText(new PrintWriter(out), result);
+
+    assertTrue(out.toString().contains("the services ran with neither metrics nor traces "
+        + "(--observability off)"), out.toString());
+    assertEquals(2, out.toString().split("unavailable: the services ran without metrics "
+        + "\\(--observability off\\)", -1).length - 1, "heap and group commit: " + out);
+  }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -145,5 +146,73 @@ class ClosedLoopTest {
 
     assertEquals(1, asked.size());
     assertTrue(asked.get(0).compareTo(Duration.ofMillis(100)) >= 0, asked.toString());
+  }
+
+  @Test
+  void aRefusedCallerWaitsAsAskedBeforeItsNextCallAndIsCountedApartFromFailures()
+      throws InterruptedException {
+    Duration retryAfter = Duration.ofMillis(150);
+    List<Long> starts = new ArrayList<>();
+    Workload refusesTheFirstTwo = new Workload() {
+      @Override
+      public CompletableFuture<?> start() {
+        starts.add(System.nanoTime());
+        return starts.size() <= 2
+            ? CompletableFuture.failedFuture(new IllegalStateException("BUSY"))
+            : CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public String classify(Throwable failure) {
+        return failure.getMessage();
+      }
+
+      @Override
+      public Optional<Duration> refusal(Throwable failure) {
+        return Optional.of(retryAfter);
+      }
+    };
+
+    Measurement m = new ClosedLoop(refusesTheFirstTwo, 1, ClosedLoop.Limit.of(4)).run();
+
+    assertEquals(2, m.refused());
+    assertEquals(2, m.succeeded());
+    assertEquals(Map.of(), m.errors(), "a refusal is not a failure");
+    assertTrue(m.refusalLatency().max() > 0, m.refusalLatency().toString());
+    for (int i = 1; i <= 2; i++) {
+      long waited = starts.get(i) - starts.get(i - 1);
+      assertTrue(waited >= retryAfter.toNanos(), "call " + (i + 1) + " came "
+          + waited / 1_000_000 + " ms after a refusal asking for " + retryAfter);
+    }
+  }
+
+  @Test
+  void callsTheWorkloadCallsLateAreCountedWhetherTheySucceededOrFailed()
+      throws InterruptedException {
+    AtomicInteger n = new AtomicInteger();
+    Workload everyThirdLate = new Workload() {
+      @Override
+      public CompletableFuture<?> start() {
+        return n.incrementAndGet() % 2 == 0
+            ? CompletableFuture.failedFuture(new IllegalStateException("NOPE"))
+            : CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public String classify(Throwable failure) {
+        return failure.getMessage();
+      }
+
+      @Override
+      public boolean late(Throwable failure, long latencyNanos) {
+        return n.get() % 3 == 0;
+      }
+    };
+
+    Measurement m = new ClosedLoop(everyThirdLate, 1, ClosedLoop.Limit.of(9)).run();
+
+    assertEquals(3, m.late());
+    assertEquals(0, m.refused());
+    assertEquals(9, m.succeeded() + m.failed());
   }
 }

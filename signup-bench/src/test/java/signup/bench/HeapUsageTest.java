@@ -4,35 +4,45 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import signup.common.metrics.PrometheusText;
 
 class HeapUsageTest {
+  /** As a service at -Xmx256m serves it (G1: Eden and Survivor state no maximum). */
+  private static final String SCRAPE = """
+      # HELP jvm_memory_used_bytes The amount of used memory
+      # TYPE jvm_memory_used_bytes gauge
+      jvm_memory_used_bytes{area="heap",id="G1 Eden Space"} 2.2020096E7
+      jvm_memory_used_bytes{area="heap",id="G1 Old Gen"} 1.1516416E7
+      jvm_memory_used_bytes{area="heap",id="G1 Survivor Space"} 5242880.0
+      jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 3.3194504E7
+      jvm_memory_committed_bytes{area="heap",id="G1 Eden Space"} 2.62144E7
+      jvm_memory_committed_bytes{area="heap",id="G1 Old Gen"} 2.8311552E7
+      jvm_memory_committed_bytes{area="heap",id="G1 Survivor Space"} 5242880.0
+      jvm_memory_committed_bytes{area="nonheap",id="Metaspace"} 3.3816576E7
+      jvm_memory_max_bytes{area="heap",id="G1 Eden Space"} -1.0
+      jvm_memory_max_bytes{area="heap",id="G1 Old Gen"} 2.68435456E8
+      jvm_memory_max_bytes{area="heap",id="G1 Survivor Space"} -1.0
+      jvm_memory_max_bytes{area="nonheap",id="Compressed Class Space"} 1.073741824E9
+      """;
+
   @Test
-  void readsUsedCommittedAndMaxBeforeTheCollectionAndTheLiveSetAfterIt() {
-    String jcmd = """
-        12345:
-         garbage-first heap   total 153600K, used 92160K [0x00000000f0000000, 0x0000000100000000)
-          region size 1024K, 23 young (23552K), 2 survivors (2048K)
-         Metaspace       used 31000K, committed 31500K, reserved 1081344K
-        Command executed successfully
-         garbage-first heap   total 153600K, used 12288K [0x00000000f0000000, 0x0000000100000000)
-          region size 1024K, 0 young (0K), 0 survivors (0K)
-        """;
+  void usedCommittedAndMaxAreTheHeapPoolsSummedAndTheLiveSetTheOldGenerationAfterAGc() {
+    HeapUsage heap = HeapUsage.of(PrometheusText.parse(SCRAPE
+        + "jvm_gc_live_data_size_bytes 1.1516416E7\n")).orElseThrow();
 
-    HeapUsage heap = HeapUsage.parseBeforeAndAfterGc(jcmd).orElseThrow();
-
-    assertEquals(new HeapUsage(90, 150, 256, 12), heap);
+    assertEquals(new HeapUsage(37, 57, 256, 11), heap);
   }
 
   @Test
-  void withoutASecondReportTheLiveSetIsUnknown() {
-    String jcmd = " garbage-first heap   total 1024K, used 512K [0x0000000000000000, "
-        + "0x0000000000100000)";
+  void beforeAnyCollectionHasToldTheLiveSetIsUnknown() {
+    HeapUsage heap = HeapUsage.of(PrometheusText.parse(SCRAPE
+        + "jvm_gc_live_data_size_bytes 0.0\n")).orElseThrow();
 
-    assertEquals(new HeapUsage(0, 1, 1, -1), HeapUsage.parseBeforeAndAfterGc(jcmd).orElseThrow());
+    assertEquals(-1, heap.liveAfterGc());
   }
 
   @Test
-  void somethingElseIsNotAHeap() {
-    assertTrue(HeapUsage.parseBeforeAndAfterGc("12345:\nCould not attach").isEmpty());
+  void aPageWithoutJvmSeriesHasNoHeap() {
+    assertTrue(HeapUsage.of(PrometheusText.parse("signup_started_total 3.0\n")).isEmpty());
   }
 }

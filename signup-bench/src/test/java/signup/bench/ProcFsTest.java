@@ -57,6 +57,16 @@ class ProcFsTest {
   }
 
   @Test
+  void residentMemoryIsTheStatusVmRssInKibAndEmptyOnceTheProcessIsGone() throws IOException {
+    Files.createDirectories(proc.resolve("500"));
+    Files.writeString(proc.resolve("500/status"), "Name:\tjava\nVmPeak:\t 3000000 kB\n"
+        + "VmRSS:\t  271360 kB\nRssAnon:\t 200000 kB\n");
+
+    assertEquals(OptionalLong.of(271_360), new ProcFs(proc).residentKib(500));
+    assertTrue(new ProcFs(proc).residentKib(501).isEmpty());
+  }
+
+  @Test
   void compilerThreadsAreFoundByNameEvenWithSpacesAndParenthesesAround()
       throws IOException {
     process(200, 900, 100);

@@ -28,6 +28,8 @@ import signup.bench.BenchResult;
 import signup.bench.BenchSettings;
 import signup.bench.BenchStore;
 import signup.bench.Benchmark;
+import signup.bench.FloodSettings;
+import signup.bench.Observability;
 import signup.bench.HashCost;
 import signup.bench.SelfStartedPostgres;
 import signup.bench.SystemStartException;
@@ -141,6 +143,31 @@ final class BenchCommand implements Callable<Integer> {
 
   /** The PostgreSQL this run started, stopped at its end; null for none. */
   private SelfStartedPostgres ownPostgres;
+  @Option(names = "--flood", paramLabel = "CONCURRENCY",
+      description = "After the sweep, a flood step: a closed loop of CONCURRENCY sign-ups "
+          + "(one of --concurrency, whose step is its baseline) while --flood-threads threads "
+          + "send Signup calls with a 1 ms deadline as fast as they are answered, and a normal "
+          + "sign-up is made every 0.5 s. Reports goodput against the step without the flood, "
+          + "the flood's calls by outcome, the normal sign-ups, and (self-hosted) each "
+          + "service's resident memory.")
+  Integer flood;
+
+  @Option(names = "--flood-threads", defaultValue = "16",
+      description = "Threads of the flood. Default: ${DEFAULT-VALUE}.")
+  int floodThreads;
+
+  @Option(names = "--max-in-flight", paramLabel = "N",
+      description = "Self-hosted: the orchestrator's --max-in-flight, past which it refuses a "
+          + "sign-up at once with RESOURCE_EXHAUSTED and a retry hint. Default: its own (256).")
+  Integer maxInFlight;
+
+  @Option(names = "--observability", paramLabel = "off|metrics|tracing|metrics+tracing",
+      description = "Self-hosted: what the services run with, to measure what each costs "
+          + "bench against bench. metrics: their /metrics endpoint, from which the bench reads "
+          + "heap and group commit; tracing: every span exported over OTLP/HTTP to a sink the "
+          + "bench runs; off: neither (heap and group commit are then unavailable). "
+          + "Default: metrics.")
+  String observability;
 
   @Option(names = "--keep-data",
       description = "Keep the temporary directory (databases, service logs) and print where.")
@@ -204,6 +231,9 @@ final class BenchCommand implements Callable<Integer> {
     if (warmup.isNegative() || minWarmup.isNegative() || stepWarmup.isNegative()) {
       throw usage("--warmup, --min-warmup and --step-warmup must not be negative");
     }
+    if (maxInFlight != null && (!selfHosted || maxInFlight < 1)) {
+      throw usage("--max-in-flight needs --self-hosted and must be at least 1");
+    }
     if (!serviceHeap.matches("\\d+[kmgKMG]?")) {
       throw usage("--service-heap must look like 256m or 1g, not " + serviceHeap);
     }
@@ -211,7 +241,48 @@ final class BenchCommand implements Callable<Integer> {
         count == null ? duration : null, count == null ? 0 : count, minWarmup, warmup,
         stepWarmup, remote.timeout, !noLocal, List.of("-Xmx" + serviceHeap), jfrDir, workDir,
         remote::channel, new ParticipantsLocalLimitParts(),
-        SignupCli.class.getName(), store(workDir), replicas);
+        SignupCli.class.getName(), store(workDir), replicas, floodSettings(), command(),
+        maxInFlight == null ? 0 : maxInFlight, observability());
+  }
+
+  private Observability observability() {
+    if (observability == null) {
+      return Observability.METRICS;
+    }
+    if (!selfHosted) {
+      throw usage("--observability needs --self-hosted: a target runs as it was started");
+    }
+    try {
+      return Observability.parse(observability);
+    } catch (IllegalArgumentException e) {
+      throw usage("--observability " + e.getMessage());
+    }
+  }
+
+  private FloodSettings floodSettings() {
+    if (flood == null) {
+      return null;
+    }
+    if (!concurrency.contains(flood)) {
+      throw usage("--flood " + flood + " must be one of --concurrency " + concurrency
+          + ": that step, without the flood, is what the flood step is held against");
+    }
+    if (floodThreads < 1 || floodThreads > 1_000) {
+      throw usage("--flood-threads must be 1-1000");
+    }
+    return new FloodSettings(flood, floodThreads, FloodSettings.CALL_DEADLINE);
+  }
+
+  /** "signup bench --self-hosted ...": this run as typed, for the report's header. */
+  private String command() {
+    List<String> words = new ArrayList<>(List.of("signup", "bench"));
+    // The whole command line's: what comes before this command's name is not its own.
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    for (String arg : args.subList(args.indexOf(spec.name()) + 1, args.size())) {
+      words.add(arg.matches("[A-Za-z0-9_@%+=:,./-]+") ? arg
+          : "'" + arg.replace("'", "'\\''") + "'");
+    }
+    return String.join(" ", words);
   }
 
   /**

@@ -1,5 +1,7 @@
 package signup.cli;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -123,6 +125,16 @@ class BenchCommandTest {
     assertEquals(2, bench("--target", target(), "--duration", "5s", "--count", "5").exitCode());
     assertEquals(2, bench("--target", target(), "--hash-cost", "both").exitCode());
     assertEquals(2, bench("--target", target(), "--concurrency", "0").exitCode());
+    Run floodAlone = bench("--target", target(), "--concurrency", "4", "--flood", "8");
+    assertEquals(2, floodAlone.exitCode());
+    assertTrue(floodAlone.err().contains("--flood 8 must be one of --concurrency"),
+        floodAlone.err());
+    assertEquals(2, bench("--target", target(), "--max-in-flight", "16").exitCode());
+    assertEquals(2, bench("--target", target(), "--observability", "off").exitCode());
+    Run badObservability = bench("--self-hosted", "--observability", "everything");
+    assertEquals(2, badObservability.exitCode());
+    assertTrue(badObservability.err().contains("--observability must be off, metrics, tracing "
+        + "or metrics+tracing"), badObservability.err());
     Run unknown = bench("--target", target(), "--hash-cost", "cheap");
     assertEquals(2, unknown.exitCode());
     assertTrue(unknown.err().contains("--hash-cost"), unknown.err());
@@ -224,6 +236,63 @@ class BenchCommandTest {
         Files.delete(p);
       }
     }
+  }
+
+  @Test
+  void anOverloadedTracedRunRefusesFastAnswersNothingLateAndAFloodLeavesNormalSignupsWorking() {
+    // 48 in flight is three times the orchestrator's bound: most calls are refused at first.
+    Run run = bench("--self-hosted", "--hash-cost", "minimum", "--max-in-flight", "16",
+        "--duration", "2s", "--concurrency", "4,48", "--flood", "4", "--warmup", "1s",
+        "--min-warmup", "1s", "--step-warmup", "0s", "--no-local", "--observability",
+        "metrics+tracing", "--json");
+
+    assertEquals(0, run.exitCode(), run.err() + run.out());
+    JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+    assertEquals("signup bench --self-hosted --hash-cost minimum --max-in-flight 16 --duration "
+        + "2s --concurrency 4,48 --flood 4 --warmup 1s --min-warmup 1s --step-warmup 0s "
+        + "--no-local --observability metrics+tracing --json", json.get("command").getAsString());
+    assertEquals("metrics+tracing", json.get("observability").getAsString());
+    JsonObject minimum = json.getAsJsonArray("configurations").get(0).getAsJsonObject();
+    JsonObject overloaded = minimum.getAsJsonArray("steps").get(1).getAsJsonObject();
+    assertEquals(48, overloaded.get("concurrency").getAsInt());
+    JsonObject protocol = overloaded.getAsJsonObject("protocol");
+    assertTrue(protocol.get("refused").getAsLong() > 0, "nothing refused past 16: " + protocol);
+    assertEquals(0, protocol.get("failed").getAsLong(), protocol.toString());
+    assertEquals(0, protocol.get("answered_after_deadline").getAsLong(), protocol.toString());
+    assertTrue(protocol.getAsJsonObject("refusal_latency_ms").get("p99").getAsDouble() > 0,
+        protocol.toString());
+    double ofPeak = overloaded.get("goodput_of_peak").getAsDouble();
+    assertTrue(ofPeak > 0 && ofPeak <= 1, "goodput of the peak: " + ofPeak);
+
+    JsonObject flood = minimum.getAsJsonObject("flood");
+    assertEquals(4, flood.get("concurrency").getAsInt());
+    assertEquals(16, flood.get("flood_threads").getAsInt());
+    assertTrue(flood.get("flood_calls_total").getAsLong() > 0, flood.toString());
+    assertTrue(flood.getAsJsonObject("protocol").get("succeeded").getAsLong() > 0,
+        flood.toString());
+    assertEquals(0, flood.getAsJsonObject("protocol").get("answered_after_deadline")
+        .getAsLong(), flood.toString());
+    assertTrue(flood.get("goodput_of_baseline").getAsDouble() > 0, flood.toString());
+    JsonObject probes = flood.getAsJsonObject("probes");
+    assertTrue(probes.get("made").getAsLong() >= 2, "several probes: " + probes);
+    assertEquals(probes.get("made").getAsLong(), probes.get("succeeded").getAsLong(),
+        probes.toString());
+    assertTrue(flood.getAsJsonObject("rss_peak_mib").get("orchestrator").getAsLong() > 0,
+        flood.toString());
+    assertTrue(flood.get("flood_signups_started_at_most").getAsLong() >= 0, flood.toString());
+
+    // Read from the services' /metrics: each step's own group commit, the heap at the end.
+    JsonObject stepCommits = overloaded.getAsJsonObject("protocol_group_commit");
+    for (String service : new String[] {"orchestrator", "client-server", "subscription-server"}) {
+      assertTrue(stepCommits.getAsJsonObject(service).get("writes").getAsLong() > 0,
+          service + ": " + stepCommits);
+      assertEquals(256, minimum.getAsJsonObject("heap").getAsJsonObject(service)
+          .get("max_mib").getAsLong(), minimum.getAsJsonObject("heap").toString());
+      // Every service created and exported spans.
+      assertTrue(minimum.getAsJsonObject("spans_exported").get(service).getAsLong() > 0,
+          service + ": " + minimum.get("spans_exported"));
+    }
+    assertFalse(run.out().contains(BENCH_PASSWORD), "the bench's password was printed");
   }
 
   private static int count(String text, String needle) {
