@@ -25,7 +25,10 @@ import signup.subscription.v1.GetSubscriptionRequest;
 import signup.subscription.v1.Subscription;
 import signup.subscription.v1.SubscriptionStatus;
 
-/** Reserve, Confirm, ConfirmBatch and Cancel through real stubs: the participant's side of the protocol. */
+/**
+ * Reserve, Confirm, ConfirmBatch and Cancel through real stubs: the participant's side of the
+ * protocol.
+ */
 class SubscriptionParticipantTest {
   @TempDir
   Path dir;
