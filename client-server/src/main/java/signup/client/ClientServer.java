@@ -165,10 +165,11 @@ public final class ClientServer {
       // This server verifies tokens against its own store: no call to itself.
       AccessTokenVerifier verifier = new AccessTokenVerifier(
           new CachedPublicKeys(keys::published, KEYS_MIN_INTERVAL, KEYS_MAX_AGE), clock);
+      ClientStatusMapper mapper = new ClientStatusMapper();
       host = new GrpcServerHost(NAME, builder,
           List.of(new ClientServiceImpl(registration, logIn, keys),
-              new ClientParticipantImpl(registration)),
-          new ClientStatusMapper(), List.of(config.transport().authorizer(verifier)), owned,
+              new ClientParticipantImpl(registration, mapper)),
+          mapper, List.of(config.transport().authorizer(verifier)), owned,
           config.drainTimeout(), config.transport().connections(), metrics, tracing);
     } catch (RuntimeException e) {
       closeAll(owned);

@@ -5,11 +5,14 @@ import signup.common.security.Transport;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import signup.client.v1.CancelClientRequest;
 import signup.client.v1.Client;
 import signup.client.v1.ClientParticipantGrpc;
 import signup.client.v1.ClientServiceGrpc;
+import signup.client.v1.ConfirmClientBatchRequest;
+import signup.client.v1.ConfirmClientBatchResponse;
 import signup.client.v1.ConfirmClientRequest;
 import signup.client.v1.GetClientByEmailRequest;
 import signup.client.v1.GetClientRequest;
@@ -62,6 +65,12 @@ public record InProcessClientServer(GrpcServerHost host, ManagedChannel channel,
         .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
+  /** The participant called without credentials, as anyone on the network could. */
+  public ClientParticipantGrpc.ClientParticipantBlockingStub anonymousParticipant() {
+    return ClientParticipantGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
   /** As a trusted backend would call: with the internal token, which may read any client. */
   public ClientServiceGrpc.ClientServiceBlockingStub clients() {
     return ClientServiceGrpc.newBlockingStub(transport.authenticated(channel))
@@ -90,6 +99,11 @@ public record InProcessClientServer(GrpcServerHost host, ManagedChannel channel,
   public Client confirm(String txn) {
     return participant().confirm(ConfirmClientRequest.newBuilder().setTxnId(txn).build())
         .getClient();
+  }
+
+  public ConfirmClientBatchResponse confirmBatch(String... txns) {
+    return participant().confirmBatch(ConfirmClientBatchRequest.newBuilder()
+        .addAllTxnIds(List.of(txns)).build());
   }
 
   public void cancel(String txn) {

@@ -4,12 +4,14 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import signup.common.domain.RetentionPurger;
 import signup.common.fault.CrashPoints;
 import signup.common.grpc.GrpcServerHost;
@@ -110,12 +112,12 @@ public final class OrchestratorServer {
     ClientParticipantPort clients = new ClientParticipantClient(transport.authenticated(
         tracing.intercept(metrics.intercept(clientChannel, config.clientTarget()))),
         protocol.reserveDeadline(),
-        protocol.callDeadline());
+        protocol.callDeadline(), confirmBatchSizes(registry, "client-server"));
     SubscriptionParticipantPort subscriptions = new SubscriptionParticipantClient(
         transport.authenticated(tracing.intercept(
             metrics.intercept(subscriptionChannel, config.subscriptionTarget()))),
         protocol.reserveDeadline(),
-        protocol.callDeadline());
+        protocol.callDeadline(), confirmBatchSizes(registry, "subscription-server"));
     // Each step of a sign-up in its logging context (txn_id, trace_id), and with traces on a
     // span of its trace, whichever thread runs it.
     TxnTraces traces = new TxnTraces(tracing);
@@ -152,5 +154,15 @@ public final class OrchestratorServer {
     recovery.start();
     purger.start("orchestrator");
     return host;
+  }
+
+  /** How many txns each confirm call to {@code participant} carries: 1 is a lone Confirm. */
+  private static IntConsumer confirmBatchSizes(MeterRegistry registry, String participant) {
+    DistributionSummary sizes = DistributionSummary.builder("signup.confirm.batch.size")
+        .description("Txns per confirm call to a participant: commits that complete together "
+            + "are confirmed in one call")
+        .tag("participant", participant)
+        .register(registry);
+    return sizes::record;
   }
 }

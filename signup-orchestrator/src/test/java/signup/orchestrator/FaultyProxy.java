@@ -32,6 +32,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -41,10 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Network faults in front of a real server, for end-to-end tests: a gRPC proxy that forwards
- * every unary call as bytes and, per method, can hold calls for a while or lose replies (the
- * call is forwarded and carried out, but the caller gets UNAVAILABLE); a port that accepts
- * connections and never answers ({@link Blackhole}); a port that refuses them
- * ({@link #refusingPort()}).
+ * every unary call as bytes and, per method, can hold calls (for a while, or until released) or
+ * lose replies (the call is forwarded and carried out, but the caller gets UNAVAILABLE), or play
+ * an older server that has no such method; a port that accepts connections and never answers
+ * ({@link Blackhole}); a port that refuses them ({@link #refusingPort()}).
  */
 public final class FaultyProxy implements AutoCloseable {
   public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
@@ -69,6 +70,8 @@ public final class FaultyProxy implements AutoCloseable {
   private final Map<String, Duration> delays = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> repliesToLose = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> unknown = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Void>> holds = new ConcurrentHashMap<>();
 
   private FaultyProxy(String upstreamTarget) throws IOException {
     upstream = ManagedChannelBuilder.forTarget(upstreamTarget).usePlaintext().build();
@@ -102,16 +105,47 @@ public final class FaultyProxy implements AutoCloseable {
     return this;
   }
 
+  /** Holds every call of {@code method} until {@link #release} (or {@link #heal}). */
+  public FaultyProxy hold(MethodDescriptor<?, ?> method) {
+    holds.put(method.getFullMethodName(), new CompletableFuture<>());
+    return this;
+  }
+
+  /** Forwards the calls of {@code method} held so far, and every later one at once. */
+  public void release(MethodDescriptor<?, ?> method) {
+    CompletableFuture<Void> held = holds.remove(method.getFullMethodName());
+    if (held != null) {
+      held.complete(null);
+    }
+  }
+
   /** Forwards the next {@code count} calls of {@code method} but answers them UNAVAILABLE. */
   public FaultyProxy loseReplies(MethodDescriptor<?, ?> method, int count) {
     repliesToLose.put(method.getFullMethodName(), new AtomicInteger(count));
     return this;
   }
 
+  /**
+   * Answers every call of {@code method} UNIMPLEMENTED, without forwarding it, as a server of a
+   * version that has no such method does.
+   */
+  public FaultyProxy without(MethodDescriptor<?, ?> method) {
+    unknown.put(method.getFullMethodName(), new AtomicInteger());
+    return this;
+  }
+
+  /** How many calls of a method {@link #without} took have been answered UNIMPLEMENTED. */
+  public int refusedAsUnknown(MethodDescriptor<?, ?> method) {
+    AtomicInteger refused = unknown.get(method.getFullMethodName());
+    return refused == null ? 0 : refused.get();
+  }
+
   /** From now on, forwards every call at once and passes every reply on. */
   public void heal() {
     delays.clear();
     repliesToLose.clear();
+    holds.values().forEach(held -> held.complete(null));
+    holds.clear();
   }
 
   /** How many calls of {@code method} the upstream server has answered (lost replies count). */
@@ -168,7 +202,10 @@ public final class FaultyProxy implements AutoCloseable {
     // Detached from the caller: a request once sent arrives, even after its caller gave up.
     Runnable detached = Context.current().fork().wrap(send);
     Duration delay = delays.get(method);
-    if (delay == null) {
+    CompletableFuture<Void> held = holds.get(method);
+    if (held != null) {
+      held.thenRun(detached);
+    } else if (delay == null) {
       detached.run();
     } else {
       timer.schedule(detached, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -188,6 +225,12 @@ public final class FaultyProxy implements AutoCloseable {
   private final class Forwarding extends HandlerRegistry {
     @Override
     public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
+      AtomicInteger refused = unknown.get(methodName);
+      if (refused != null) {
+        // No such method here: the server answers UNIMPLEMENTED, as gRPC does for any.
+        refused.incrementAndGet();
+        return null;
+      }
       ServerCallHandler<byte[], byte[]> handler = (call, headers) -> ServerCalls
           .<byte[], byte[]>asyncUnaryCall(
               (request, replies) -> forward(methodName, headers, request, replies))

@@ -100,10 +100,11 @@ public final class SubscriptionServer {
       clientServer = config.transport().channel(config.clientTarget());
       AccessTokenVerifier verifier = PublicKeysClient.verifier(clientServer,
           config.coordinatorDeadline(), clock);
+      SubscriptionStatusMapper mapper = new SubscriptionStatusMapper();
       GrpcServerHost host = new GrpcServerHost(NAME, builder,
           List.of(new SubscriptionServiceImpl(subscriptions),
-              new SubscriptionParticipantImpl(subscriptions)),
-          new SubscriptionStatusMapper(), List.of(config.transport().authorizer(verifier)),
+              new SubscriptionParticipantImpl(subscriptions, mapper)),
+          mapper, List.of(config.transport().authorizer(verifier)),
           List.of(purger, sweeper, new OwnedChannel(coordinator, "the coordinator channel"),
               new OwnedChannel(clientServer, "the client-server channel"), db),
           DRAIN_TIMEOUT, config.transport().connections(), metrics, tracing);

@@ -6,11 +6,14 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import signup.common.MutableClock;
 import signup.common.domain.ParticipantSettings;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.v1.DeviceType;
+import signup.subscription.v1.ConfirmSubscriptionBatchRequest;
+import signup.subscription.v1.ConfirmSubscriptionBatchResponse;
 import signup.subscription.v1.ConfirmSubscriptionRequest;
 import signup.subscription.v1.ReserveSubscriptionRequest;
 import signup.subscription.v1.Subscription;
@@ -29,6 +32,8 @@ public final class InProcessSubscriptionServer implements AutoCloseable {
   /** Without credentials, as anyone on the network calls. */
   public final SubscriptionServiceBlockingStub anonymous;
   public final SubscriptionParticipantBlockingStub participant;
+  /** The participant called without credentials, as anyone on the network could. */
+  public final SubscriptionParticipantBlockingStub anonymousParticipant;
   private final GrpcServerHost host;
   private final ManagedChannel channel;
 
@@ -51,6 +56,8 @@ public final class InProcessSubscriptionServer implements AutoCloseable {
     this.participant = SubscriptionParticipantGrpc.newBlockingStub(
             config.transport().authenticated(channel))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
+    this.anonymousParticipant = SubscriptionParticipantGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   public Subscription reserve(String txnId, String clientId, String region, DeviceType device) {
@@ -66,6 +73,11 @@ public final class InProcessSubscriptionServer implements AutoCloseable {
   public Subscription confirm(String txnId) {
     return participant.confirm(ConfirmSubscriptionRequest.newBuilder().setTxnId(txnId).build())
         .getSubscription();
+  }
+
+  public ConfirmSubscriptionBatchResponse confirmBatch(String... txnIds) {
+    return participant.confirmBatch(ConfirmSubscriptionBatchRequest.newBuilder()
+        .addAllTxnIds(List.of(txnIds)).build());
   }
 
   /** A client with a confirmed subscription, as a completed sign-up leaves it. */

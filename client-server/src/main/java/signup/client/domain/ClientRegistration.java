@@ -10,10 +10,12 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.Completions;
+import signup.common.domain.ConfirmBatches;
 import signup.common.domain.Device;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.ReservationLedger;
 import signup.common.domain.SignupFields;
+import signup.common.domain.TxnResult;
 import signup.common.domain.Violations;
 import signup.common.fault.CrashPoint;
 import signup.common.fault.CrashPoints;
@@ -115,6 +117,19 @@ public final class ClientRegistration {
       crashPoints.reach(CrashPoint.CLIENT_AFTER_CONFIRM_WRITE);
       log.debug("txn_id={} client_id={} confirmed", txnId, client.clientId());
       return client;
+    });
+  }
+
+  /**
+   * {@link #confirm} of each txn, in one write: one result per txn, in their order, each as its
+   * confirm alone would answer (a bad txn_id, a cancelled or unknown txn fails that txn only).
+   *
+   * @throws signup.common.domain.InvalidInputException when the batch is empty or too large
+   */
+  public CompletableFuture<List<TxnResult<Client>>> confirmAll(List<String> txnIds) {
+    return ConfirmBatches.confirm(txnIds, store::confirmAll, (txnId, client) -> {
+      crashPoints.reach(CrashPoint.CLIENT_AFTER_CONFIRM_WRITE);
+      log.debug("txn_id={} client_id={} confirmed", txnId, client.clientId());
     });
   }
 

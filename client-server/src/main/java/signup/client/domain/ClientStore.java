@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import signup.common.domain.TxnResult;
 
 /**
  * Where clients are kept, together with the transaction barrier that guards them. Every write
@@ -27,6 +28,13 @@ public interface ClientStore {
    * @throws signup.common.domain.TransactionOutcomeConflictException when it was cancelled
    */
   CompletableFuture<Client> confirm(String txnId);
+
+  /**
+   * {@link #confirm} of each txn, all in one atomic write: one result per txn, in their order,
+   * each as its confirm alone would answer. A failure of the write as a whole (the store cannot
+   * write) fails the future and confirms none.
+   */
+  CompletableFuture<List<TxnResult<Client>>> confirmAll(List<String> txnIds);
 
   /**
    * Removes the pending client of the txn, or leaves a tombstone for an unknown txn; idempotent.

@@ -18,6 +18,7 @@ import signup.client.domain.EmailTakenException;
 import signup.client.domain.PendingClient;
 import signup.common.domain.Device;
 import signup.common.domain.InvalidInputException;
+import signup.common.domain.TxnResult;
 import signup.common.store.Database;
 import signup.common.store.PendingRows;
 import signup.common.store.TccBarrier;
@@ -56,11 +57,14 @@ public final class SqlClientStore implements ClientStore {
   @Override
   public CompletableFuture<Client> confirm(String txnId) {
     return db.writeAsync(handle -> barrier.confirm(handle, txnId,
-        h -> {
-          CLIENTS.confirm(h, txnId, clock.millis());
-          return byTxn(h, txnId);
-        },
+        h -> confirmPending(h, txnId),
         h -> byTxn(h, txnId)));
+  }
+
+  @Override
+  public CompletableFuture<List<TxnResult<Client>>> confirmAll(List<String> txnIds) {
+    return db.writeAsync(handle -> barrier.confirmEach(handle, txnIds,
+        this::confirmPending, SqlClientStore::byTxn));
   }
 
   @Override
@@ -103,6 +107,11 @@ public final class SqlClientStore implements ClientStore {
   public List<String> claimReservedBefore(Instant cutoff, Instant claimUntil, int limit) {
     return db.write(h -> barrier.claimReservedBefore(h, db.dialect(), db.replica(),
         cutoff, claimUntil, limit));
+  }
+
+  private Client confirmPending(Handle h, String txnId) {
+    CLIENTS.confirm(h, txnId, clock.millis());
+    return byTxn(h, txnId);
   }
 
   private Client insertPending(Handle h, PendingClient pending) {

@@ -15,10 +15,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import signup.common.domain.ConfirmBatches;
 import signup.common.domain.Device;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.TxnResult;
 
 /** The domain alone: checks, normalisation and hashing, against a store that only records. */
 class ClientRegistrationTest {
@@ -141,6 +143,40 @@ class ClientRegistrationTest {
   }
 
   @Test
+  void aBatchOfConfirmsGoesToTheStoreAsOneCallAndABadTxnIdFailsThatTxnOnly() {
+    List<TxnResult<Client>> results =
+        await(registration.confirmAll(List.of("txn-1", " ", "txn-3")));
+
+    assertEquals(List.of("confirm all [txn-1, txn-3]"), store.decisions);
+    assertEquals(List.of("txn-1", " ", "txn-3"), results.stream().map(TxnResult::txnId).toList());
+    assertTrue(results.get(0).ok());
+    assertEquals("txn_id", ((InvalidInputException) results.get(1).failure()).violations()
+        .get(0).field());
+    assertTrue(results.get(2).ok());
+  }
+
+  @Test
+  void aBatchOfOnlyBadTxnIdsTouchesNoStore() {
+    List<TxnResult<Client>> results = await(registration.confirmAll(List.of("", "a b")));
+
+    assertFalse(results.get(0).ok());
+    assertFalse(results.get(1).ok());
+    assertTrue(store.decisions.isEmpty());
+  }
+
+  @Test
+  void anEmptyOrOversizedBatchIsRefusedAsAWhole() {
+    List<String> tooMany = java.util.stream.IntStream.rangeClosed(0, ConfirmBatches.MAX)
+        .mapToObj(i -> "txn-" + i).toList();
+    for (List<String> batch : List.of(List.<String>of(), tooMany)) {
+      InvalidInputException refused = assertThrows(InvalidInputException.class,
+          () -> await(registration.confirmAll(batch)));
+      assertEquals("txn_ids", refused.violations().get(0).field());
+    }
+    assertTrue(store.decisions.isEmpty());
+  }
+
+  @Test
   void theLedgerDecidesThroughTheStore() {
     registration.ledger().confirm("txn-7");
     registration.ledger().cancel("txn-8");
@@ -166,6 +202,15 @@ class ClientRegistrationTest {
       decisions.add("confirm " + txnId);
       return CompletableFuture.completedFuture(
           new Client("client-1", "ann@example.com", "Ann", "US", Device.WEB, Instant.EPOCH));
+    }
+
+    @Override
+    public CompletableFuture<List<TxnResult<Client>>> confirmAll(List<String> txnIds) {
+      decisions.add("confirm all " + txnIds);
+      return CompletableFuture.completedFuture(txnIds.stream()
+          .map(txnId -> TxnResult.succeeded(txnId, new Client("client-1", "ann@example.com",
+              "Ann", "US", Device.WEB, Instant.EPOCH)))
+          .toList());
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.rpc.Code;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 import signup.client.ClientServerConfig;
 import signup.client.InProcessClientServer;
 import signup.client.v1.Client;
+import signup.client.v1.ConfirmClientBatchRequest;
+import signup.client.v1.ConfirmClientBatchResponse;
+import signup.client.v1.ConfirmClientResult;
 import signup.common.v1.DeviceType;
 
 /**
@@ -123,6 +127,48 @@ class ClientParticipantGrpcTest {
   @Test
   void aConfirmOfAnUnknownTxnIsNotFound() {
     assertEquals(Status.Code.NOT_FOUND, codeOf(() -> server.confirm("txn-never-reserved")));
+  }
+
+  @Test
+  void aBatchConfirmsEachTxnAndACancelledUnknownOrBadOneFailsAloneWithItsOwnStatus() {
+    server.reserve("txn-1", "client-1", "ann@example.com");
+    server.reserve("txn-2", "client-2", "bob@example.com");
+    server.cancel("txn-2");
+    server.reserve("txn-3", "client-3", "cy@example.com");
+
+    ConfirmClientBatchResponse reply =
+        server.confirmBatch("txn-1", "txn-2", "not valid", "txn-never", "txn-3");
+
+    assertEquals(List.of("txn-1", "txn-2", "not valid", "txn-never", "txn-3"),
+        reply.getResultsList().stream().map(ConfirmClientResult::getTxnId).toList());
+    assertEquals(List.of(Code.OK, Code.FAILED_PRECONDITION, Code.INVALID_ARGUMENT,
+            Code.NOT_FOUND, Code.OK),
+        reply.getResultsList().stream().map(r -> Code.forNumber(r.getError().getCode()))
+            .toList());
+    assertTrue(reply.getResults(2).getError().getMessage().contains("txn_id"),
+        reply.getResults(2).getError().getMessage());
+    assertEquals("client-1", server.getClient("client-1").getClientId());
+    assertEquals("client-3", server.getClient("client-3").getClientId());
+    assertEquals(Status.Code.NOT_FOUND, codeOf(() -> server.getClient("client-2")));
+    // Idempotent, as Confirm is.
+    assertEquals(List.of(Code.OK, Code.OK),
+        server.confirmBatch("txn-3", "txn-1").getResultsList().stream()
+            .map(r -> Code.forNumber(r.getError().getCode())).toList());
+  }
+
+  @Test
+  void aBatchOfNoTxnsIsInvalidAsAWhole() {
+    assertEquals(Status.Code.INVALID_ARGUMENT, codeOf(() -> server.confirmBatch()));
+  }
+
+  @Test
+  void aBatchWithoutTheInternalTokenIsUnauthenticatedAndConfirmsNothing() {
+    server.reserve("txn-1", "client-1", "ann@example.com");
+
+    assertEquals(Status.Code.UNAUTHENTICATED, codeOf(() -> server.anonymousParticipant()
+        .confirmBatch(ConfirmClientBatchRequest.newBuilder().addTxnIds("txn-1").build())));
+
+    assertEquals(Status.Code.NOT_FOUND, codeOf(() -> server.getClient("client-1")));
   }
 
   @Test

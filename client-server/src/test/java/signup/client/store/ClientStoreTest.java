@@ -2,6 +2,7 @@ package signup.client.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,7 @@ import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
+import signup.common.domain.TxnResult;
 import signup.common.store.Database;
 import signup.common.store.DatabaseLocation;
 import signup.common.store.DatabaseUnusableException;
@@ -44,6 +47,7 @@ import signup.common.store.FreshDatabases;
 import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
+import signup.common.store.WriteObserver;
 
 /** The client store on SQLite and on PostgreSQL: one suite, run once per dialect. */
 @ParameterizedClass(name = "on {0}")
@@ -113,6 +117,34 @@ class ClientStoreTest {
     assertEquals(Optional.of(BarrierState.CONFIRMED), barrier("txn-1"));
     // A reserve replayed after the confirm still answers the same client.
     assertEquals(confirmed, await(store.reserve(pending("txn-1", "client-1", "ann@example.com"))));
+  }
+
+  @Test
+  void aBatchOfConfirmsIsOneWriteAndAnswersEachTxnAsItsConfirmAloneWould() {
+    await(store.reserve(pending("txn-1", "client-1", "ann@example.com")));
+    await(store.reserve(pending("txn-2", "client-2", "bob@example.com")));
+    await(store.reserve(pending("txn-3", "client-3", "cy@example.com")));
+    await(store.cancel("txn-3"));
+    AtomicInteger writes = new AtomicInteger();
+    db.observeWrites(() -> {
+      writes.incrementAndGet();
+      return WriteObserver.NONE_DONE;
+    });
+
+    List<TxnResult<Client>> results =
+        await(store.confirmAll(List.of("txn-1", "txn-3", "txn-never", "txn-2")));
+
+    assertEquals(1, writes.get(), "one write for the whole batch");
+    assertEquals(Optional.of(results.get(0).value()), store.findConfirmed("client-1"));
+    assertInstanceOf(TransactionOutcomeConflictException.class, results.get(1).failure());
+    assertInstanceOf(NotFoundException.class, results.get(2).failure());
+    assertEquals(Optional.of(results.get(3).value()), store.findConfirmed("client-2"));
+    assertEquals(Optional.empty(), store.findConfirmed("client-3"));
+    assertEquals(Optional.of(BarrierState.CANCELLED), barrier("txn-3"));
+    // Idempotent, as Confirm is: a repeat answers the same clients.
+    assertEquals(List.of(results.get(3).value(), results.get(0).value()),
+        await(store.confirmAll(List.of("txn-2", "txn-1"))).stream().map(TxnResult::value)
+            .toList());
   }
 
   @Test

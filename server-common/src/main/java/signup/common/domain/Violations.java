@@ -2,6 +2,7 @@ package signup.common.domain;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Collects field violations so that every bad field is reported at once. */
 public final class Violations {
@@ -18,8 +19,13 @@ public final class Violations {
 
   /** Throws {@link InvalidInputException} naming every violation found so far, if any. */
   public void throwIfAny() {
-    if (!found.isEmpty()) {
-      throw new InvalidInputException(found);
-    }
+    asException().ifPresent(invalid -> {
+      throw invalid;
+    });
+  }
+
+  /** The {@link InvalidInputException} naming every violation found so far, if any. */
+  public Optional<InvalidInputException> asException() {
+    return found.isEmpty() ? Optional.empty() : Optional.of(new InvalidInputException(found));
   }
 }

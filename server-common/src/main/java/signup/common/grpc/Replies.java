@@ -1,6 +1,7 @@
 package signup.common.grpc;
 
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -32,5 +33,14 @@ public final class Replies {
         response.onError(e);
       }
     });
+  }
+
+  /**
+   * One txn's failure within a batch reply, as that txn's status: what {@code mapper} answers a
+   * call failing with it, details (a BadRequest) included.
+   */
+  public static com.google.rpc.Status status(ExceptionMapper mapper, Throwable failure) {
+    StatusRuntimeException mapped = mapper.toStatus(failure);
+    return StatusProto.fromStatusAndTrailers(mapped.getStatus(), mapped.getTrailers());
   }
 }

@@ -80,6 +80,7 @@ public final class AccessPolicy {
         new OwnEmail(request -> ((GetClientByEmailRequest) request).getEmail()));
     internal(table, ClientParticipantGrpc.getReserveMethod());
     internal(table, ClientParticipantGrpc.getConfirmMethod());
+    internal(table, ClientParticipantGrpc.getConfirmBatchMethod());
     internal(table, ClientParticipantGrpc.getCancelMethod());
     // signup.subscription.v1
     open(table, SubscriptionServiceGrpc.getListPlansMethod());
@@ -90,6 +91,7 @@ public final class AccessPolicy {
         SubscribeRequest::getClientId);
     internal(table, SubscriptionParticipantGrpc.getReserveMethod());
     internal(table, SubscriptionParticipantGrpc.getConfirmMethod());
+    internal(table, SubscriptionParticipantGrpc.getConfirmBatchMethod());
     internal(table, SubscriptionParticipantGrpc.getCancelMethod());
     return table;
   }

@@ -2,9 +2,11 @@ package signup.common.store;
 
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -15,6 +17,7 @@ import signup.common.domain.FinishedRecords;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
+import signup.common.domain.TxnResult;
 
 /**
  * The participant's barrier table: one row per transaction, written in the same database
@@ -48,6 +51,11 @@ public final class TccBarrier {
         SELECT txn_id FROM txn_barrier
         WHERE state IN ('CONFIRMED', 'CANCELLED') AND updated_at < :cutoff
         ORDER BY updated_at LIMIT :limit)""";
+
+  // Named apart from the group-commit writer's own savepoint ("unit"), inside which these run.
+  private static final String SAVEPOINT = "SAVEPOINT txn";
+  private static final String RELEASE = "RELEASE SAVEPOINT txn";
+  private static final String ROLLBACK = "ROLLBACK TO SAVEPOINT txn";
 
   private final InstantSource clock;
   private final PendingRows rows;
@@ -108,6 +116,39 @@ public final class TccBarrier {
     log.error("txn_id={} confirm refused: the transaction was cancelled (protocol violation)",
         txnId);
     throw new TransactionOutcomeConflictException(txnId, state, "confirm");
+  }
+
+  /**
+   * {@link #confirm} of each txn of a batch, in the one database transaction of the caller's
+   * write, each in a savepoint of its own: a txn that cannot be confirmed (cancelled, unknown,
+   * anything its own statements fail with) is answered its failure with its writes undone, and
+   * the others go on. What fails the whole write instead is thrown: a storage fault (disk full,
+   * server gone), or a serialization failure that PostgreSQL answers by running the write again.
+   *
+   * @return one result per txn, in the order of {@code txnIds}
+   */
+  public <T> List<TxnResult<T>> confirmEach(Handle handle, List<String> txnIds,
+      BiFunction<Handle, String, T> confirmPending, BiFunction<Handle, String, T> loadExisting) {
+    List<TxnResult<T>> results = new ArrayList<>(txnIds.size());
+    for (String txnId : txnIds) {
+      handle.execute(SAVEPOINT);
+      try {
+        T value = confirm(handle, txnId, h -> confirmPending.apply(h, txnId),
+            h -> loadExisting.apply(h, txnId));
+        handle.execute(RELEASE);
+        results.add(TxnResult.succeeded(txnId, value));
+      } catch (RuntimeException failure) {
+        if (StorageFaults.of(failure).isPresent()
+            || PostgresDatabase.serializationFailure(failure)) {
+          throw failure;
+        }
+        // Rolling back to a savepoint keeps it open: release it too.
+        handle.execute(ROLLBACK);
+        handle.execute(RELEASE);
+        results.add(TxnResult.failed(txnId, failure));
+      }
+    }
+    return results;
   }
 
   /**

@@ -1,6 +1,7 @@
 package signup.common.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -23,6 +24,7 @@ import signup.common.domain.BarrierState;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
+import signup.common.domain.TxnResult;
 
 /**
  * The barrier, driven as a participant drives it: every call inside one db.write; on SQLite and
@@ -133,6 +135,64 @@ class TccBarrierTest {
     assertEquals("cannot confirm transaction t1: it is already CANCELLED", conflict.getMessage());
     assertEquals(0, confirms.get());
     assertEquals(Optional.of(BarrierState.CANCELLED), state("t1"));
+  }
+
+  @Test
+  void aBatchConfirmsEveryReservedTxnInOneWriteAndARepeatIsAReplay() {
+    reserve("t1");
+    reserve("t2");
+    reserve("t3");
+
+    List<TxnResult<String>> first = confirmEach("t1", "t2", "t3");
+    List<TxnResult<String>> again = confirmEach("t3", "t1");
+
+    assertEquals(List.of("t1=confirmed", "t2=confirmed", "t3=confirmed"), answers(first));
+    assertEquals(List.of("t3=existing", "t1=existing"), answers(again));
+    assertEquals(3, confirms.get());
+    for (String txnId : List.of("t1", "t2", "t3")) {
+      assertEquals(Optional.of(BarrierState.CONFIRMED), state(txnId));
+    }
+  }
+
+  @Test
+  void aCancelledAndAnUnknownTxnInABatchAreAnsweredAloneAndTheOthersAreConfirmed() {
+    reserve("t1");
+    reserve("cancelled");
+    cancel("cancelled");
+    reserve("t3");
+
+    List<TxnResult<String>> results = confirmEach("t1", "cancelled", "nobody", "t3");
+
+    assertEquals(List.of("t1=confirmed", "cancelled=TransactionOutcomeConflictException",
+        "nobody=NotFoundException", "t3=confirmed"), answers(results));
+    assertEquals(Optional.of(BarrierState.CANCELLED), state("cancelled"));
+    assertEquals(Optional.empty(), state("nobody"), "confirm must not invent a barrier row");
+    assertEquals(Optional.of(BarrierState.CONFIRMED), state("t3"));
+  }
+
+  @Test
+  void aTxnWhoseStatementsFailInABatchHasItsWritesUndoneAndTheOthersAreConfirmed() {
+    reserve("t1");
+    reserve("broken");
+    reserve("t3");
+
+    List<TxnResult<String>> results = db.write(handle -> barrier.confirmEach(handle,
+        List.of("t1", "broken", "t3"), (h, txnId) -> {
+          TestDatabases.PENDING.confirm(h, txnId, clock.millis());
+          if (txnId.equals("broken")) {
+            // A failed statement: on PostgreSQL it aborts the transaction but for a savepoint.
+            h.execute("INSERT INTO no_such_table VALUES (1)");
+          }
+          return "confirmed";
+        }, (h, txnId) -> "existing"));
+
+    assertEquals("broken", results.get(1).txnId());
+    assertFalse(results.get(1).ok());
+    assertTrue(results.get(0).ok() && results.get(2).ok(), answers(results).toString());
+    assertEquals(Optional.of(BarrierState.RESERVED), state("broken"), "its confirm undone");
+    assertEquals(List.of("t1", "t3"), db.read(handle -> handle.createQuery(
+        "SELECT txn_id FROM pending WHERE status = 'CONFIRMED' ORDER BY txn_id")
+        .mapTo(String.class).list()));
   }
 
   @Test
@@ -338,6 +398,20 @@ class TccBarrierTest {
       TestDatabases.PENDING.confirm(h, txnId, clock.millis());
       return "confirmed";
     }, h -> "existing"));
+  }
+
+  private List<TxnResult<String>> confirmEach(String... txnIds) {
+    return db.write(handle -> barrier.confirmEach(handle, List.of(txnIds), (h, txnId) -> {
+      confirms.incrementAndGet();
+      TestDatabases.PENDING.confirm(h, txnId, clock.millis());
+      return "confirmed";
+    }, (h, txnId) -> "existing"));
+  }
+
+  /** "txn=value", or "txn=ExceptionName" for a failed one. */
+  private static List<String> answers(List<TxnResult<String>> results) {
+    return results.stream().map(r -> r.txnId() + "="
+        + (r.ok() ? r.value() : r.failure().getClass().getSimpleName())).toList();
   }
 
   private void cancel(String txnId) {

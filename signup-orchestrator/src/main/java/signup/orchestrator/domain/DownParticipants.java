@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -29,10 +30,19 @@ final class DownParticipants {
   static final Duration OPEN_FOR = Duration.ofMillis(500);
 
   private final Map<Participant, CircuitBreaker<Object>> breakers;
+  /**
+   * Each participant's failure last counted. The txns confirmed by one call (a batch) fail
+   * with that call's one exception: it counts once, as the one call it was, or a single lost
+   * batch of five would open the breaker.
+   */
+  private final Map<Participant, AtomicReference<Throwable>> lastCounted;
 
   DownParticipants(List<Participant> participants) {
     this.breakers = participants.stream()
         .collect(Collectors.toUnmodifiableMap(Function.identity(), DownParticipants::breaker));
+    this.lastCounted = participants.stream()
+        .collect(Collectors.toUnmodifiableMap(Function.identity(),
+            p -> new AtomicReference<>()));
   }
 
   private static CircuitBreaker<Object> breaker(Participant participant) {
@@ -74,8 +84,11 @@ final class DownParticipants {
     sent.whenComplete((answer, failure) -> {
       if (failure == null) {
         breaker.recordSuccess();
-      } else {
-        breaker.recordException(SecondPhase.unwrap(failure));
+        return;
+      }
+      ParticipantException cause = SecondPhase.unwrap(failure);
+      if (lastCounted.get(participant).getAndSet(cause) != cause) {
+        breaker.recordException(cause);
       }
     });
     return sent;

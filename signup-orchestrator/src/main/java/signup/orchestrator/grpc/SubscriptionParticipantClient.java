@@ -4,12 +4,15 @@ import io.grpc.Channel;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 import signup.common.domain.Device;
 import signup.common.grpc.ProtoValues;
 import signup.orchestrator.domain.PlanQuote;
 import signup.orchestrator.domain.SubscriptionParticipantPort;
 import signup.orchestrator.domain.SubscriptionReservation;
 import signup.subscription.v1.CancelSubscriptionRequest;
+import signup.subscription.v1.ConfirmSubscriptionBatchRequest;
+import signup.subscription.v1.ConfirmSubscriptionBatchResponse;
 import signup.subscription.v1.ConfirmSubscriptionRequest;
 import signup.subscription.v1.ConfirmSubscriptionResponse;
 import signup.subscription.v1.Plan;
@@ -18,21 +21,34 @@ import signup.subscription.v1.SubscriptionParticipantGrpc;
 import signup.subscription.v1.SubscriptionParticipantGrpc.SubscriptionParticipantFutureStub;
 
 /** The subscription participant over gRPC, every call with its deadline. */
-public final class SubscriptionParticipantClient
-    extends ParticipantClient<SubscriptionParticipantFutureStub, ConfirmSubscriptionResponse>
+public final class SubscriptionParticipantClient extends ParticipantClient<
+    SubscriptionParticipantFutureStub, ConfirmSubscriptionResponse,
+    ConfirmSubscriptionBatchResponse>
     implements SubscriptionParticipantPort {
+  /** @param batchSizes told how many txns each confirm call carries */
   public SubscriptionParticipantClient(Channel channel, Duration reserveDeadline,
-      Duration callDeadline) {
+      Duration callDeadline, IntConsumer batchSizes) {
     super("subscription-server", SubscriptionParticipantGrpc.newFutureStub(channel),
         reserveDeadline, callDeadline,
-        (stub, txnId) -> stub.confirm(
-            ConfirmSubscriptionRequest.newBuilder().setTxnId(txnId).build()),
-        // The confirm stamps updated_at; a repeated one answers the stored time.
-        reply -> reply.getSubscription().hasUpdatedAt()
-            ? Optional.of(ProtoValues.instant(reply.getSubscription().getUpdatedAt()))
-            : Optional.empty(),
+        new ConfirmCalls<>(
+            (stub, txnId) -> stub.confirm(
+                ConfirmSubscriptionRequest.newBuilder().setTxnId(txnId).build()),
+            // The confirm stamps updated_at; a repeated one answers the stored time.
+            reply -> reply.getSubscription().hasUpdatedAt()
+                ? Optional.of(ProtoValues.instant(reply.getSubscription().getUpdatedAt()))
+                : Optional.empty(),
+            (stub, txnIds) -> stub.confirmBatch(
+                ConfirmSubscriptionBatchRequest.newBuilder().addAllTxnIds(txnIds).build()),
+            reply -> reply.getResultsList().stream()
+                .map(result -> new BatchAnswer(result.getTxnId(),
+                    result.hasError() ? result.getError() : null,
+                    result.hasUpdatedAt()
+                        ? Optional.of(ProtoValues.instant(result.getUpdatedAt()))
+                        : Optional.empty()))
+                .toList()),
         (stub, txnId) -> stub.cancel(
-            CancelSubscriptionRequest.newBuilder().setTxnId(txnId).build()));
+            CancelSubscriptionRequest.newBuilder().setTxnId(txnId).build()),
+        batchSizes);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import signup.common.domain.TxnResult;
 
 /**
  * Where plans and subscriptions are kept. Reserve, confirm and cancel are atomic with the
@@ -30,6 +31,13 @@ public interface SubscriptionRepository {
    * @throws signup.common.domain.TransactionOutcomeConflictException when it was cancelled
    */
   CompletableFuture<Subscription> confirm(String txnId, Instant now);
+
+  /**
+   * {@link #confirm} of each txn, all in one atomic write: one result per txn, in their order,
+   * each as its confirm alone would answer. A failure of the write as a whole (the store cannot
+   * write) fails the future and confirms none.
+   */
+  CompletableFuture<List<TxnResult<Subscription>>> confirmAll(List<String> txnIds, Instant now);
 
   /**
    * Removes what {@code txnId} reserved, or leaves a tombstone for an unknown txn; once.

@@ -7,11 +7,13 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.Completions;
+import signup.common.domain.ConfirmBatches;
 import signup.common.domain.Device;
 import signup.common.domain.NotFoundException;
 import signup.common.domain.ReservationLedger;
 import signup.common.domain.SignupFields;
 import signup.common.domain.TimeOrderedIds;
+import signup.common.domain.TxnResult;
 import signup.common.domain.Violations;
 import signup.common.fault.CrashPoint;
 import signup.common.fault.CrashPoints;
@@ -89,6 +91,20 @@ public final class Subscriptions {
       log.debug("txn_id={} subscription {} confirmed", txnId, confirmed.subscriptionId());
       return confirmed;
     });
+  }
+
+  /**
+   * {@link #confirm} of each txn, in one write: one result per txn, in their order, each as its
+   * confirm alone would answer (a bad txn_id, a cancelled or unknown txn fails that txn only).
+   *
+   * @throws signup.common.domain.InvalidInputException when the batch is empty or too large
+   */
+  public CompletableFuture<List<TxnResult<Subscription>>> confirmAll(List<String> txnIds) {
+    return ConfirmBatches.confirm(txnIds, good -> repository.confirmAll(good, now()),
+        (txnId, confirmed) -> {
+          crashPoints.reach(CrashPoint.SUBSCRIPTION_AFTER_CONFIRM_WRITE);
+          log.debug("txn_id={} subscription {} confirmed", txnId, confirmed.subscriptionId());
+        });
   }
 
   public CompletableFuture<Void> cancel(String txnId) {

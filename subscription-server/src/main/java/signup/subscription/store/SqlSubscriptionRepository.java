@@ -11,6 +11,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import signup.common.domain.Device;
+import signup.common.domain.TxnResult;
 import signup.common.store.Database;
 import signup.common.store.PendingRows;
 import signup.common.store.TccBarrier;
@@ -65,11 +66,20 @@ public final class SqlSubscriptionRepository implements SubscriptionRepository {
   @Override
   public CompletableFuture<Subscription> confirm(String txnId, Instant now) {
     return db.writeAsync(handle -> barrier.confirm(handle, txnId,
-        h -> {
-          SUBSCRIPTIONS.confirm(h, txnId, now.toEpochMilli());
-          return byTxn(h, txnId);
-        },
+        h -> confirmPending(h, txnId, now),
         h -> byTxn(h, txnId)));
+  }
+
+  @Override
+  public CompletableFuture<List<TxnResult<Subscription>>> confirmAll(List<String> txnIds,
+      Instant now) {
+    return db.writeAsync(handle -> barrier.confirmEach(handle, txnIds,
+        (h, txnId) -> confirmPending(h, txnId, now), SqlSubscriptionRepository::byTxn));
+  }
+
+  private static Subscription confirmPending(Handle handle, String txnId, Instant now) {
+    SUBSCRIPTIONS.confirm(handle, txnId, now.toEpochMilli());
+    return byTxn(handle, txnId);
   }
 
   @Override

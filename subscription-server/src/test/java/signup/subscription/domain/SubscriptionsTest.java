@@ -17,6 +17,7 @@ import signup.common.domain.Device;
 import signup.common.domain.FieldViolation;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.TxnResult;
 
 /** The rules of the domain service, over a repository that records what it is asked. */
 class SubscriptionsTest {
@@ -129,6 +130,12 @@ class SubscriptionsTest {
 
     @Override
     public CompletableFuture<Subscription> confirm(String txnId, Instant now) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<List<TxnResult<Subscription>>> confirmAll(List<String> txnIds,
+        Instant now) {
       throw new UnsupportedOperationException();
     }
 

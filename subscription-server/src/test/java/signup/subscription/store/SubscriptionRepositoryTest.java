@@ -1,6 +1,7 @@
 package signup.subscription.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ import signup.common.MutableClock;
 import signup.common.domain.Device;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
+import signup.common.domain.TxnResult;
 import signup.common.store.Database;
 import signup.common.store.DatabaseLocation;
 import signup.common.store.DatabaseUnusableException;
@@ -38,6 +41,7 @@ import signup.common.store.FreshDatabases;
 import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
+import signup.common.store.WriteObserver;
 import signup.subscription.domain.Plan;
 import signup.subscription.domain.SeededPlans;
 import signup.subscription.domain.Subscription;
@@ -94,6 +98,32 @@ class SubscriptionRepositoryTest {
     assertEquals(Subscription.Status.PENDING, reserved.status());
     assertEquals(Optional.empty(), repository.findActive("client-1"));
     assertEquals(Optional.of("RESERVED"), barrierState("txn-1"));
+  }
+
+  @Test
+  void aBatchOfConfirmsIsOneWriteStampingEachAndACancelledTxnFailsAlone() {
+    await(repository.reserve("txn-1", pending("client-1", SeededPlans.US_IOS)));
+    await(repository.reserve("txn-2", pending("client-2", SeededPlans.US_IOS)));
+    await(repository.cancel("txn-2"));
+    await(repository.reserve("txn-3", pending("client-3", SeededPlans.GLOBAL)));
+    Instant later = clock.instant().plusSeconds(5);
+    AtomicInteger writes = new AtomicInteger();
+    db.observeWrites(() -> {
+      writes.incrementAndGet();
+      return WriteObserver.NONE_DONE;
+    });
+
+    List<TxnResult<Subscription>> results =
+        await(repository.confirmAll(List.of("txn-1", "txn-2", "txn-3"), later));
+
+    assertEquals(1, writes.get(), "one write for the whole batch");
+    assertEquals(Optional.of(results.get(0).value()), repository.findActive("client-1"));
+    assertEquals(later, results.get(0).value().updatedAt());
+    assertInstanceOf(TransactionOutcomeConflictException.class, results.get(1).failure());
+    assertEquals(Optional.of(results.get(2).value()), repository.findActive("client-3"));
+    // A repeat answers the stored time, as Confirm does.
+    assertEquals(later, await(repository.confirmAll(List.of("txn-3"), later.plusSeconds(9)))
+        .get(0).value().updatedAt());
   }
 
   @Test
