@@ -1,6 +1,7 @@
 package signup.cli.crash;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -9,19 +10,21 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Kills services -9 on its own thread, one at a time, in the order planned. Each kill waits
- * until the system has acknowledged a couple of sign-ups since the previous one, so that kills
- * land on a system doing work (with sign-ups in flight in every phase), not on one still
- * reconnecting from the last kill; once sending is over they no longer wait.
+ * Kills processes -9 on its own thread, in the order planned: one at a time, or a few together
+ * (replicas of several services, back to back). Each kill waits until the system has
+ * acknowledged a couple of sign-ups since the previous one, so that kills land on a system
+ * doing work (with sign-ups in flight in every phase), not on one still reconnecting from the
+ * last kill; once sending is over they no longer wait.
  */
 final class Chaos implements AutoCloseable {
   private static final int ACKS_BETWEEN_KILLS = 2;
   private static final Duration PATIENCE = Duration.ofSeconds(20);
-  private static final String DONE = "";
+  private static final List<String> DONE = List.of();
 
   private final ProcessCluster cluster;
-  private final BlockingQueue<String> planned = new LinkedBlockingQueue<>();
+  private final BlockingQueue<List<String>> planned = new LinkedBlockingQueue<>();
   private final AtomicInteger acknowledged = new AtomicInteger();
+  private final AtomicInteger everyServicePartlyDown = new AtomicInteger();
   private final Thread thread;
   private volatile boolean sendingOver;
 
@@ -32,9 +35,18 @@ final class Chaos implements AutoCloseable {
     this.thread.start();
   }
 
-  /** Queues a kill of {@code service}. */
-  void kill(String service) {
-    planned.add(service);
+  /** Queues a kill of each of {@code processes}, by name, back to back. */
+  void kill(List<String> processes) {
+    planned.add(List.copyOf(processes));
+  }
+
+  /**
+   * How many times a kill left every service with a process down at once (killed, or not
+   * listening again yet): with replicas, when one of each was killed together, or one while
+   * the others were still coming back.
+   */
+  int everyServicePartlyDown() {
+    return everyServicePartlyDown.get();
   }
 
   void acknowledged() {
@@ -57,14 +69,18 @@ final class Chaos implements AutoCloseable {
 
   private void run() {
     try {
-      for (String service = planned.take(); !service.equals(DONE); service = planned.take()) {
+      for (List<String> victims = planned.take(); !victims.equals(DONE);
+          victims = planned.take()) {
         try {
           Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
               .until(() -> sendingOver || acknowledged.get() >= ACKS_BETWEEN_KILLS);
         } catch (ConditionTimeoutException nothingAcknowledged) {
           // Kill anyway: a system that acknowledges nothing is worth killing too.
         }
-        cluster.service(service).kill();
+        victims.forEach(victim -> cluster.service(victim).kill());
+        if (cluster.everyServicePartlyDown()) {
+          everyServicePartlyDown.incrementAndGet();
+        }
         acknowledged.set(0);
       }
     } catch (InterruptedException e) {
