@@ -22,6 +22,8 @@ final class CrashFigures {
   final Map<String, Integer> killsByService = new TreeMap<>();
   /** How many times a kill left every service with a process down at once. */
   int everyServicePartlyDown;
+  /** Kills while sign-ups were still being sent, not after the last one. */
+  int killsWhileSending;
   int attempted;
   /** Every run's verdict added up. */
   final Verdict total = new Verdict();
@@ -108,7 +110,8 @@ final class CrashFigures {
     s.append(String.format("  services             %s%n", settings.mode().describe()));
     s.append(String.format("  runs                 %d (every other one with crash points)%n",
         runs));
-    s.append(String.format("  kills (kill -9)      %d %s%n", kills, killsByService));
+    s.append(String.format("  kills (kill -9)      %d %s, %d while sign-ups were sent%n", kills,
+        killsByService, killsWhileSending));
     if (settings.mode().replicas > 1) {
       s.append(String.format("  every service down   %d times (a replica of each at once)%n",
           everyServicePartlyDown));

@@ -85,6 +85,18 @@ final class CrashHarness {
 
   private CrashHarness() {}
 
+  /**
+   * Runs the harness as a test does, printing on standard output each run as it goes, then the
+   * figures and where the process logs are (kept by the test when it fails).
+   */
+  static CrashFigures runAndReport(Settings settings, Path workDir) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    CrashFigures figures = run(settings, workDir, out);
+    out.println(figures.report());
+    out.println("process logs (kept if this test fails): " + workDir);
+    return figures;
+  }
+
   static CrashFigures run(Settings settings, Path workDir, PrintWriter out) {
     Random seeds = new Random(settings.seed());
     CrashFigures figures = new CrashFigures(settings);
@@ -129,6 +141,7 @@ final class CrashHarness {
           () -> cluster.awaitAvailable(READY_WITHIN), chaos::acknowledged);
       chaos.finish(READY_WITHIN);
       figures.everyServicePartlyDown += chaos.everyServicePartlyDown();
+      figures.killsWhileSending += chaos.killsWhileSending();
 
       // Recovery: everything listening again, then nothing left in flight anywhere. A run that
       // does not get there is judged all the same: the verdict says what was left, and where.

@@ -2,7 +2,6 @@ package signup.cli.crash;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -25,13 +24,8 @@ class CrashHarnessOnPostgresTest {
 
   @Test
   void killedReplicasOnPostgresLoseNoAcknowledgedSignupAndLeaveNoOrphans() {
-    CrashHarness.Settings settings = CrashHarness.Settings.fromSystemProperties(
-        CrashHarness.Mode.POSTGRES_REPLICAS, CI_SEED, 1, 150, 9);
-    PrintWriter out = new PrintWriter(System.out, true);
-
-    CrashFigures figures = CrashHarness.run(settings, workDir, out);
-    out.println(figures.report());
-    out.println("process logs (kept if this test fails): " + workDir);
+    CrashFigures figures = CrashHarness.runAndReport(CrashHarness.Settings.fromSystemProperties(
+        CrashHarness.Mode.POSTGRES_REPLICAS, CI_SEED, 1, 160, 6), workDir);
 
     figures.assertHeld();
     for (String service : ProcessCluster.SERVICES) {

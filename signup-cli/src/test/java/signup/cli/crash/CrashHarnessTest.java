@@ -1,6 +1,5 @@
 package signup.cli.crash;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -21,14 +20,7 @@ class CrashHarnessTest {
 
   @Test
   void killedServicesLoseNoAcknowledgedSignupAndLeaveNoOrphans() {
-    CrashHarness.Settings settings = CrashHarness.Settings.fromSystemProperties(
-        CrashHarness.Mode.SQLITE, CI_SEED, 2, 300, 16);
-    PrintWriter out = new PrintWriter(System.out, true);
-
-    CrashFigures figures = CrashHarness.run(settings, workDir, out);
-    out.println(figures.report());
-    out.println("process logs (kept if this test fails): " + workDir);
-
-    figures.assertHeld();
+    CrashHarness.runAndReport(CrashHarness.Settings.fromSystemProperties(
+        CrashHarness.Mode.SQLITE, CI_SEED, 2, 300, 16), workDir).assertHeld();
   }
 }
