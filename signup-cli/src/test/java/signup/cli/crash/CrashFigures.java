@@ -113,8 +113,8 @@ final class CrashFigures {
     s.append(String.format("  kills (kill -9)      %d %s, %d while sign-ups were sent%n", kills,
         killsByService, killsWhileSending));
     if (settings.mode().replicas > 1) {
-      s.append(String.format("  every service down   %d times (a replica of each at once)%n",
-          everyServicePartlyDown));
+      s.append(String.format("  every service down   %d (kills after which a replica of each "
+          + "was down at once)%n", everyServicePartlyDown));
     }
     s.append(String.format("  crash-point halts    %d %s%n", crashPointExits, crashes));
     s.append(String.format("  process starts       %d%n", lives));
