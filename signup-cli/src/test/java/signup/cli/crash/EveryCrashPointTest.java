@@ -94,7 +94,7 @@ class EveryCrashPointTest {
     }
 
     assertEquals(allOnce(), fired(), "every point fires exactly once");
-    Verdict verdict = Verdict.judge(answers, reAsked, Snapshot.read(cluster.dataDir));
+    Verdict verdict = Verdict.judge(answers, reAsked, Snapshot.read(cluster.stores()));
     assertEquals(List.of(), verdict.problems);
     ProcessCluster.Audit audit = cluster.audit();
     assertEquals(0, audit.exitCode(), audit.output());
@@ -119,7 +119,7 @@ class EveryCrashPointTest {
   private void awaitQuiet() {
     cluster.awaitAllReady(WITHIN);
     Awaitility.await("settled").atMost(WITHIN).pollInterval(Duration.ofMillis(100))
-        .until(() -> Snapshot.read(cluster.dataDir).settled() && cluster.allReady());
+        .until(() -> Snapshot.read(cluster.stores()).settled() && cluster.allReady());
   }
 
   private static SignupRequest request(int i) {

@@ -1,19 +1,19 @@
 package signup.cli.crash;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import signup.common.store.DatabaseLocation;
 
 /**
- * Looks at the files twice a second while a run goes on and keeps the age of the oldest
+ * Looks at the stores twice a second while a run goes on and keeps the age of the oldest
  * pending thing it saw: a pending client or subscription, an undecided or unfinished sign-up.
  * The design promises none outlives its TTL plus a recovery period while the services are up;
  * under repeated kills this says how long the worst one waited.
@@ -26,9 +26,8 @@ final class PendingWatch implements AutoCloseable {
           + " WHERE status = 'PENDING' ORDER BY created_at LIMIT 1",
       "SELECT created_at, state || ' ' || txn_id FROM signup_txn"
           + " WHERE state IN ('TRYING', 'COMMITTING', 'ABORTING') ORDER BY created_at LIMIT 1"};
-  private static final String[] FILES = {"client.db", "subscription.db", "orchestrator.db"};
 
-  private final Path dataDir;
+  private final List<DatabaseLocation> stores;
   private final AtomicLong oldestMillis = new AtomicLong();
   private volatile String oldestWhat = "none";
   private final ScheduledExecutorService scheduler =
@@ -38,8 +37,8 @@ final class PendingWatch implements AutoCloseable {
         return thread;
       });
 
-  PendingWatch(Path dataDir) {
-    this.dataDir = dataDir;
+  PendingWatch(Stores stores) {
+    this.stores = List.of(stores.client(), stores.subscription(), stores.orchestrator());
     scheduler.scheduleWithFixedDelay(this::look, 500, 500, TimeUnit.MILLISECONDS);
   }
 
@@ -54,16 +53,13 @@ final class PendingWatch implements AutoCloseable {
 
   private void look() {
     long now = System.currentTimeMillis();
-    for (int i = 0; i < FILES.length; i++) {
-      try (Connection c = DriverManager.getConnection(
-              "jdbc:sqlite:" + dataDir.resolve(FILES[i]).toAbsolutePath());
-          Statement statement = c.createStatement()) {
-        statement.execute("PRAGMA query_only = true");
-        try (ResultSet rs = statement.executeQuery(OLDEST[i])) {
-          if (rs.next() && now - rs.getLong(1) > oldestMillis.get()) {
-            oldestMillis.set(now - rs.getLong(1));
-            oldestWhat = rs.getString(2);
-          }
+    for (int i = 0; i < OLDEST.length; i++) {
+      try (Connection c = stores.get(i).openReadOnly();
+          Statement statement = c.createStatement();
+          ResultSet rs = statement.executeQuery(OLDEST[i])) {
+        if (rs.next() && now - rs.getLong(1) > oldestMillis.get()) {
+          oldestMillis.set(now - rs.getLong(1));
+          oldestWhat = rs.getString(2);
         }
       } catch (SQLException e) {
         // busy or not created yet: the next look will do

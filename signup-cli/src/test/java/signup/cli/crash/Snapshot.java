@@ -1,8 +1,6 @@
 package signup.cli.crash;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,8 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The three SQLite files as they are on disk, read directly (as an auditor would, trusting no
- * server), while the servers may still be running: WAL lets a reader see the last commit.
+ * The three stores as they are, read directly (as an auditor would, trusting no server), while
+ * the servers may still be running: SQLite files (WAL lets a reader see the last commit) or
+ * PostgreSQL databases alike, each through its read-only connection.
  */
 record Snapshot(Map<String, String> clientStatus, Map<String, String> clientEmail,
     Map<String, String> subscriptionStatus, Map<String, LogRow> logByRequestId,
@@ -27,6 +26,16 @@ record Snapshot(Map<String, String> clientStatus, Map<String, String> clientEmai
         && reservedBarriers == 0;
   }
 
+  /** What is in the stores, in counts: the message of a wait for them to settle that failed. */
+  @Override
+  public String toString() {
+    return String.format("%d clients, %d subscriptions, %d sign-ups logged; in flight: "
+        + "%d unfinished sign-ups, %d pending clients, %d pending subscriptions, "
+        + "%d reservations", clientStatus.size(), subscriptionStatus.size(),
+        logByRequestId.size(), unfinished, pendingClients, pendingSubscriptions,
+        reservedBarriers);
+  }
+
   boolean clientConfirmed(String clientId) {
     return "CONFIRMED".equals(clientStatus.get(clientId));
   }
@@ -40,14 +49,14 @@ record Snapshot(Map<String, String> clientStatus, Map<String, String> clientEmai
     return clientStatus.containsKey(clientId) || subscriptionStatus.containsKey(clientId);
   }
 
-  static Snapshot read(Path dataDir) {
+  static Snapshot read(Stores stores) {
     Map<String, String> clientStatus = new HashMap<>();
     Map<String, String> clientEmail = new HashMap<>();
     Map<String, String> subscriptionStatus = new HashMap<>();
     Map<String, LogRow> byRequest = new HashMap<>();
     Map<String, LogRow> byClient = new HashMap<>();
     int[] counts = new int[4];
-    try (Connection c = open(dataDir.resolve("client.db"))) {
+    try (Connection c = stores.client().openReadOnly()) {
       rows(c, "SELECT client_id, status, email FROM clients", rs -> {
         clientStatus.put(rs.getString(1), rs.getString(2));
         clientEmail.put(rs.getString(1), rs.getString(3));
@@ -55,17 +64,17 @@ record Snapshot(Map<String, String> clientStatus, Map<String, String> clientEmai
       counts[1] = count(c, "SELECT count(*) FROM clients WHERE status = 'PENDING'");
       counts[3] += count(c, "SELECT count(*) FROM txn_barrier WHERE state = 'RESERVED'");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read client.db", e);
+      throw new IllegalStateException("cannot read " + stores.client().describe(), e);
     }
-    try (Connection c = open(dataDir.resolve("subscription.db"))) {
+    try (Connection c = stores.subscription().openReadOnly()) {
       rows(c, "SELECT client_id, status FROM subscriptions",
           rs -> subscriptionStatus.put(rs.getString(1), rs.getString(2)));
       counts[2] = count(c, "SELECT count(*) FROM subscriptions WHERE status = 'PENDING'");
       counts[3] += count(c, "SELECT count(*) FROM txn_barrier WHERE state = 'RESERVED'");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read subscription.db", e);
+      throw new IllegalStateException("cannot read " + stores.subscription().describe(), e);
     }
-    try (Connection c = open(dataDir.resolve("orchestrator.db"))) {
+    try (Connection c = stores.orchestrator().openReadOnly()) {
       rows(c, "SELECT txn_id, request_id, state, client_id FROM signup_txn", rs -> {
         LogRow row = new LogRow(rs.getString(1), rs.getString(2), rs.getString(3),
             rs.getString(4));
@@ -79,7 +88,7 @@ record Snapshot(Map<String, String> clientStatus, Map<String, String> clientEmai
       counts[0] = count(c, "SELECT count(*) FROM signup_txn "
           + "WHERE state IN ('TRYING', 'COMMITTING', 'ABORTING')");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read orchestrator.db", e);
+      throw new IllegalStateException("cannot read " + stores.orchestrator().describe(), e);
     }
     return new Snapshot(clientStatus, clientEmail, subscriptionStatus, byRequest, byClient,
         counts[0], counts[1], counts[2], counts[3]);
@@ -87,15 +96,6 @@ record Snapshot(Map<String, String> clientStatus, Map<String, String> clientEmai
 
   private interface RowReader {
     void read(ResultSet rs) throws SQLException;
-  }
-
-  private static Connection open(Path file) throws SQLException {
-    Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("PRAGMA busy_timeout = 10000");
-      statement.execute("PRAGMA query_only = true");
-    }
-    return connection;
   }
 
   private static void rows(Connection c, String sql, RowReader reader) throws SQLException {

@@ -77,10 +77,10 @@ class SoakTest {
         .until(() -> heaps.values().stream().allMatch(h -> h.size() == SAMPLES + 1));
     Awaitility.await("settled").atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> Snapshot.read(cluster.dataDir).settled());
+        .until(() -> Snapshot.read(cluster.stores()).settled());
     sample.run();
     Verdict verdict = Verdict.judge(load.answers, new ConcurrentHashMap<>(),
-        Snapshot.read(cluster.dataDir));
+        Snapshot.read(cluster.stores()));
     ProcessCluster.Audit audit = cluster.audit();
 
     long ok = load.count(Status.Code.OK);

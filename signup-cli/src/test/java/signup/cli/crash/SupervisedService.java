@@ -32,6 +32,7 @@ final class SupervisedService implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
   private final String service;
+  private final String kind;
   private final ServiceProcess.Command command;
   private final Map<String, String> environment;
   private final IntFunction<String> crashPointsOfLife;
@@ -51,6 +52,8 @@ final class SupervisedService implements AutoCloseable {
   private volatile boolean stopping;
 
   /**
+   * @param service this process's name: its kind, or "client-2" for a replica
+   * @param kind client, subscription or orchestrator
    * @param command what each life runs
    * @param environment the child's whole environment
    * @param crashPointsOfLife the SIGNUP_CRASH_POINTS setting of life n (1, 2, ...), blank for none
@@ -58,10 +61,11 @@ final class SupervisedService implements AutoCloseable {
    *     not replay its predecessor's draws
    * @param onReady run each time a life is listening
    */
-  SupervisedService(String service, ServiceProcess.Command command,
+  SupervisedService(String service, String kind, ServiceProcess.Command command,
       Map<String, String> environment, IntFunction<String> crashPointsOfLife,
       LongSupplier crashSeeds, Path logDir, Runnable onReady) {
     this.service = service;
+    this.kind = kind;
     this.command = command;
     this.environment = Map.copyOf(environment);
     this.crashPointsOfLife = crashPointsOfLife;
@@ -79,6 +83,11 @@ final class SupervisedService implements AutoCloseable {
 
   String service() {
     return service;
+  }
+
+  /** client, subscription or orchestrator, whichever replica this is. */
+  String kind() {
+    return kind;
   }
 
   /** Listening now (as far as the supervisor has seen). */
