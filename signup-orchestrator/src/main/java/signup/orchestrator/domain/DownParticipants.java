@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -46,14 +47,26 @@ final class DownParticipants {
   }
 
   private static CircuitBreaker<Object> breaker(Participant participant) {
+    // The breaker opens again after every trial call that fails, every OPEN_FOR while the
+    // participant is down: one WARN when it goes down and one line when it is back, not a WARN
+    // every half second of an outage.
+    AtomicBoolean reportedDown = new AtomicBoolean();
     return CircuitBreaker.builder()
         .handleIf(failure -> isDown(SecondPhase.unwrap(failure)))
         .withFailureThreshold(FAILURES)
         .withDelay(OPEN_FOR)
-        .onOpen(event -> log.warn("{} is down ({} calls in a row failed): its confirms and "
-            + "cancels are not sent until it answers again; one is tried every {} ms",
-            participant.name(), FAILURES, OPEN_FOR.toMillis()))
-        .onClose(event -> log.info("{} answers again", participant.name()))
+        .onOpen(event -> {
+          if (reportedDown.compareAndSet(false, true)) {
+            log.warn("{} is down ({} calls in a row failed): its confirms and cancels are not "
+                + "sent until it answers again; one is tried every {} ms", participant.name(),
+                FAILURES, OPEN_FOR.toMillis());
+          }
+        })
+        .onClose(event -> {
+          if (reportedDown.compareAndSet(true, false)) {
+            log.info("{} answers again", participant.name());
+          }
+        })
         .build();
   }
 
