@@ -1,8 +1,6 @@
 package signup.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +14,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import signup.common.metrics.PrometheusText;
 import signup.common.store.DatabaseLocation.PostgresServer;
+import signup.common.grpc.FreePorts;
 
 /**
  * The three services as separate JVMs, as in production, on free localhost ports, with their
@@ -240,10 +239,6 @@ final class SelfHostedSystem implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.pick();
   }
 }

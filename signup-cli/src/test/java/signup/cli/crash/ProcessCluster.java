@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -29,6 +28,7 @@ import signup.bench.ServiceProcess;
 import signup.cli.SignupCli;
 import signup.common.grpc.Targets;
 import signup.common.store.DatabaseLocation.PostgresServer;
+import signup.common.grpc.FreePorts;
 
 /**
  * The three services as separate JVMs ({@code signup serve ...}, -Xmx256m) on free localhost
@@ -320,11 +320,7 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.pick();
   }
 
   private void stopProcesses() {
