@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import signup.common.domain.Device;
 
@@ -49,6 +50,8 @@ final class FakeParticipants {
     volatile Optional<Instant> confirmedUpdatedAt = Optional.empty();
     /** Each confirm's answer, when set; else from {@link #confirmFailures}. */
     volatile Supplier<CompletableFuture<Optional<Instant>>> onConfirm;
+    /** The answer to a confirm of a given txn, when set (before {@link #onConfirm}). */
+    volatile Function<String, CompletableFuture<Optional<Instant>>> onConfirmOf;
     /** Each cancel's answer; acknowledged at once unless the test says otherwise. */
     volatile Supplier<CompletableFuture<Void>> onCancel =
         () -> CompletableFuture.completedFuture(null);
@@ -66,6 +69,10 @@ final class FakeParticipants {
     @Override
     public CompletableFuture<Optional<Instant>> confirm(String txnId) {
       confirms.add(txnId);
+      Function<String, CompletableFuture<Optional<Instant>>> byTxn = onConfirmOf;
+      if (byTxn != null) {
+        return byTxn.apply(txnId);
+      }
       Supplier<CompletableFuture<Optional<Instant>>> scripted = onConfirm;
       if (scripted != null) {
         return scripted.get();
