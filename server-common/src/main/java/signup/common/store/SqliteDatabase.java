@@ -44,11 +44,10 @@ public final class SqliteDatabase implements Database {
   private final Jdbi readJdbi;
   private final Writability writability;
   private final GroupCommitWriter writer;
-  private final WalCheckpointer checkpointer;
   private volatile WriteObserver writeObserver = WriteObserver.NONE;
 
   private SqliteDatabase(DatabaseSpec spec, Path file, Connection writerConnection,
-      BlockingQueue<Connection> readers, WalCheckpointer checkpointer) {
+      BlockingQueue<Connection> readers) {
     this.spec = spec;
     this.file = file;
     this.writerConnection = writerConnection;
@@ -66,8 +65,6 @@ public final class SqliteDatabase implements Database {
             throw new IllegalStateException("the test write failed", e);
           }
         });
-    this.checkpointer = checkpointer;
-    checkpointer.start();
   }
 
   /** How hard SQLite works to make a commit durable. FULL unless a benchmark says otherwise. */
@@ -88,7 +85,6 @@ public final class SqliteDatabase implements Database {
   public static SqliteDatabase open(DatabaseSpec spec, Path file, Synchronous synchronous) {
     Path absolute = file.toAbsolutePath();
     Connection writerConnection = null;
-    Connection checkpointConnection = null;
     BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     try {
       WriteAccess.prepare(spec, absolute);
@@ -103,20 +99,18 @@ public final class SqliteDatabase implements Database {
       for (int i = 0; i < READERS; i++) {
         readers.add(connect(url, synchronous, true));
       }
-      checkpointConnection = connect(url, synchronous, false);
       log.info("{} database ready at {} (schema {}, journal WAL, synchronous {})",
           spec.name(), absolute, schema, synchronous);
-      return new SqliteDatabase(spec, absolute, writerConnection, readers,
-          new WalCheckpointer(spec.name(), checkpointConnection));
+      return new SqliteDatabase(spec, absolute, writerConnection, readers);
     } catch (DatabaseUnusableException e) {
-      closeQuietly(writerConnection, readers, checkpointConnection);
+      closeQuietly(writerConnection, readers);
       throw e;
     } catch (AccessDeniedException e) {
-      closeQuietly(writerConnection, readers, checkpointConnection);
+      closeQuietly(writerConnection, readers);
       throw new DatabaseUnusableException("cannot open the " + spec.name() + " database at "
           + absolute + ": permission denied on " + e.getFile(), e);
     } catch (Exception e) {
-      closeQuietly(writerConnection, readers, checkpointConnection);
+      closeQuietly(writerConnection, readers);
       throw new DatabaseUnusableException(
           "cannot open the " + spec.name() + " database at " + absolute + ": " + e.getMessage(), e);
     }
@@ -223,8 +217,7 @@ public final class SqliteDatabase implements Database {
   @Override
   public void close() {
     writer.close();
-    checkpointer.close();
-    closeQuietly(writerConnection, readers, null);
+    closeQuietly(writerConnection, readers);
     log.info("{} database closed", spec.name());
   }
 
@@ -276,8 +269,7 @@ public final class SqliteDatabase implements Database {
       // A checkpoint copies each page changed since the last one back into the database once,
       // however many commits changed it; the writer's hot pages (the right edges of the
       // indexes) change on every commit, so checkpointing every 10,000 pages rather than every
-      // 1,000 writes far fewer pages in all (BENCHMARKS.md). The WAL stays under ~40 MiB. The
-      // copying itself is done by a WalCheckpointer beside the writer, mostly.
+      // 1,000 writes far fewer pages in all (BENCHMARKS.md). The WAL stays under ~40 MiB.
       statement.execute("PRAGMA wal_autocheckpoint = " + WAL_CHECKPOINT_PAGES);
     }
   }
@@ -288,23 +280,20 @@ public final class SqliteDatabase implements Database {
     return one;
   }
 
-  /** Closes the writer, the readers and (when opened yet) the checkpointer's connection. */
-  private static void closeQuietly(Connection writer, BlockingQueue<Connection> readers,
-      Connection checkpoint) {
-    closeQuietly(checkpoint, "checkpoint");
-    closeQuietly(writer, "writer");
-    for (Connection reader : readers) {
-      closeQuietly(reader, "reader");
-    }
-  }
-
-  private static void closeQuietly(Connection connection, String role) {
+  private static void closeQuietly(Connection writer, BlockingQueue<Connection> readers) {
     try {
-      if (connection != null) {
-        connection.close();
+      if (writer != null) {
+        writer.close();
       }
     } catch (SQLException e) {
-      log.warn("closing the {} connection failed: {}", role, e.getMessage());
+      log.warn("closing the writer connection failed: {}", e.getMessage());
+    }
+    for (Connection reader : readers) {
+      try {
+        reader.close();
+      } catch (SQLException e) {
+        log.warn("closing a reader connection failed: {}", e.getMessage());
+      }
     }
   }
 

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static signup.common.store.TestDatabases.insertItem;
-import static org.awaitility.Awaitility.await;
 import static signup.common.store.TestDatabases.itemCount;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -60,34 +57,6 @@ class SqliteDatabaseTest {
       // Negative: in KiB. 64 MiB keeps the indexes of a few hundred thousand rows in memory.
       assertEquals("-65536", db.write(handle -> pragma(handle, "cache_size")));
       assertEquals("10000", db.write(handle -> pragma(handle, "wal_autocheckpoint")));
-    }
-  }
-
-  @Test
-  void committedRowsReachTheDatabaseFileWithoutTheWriterCheckpointing() throws Exception {
-    Path file = dir.resolve("a.db");
-    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), file)) {
-      for (int i = 0; i < 20; i++) {
-        String name = "row" + i;
-        db.write(handle -> {
-          insertItem(handle, name);
-          return null;
-        });
-      }
-      // 20 small commits are far below the writer's automatic checkpoint (10,000 pages): only
-      // the checkpointer beside it copies them out of the WAL. The database file alone, copied
-      // without its WAL, holds what has been copied back.
-      Path copy = dir.resolve("copy.db");
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
-        try (SqliteDatabase alone = SqliteDatabase.open(TestDatabases.spec(), copy)) {
-          return alone.read(TestDatabases::itemCount) == 20L;
-        } finally {
-          for (String suffix : List.of("-wal", "-shm")) {
-            Files.deleteIfExists(dir.resolve("copy.db" + suffix));
-          }
-        }
-      });
     }
   }
 
