@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -180,66 +179,20 @@ public final class PasswordHasher implements AutoCloseable {
         return CompletableFuture.failedFuture(e);
       }
     }
-    Optional<RuntimeException> refused = refusedAtOnce(timeLeft.get());
-    if (refused.isPresent()) {
-      listener.refusedTooLate();
-      return CompletableFuture.failedFuture(refused.get());
-    }
     try {
       return CompletableFuture.supplyAsync(() -> {
         Duration left = timeLeft.get();
         if (left.toNanos() < hashNanosEstimate.get()) {
+          hashNanosEstimate.updateAndGet(estimate -> estimate - estimate / 8);
           listener.refusedTooLate();
-          throw tooLate(left);
+          throw new TooLateException("the caller's deadline would pass before the password "
+              + "is hashed (" + left.toMillis() + " ms left); not started");
         }
         return timedHash(password);
       }, submit);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(refusal(e));
     }
-  }
-
-  /**
-   * A refusal at once, before queueing: when even an idle hasher could not hash in the time the
-   * caller has left ({@link TooLateException}), or when the hashes ahead of this one would take
-   * longer than that ({@link OverloadedException}, with a retry hint). Queued, such a hash would
-   * wait its turn only to be refused then, or be made just in time for a caller who then misses
-   * its deadline in the steps after it, while every caller behind it waited too. Refused here,
-   * the caller hears at once and may try again, and the queue holds no more than the hashers can
-   * serve in time: past what they can, production hashing kept a third of its peak goodput
-   * without this (BENCHMARKS.md, Overload).
-   */
-  private Optional<RuntimeException> refusedAtOnce(Duration left) {
-    long estimate = hashNanosEstimate.get();
-    if (estimate == 0) {
-      return Optional.empty();
-    }
-    if (left.toNanos() < estimate) {
-      return Optional.of(tooLate(left));
-    }
-    int threads = executor.getMaximumPoolSize();
-    long ahead = executor.getQueue().size() + executor.getActiveCount();
-    // Its own hash waits for the whole rounds of hashes ahead of it, then runs.
-    long done = estimate * (ahead / threads + 1);
-    if (done <= left.toNanos()) {
-      return Optional.empty();
-    }
-    Duration retryAfter = Duration.ofNanos(Math.max(estimate, done - left.toNanos()));
-    return Optional.of(new OverloadedException(ahead + " passwords are being hashed or waiting "
-        + "ahead of this one, more than can be hashed within the call's deadline; try again in "
-        + retryAfter.toMillis() + " ms", retryAfter));
-  }
-
-  /**
-   * The refusal of a caller with less time left than a hash takes. It wears the estimate down
-   * by an eighth: were it kept, one slow hash (a cold JIT, a stall of the machine) longer than
-   * every caller's deadline would refuse every later caller for good, since no hash would run
-   * to correct it.
-   */
-  private TooLateException tooLate(Duration left) {
-    hashNanosEstimate.updateAndGet(estimate -> estimate - estimate / 8);
-    return new TooLateException("the caller's deadline would pass before the password is "
-        + "hashed (" + left.toMillis() + " ms left); not started");
   }
 
   /** Whether recent hashes took under {@link #INLINE_BELOW_NANOS} (none yet: not known). */

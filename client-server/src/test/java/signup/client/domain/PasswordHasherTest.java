@@ -101,36 +101,6 @@ class PasswordHasherTest {
   }
 
   @Test
-  void aCallerWhoseTurnWouldComeTooLateIsRefusedAtOnceAsOverloadedWithAHint() {
-    try (PasswordHasher one = new PasswordHasher(Argon2Settings.OWASP, 1)) {
-      Completions.await(one.hashAsync("first", () -> Duration.ofMinutes(1)));
-      one.recordHash(Duration.ofMillis(200).toNanos());
-      one.recordHash(Duration.ofMillis(200).toNanos());
-      // Ten hashes ahead, at ~100-200 ms each: a second is not enough for an eleventh.
-      List<CompletableFuture<String>> ahead = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        ahead.add(one.hashAsync("ahead" + i, () -> Duration.ofMinutes(1)));
-      }
-
-      long start = System.nanoTime();
-      CompletableFuture<String> late = one.hashAsync("late", () -> Duration.ofSeconds(1));
-      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-
-      OverloadedException refused = assertThrows(OverloadedException.class,
-          () -> Completions.await(late));
-      assertTrue(tookMillis < 100, "refused at once, not after waiting: " + tookMillis + " ms");
-      assertTrue(refused.getMessage().contains("more than can be hashed within the call's "
-          + "deadline"), refused.getMessage());
-      assertTrue(refused.retryAfter().orElseThrow().toMillis() > 0);
-      assertFalse(refused.getMessage().contains("late"));
-      // A caller with the time for the whole queue is taken, and every one ahead is served.
-      String patient = Completions.await(one.hashAsync("patient", () -> Duration.ofMinutes(1)));
-      assertTrue(one.verify("patient", patient));
-      ahead.forEach(hash -> assertTrue(hash.join().startsWith("$argon2id$")));
-    }
-  }
-
-  @Test
   void aCallerWithTimeLeftGetsItsHash() {
     String phc = Completions.await(hasher.hashAsync("correct horse", () -> Duration.ofMinutes(1)));
 
