@@ -2,7 +2,6 @@ package signup.client;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -154,12 +153,9 @@ public final class ClientServerCommand implements Callable<Integer> {
   }
 
   private Argon2Settings hashing() {
-    return switch (passwordHashCost.strip().toLowerCase(Locale.ROOT)) {
-      case "owasp" -> Argon2Settings.OWASP;
-      case "minimum" -> Argon2Settings.MINIMUM;
-      default -> throw new ParameterException(spec.commandLine(),
-          "--password-hash-cost must be owasp or minimum, not " + passwordHashCost);
-    };
+    return Argon2Settings.named(passwordHashCost.strip()).orElseThrow(() -> new ParameterException(
+        spec.commandLine(), "--password-hash-cost must be owasp or minimum, not "
+            + passwordHashCost));
   }
 
   /** CLIENT_RESERVATION_TTL, ..., then the SIGNUP_ variable both participants share. */

@@ -56,12 +56,9 @@ final class HashBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Argon2Settings settings = switch (cost.toLowerCase(Locale.ROOT)) {
-      case "owasp" -> Argon2Settings.OWASP;
-      case "minimum" -> Argon2Settings.MINIMUM;
-      default -> throw new ParameterException(spec.commandLine(),
-          "--cost must be owasp or minimum, not " + cost);
-    };
+    Argon2Settings settings = Argon2Settings.named(cost).orElseThrow(() ->
+        new ParameterException(spec.commandLine(), "--cost must be owasp or minimum, not "
+            + cost));
     if (threads.stream().anyMatch(t -> t < 1 || t > 64)) {
       throw new ParameterException(spec.commandLine(), "--threads must be 1-64");
     }

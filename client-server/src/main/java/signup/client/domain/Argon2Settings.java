@@ -1,5 +1,8 @@
 package signup.client.domain;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /**
  * The cost of an Argon2id hash. New hashes use these; a stored hash carries its own, so they can
  * be raised later without breaking the hashes already stored.
@@ -36,6 +39,18 @@ public record Argon2Settings(int memoryKiB, int iterations, int parallelism) {
     if (iterations < 1 || iterations > MAX_ITERATIONS) {
       throw new IllegalArgumentException("iterations must be 1-" + MAX_ITERATIONS);
     }
+  }
+
+  /**
+   * The settings an option names: {@code owasp} or {@code minimum}, in any case; empty for
+   * anything else (the option's reader says what it accepts).
+   */
+  public static Optional<Argon2Settings> named(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "owasp" -> Optional.of(OWASP);
+      case "minimum" -> Optional.of(MINIMUM);
+      default -> Optional.empty();
+    };
   }
 
   /** Whether a hash under these settings is cheaper to attack than under {@code other}. */
