@@ -49,21 +49,21 @@ public final class SqlClientStore implements ClientStore {
 
   @Override
   public CompletableFuture<Client> reserve(PendingClient pending) {
-    return db.writeAsync(handle -> barrier.reserve(handle, pending.txnId(),
+    return db.writeGuardedAsync(handle -> barrier.reserve(handle, pending.txnId(),
         h -> insertPending(h, pending),
         h -> byTxn(h, pending.txnId())));
   }
 
   @Override
   public CompletableFuture<Client> confirm(String txnId) {
-    return db.writeAsync(handle -> barrier.confirm(handle, txnId,
+    return db.writeGuardedAsync(handle -> barrier.confirm(handle, txnId,
         h -> confirmPending(h, txnId),
         h -> byTxn(h, txnId)));
   }
 
   @Override
   public CompletableFuture<List<TxnResult<Client>>> confirmAll(List<String> txnIds) {
-    return db.writeAsync(handle -> barrier.confirmEach(handle, txnIds,
+    return db.writeGuardedAsync(handle -> barrier.confirmEach(handle, txnIds,
         this::confirmPending, SqlClientStore::byTxn));
   }
 

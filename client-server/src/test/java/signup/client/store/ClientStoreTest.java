@@ -15,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +38,7 @@ import signup.common.domain.BarrierState;
 import signup.common.domain.Device;
 import signup.common.domain.InvalidInputException;
 import signup.common.domain.NotFoundException;
+import signup.common.domain.TimeOrderedIds;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
 import signup.common.domain.TxnResult;
@@ -44,6 +47,7 @@ import signup.common.store.DatabaseLocation;
 import signup.common.store.DatabaseUnusableException;
 import signup.common.store.Dialect;
 import signup.common.store.FreshDatabases;
+import signup.common.store.PostgresDatabase;
 import signup.common.store.PreFlywayFiles;
 import signup.common.store.SqliteDatabase;
 import signup.common.store.TccBarrier;
@@ -87,6 +91,26 @@ class ClientStoreTest {
 
   private Optional<BarrierState> barrier(String txn) {
     return db.read(h -> TccBarrier.state(h, txn));
+  }
+
+  @Test
+  void reservesAndConfirmsAtOnceOnPostgresAreNeverRefusedForConflictingWithEachOther() {
+    assumeTrue(dialect == Dialect.POSTGRESQL, "PostgreSQL's predicate locks");
+    // Time-ordered txn ids, as the orchestrator sends them: all on the indexes' last page.
+    TimeOrderedIds ids = new TimeOrderedIds(clock);
+    List<CompletableFuture<Client>> signups = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String txn = ids.next();
+      PendingClient pending = pending(txn, "client-" + i, "ann" + i + "@example.com");
+      signups.add(store.reserve(pending).thenCompose(reserved -> store.confirm(txn)));
+    }
+
+    for (CompletableFuture<Client> signup : signups) {
+      await(signup);
+    }
+    assertEquals(0, ((PostgresDatabase) db).writeConflicts());
+    assertEquals(300, db.<Integer>read(h -> h.createQuery(
+        "SELECT count(*) FROM clients WHERE status = 'CONFIRMED'").mapTo(Integer.class).one()));
   }
 
   @Test

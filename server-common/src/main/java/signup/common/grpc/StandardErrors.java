@@ -19,6 +19,7 @@ import signup.common.domain.OverloadedException;
 import signup.common.domain.TooLateException;
 import signup.common.domain.TransactionCancelledException;
 import signup.common.domain.TransactionOutcomeConflictException;
+import signup.common.domain.WriteConflictException;
 
 /**
  * The mapping of the domain exceptions every server shares. A server's own status mapper handles
@@ -68,6 +69,12 @@ public final class StandardErrors {
           .map(wait -> withRetryInfo(Code.RESOURCE_EXHAUSTED, thrown.getMessage(), wait))
           .orElseGet(() -> Status.RESOURCE_EXHAUSTED.withDescription(thrown.getMessage())
               .asRuntimeException()));
+    }
+    if (thrown instanceof WriteConflictException) {
+      // UNAVAILABLE, the code a caller retries: nothing was written and the store is healthy.
+      // Not ABORTED, which the protocol's calls answer for a transaction cancelled for good.
+      return Optional.of(withRetryInfo(Code.UNAVAILABLE, thrown.getMessage(),
+          WriteConflictException.RETRY_AFTER));
     }
     if (thrown instanceof TransactionOutcomeConflictException) {
       return Optional.of(Status.FAILED_PRECONDITION.withDescription(thrown.getMessage())

@@ -1,6 +1,7 @@
 package signup.common.metrics;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,7 +16,8 @@ import signup.common.store.SqliteDatabase;
  * and whether it takes writes at all.
  *
  * <p>On PostgreSQL there is no writer of ours to group commits (the server does), so only the
- * writes waiting for a pooled connection and whether it takes writes are measured there.
+ * writes waiting for a pooled connection, the runs it refused for conflicting with concurrent
+ * ones, and whether it takes writes are measured there.
  */
 public final class DatabaseMetrics {
   private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
@@ -28,6 +30,12 @@ public final class DatabaseMetrics {
     } else if (db instanceof PostgresDatabase postgres) {
       Gauge.builder("signup.db.writer.queued", postgres, PostgresDatabase::queuedWrites)
           .description("Writes waiting for the database's writer")
+          .tag("db", postgres.name())
+          .register(registry);
+      FunctionCounter.builder("signup.db.write.conflicts", postgres,
+              PostgresDatabase::writeConflicts)
+          .description("Runs of writes PostgreSQL refused for conflicting with concurrent ones "
+              + "(serialization failure, deadlock), each run again")
           .tag("db", postgres.name())
           .register(registry);
     }

@@ -12,8 +12,9 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>Every write is atomic and durable before it is answered: on SQLite many writes share one
  * commit of the single writer ({@link SqliteDatabase}); on PostgreSQL each is a serializable
- * transaction of its own on a pooled connection, retried when the server reports a
- * serialization failure, and the server groups the commits ({@link PostgresDatabase}). So a
+ * transaction of its own on a pooled connection (READ COMMITTED for the units {@link
+ * #writeGuardedAsync} names), retried when the server reports a serialization failure, and the
+ * server groups the commits ({@link PostgresDatabase}). So a
  * unit of work must do nothing but database work: it may run more than once.
  */
 public interface Database extends AutoCloseable {
@@ -37,6 +38,8 @@ public interface Database extends AutoCloseable {
    *
    * @throws signup.common.domain.StoreUnavailableException when the database cannot take the
    *     write (disk full, unreachable): nothing was written, the caller may retry
+   * @throws signup.common.domain.WriteConflictException when PostgreSQL refused every run of
+   *     the write for conflicting with concurrent ones: nothing was written, the caller may retry
    */
   <T> T write(Function<Handle, T> work);
 
@@ -46,6 +49,22 @@ public interface Database extends AutoCloseable {
    * chained to it must be quick and must not block, nor write.
    */
   <T> CompletableFuture<T> writeAsync(Function<Handle, T> work);
+
+  /**
+   * {@link #writeAsync} for a unit of work whose statements each decide on their own rows: an
+   * INSERT whose conflicts a unique index settles ({@code ON CONFLICT}, a unique violation), an
+   * UPDATE or DELETE of rows named by key whose WHERE holds the condition of the change (its
+   * state guard), and reads only of what those statements decided. Such a unit is atomic at
+   * READ COMMITTED, where PostgreSQL locks each row a statement changes and evaluates the
+   * statement's WHERE again on the row's latest version, so it runs at that level there: free
+   * of SERIALIZABLE's predicate locks, which PostgreSQL keeps per index page and which make
+   * concurrent writes of time-ordered keys (all on the index's last page) conflict with each
+   * other for nothing, refused and run again until {@code WriteConflictException}. A unit
+   * that reads a row and writes on what it read (absent, so insert) is not one of these.
+   */
+  default <T> CompletableFuture<T> writeGuardedAsync(Function<Handle, T> work) {
+    return writeAsync(work);
+  }
 
   /** Tells {@code observer} of every write from now on (its trace's spans). */
   void observeWrites(WriteObserver observer);

@@ -10,6 +10,7 @@ import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import signup.common.domain.OverloadedException;
+import signup.common.domain.WriteConflictException;
 
 class StandardErrorsTest {
   @Test
@@ -31,5 +32,18 @@ class StandardErrorsTest {
 
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
     assertEquals(0, StatusProto.fromThrowable(e).getDetailsCount());
+  }
+
+  @Test
+  void aWriteRefusedForConflictsIsUnavailableWithARetryInfo()
+      throws InvalidProtocolBufferException {
+    StatusRuntimeException e = StandardErrors.toStatus(
+        new WriteConflictException("orchestrator", 10, null));
+
+    assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    assertEquals("the orchestrator database refused this write 10 times for conflicting with "
+        + "concurrent writes: nothing was written; try again", e.getStatus().getDescription());
+    RetryInfo retry = StatusProto.fromThrowable(e).getDetails(0).unpack(RetryInfo.class);
+    assertEquals(100_000_000, retry.getRetryDelay().getNanos());
   }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import signup.common.domain.Completions;
+import signup.common.domain.WriteConflictException;
 import signup.common.store.DatabaseLocation.PostgresServer;
 
 /**
@@ -118,6 +120,42 @@ class PostgresDatabaseTest {
       assertEquals(String.valueOf(writers),
           db.read(handle -> handle.createQuery("SELECT name FROM items").mapTo(String.class)
               .one()));
+    }
+  }
+
+  @Test
+  void aWriteTheServerRefusesEveryRunIsAnsweredAsAConflictWithNothingWritten() {
+    try (PostgresDatabase db = (PostgresDatabase) postgres.createDatabase(TestDatabases.spec())
+        .open(TestDatabases.spec())) {
+      // The server itself raises serialization_failure (SQLSTATE 40001) on every run, after
+      // the unit's first write: what a unit always caught in a conflict sees.
+      WriteConflictException refused = assertThrows(WriteConflictException.class,
+          () -> db.write(handle -> {
+            handle.execute("INSERT INTO items (name) VALUES ('half-written')");
+            return handle.execute("DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = "
+                + "'serialization_failure'; END $$");
+          }));
+
+      assertEquals("the test database refused this write 10 times for conflicting with "
+          + "concurrent writes: nothing was written; try again", refused.getMessage());
+      assertEquals(PostgresDatabase.ATTEMPTS, db.writeConflicts());
+      assertEquals(0, db.<Integer>read(handle -> handle.createQuery(
+          "SELECT count(*) FROM items").mapTo(Integer.class).one()));
+      assertTrue(db.writable(), "a conflict is no fault of the server's");
+    }
+  }
+
+  @Test
+  void guardedWritesRunAtReadCommittedAndTheOthersSerializable() {
+    try (Database db = postgres.createDatabase(TestDatabases.spec()).open(TestDatabases.spec())) {
+      String isolation = "SELECT current_setting('transaction_isolation')";
+
+      assertEquals("read committed", Completions.await(db.writeGuardedAsync(handle ->
+          handle.createQuery(isolation).mapTo(String.class).one())));
+      assertEquals("serializable", Completions.await(db.writeAsync(handle ->
+          handle.createQuery(isolation).mapTo(String.class).one())));
+      assertEquals("serializable", db.write(handle ->
+          handle.createQuery(isolation).mapTo(String.class).one()));
     }
   }
 

@@ -268,11 +268,14 @@ public final class SignupCoordinator implements AutoCloseable {
     done.whenComplete((finished, failure) -> {
       if (failure == null) {
         answer.complete(finished);
-      } else if (Completions.cause(failure) instanceof ParticipantException) {
-        // Refused for good by a participant: the decision stands, recovery retries it.
-        answer.completeExceptionally(new SignupPendingException(txnId));
       } else {
-        answer.completeExceptionally(Completions.cause(failure));
+        // Refused for good by a participant, or the DONE write failed (the database gone, a
+        // write conflict): COMMITTING is durable, so the decision stands and recovery finishes
+        // it. Whatever the failure, the caller must hear "committed, completing", never an
+        // error that says nothing was done.
+        log.info("txn_id={} committed, not finished yet: {}", txnId,
+            Completions.cause(failure).toString());
+        answer.completeExceptionally(new SignupPendingException(txnId));
       }
     });
     return answer;

@@ -33,6 +33,12 @@ import signup.orchestrator.domain.SubscriptionReservation;
  * names, and recovery's query selects the states {@link SignupState#recoveredTo()} names: the
  * SQL is built from that one table once, at class load, so no guard is typed twice and the
  * statements' text stays constant (the writer keeps them prepared).
+ *
+ * <p>The moves a sign-up's own request makes (TRYING, COMMITTING, DONE) are guarded writes
+ * ({@link Database#writeGuardedAsync}): each is one statement that decides on its row by key,
+ * so PostgreSQL runs them at READ COMMITTED, without the predicate locks on which time-ordered
+ * txn_ids conflicted. Recovery's claim and the answer to a participant's question read before
+ * they write, and stay SERIALIZABLE.
  */
 public final class SqlSignupLog implements SignupLog {
   private static final String TO_COMMITTING = """
@@ -107,7 +113,7 @@ public final class SqlSignupLog implements SignupLog {
 
   @Override
   public CompletableFuture<Optional<SignupRecord>> insertTrying(SignupRecord r) {
-    return db.writeAsync(h -> {
+    return db.writeGuardedAsync(h -> {
       // Written first, read only when the request_id is taken: a new sign-up costs no read. On
       // PostgreSQL the unique index settles a race of two orchestrators for one request_id.
       int inserted = h.createUpdate("""
@@ -148,7 +154,7 @@ public final class SqlSignupLog implements SignupLog {
   public CompletableFuture<Boolean> markCommitting(String txnId, Instant clientCreatedAt,
       SubscriptionReservation subscription, Instant now, Instant claimUntil) {
     PlanQuote plan = subscription.plan();
-    return db.writeAsync(h -> h.createUpdate(TO_COMMITTING)
+    return db.writeGuardedAsync(h -> h.createUpdate(TO_COMMITTING)
         .bind("txn", txnId)
         .bind("clientCreated", clientCreatedAt.toEpochMilli())
         .bind("subscription", subscription.subscriptionId())
@@ -169,7 +175,7 @@ public final class SqlSignupLog implements SignupLog {
   @Override
   public CompletableFuture<Boolean> markDone(String txnId, Instant now,
       Instant subscriptionUpdatedAt) {
-    return db.writeAsync(h -> h.createUpdate(TO_DONE)
+    return db.writeGuardedAsync(h -> h.createUpdate(TO_DONE)
         .bind("txn", txnId)
         .bind("subscriptionUpdated", millis(subscriptionUpdatedAt))
         .bind("now", now.toEpochMilli())

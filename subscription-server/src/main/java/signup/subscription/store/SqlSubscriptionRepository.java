@@ -58,14 +58,14 @@ public final class SqlSubscriptionRepository implements SubscriptionRepository {
 
   @Override
   public CompletableFuture<Subscription> reserve(String txnId, Subscription pending) {
-    return db.writeAsync(handle -> barrier.reserve(handle, txnId,
+    return db.writeGuardedAsync(handle -> barrier.reserve(handle, txnId,
         h -> insertPending(h, txnId, pending),
         h -> byTxn(h, txnId)));
   }
 
   @Override
   public CompletableFuture<Subscription> confirm(String txnId, Instant now) {
-    return db.writeAsync(handle -> barrier.confirm(handle, txnId,
+    return db.writeGuardedAsync(handle -> barrier.confirm(handle, txnId,
         h -> confirmPending(h, txnId, now),
         h -> byTxn(h, txnId)));
   }
@@ -73,7 +73,7 @@ public final class SqlSubscriptionRepository implements SubscriptionRepository {
   @Override
   public CompletableFuture<List<TxnResult<Subscription>>> confirmAll(List<String> txnIds,
       Instant now) {
-    return db.writeAsync(handle -> barrier.confirmEach(handle, txnIds,
+    return db.writeGuardedAsync(handle -> barrier.confirmEach(handle, txnIds,
         (h, txnId) -> confirmPending(h, txnId, now), SqlSubscriptionRepository::byTxn));
   }
 
