@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,6 +127,13 @@ public final class OrchestratorServer {
     subscriptions = TracedParticipants.subscription(subscriptions, traces);
     SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
         protocol, config.admission(), clock, crashPoints);
+    Gauge.builder("signup.admission.limit", coordinator, SignupCoordinator::admissionLimit)
+        .description("Sign-ups admitted at once right now: --max-in-flight, less while they "
+            + "come back slower than --slow-signup")
+        .register(registry);
+    Gauge.builder("signup.in.flight", coordinator, SignupCoordinator::signupsInFlight)
+        .description("Sign-ups under way right now")
+        .register(registry);
     Recovery recovery = new Recovery(signupLog, coordinator, protocol, clock,
         new RecoveryMetrics(registry), traces);
     RetentionPurger purger = new RetentionPurger(sqlLog, config.retention(), clock);

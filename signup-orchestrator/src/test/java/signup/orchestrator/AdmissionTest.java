@@ -13,11 +13,18 @@ import io.grpc.protobuf.StatusProto;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import signup.client.domain.Argon2Settings;
 import signup.common.domain.ParticipantSettings;
+import signup.common.metrics.Scrape;
 import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.v1.SignupResponse;
@@ -90,5 +97,63 @@ class AdmissionTest {
     assertEquals("ada@example.com", first.join().getClient().getEmail());
     // The first done, there is room again.
     system.signups().signup(SignupSystem.request("bob@example.com"));
+  }
+
+  @Test
+  void signupsSlowerThanTheTargetCutTheNumberAdmittedWhichGrowsBackOnceTheyAreQuick()
+      throws Exception {
+    ProtocolSettings patient = new ProtocolSettings(Duration.ofSeconds(10),
+        Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2),
+        Duration.ofMillis(200));
+    int callers = 32;
+    system = new SignupSystem(dataDir, patient, ParticipantSettings.DEFAULTS)
+        .withAdmission(AdmissionSettings.DEFAULTS.withMaxInFlight(callers)
+            .withSlowSignup(Duration.ofMillis(200)))
+        // Hashing would queue too (two hashers, 32 callers): only the proxy's delay should.
+        .withHashing(Argon2Settings.MINIMUM)
+        .startClient().startSubscription();
+    // Every subscription reserve takes 300 ms: sign-ups queue, as behind busy hashers.
+    proxy = FaultyProxy.inFrontOf(SignupSystem.target(system.subscriptionPort))
+        .delay(SubscriptionParticipantGrpc.getReserveMethod(), Duration.ofMillis(300));
+    system.startOrchestrator(SignupSystem.target(system.clientPort), proxy.target());
+    AtomicInteger refused = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    AtomicBoolean running = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      for (int i = 0; i < callers; i++) {
+        int caller = i;
+        pool.submit(() -> {
+          for (int n = 0; running.get(); n++) {
+            try {
+              system.signups().signup(SignupSystem.request("c" + caller + "-" + n + "@example.com"));
+            } catch (StatusRuntimeException e) {
+              if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                refused.incrementAndGet();
+                // As the RetryInfo asks.
+                LockSupport.parkNanos(AdmissionSettings.DEFAULTS.retryAfter().toNanos());
+              } else {
+                failed.incrementAndGet();
+              }
+            }
+          }
+        });
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> admissionLimit() == 16);
+      await().atMost(Duration.ofSeconds(10)).until(() -> refused.get() > 0);
+
+      proxy.heal();
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> admissionLimit() == callers);
+    } finally {
+      running.set(false);
+      pool.shutdown();
+      assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+    }
+    assertEquals(0, failed.get(), "refused at once or served, never failed");
+  }
+
+  private double admissionLimit() {
+    return Scrape.of(system.orchestratorMetricsPort()).value("signup_admission_limit");
   }
 }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -14,12 +15,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import signup.client.domain.Argon2Settings;
 import signup.client.v1.ClientParticipantGrpc;
+import signup.client.v1.ConfirmClientBatchResponse;
 import signup.common.domain.ParticipantSettings;
 import signup.common.metrics.Scrape;
 import signup.orchestrator.domain.ProtocolSettings;
@@ -117,6 +120,33 @@ class ConfirmBatchTest {
     assertEquals(List.of(Status.Code.OK), outcomes.stream().distinct().toList());
     assertEveryoneConfirmed();
     assertTrue(clients.answered(CLIENT_BATCH) >= 2, "the lost batch, then its retries");
+  }
+
+  @Test
+  void aTxnMissingFromABatchReplyIsConfirmedAloneAndEverySignupReachesDone() throws Exception {
+    AtomicInteger dropped = new AtomicInteger();
+    start(forgetful -> forgetful.rewriteReplies(CLIENT_BATCH, reply -> {
+      // The participant confirmed every txn of the batch, but its reply leaves the last out.
+      ConfirmClientBatchResponse whole = parse(reply);
+      if (whole.getResultsCount() < 2 || dropped.getAndIncrement() > 0) {
+        return reply;
+      }
+      return whole.toBuilder().removeResults(whole.getResultsCount() - 1).build().toByteArray();
+    }));
+
+    List<Status.Code> outcomes = signUpTogether();
+
+    assertEquals(1, dropped.get(), "one reply left a txn out");
+    assertEquals(List.of(Status.Code.OK), outcomes.stream().distinct().toList());
+    assertEveryoneConfirmed();
+  }
+
+  private static ConfirmClientBatchResponse parse(byte[] reply) {
+    try {
+      return ConfirmClientBatchResponse.parseFrom(reply);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -39,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Network faults in front of a real server, for end-to-end tests: a gRPC proxy that forwards
@@ -72,6 +73,7 @@ public final class FaultyProxy implements AutoCloseable {
   private final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> unknown = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> holds = new ConcurrentHashMap<>();
+  private final Map<String, UnaryOperator<byte[]>> rewrites = new ConcurrentHashMap<>();
 
   private FaultyProxy(String upstreamTarget) throws IOException {
     upstream = ManagedChannelBuilder.forTarget(upstreamTarget).usePlaintext().build();
@@ -126,6 +128,15 @@ public final class FaultyProxy implements AutoCloseable {
   }
 
   /**
+   * Passes each successful reply of {@code method} on as {@code rewrite} makes it (the reply's
+   * bytes, as the upstream server encoded them): a server answering something else than asked.
+   */
+  public FaultyProxy rewriteReplies(MethodDescriptor<?, ?> method, UnaryOperator<byte[]> rewrite) {
+    rewrites.put(method.getFullMethodName(), rewrite);
+    return this;
+  }
+
+  /**
    * Answers every call of {@code method} UNIMPLEMENTED, without forwarding it, as a server of a
    * version that has no such method does.
    */
@@ -144,6 +155,7 @@ public final class FaultyProxy implements AutoCloseable {
   public void heal() {
     delays.clear();
     repliesToLose.clear();
+    rewrites.clear();
     holds.values().forEach(held -> held.complete(null));
     holds.clear();
   }
@@ -174,7 +186,7 @@ public final class FaultyProxy implements AutoCloseable {
           @Override
           public void onSuccess(byte[] reply) {
             if (!loseReply(method)) {
-              replies.onNext(reply);
+              replies.onNext(rewrites.getOrDefault(method, UnaryOperator.identity()).apply(reply));
               replies.onCompleted();
             }
           }

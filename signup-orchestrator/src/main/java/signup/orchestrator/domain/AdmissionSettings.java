@@ -17,10 +17,16 @@ import java.time.Duration;
  *     default, 25 ms, is under the quickest sign-up with production hashing on an idle machine
  *     (p50 31.7 ms at concurrency 1)
  * @param retryAfter the wait suggested to a caller refused for {@code maxInFlight}
+ * @param slowSignup a sign-up slower than this, from admission to outcome, says sign-ups queue
+ *     somewhere: several of them cut the number admitted below {@code maxInFlight}, which grows
+ *     back as they come back quicker ({@link AdmissionLimit}); zero keeps it at {@code
+ *     maxInFlight}. The default, 1 s, is a third of the reserve deadline: a sign-up admitted
+ *     under it has the time to finish
  */
-public record AdmissionSettings(int maxInFlight, Duration minTimeLeft, Duration retryAfter) {
+public record AdmissionSettings(int maxInFlight, Duration minTimeLeft, Duration retryAfter,
+    Duration slowSignup) {
   public static final AdmissionSettings DEFAULTS = new AdmissionSettings(256,
-      Duration.ofMillis(25), Duration.ofMillis(250));
+      Duration.ofMillis(25), Duration.ofMillis(250), Duration.ofSeconds(1));
 
   public AdmissionSettings {
     if (maxInFlight < 1) {
@@ -32,13 +38,20 @@ public record AdmissionSettings(int maxInFlight, Duration minTimeLeft, Duration 
     if (retryAfter.isNegative()) {
       throw new IllegalArgumentException("retryAfter must not be negative: " + retryAfter);
     }
+    if (slowSignup.isNegative()) {
+      throw new IllegalArgumentException("slowSignup must not be negative: " + slowSignup);
+    }
   }
 
   public AdmissionSettings withMaxInFlight(int value) {
-    return new AdmissionSettings(value, minTimeLeft, retryAfter);
+    return new AdmissionSettings(value, minTimeLeft, retryAfter, slowSignup);
   }
 
   public AdmissionSettings withMinTimeLeft(Duration value) {
-    return new AdmissionSettings(maxInFlight, value, retryAfter);
+    return new AdmissionSettings(maxInFlight, value, retryAfter, slowSignup);
+  }
+
+  public AdmissionSettings withSlowSignup(Duration value) {
+    return new AdmissionSettings(maxInFlight, minTimeLeft, retryAfter, value);
   }
 }

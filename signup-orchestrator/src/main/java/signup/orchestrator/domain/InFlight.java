@@ -7,39 +7,53 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The sign-ups this process is driving right now, at most a bound of them: so that a flood is
- * refused rather than started, a replayed request waits for the running one instead of
- * polling, and recovery leaves them to their request.
+ * The sign-ups this process is driving right now, at most {@link AdmissionLimit}'s current
+ * limit of them: so that a flood is refused rather than started, a replayed request waits for
+ * the running one instead of polling, and recovery leaves them to their request. How long each
+ * takes is what the limit adapts to.
  */
 final class InFlight {
-  private final int max;
+  private final AdmissionLimit limit;
   private final AtomicInteger count = new AtomicInteger();
-  private final ConcurrentMap<String, CompletableFuture<SignupRecord>> running =
-      new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
 
-  InFlight(int max) {
-    this.max = max;
+  private record Running(CompletableFuture<SignupRecord> outcome, long startNanos,
+      long admittedInCut) {}
+
+  InFlight(AdmissionLimit limit) {
+    this.limit = limit;
   }
 
-  /** The outcome to complete, or empty when {@code max} sign-ups are in flight already. */
+  /** The outcome to complete, or empty when as many as the limit are in flight already. */
   Optional<CompletableFuture<SignupRecord>> tryBegin(String txnId) {
-    if (count.incrementAndGet() > max) {
+    if (count.incrementAndGet() > limit.current()) {
       count.decrementAndGet();
       return Optional.empty();
     }
     CompletableFuture<SignupRecord> outcome = new CompletableFuture<>();
-    running.put(txnId, outcome);
+    running.put(txnId, new Running(outcome, System.nanoTime(), limit.cuts()));
     return Optional.of(outcome);
   }
 
-  void end(String txnId) {
-    if (running.remove(txnId) != null) {
+  /**
+   * @param overloaded whether a participant refused it for overload or did not answer in time
+   */
+  void end(String txnId, boolean overloaded) {
+    Running ended = running.remove(txnId);
+    if (ended != null) {
       count.decrementAndGet();
+      limit.finished(ended.admittedInCut(), System.nanoTime() - ended.startNanos(), overloaded);
     }
   }
 
-  int max() {
-    return max;
+  /** How many it admits right now. */
+  int limit() {
+    return limit.current();
+  }
+
+  /** How many are under way right now. */
+  int count() {
+    return count.get();
   }
 
   boolean contains(String txnId) {
@@ -47,6 +61,6 @@ final class InFlight {
   }
 
   Optional<CompletableFuture<SignupRecord>> find(String txnId) {
-    return Optional.ofNullable(running.get(txnId));
+    return Optional.ofNullable(running.get(txnId)).map(Running::outcome);
   }
 }

@@ -90,7 +90,8 @@ public final class SignupCoordinator implements AutoCloseable {
     this.admission = admission;
     this.clock = clock;
     this.crashPoints = crashPoints;
-    this.inFlight = new InFlight(admission.maxInFlight());
+    this.inFlight = new InFlight(new AdmissionLimit(admission.maxInFlight(),
+        admission.slowSignup().toNanos()));
     this.ids = new TimeOrderedIds(clock);
     this.slowPath = slowPath;
     // One thread: it only fires timers and starts calls, neither of which blocks. Each timer
@@ -147,8 +148,8 @@ public final class SignupCoordinator implements AutoCloseable {
     Optional<CompletableFuture<SignupRecord>> admitted = inFlight.tryBegin(txnId);
     if (admitted.isEmpty()) {
       return CompletableFuture.failedFuture(new OverloadedException("the orchestrator has "
-          + inFlight.max() + " sign-ups in flight, the most it takes: this one was not started;"
-          + " try again in " + admission.retryAfter().toMillis() + " ms",
+          + inFlight.limit() + " sign-ups in flight, the most it takes now: this one was not "
+          + "started; try again in " + admission.retryAfter().toMillis() + " ms",
           admission.retryAfter()));
     }
     CompletableFuture<SignupRecord> outcome = admitted.get();
@@ -167,7 +168,7 @@ public final class SignupCoordinator implements AutoCloseable {
     run.whenComplete((done, failure) -> {
       // Ended before the outcome is published: recovery may take the row from then on, and a
       // replay waiting on the outcome reads a log that already holds it.
-      inFlight.end(txnId);
+      inFlight.end(txnId, overloaded(failure));
       if (failure == null) {
         outcome.complete(done);
       } else {
@@ -307,6 +308,13 @@ public final class SignupCoordinator implements AutoCloseable {
     return failureOf(record);
   }
 
+  /** Whether a sign-up failed for a participant too busy to answer it in time. */
+  private static boolean overloaded(Throwable failure) {
+    return failure != null && Completions.cause(failure) instanceof SignupFailedException failed
+        && (failed.kind() == FailureKind.RESOURCE_EXHAUSTED
+            || failed.kind() == FailureKind.DEADLINE_EXCEEDED);
+  }
+
   /** A definite refusal (duplicate e-mail) beats a transient one (down, slow). */
   private static ParticipantException mostTelling(CompletableFuture<?>... calls) {
     ParticipantException chosen = null;
@@ -379,6 +387,16 @@ public final class SignupCoordinator implements AutoCloseable {
   public void close() {
     slowPath.close();
     retries.shutdownNow();
+  }
+
+  /** How many sign-ups it admits at once right now ({@link AdmissionLimit}). */
+  public int admissionLimit() {
+    return inFlight.limit();
+  }
+
+  /** How many sign-ups are under way right now. */
+  public int signupsInFlight() {
+    return inFlight.count();
   }
 
   InFlight inFlight() {

@@ -152,7 +152,9 @@ abstract class ParticipantClient<S extends AbstractStub<S>, C, B> implements Par
       BatchAnswer reply = byTxn.get(txnIds.get(i));
       CompletableFuture<Optional<Instant>> answer = answers.get(i);
       if (reply == null) {
-        answer.completeExceptionally(new ParticipantException(FailureKind.INTERNAL, false,
+        // Retryable: a confirm is idempotent, and asked again alone it gets an answer of its
+        // own; not retried, the txn would wait for recovery's next pass.
+        answer.completeExceptionally(new ParticipantException(FailureKind.INTERNAL, true,
             name + " answered something unreadable: no result for a txn of its batch", null));
       } else if (reply.error() != null) {
         StatusRuntimeException refused = StatusProto.toStatusRuntimeException(reply.error());
