@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -31,12 +32,15 @@ import signup.orchestrator.v1.SignupServiceGrpc;
  * {@code threads} threads each send a Signup with a very short deadline as soon as the last one
  * is answered (or given up on); a normal sign-up with the normal deadline starts every
  * {@link #PROBE_PERIOD}, whether the last one has been answered or not (so that a slow answer
- * does not make them fewer); and the services' resident memory is sampled from /proc. Started
+ * does not make them fewer), and asks again when refused with a retry hint, as a normal caller
+ * does; and the services' resident memory is sampled from /proc. Started
  * before the step, stopped right after it.
  */
 final class Flood implements AutoCloseable {
   /** Between one probe and the next: several probes in a step of seconds. */
   static final Duration PROBE_PERIOD = Duration.ofMillis(500);
+  /** How long a probe refused with a retry hint goes on asking again. */
+  static final Duration PROBE_PATIENCE = Duration.ofSeconds(5);
   /** How often the services' resident memory is read. */
   static final Duration RSS_PERIOD = Duration.ofMillis(100);
 
@@ -138,13 +142,7 @@ final class Flood implements AutoCloseable {
   private void probeOnce(Workload probe) {
     long t0 = System.nanoTime();
     probesMade.increment();
-    CompletableFuture<?> started;
-    try {
-      started = probe.start();
-    } catch (RuntimeException e) {
-      started = CompletableFuture.failedFuture(e);
-    }
-    probes.add(started.whenComplete((ignored, failure) -> {
+    probes.add(attempt(probe, t0).whenComplete((ignored, failure) -> {
       if (failure == null) {
         probesSucceeded.increment();
       } else {
@@ -154,6 +152,35 @@ final class Flood implements AutoCloseable {
       }
       slowestProbeNanos.accumulateAndGet(System.nanoTime() - t0, Math::max);
     }));
+  }
+
+  /**
+   * One probe as a well-behaved caller makes it: refused at once with a retry hint (the
+   * orchestrator admitting fewer), it asks again after the hint, as the closed loop's callers
+   * do, for {@link #PROBE_PATIENCE} at most; any other failure is the probe's.
+   */
+  private CompletableFuture<Object> attempt(Workload probe, long t0) {
+    CompletableFuture<Object> started;
+    try {
+      started = probe.start().thenApply(value -> value);
+    } catch (RuntimeException e) {
+      started = CompletableFuture.failedFuture(e);
+    }
+    return started.<CompletableFuture<Object>>handle((value, failure) -> {
+      if (failure == null) {
+        return CompletableFuture.completedFuture(value);
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      Optional<Duration> refusal = probe.refusal(cause);
+      if (refusal.isPresent()
+          && System.nanoTime() - t0 + refusal.get().toNanos() < PROBE_PATIENCE.toNanos()) {
+        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(
+                refusal.get().toNanos(), TimeUnit.NANOSECONDS))
+            .thenCompose(waited -> attempt(probe, t0));
+      }
+      return CompletableFuture.<Object>failedFuture(cause);
+    }).thenCompose(next -> next);
   }
 
   /** Stops the flood and waits for its last calls and the probe under way. */

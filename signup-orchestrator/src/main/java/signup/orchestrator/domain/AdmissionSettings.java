@@ -16,7 +16,9 @@ import java.time.Duration;
  *     DEADLINE_EXCEEDED without starting: its caller will have given up before any answer. The
  *     default, 25 ms, is under the quickest sign-up with production hashing on an idle machine
  *     (p50 31.7 ms at concurrency 1)
- * @param retryAfter the wait suggested to a caller refused for {@code maxInFlight}
+ * @param retryAfter the least wait suggested to a caller refused for {@code maxInFlight} (or
+ *     the adapted limit): the hint is how long a sign-up takes now, between this and {@code
+ *     slowSignup}
  * @param slowSignup a sign-up slower than this, from admission to outcome, says sign-ups queue
  *     somewhere: several of them cut the number admitted below {@code maxInFlight}, which grows
  *     back as they come back quicker ({@link AdmissionLimit}); zero keeps it at {@code

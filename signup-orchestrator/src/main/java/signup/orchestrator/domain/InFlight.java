@@ -1,5 +1,6 @@
 package signup.orchestrator.domain;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +50,11 @@ final class InFlight {
   /** How many it admits right now. */
   int limit() {
     return limit.current();
+  }
+
+  /** How long a sign-up takes now, smoothed; zero before the first. */
+  Duration typicalDuration() {
+    return Duration.ofNanos(limit.typicalNanos());
   }
 
   /** How many are under way right now. */

@@ -3,6 +3,7 @@ package signup.orchestrator.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -147,10 +148,10 @@ public final class SignupCoordinator implements AutoCloseable {
   private CompletableFuture<SignupRecord> start(String txnId, SignupRequest request) {
     Optional<CompletableFuture<SignupRecord>> admitted = inFlight.tryBegin(txnId);
     if (admitted.isEmpty()) {
+      Duration retryAfter = retryAfter();
       return CompletableFuture.failedFuture(new OverloadedException("the orchestrator has "
           + inFlight.limit() + " sign-ups in flight, the most it takes now: this one was not "
-          + "started; try again in " + admission.retryAfter().toMillis() + " ms",
-          admission.retryAfter()));
+          + "started; try again in " + retryAfter.toMillis() + " ms", retryAfter));
     }
     CompletableFuture<SignupRecord> outcome = admitted.get();
     Instant now = clock.instant();
@@ -306,6 +307,21 @@ public final class SignupCoordinator implements AutoCloseable {
       }
     }
     return failureOf(record);
+  }
+
+  /**
+   * The wait to suggest to a caller refused for the limit: how long a sign-up takes now, when
+   * those under way will have made room; the configured hint at least, and no more than the
+   * time that makes a sign-up slow.
+   */
+  private Duration retryAfter() {
+    Duration typical = inFlight.typicalDuration().truncatedTo(ChronoUnit.MILLIS);
+    Duration most = admission.slowSignup().compareTo(admission.retryAfter()) > 0
+        ? admission.slowSignup() : admission.retryAfter();
+    if (typical.compareTo(admission.retryAfter()) < 0) {
+      return admission.retryAfter();
+    }
+    return typical.compareTo(most) > 0 ? most : typical;
   }
 
   /** Whether a sign-up failed for a participant too busy to answer it in time. */

@@ -94,6 +94,17 @@ class AdmissionLimitTest {
     assertEquals(4, small.current());
   }
 
+  @Test
+  void theTypicalTimeOfASignupFollowsTheRecentOnes() {
+    assertEquals(0, limit.typicalNanos(), "none yet");
+    finish(1, QUICK);
+    assertEquals(QUICK, limit.typicalNanos());
+
+    finish(200, SLOWER);
+
+    assertEquals(SLOWER, limit.typicalNanos(), SLOWER / 100.0);
+  }
+
   /** {@code count} sign-ups admitted now, each taking {@code nanos}. */
   private void finish(int count, long nanos) {
     for (int i = 0; i < count; i++) {

@@ -48,10 +48,8 @@ final class FakeParticipants {
     final Queue<RuntimeException> confirmFailures = new ConcurrentLinkedQueue<>();
     /** What each acknowledged confirm answers. */
     volatile Optional<Instant> confirmedUpdatedAt = Optional.empty();
-    /** Each confirm's answer, when set; else from {@link #confirmFailures}. */
-    volatile Supplier<CompletableFuture<Optional<Instant>>> onConfirm;
-    /** The answer to a confirm of a given txn, when set (before {@link #onConfirm}). */
-    volatile Function<String, CompletableFuture<Optional<Instant>>> onConfirmOf;
+    /** The answer to a confirm of a txn, when set; else from {@link #confirmFailures}. */
+    volatile Function<String, CompletableFuture<Optional<Instant>>> onConfirm;
     /** Each cancel's answer; acknowledged at once unless the test says otherwise. */
     volatile Supplier<CompletableFuture<Void>> onCancel =
         () -> CompletableFuture.completedFuture(null);
@@ -69,13 +67,9 @@ final class FakeParticipants {
     @Override
     public CompletableFuture<Optional<Instant>> confirm(String txnId) {
       confirms.add(txnId);
-      Function<String, CompletableFuture<Optional<Instant>>> byTxn = onConfirmOf;
-      if (byTxn != null) {
-        return byTxn.apply(txnId);
-      }
-      Supplier<CompletableFuture<Optional<Instant>>> scripted = onConfirm;
+      Function<String, CompletableFuture<Optional<Instant>>> scripted = onConfirm;
       if (scripted != null) {
-        return scripted.get();
+        return scripted.apply(txnId);
       }
       RuntimeException failure = confirmFailures.poll();
       return failure == null ? CompletableFuture.completedFuture(confirmedUpdatedAt)

@@ -148,7 +148,7 @@ class RecoveryPassTest {
       aborting.add(aborting("aborting-" + i + "@example.com"));
     }
     pastTheGrace();
-    clients.onConfirm = () -> FakeParticipants.silentFor(SETTINGS.callDeadline());
+    clients.onConfirm = txn -> FakeParticipants.silentFor(SETTINGS.callDeadline());
     clients.onCancel = () -> FakeParticipants.silentFor(SETTINGS.callDeadline());
 
     // The first pass finds the client participant silent: its calls take their deadline.
@@ -172,7 +172,7 @@ class RecoveryPassTest {
         "at most one call tried the silent participant during the second pass");
 
     // Back: within a breaker's wait and a retry, every row is final.
-    clients.onConfirm = () -> CompletableFuture.completedFuture(Optional.empty());
+    clients.onConfirm = txn -> CompletableFuture.completedFuture(Optional.empty());
     clients.onCancel = () -> CompletableFuture.completedFuture(null);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
       recovery.recoverOnce();
@@ -293,7 +293,7 @@ class RecoveryPassTest {
     // client-server acknowledges no confirm of txnId until the pass has ended: however soon the
     // drive retries, the pass counts the row as left, and the drive finishes it afterwards.
     AtomicBoolean passEnded = new AtomicBoolean();
-    clients.onConfirmOf = txn -> txn.equals(txnId) && !passEnded.get()
+    clients.onConfirm = txn -> txn.equals(txnId) && !passEnded.get()
         ? CompletableFuture.failedFuture(FakeParticipants.unavailable())
         : CompletableFuture.completedFuture(Optional.empty());
 
