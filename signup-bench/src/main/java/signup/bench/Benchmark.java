@@ -199,7 +199,8 @@ public final class Benchmark {
     FloodResult result;
     PrometheusText before = scrape(system).get(ORCHESTRATOR);
     try (Flood running = Flood.start(flood, floodChannel,
-        new SignupWorkload(channel, settings.deadline(), runId, sequence), runId, sequence,
+        new SignupWorkload(channel, settings.deadline(), runId, sequence), settings.deadline(),
+        runId, sequence,
         system == null ? Map.of() : system.processes(), procFs)) {
       Measurement loop = run(name, new ClosedLoop(signups, flood.concurrency(),
           settings.limit()));

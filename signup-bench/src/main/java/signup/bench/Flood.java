@@ -39,8 +39,6 @@ import signup.orchestrator.v1.SignupServiceGrpc;
 final class Flood implements AutoCloseable {
   /** Between one probe and the next: several probes in a step of seconds. */
   static final Duration PROBE_PERIOD = Duration.ofMillis(500);
-  /** How long a probe refused with a retry hint goes on asking again. */
-  static final Duration PROBE_PATIENCE = Duration.ofSeconds(5);
   /** How often the services' resident memory is read. */
   static final Duration RSS_PERIOD = Duration.ofMillis(100);
 
@@ -69,6 +67,7 @@ final class Flood implements AutoCloseable {
   record Probes(long made, long succeeded, Map<String, Long> failures, double maxLatencyMs) {}
 
   private final FloodSettings settings;
+  private final Duration probePatience;
   private final ExecutorService flooders;
   /** Starts the probes and samples the memory; neither waits for anything. */
   private final ScheduledExecutorService timer;
@@ -90,11 +89,14 @@ final class Flood implements AutoCloseable {
    *
    * @param floodChannel the flood's own connection, as an attacker's would be
    * @param probe normal sign-ups, on a normal caller's connection
+   * @param probePatience how long a probe refused with a retry hint goes on asking again: a
+   *     normal caller's deadline
    * @param services whose resident memory to sample (empty: none)
    */
   static Flood start(FloodSettings settings, Channel floodChannel, Workload probe,
-      String runId, AtomicLong sequence, Map<String, ProcessHandle> services, ProcFs procFs) {
-    Flood flood = new Flood(settings);
+      Duration probePatience, String runId, AtomicLong sequence,
+      Map<String, ProcessHandle> services, ProcFs procFs) {
+    Flood flood = new Flood(settings, probePatience);
     services.forEach((name, process) -> procFs.residentKib(process.pid())
         .ifPresent(kib -> flood.rssAtStartMib.put(name, kib / 1024)));
     SignupServiceGrpc.SignupServiceBlockingStub stub =
@@ -116,8 +118,9 @@ final class Flood implements AutoCloseable {
     return flood;
   }
 
-  private Flood(FloodSettings settings) {
+  private Flood(FloodSettings settings, Duration probePatience) {
     this.settings = settings;
+    this.probePatience = probePatience;
     this.flooders = Executors.newFixedThreadPool(settings.threads(),
         DaemonThreads.numbered("flood"));
     this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flood-timer"));
@@ -157,7 +160,7 @@ final class Flood implements AutoCloseable {
   /**
    * One probe as a well-behaved caller makes it: refused at once with a retry hint (the
    * orchestrator admitting fewer), it asks again after the hint, as the closed loop's callers
-   * do, for {@link #PROBE_PATIENCE} at most; any other failure is the probe's.
+   * do, until its caller's deadline; any other failure is the probe's.
    */
   private CompletableFuture<Object> attempt(Workload probe, long t0) {
     CompletableFuture<Object> started;
@@ -174,7 +177,7 @@ final class Flood implements AutoCloseable {
           ? failure.getCause() : failure;
       Optional<Duration> refusal = probe.refusal(cause);
       if (refusal.isPresent()
-          && System.nanoTime() - t0 + refusal.get().toNanos() < PROBE_PATIENCE.toNanos()) {
+          && System.nanoTime() - t0 + refusal.get().toNanos() < probePatience.toNanos()) {
         return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(
                 refusal.get().toNanos(), TimeUnit.NANOSECONDS))
             .thenCompose(waited -> attempt(probe, t0));

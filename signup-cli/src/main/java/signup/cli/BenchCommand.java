@@ -148,7 +148,7 @@ final class BenchCommand implements Callable<Integer> {
           + "(one of --concurrency, whose step is its baseline) while --flood-threads threads "
           + "send Signup calls with a 1 ms deadline as fast as they are answered, and a normal "
           + "sign-up is made every 0.5 s (refused with a retry hint, it asks again after it, "
-          + "for 5 s at most). Reports goodput against the step without the flood, "
+          + "until its deadline). Reports goodput against the step without the flood, "
           + "the flood's calls by outcome, the normal sign-ups, and (self-hosted) each "
           + "service's resident memory.")
   Integer flood;

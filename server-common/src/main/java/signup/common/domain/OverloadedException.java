@@ -17,7 +17,8 @@ public final class OverloadedException extends RuntimeException {
 
   /** @param retryAfter how long the caller should wait before trying again; null for no hint */
   public OverloadedException(String message, Duration retryAfter) {
-    super(message);
+    // No stack trace: under overload thousands a second are made, and nobody reads it.
+    super(message, null, false, false);
     this.retryAfter = retryAfter;
   }
 

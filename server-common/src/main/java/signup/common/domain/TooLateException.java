@@ -6,6 +6,7 @@ package signup.common.domain;
  */
 public final class TooLateException extends RuntimeException {
   public TooLateException(String message) {
-    super(message);
+    // No stack trace: a flood makes thousands a second, and nobody reads where they came from.
+    super(message, null, false, false);
   }
 }
