@@ -128,7 +128,7 @@ public final class PasswordHasher implements AutoCloseable {
     this.listener = listener;
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(threads * QUEUED_PER_THREAD),
-        DaemonThreads.numbered("password-hasher"));
+        BackgroundPriority.lowered(DaemonThreads.numbered("password-hasher")));
     this.submit = submitThrough.apply(executor);
   }
 
