@@ -47,6 +47,13 @@ final class InFlight {
     }
   }
 
+  /** Ends a sign-up whose time tells nothing of a queue (a replay waiting for the first). */
+  void endUnmeasured(String txnId) {
+    if (running.remove(txnId) != null) {
+      count.decrementAndGet();
+    }
+  }
+
   /** How many it admits right now. */
   int limit() {
     return limit.current();

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,18 +159,28 @@ public final class SignupCoordinator implements AutoCloseable {
     SignupRecord trying = SignupRecord.trying(txnId, ids.next(), request, now,
         now.plus(settings.tryTimeout()));
     CompletableFuture<SignupRecord> run;
+    AtomicBoolean replayed = new AtomicBoolean();
     try {
-      run = signupLog.insertTrying(trying).thenCompose(earlier -> earlier.isPresent()
-          // A request with this request_id came first (earlier, or racing with this one).
-          ? CompletableFuture.supplyAsync(() -> replay(request, earlier.get()), slowPath)
-          : run(trying, request));
+      run = signupLog.insertTrying(trying).thenCompose(earlier -> {
+        if (earlier.isEmpty()) {
+          return run(trying, request);
+        }
+        // A request with this request_id came first (earlier, or racing with this one). Its
+        // wait for the first one's outcome says nothing of a queue: not a sample of the limit.
+        replayed.set(true);
+        return CompletableFuture.supplyAsync(() -> replay(request, earlier.get()), slowPath);
+      });
     } catch (RuntimeException e) {
       run = CompletableFuture.failedFuture(e);
     }
     run.whenComplete((done, failure) -> {
       // Ended before the outcome is published: recovery may take the row from then on, and a
       // replay waiting on the outcome reads a log that already holds it.
-      inFlight.end(txnId, overloaded(failure));
+      if (replayed.get()) {
+        inFlight.endUnmeasured(txnId);
+      } else {
+        inFlight.end(txnId, overloaded(failure));
+      }
       if (failure == null) {
         outcome.complete(done);
       } else {

@@ -249,6 +249,25 @@ class SignupCoordinatorTest {
   }
 
   @Test
+  void replaysOfARequestDoNotCountAsSlowSignupsForTheAdmissionLimit() {
+    // Every sign-up is slow against a 1 ns target: three measured ones would cut the limit.
+    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
+        SETTINGS, AdmissionSettings.DEFAULTS.withMaxInFlight(64)
+            .withSlowSignup(Duration.ofNanos(1)), Clock.systemUTC(), CrashPoints.none());
+    Completions.await(coordinator.start(request("req-1", "a@example.com")));
+
+    for (int i = 0; i < 5; i++) {
+      Completions.await(coordinator.start(request("req-1", "a@example.com")));
+    }
+
+    assertEquals(64, coordinator.admissionLimit(), "one measured sign-up, five replays");
+    Completions.await(coordinator.start(request(null, "b@example.com")));
+    Completions.await(coordinator.start(request(null, "c@example.com")));
+    assertEquals(48, coordinator.admissionLimit(), "three measured slow ones cut it");
+    coordinator.close();
+  }
+
+  @Test
   void aCallWithLessTimeLeftThanASignupNeedsIsRefusedWithoutStarting() {
     SignupCoordinator coordinator = coordinator();
 
