@@ -146,7 +146,10 @@ final class Flood implements AutoCloseable {
     long t0 = System.nanoTime();
     probesMade.increment();
     probes.add(attempt(probe, t0).whenComplete((ignored, failure) -> {
-      if (failure == null) {
+      if (failure == null && System.nanoTime() - t0 > probePatience.toNanos()) {
+        // The last attempt had a deadline of its own: served, but after its caller's.
+        probeFailures.computeIfAbsent("LATE", k -> new LongAdder()).increment();
+      } else if (failure == null) {
         probesSucceeded.increment();
       } else {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null

@@ -17,13 +17,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On Linux the nice value belongs to each thread, and any thread may raise its own (lower
  * its priority) without privileges: {@code setpriority(PRIO_PROCESS, 0, n)} from the thread
- * itself. Elsewhere, or where the C library cannot be called, the threads keep the normal
+ * itself. A thread inherits the priority of the thread that makes it: pools that a hasher may
+ * be the first to submit to start their threads beforehand ({@code PostgresDatabase}). Elsewhere, or where the C library cannot be called, the threads keep the normal
  * priority (one line in the log says so).
  */
 public final class BackgroundPriority {
   private static final Logger log = LoggerFactory.getLogger(BackgroundPriority.class);
-  /** Nice 10: a tenth of a normal thread's share when both want the CPU. */
-  static final int NICE = 10;
+  /** Ten nice levels lower: a tenth of a normal thread's share when both want the CPU. */
+  static final int LOWER_BY = 10;
+  /** The lowest priority Linux has. */
+  static final int LOWEST = 19;
   private static final int PRIO_PROCESS = 0;
 
   private BackgroundPriority() {}
@@ -34,7 +37,7 @@ public final class BackgroundPriority {
     int getpriority(int which, int who);
   }
 
-  /** Threads of {@code factory} that each lower their own priority to nice {@value #NICE}. */
+  /** Threads of {@code factory} that each lower their own priority by {@value #LOWER_BY}. */
   public static ThreadFactory lowered(ThreadFactory factory) {
     return task -> factory.newThread(() -> {
       lowerCurrentThread();
@@ -43,7 +46,8 @@ public final class BackgroundPriority {
   }
 
   /**
-   * Lowers the calling thread's priority to nice {@value #NICE}.
+   * Lowers the calling thread's priority by {@value #LOWER_BY} nice levels from the process's
+   * (a server started with {@code nice -n 5} gets hashers at 15), to {@value #LOWEST} at most.
    *
    * @return whether it did
    */
@@ -52,7 +56,8 @@ public final class BackgroundPriority {
       return false;
     }
     try {
-      if (Holder.C.setpriority(PRIO_PROCESS, 0, NICE) == 0) {
+      int nice = Math.min(LOWEST, Holder.C.getpriority(PRIO_PROCESS, 0) + LOWER_BY);
+      if (Holder.C.setpriority(PRIO_PROCESS, 0, nice) == 0) {
         return true;
       }
       log.info("{} keeps the normal CPU priority: setpriority failed (errno {})",

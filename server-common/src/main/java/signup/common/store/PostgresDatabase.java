@@ -97,6 +97,10 @@ public final class PostgresDatabase implements Database {
     this.readJdbi = JdbiDefaults.configure(Jdbi.create(readers));
     this.asyncWriters = new ThreadPoolExecutor(WRITERS, WRITERS, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(QUEUE), DaemonThreads.numbered(spec.name() + "-db-writer"));
+    // Started now, by the thread opening the database: a pool thread is made by whichever
+    // thread submits the write that needs it, and inherits that thread's CPU priority (a
+    // client-server's password hasher, at nice 10, chains its reserve's write to its hash).
+    asyncWriters.prestartAllCoreThreads();
     this.asyncWritersInContext = LogContext.carrying(asyncWriters);
     this.writability = new Writability(spec.name(), "at " + where, () -> Long.MAX_VALUE);
     this.prober = Executors.newSingleThreadScheduledExecutor(
@@ -247,6 +251,11 @@ public final class PostgresDatabase implements Database {
    */
   public long writeConflicts() {
     return conflicts.sum();
+  }
+
+  /** Threads of the asynchronous writes' pool now; for tests. */
+  int writerThreads() {
+    return asyncWriters.getPoolSize();
   }
 
   /** Asynchronous writes waiting for a thread and a connection right now. */

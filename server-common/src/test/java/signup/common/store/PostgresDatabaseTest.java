@@ -152,10 +152,24 @@ class PostgresDatabaseTest {
 
       assertEquals("read committed", Completions.await(db.writeGuardedAsync(handle ->
           handle.createQuery(isolation).mapTo(String.class).one())));
+      // For the transaction only: the connection's own default is left as it was.
+      assertEquals("serializable", Completions.await(db.writeGuardedAsync(handle ->
+          handle.createQuery("SELECT current_setting('default_transaction_isolation')")
+              .mapTo(String.class).one())));
       assertEquals("serializable", Completions.await(db.writeAsync(handle ->
           handle.createQuery(isolation).mapTo(String.class).one())));
       assertEquals("serializable", db.write(handle ->
           handle.createQuery(isolation).mapTo(String.class).one()));
+    }
+  }
+
+  @Test
+  void everyWriterThreadStartsWithTheDatabaseNotWithTheWriteThatFirstNeedsIt() {
+    // A thread inherits the CPU priority of the thread that makes it: made by a write's
+    // submitter (a client-server hasher, at nice 10), a writer would keep that priority.
+    try (PostgresDatabase db = (PostgresDatabase) postgres.createDatabase(TestDatabases.spec())
+        .open(TestDatabases.spec())) {
+      assertEquals(PostgresDatabase.WRITERS, db.writerThreads());
     }
   }
 

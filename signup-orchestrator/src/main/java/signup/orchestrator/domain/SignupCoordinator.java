@@ -155,12 +155,13 @@ public final class SignupCoordinator implements AutoCloseable {
           + "started; try again in " + retryAfter.toMillis() + " ms", retryAfter));
     }
     CompletableFuture<SignupRecord> outcome = admitted.get();
-    Instant now = clock.instant();
-    SignupRecord trying = SignupRecord.trying(txnId, ids.next(), request, now,
-        now.plus(settings.tryTimeout()));
     CompletableFuture<SignupRecord> run;
     AtomicBoolean replayed = new AtomicBoolean();
     try {
+      // Inside the try: whatever fails from here ends the admitted sign-up, freeing its place.
+      Instant now = clock.instant();
+      SignupRecord trying = SignupRecord.trying(txnId, ids.next(), request, now,
+          now.plus(settings.tryTimeout()));
       run = signupLog.insertTrying(trying).thenCompose(earlier -> {
         if (earlier.isEmpty()) {
           return run(trying, request);
@@ -244,6 +245,12 @@ public final class SignupCoordinator implements AutoCloseable {
     Instant now = clock.instant();
     return signupLog.markCommitting(txnId, clientReservation.createdAt(),
             subscriptionReservation, now, now.plus(settings.recoveryClaim()))
+        .handle((committing, failure) -> failure == null
+            ? CompletableFuture.completedFuture(committing)
+            : CompletableFuture.<Boolean>supplyAsync(() -> {
+              throw decisionNotRecorded(txnId, Completions.cause(failure));
+            }, slowPath))
+        .thenCompose(decided -> decided)
         .thenCompose(committing -> {
           if (!committing) {
             // Recovery or a participant's ResolveTransaction aborted it while we waited.
@@ -295,15 +302,65 @@ public final class SignupCoordinator implements AutoCloseable {
   }
 
   private SignupFailedException abort(String txnId, FailureKind kind, String message) {
-    if (!signupLog.markAborting(txnId, kind, message, clock.instant())) {
+    boolean aborting;
+    try {
+      aborting = signupLog.markAborting(txnId, kind, message, clock.instant());
+    } catch (RuntimeException e) {
+      // Nothing was decided (only this request writes COMMITTING, and it did not): the
+      // sign-up is aborted whatever the log can record now, and the caller hears why
+      // (presumed abort). Recovery aborts the TRYING row past its deadline, and cancels.
+      log.info("txn_id={} aborted ({}), not recorded yet: {}", txnId, kind, e.toString());
+      return new SignupFailedException(txnId, kind, message);
+    }
+    if (!aborting) {
       return abortedElsewhere(txnId);
     }
+    return cancelAborting(txnId, kind, message);
+  }
+
+  /**
+   * The COMMITTING write failed: the log's database refused it (a conflict, a full disk) or
+   * could not be reached. Abort while the row is still TRYING; if it is not (the write was
+   * kept after all, its reply lost), the sign-up is committed and recovery finishes it. When
+   * the abort cannot be written either, the failure goes to the caller as it was.
+   */
+  private RuntimeException decisionNotRecorded(String txnId, Throwable failure) {
+    String message = "the orchestrator could not record the sign-up's decision: "
+        + failure.getMessage();
+    boolean aborting;
+    try {
+      aborting = signupLog.markAborting(txnId, FailureKind.UNAVAILABLE, message,
+          clock.instant());
+    } catch (RuntimeException e) {
+      log.info("txn_id={} neither COMMITTING nor ABORTING could be written ({}); recovery "
+          + "settles it", txnId, e.toString());
+      return failure instanceof RuntimeException unchecked ? unchecked
+          : new IllegalStateException(failure);
+    }
+    if (!aborting) {
+      SignupRecord record = signupLog.find(txnId).orElseThrow();
+      if (record.state().committed()) {
+        log.info("txn_id={} COMMITTING was written after all; recovery confirms it", txnId);
+        return new SignupPendingException(txnId);
+      }
+      return failureOf(record);
+    }
+    return cancelAborting(txnId, FailureKind.UNAVAILABLE, message);
+  }
+
+  /** A txn just marked ABORTING: its cancels, once each, and ABORTED if they got through. */
+  private SignupFailedException cancelAborting(String txnId, FailureKind kind, String message) {
     log.info("txn_id={} ABORTING ({}): {}", txnId, kind, message);
     // The abort is decided and durable: one attempt each, then the caller gets its answer and
     // recovery finishes any cancel that did not get through (a participant that is down).
     if (Completions.await(secondPhase.cancelAll(txnId, Duration.ZERO))) {
-      signupLog.markAborted(txnId, clock.instant());
-      log.info("txn_id={} ABORTED", txnId);
+      try {
+        signupLog.markAborted(txnId, clock.instant());
+        log.info("txn_id={} ABORTED", txnId);
+      } catch (RuntimeException e) {
+        log.info("txn_id={} cancelled everywhere; ABORTED not recorded yet: {}", txnId,
+            e.toString());
+      }
     }
     return new SignupFailedException(txnId, kind, message);
   }

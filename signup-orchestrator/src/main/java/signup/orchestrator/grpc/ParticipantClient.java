@@ -152,8 +152,8 @@ abstract class ParticipantClient<S extends AbstractStub<S>, C, B> implements Par
       BatchAnswer reply = byTxn.get(txnIds.get(i));
       CompletableFuture<Optional<Instant>> answer = answers.get(i);
       if (reply == null) {
-        // Retryable: a confirm is idempotent, and asked again alone it gets an answer of its
-        // own; not retried, the txn would wait for recovery's next pass.
+        // Retryable: a confirm is idempotent, and the drive asks again (in the next batch);
+        // not retried, the txn would wait for recovery's next pass.
         answer.completeExceptionally(new ParticipantException(FailureKind.INTERNAL, true,
             name + " answered something unreadable: no result for a txn of its batch", null));
       } else if (reply.error() != null) {

@@ -249,6 +249,40 @@ class SignupCoordinatorTest {
   }
 
   @Test
+  void aDecisionTheLogRefusesToRecordAbortsTheSignupAndCancelsBothReservations() {
+    // The real log, but its COMMITTING write refused as PostgreSQL refuses a write that keeps
+    // conflicting: nothing of it kept.
+    SignupLog refusingCommit = (SignupLog) java.lang.reflect.Proxy.newProxyInstance(
+        SignupLog.class.getClassLoader(), new Class<?>[] {SignupLog.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("markCommitting")) {
+            return CompletableFuture.failedFuture(
+                new signup.common.domain.WriteConflictException("orchestrator", 10, null));
+          }
+          try {
+            return method.invoke(signupLog, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    SignupCoordinator coordinator = new SignupCoordinator(refusingCommit, clients,
+        subscriptions, SETTINGS, Clock.systemUTC());
+
+    SignupFailedException e = assertThrows(SignupFailedException.class,
+        () -> coordinator.signup(request(null, "a@example.com")));
+
+    assertEquals(FailureKind.UNAVAILABLE, e.kind());
+    assertTrue(e.getMessage().startsWith(
+        "the orchestrator could not record the sign-up's decision: "), e.getMessage());
+    String txnId = onlyTxn();
+    assertEquals(SignupState.ABORTED, stateOf(txnId));
+    assertEquals(List.of(txnId), clients.cancels);
+    assertEquals(List.of(txnId), subscriptions.cancels);
+    assertEquals(List.of(), clients.confirms);
+    coordinator.close();
+  }
+
+  @Test
   void replaysOfARequestDoNotCountAsSlowSignupsForTheAdmissionLimit() {
     // Every sign-up is slow against a 1 ns target: three measured ones would cut the limit.
     SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
