@@ -40,18 +40,24 @@ final class InFlight {
    * @param overloaded whether a participant refused it for overload or did not answer in time
    */
   void end(String txnId, boolean overloaded) {
-    Running ended = running.remove(txnId);
+    Running ended = remove(txnId);
     if (ended != null) {
-      count.decrementAndGet();
       limit.finished(ended.admittedInCut(), System.nanoTime() - ended.startNanos(), overloaded);
     }
   }
 
   /** Ends a sign-up whose time tells nothing of a queue (a replay waiting for the first). */
   void endUnmeasured(String txnId) {
-    if (running.remove(txnId) != null) {
+    remove(txnId);
+  }
+
+  /** The sign-up's entry, no longer counted; null when it had ended already. */
+  private Running remove(String txnId) {
+    Running ended = running.remove(txnId);
+    if (ended != null) {
       count.decrementAndGet();
     }
+    return ended;
   }
 
   /** How many it admits right now. */

@@ -255,7 +255,7 @@ public final class SignupCoordinator implements AutoCloseable {
           if (!committing) {
             // Recovery or a participant's ResolveTransaction aborted it while we waited.
             return CompletableFuture.supplyAsync(() -> {
-              throw abortedElsewhere(txnId);
+              throw outcomeInLog(txnId);
             }, slowPath);
           }
           crashPoints.reach(CrashPoint.ORCHESTRATOR_AFTER_COMMITTING);
@@ -301,7 +301,7 @@ public final class SignupCoordinator implements AutoCloseable {
     return answer;
   }
 
-  private SignupFailedException abort(String txnId, FailureKind kind, String message) {
+  private RuntimeException abort(String txnId, FailureKind kind, String message) {
     boolean aborting;
     try {
       aborting = signupLog.markAborting(txnId, kind, message, clock.instant());
@@ -313,7 +313,7 @@ public final class SignupCoordinator implements AutoCloseable {
       return new SignupFailedException(txnId, kind, message);
     }
     if (!aborting) {
-      return abortedElsewhere(txnId);
+      return outcomeInLog(txnId);
     }
     return cancelAborting(txnId, kind, message);
   }
@@ -338,12 +338,7 @@ public final class SignupCoordinator implements AutoCloseable {
           : new IllegalStateException(failure);
     }
     if (!aborting) {
-      SignupRecord record = signupLog.find(txnId).orElseThrow();
-      if (record.state().committed()) {
-        log.info("txn_id={} COMMITTING was written after all; recovery confirms it", txnId);
-        return new SignupPendingException(txnId);
-      }
-      return failureOf(record);
+      return outcomeInLog(txnId);
     }
     return cancelAborting(txnId, FailureKind.UNAVAILABLE, message);
   }
@@ -365,10 +360,18 @@ public final class SignupCoordinator implements AutoCloseable {
     return new SignupFailedException(txnId, kind, message);
   }
 
-  private SignupFailedException abortedElsewhere(String txnId) {
+  /**
+   * The answer for a sign-up whose row moved on without this request: aborted by recovery or a
+   * participant's question (the abort's cancels finished here when still due), or committed
+   * after all (a COMMITTING write kept though its reply was lost): pending, recovery confirms.
+   */
+  private RuntimeException outcomeInLog(String txnId) {
     SignupRecord record = signupLog.find(txnId).orElseThrow();
-    log.info("txn_id={} found {} by recovery; answering with its outcome", txnId,
+    log.info("txn_id={} found {} in the log; answering with its outcome", txnId,
         record.state());
+    if (record.state().committed()) {
+      return new SignupPendingException(txnId);
+    }
     if (record.state() == SignupState.ABORTING) {
       if (Completions.await(secondPhase.cancelAll(txnId, Duration.ZERO))) {
         signupLog.markAborted(txnId, clock.instant());
