@@ -43,7 +43,7 @@ public final class SqlClientStore implements ClientStore {
 
   public SqlClientStore(Database db, InstantSource clock) {
     this.db = db;
-    this.barrier = new TccBarrier(clock, CLIENTS);
+    this.barrier = new TccBarrier(clock, CLIENTS, db.dialect());
     this.clock = clock;
   }
 

@@ -59,18 +59,31 @@ public final class TccBarrier {
 
   private final InstantSource clock;
   private final PendingRows rows;
+  private final String stateForReplay;
 
   /**
    * @param rows the data rows this barrier guards: a confirmed one is the record of its
    *     transaction once the barrier row has been purged
+   * @param dialect the dialect of the database the barrier's methods will be given
    */
-  public TccBarrier(InstantSource clock, PendingRows rows) {
+  public TccBarrier(InstantSource clock, PendingRows rows, Dialect dialect) {
     this.clock = clock;
     this.rows = rows;
+    // A reserve runs at READ COMMITTED on PostgreSQL (Database#writeGuardedAsync), where each
+    // statement sees the latest commit: a cancel or a purge committing between a replay's read
+    // of the state and its load of the data would leave it nothing to load. Sharing the row's
+    // lock holds them off until the replay's transaction ends. SQLite has one writer.
+    this.stateForReplay = dialect.choose(STATE, STATE + " FOR SHARE");
   }
 
+  private static final String STATE = "SELECT state FROM txn_barrier WHERE txn_id = :txn";
+
   public static Optional<BarrierState> state(Handle handle, String txnId) {
-    return handle.createQuery("SELECT state FROM txn_barrier WHERE txn_id = :txn")
+    return state(handle, STATE, txnId);
+  }
+
+  private static Optional<BarrierState> state(Handle handle, String sql, String txnId) {
+    return handle.createQuery(sql)
         .bind("txn", txnId)
         .mapTo(String.class)
         .findOne()
@@ -87,7 +100,13 @@ public final class TccBarrier {
     if (insertIfAbsent(handle, txnId, BarrierState.RESERVED)) {
       return insertPending.apply(handle);
     }
-    if (state(handle, txnId).orElseThrow() == BarrierState.CANCELLED) {
+    Optional<BarrierState> state = state(handle, stateForReplay, txnId);
+    boolean purged = state.isEmpty();
+    if (purged && rows.isConfirmed(handle, txnId)) {
+      // The row went between the insert and the read: a purge, after a confirm or a cancel.
+      return loadExisting.apply(handle);
+    }
+    if (purged || state.get() == BarrierState.CANCELLED) {
       throw new TransactionCancelledException(txnId);
     }
     return loadExisting.apply(handle);

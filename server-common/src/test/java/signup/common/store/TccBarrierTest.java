@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
@@ -11,7 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +43,7 @@ class TccBarrierTest {
   @TempDir Path dir;
   private Database db;
   private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-  private final TccBarrier barrier = new TccBarrier(clock, TestDatabases.PENDING);
+  private TccBarrier barrier;
   private final AtomicInteger inserts = new AtomicInteger();
   private final AtomicInteger loads = new AtomicInteger();
   private final AtomicInteger confirms = new AtomicInteger();
@@ -46,6 +52,7 @@ class TccBarrierTest {
   @BeforeEach
   void open() {
     db = FreshDatabases.open(dialect, TestDatabases.spec(), dir);
+    barrier = new TccBarrier(clock, TestDatabases.PENDING, dialect);
   }
 
   @AfterEach
@@ -62,6 +69,36 @@ class TccBarrierTest {
     assertEquals(1, loads.get());
     assertEquals(Optional.of(BarrierState.RESERVED), state("t1"));
     assertEquals(1L, pendingRows());
+  }
+
+  @Test
+  void aReplayedReserveThatACancelOvertakesMidwayStillFindsItsDataAndTheCancelWaits()
+      throws Exception {
+    assumeTrue(dialect == Dialect.POSTGRESQL, "SQLite has one writer: nothing runs between");
+    reserve("t1");
+    ExecutorService canceller = Executors.newSingleThreadExecutor();
+    try {
+      AtomicReference<CompletableFuture<Void>> cancelling = new AtomicReference<>();
+      // Between the replay's read of the barrier and its load of the data, a cancel of the
+      // same txn starts on a connection of its own: it must wait for the replay to end.
+      String answer = db.writeGuardedAsync(handle -> barrier.reserve(handle, "t1",
+          h -> "inserted",
+          h -> {
+            cancelling.set(CompletableFuture.runAsync(() -> cancel("t1"), canceller));
+            await().atMost(Duration.ofSeconds(10))
+                .until(() -> cancelling.get().isDone() || sessionsWaitingForALock() > 0);
+            return h.createQuery("SELECT value FROM pending WHERE txn_id = 't1'")
+                .mapTo(String.class).findOne()
+                .orElseThrow(() -> new AssertionError("the cancel deleted the data midway"));
+          })).get(20, TimeUnit.SECONDS);
+
+      assertEquals("data", answer);
+      cancelling.get().get(20, TimeUnit.SECONDS);
+      assertEquals(Optional.of(BarrierState.CANCELLED), state("t1"));
+      assertEquals(0L, pendingRows());
+    } finally {
+      canceller.shutdownNow();
+    }
   }
 
   @Test
@@ -432,6 +469,14 @@ class TccBarrierTest {
 
   private Optional<BarrierState> state(String txnId) {
     return db.read(handle -> TccBarrier.state(handle, txnId));
+  }
+
+  /** Other sessions of this database blocked on a lock right now (PostgreSQL). */
+  private int sessionsWaitingForALock() {
+    return db.read(h -> h.createQuery("""
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'""")
+        .mapTo(Integer.class).one());
   }
 
   private int purge(Instant cutoff, int limit) {

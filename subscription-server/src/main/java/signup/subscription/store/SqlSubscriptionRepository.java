@@ -43,7 +43,7 @@ public final class SqlSubscriptionRepository implements SubscriptionRepository {
 
   public SqlSubscriptionRepository(Database db, InstantSource clock) {
     this.db = db;
-    this.barrier = new TccBarrier(clock, SUBSCRIPTIONS);
+    this.barrier = new TccBarrier(clock, SUBSCRIPTIONS, db.dialect());
   }
 
   @Override
