@@ -246,6 +246,13 @@ public final class SqliteDatabase implements Database {
     // with a few hundred thousand rows the indexes outgrow 2 MiB, and the writer then read
     // pages back from the file on most inserts (a profile of the benchmark, BENCHMARKS.md).
     config.setCacheSize(-64 * 1024);
+    // Every write runs in savepoints (the group commit's unit, the barrier's txn in a batch),
+    // whose undo copies of changed pages SQLite spills past 64 KiB into a temporary file it
+    // creates and unlinks in /var/tmp (or $SQLITE_TMPDIR) on the writer's thread (a profile of
+    // the benchmark found it). A full /var/tmp then failed writes as SQLITE_FULL, reported as
+    // this store's disk being full while its own disk had room. In memory they are one batch's
+    // changed pages at most, and nothing needs them after a crash: the WAL is what recovers.
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     config.enforceForeignKeys(true);
     Connection connection = DriverManager.getConnection(url, config.toProperties());
     if (readOnly) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static signup.common.store.TestDatabases.insertItem;
 import static signup.common.store.TestDatabases.itemCount;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -57,6 +59,44 @@ class SqliteDatabaseTest {
       // Negative: in KiB. 64 MiB keeps the indexes of a few hundred thousand rows in memory.
       assertEquals("-65536", db.write(handle -> pragma(handle, "cache_size")));
       assertEquals("10000", db.write(handle -> pragma(handle, "wal_autocheckpoint")));
+    }
+  }
+
+  @Test
+  void aWriteThatChangesManyPagesInSavepointsOpensNoTemporaryFile() throws Exception {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"))) {
+      db.write(handle -> {
+        for (int i = 0; i < 400; i++) {
+          insertItem(handle, i + "x".repeat(1_000));
+        }
+        return null;
+      });
+      // Rewriting 400 KiB of existing rows inside a savepoint keeps an undo copy of every page
+      // until the transaction ends: far past the 64 KiB SQLite keeps in memory by default.
+      List<String> temporaryFiles = db.write(handle -> {
+        handle.execute("SAVEPOINT many_pages");
+        handle.execute("UPDATE items SET name = name || 'y'");
+        List<String> open = openTemporaryFiles();
+        handle.execute("RELEASE SAVEPOINT many_pages");
+        return open;
+      });
+      assertEquals(List.of(), temporaryFiles);
+      assertEquals(400L, db.read(TestDatabases::itemCount));
+    }
+  }
+
+  /** This process's open files that SQLite created as temporary (etilqs_*) and unlinked. */
+  private static List<String> openTemporaryFiles() {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.map(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString();
+        } catch (IOException gone) {
+          return "";
+        }
+      }).filter(target -> target.contains("etilqs_")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
