@@ -66,6 +66,21 @@ public interface Database extends AutoCloseable {
     return writeAsync(work);
   }
 
+  /**
+   * {@link #writeGuardedAsync} for a write that recovery redoes if it is lost: the future
+   * completes once the write is committed and seen by every reader, without waiting for it to
+   * reach the disk. A killed process loses none of it (the kernel holds what was written); a
+   * power cut or a crash of the operating system may lose it, with whatever else committed that
+   * way just before, never a write made durable before it and never half of one. On SQLite a
+   * group commit made only of such writes commits at {@code synchronous=NORMAL}, which WAL
+   * keeps consistent and the next full commit or checkpoint makes durable; in a group with
+   * other writes it is as durable as they are. On PostgreSQL its transaction runs with
+   * {@code synchronous_commit} off.
+   */
+  default <T> CompletableFuture<T> writeRedoableAsync(Function<Handle, T> work) {
+    return writeGuardedAsync(work);
+  }
+
   /** Tells {@code observer} of every write from now on (its trace's spans). */
   void observeWrites(WriteObserver observer);
 

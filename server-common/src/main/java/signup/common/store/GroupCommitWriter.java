@@ -40,6 +40,9 @@ final class GroupCommitWriter implements AutoCloseable {
   private final String name;
   private final Jdbi jdbi;
   private final Writability writability;
+  private final boolean syncEveryCommit;
+  /** Whether the connection now commits at NORMAL (a batch of redoable writes only). */
+  private boolean committingUnsynced;
   private final Consumer<Handle> probe;
   private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -51,13 +54,17 @@ final class GroupCommitWriter implements AutoCloseable {
   private volatile CommitListener commitListener = (writes, nanos) -> {};
 
   /**
+   * @param syncEveryCommit whether the connection runs at {@code synchronous=FULL}, which a
+   *     batch of redoable writes only then lowers to NORMAL for its commit
    * @param probe a tiny real write, run in a transaction of its own while the store does not
    *     take writes, to find out when it does again
    */
-  GroupCommitWriter(String name, Jdbi jdbi, Writability writability, Consumer<Handle> probe) {
+  GroupCommitWriter(String name, Jdbi jdbi, Writability writability, boolean syncEveryCommit,
+      Consumer<Handle> probe) {
     this.name = name;
     this.jdbi = jdbi;
     this.writability = writability;
+    this.syncEveryCommit = syncEveryCommit;
     this.probe = probe;
     this.thread = new Thread(this::run, name + "-db-writer");
     this.thread.setDaemon(true);
@@ -93,7 +100,15 @@ final class GroupCommitWriter implements AutoCloseable {
    * the commit, so whatever is chained to it runs there and must be quick and never block.
    */
   <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
-    Unit<T> unit = new Unit<>(work);
+    return writeAsync(work, false);
+  }
+
+  /**
+   * @param redoable whether the caller may be answered before the write reaches the disk (see
+   *     {@link Database#writeRedoableAsync}): a batch of such writes only commits at NORMAL
+   */
+  <T> CompletableFuture<T> writeAsync(Function<Handle, T> work, boolean redoable) {
+    Unit<T> unit = new Unit<>(work, redoable);
     synchronized (this) {
       if (closing) {
         throw new IllegalStateException("the database is closed");
@@ -144,6 +159,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private void runBatch(Handle handle, List<Unit<?>> batch) {
     List<Runnable> acks = new ArrayList<>(batch.size());
     try {
+      syncAsTheBatchNeeds(handle, batch);
       handle.begin();
       for (Unit<?> unit : batch) {
         acks.add(unit.runInSavepoint(handle));
@@ -173,6 +189,26 @@ final class GroupCommitWriter implements AutoCloseable {
       largestBatch = batch.size();
     }
     acks.forEach(Runnable::run);
+  }
+
+  /**
+   * FULL for a batch with any write that must be durable when answered; NORMAL for a batch of
+   * redoable writes only, whose commit then waits for no fsync. WAL stays consistent at NORMAL
+   * (its checkpoints still sync), and the next FULL commit syncs the log with everything in it.
+   * The pragma only changes the connection when the kind of batch changes.
+   */
+  private void syncAsTheBatchNeeds(Handle handle, List<Unit<?>> batch) {
+    if (!syncEveryCommit) {
+      return;
+    }
+    boolean unsynced = true;
+    for (Unit<?> unit : batch) {
+      unsynced &= unit.redoable;
+    }
+    if (unsynced != committingUnsynced) {
+      handle.execute(unsynced ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
+      committingUnsynced = unsynced;
+    }
   }
 
   /** While the store does not take writes, a test write every so often tells when it does. */
@@ -251,18 +287,21 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private static final class Unit<T> {
-    static final Unit<Void> POISON = new Unit<>(handle -> null);
+    static final Unit<Void> POISON = new Unit<>(handle -> null, false);
     private static final String SAVEPOINT = "SAVEPOINT unit";
     private static final String RELEASE = "RELEASE SAVEPOINT unit";
     private static final String ROLLBACK = "ROLLBACK TO SAVEPOINT unit";
 
     final Function<Handle, T> work;
+    /** May be answered before it reaches the disk: {@link Database#writeRedoableAsync}. */
+    final boolean redoable;
     final CompletableFuture<T> result = new CompletableFuture<>();
     /** The queuing thread's. */
     private final LogContext context = LogContext.current();
 
-    Unit(Function<Handle, T> work) {
+    Unit(Function<Handle, T> work, boolean redoable) {
       this.work = work;
+      this.redoable = redoable;
     }
 
     /**

@@ -67,10 +67,23 @@ public final class PostgresDatabase implements Database {
   static final Duration CONNECTION_WAIT = Duration.ofSeconds(2);
   /** Runs of one unit of work that the server may refuse for a serialization failure. */
   static final int ATTEMPTS = 10;
-  private static final String READ_COMMITTED = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
+  private static final String READ_COMMITTED_ONLY =
+      "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
 
   /** The level a write runs at: see {@link Database#writeGuardedAsync}. */
-  private enum Isolation { SERIALIZABLE, READ_COMMITTED }
+  private enum Isolation {
+    SERIALIZABLE(null),
+    READ_COMMITTED(READ_COMMITTED_ONLY),
+    // One round trip for both: the driver sends statements joined by ';' together.
+    READ_COMMITTED_UNSYNCED(READ_COMMITTED_ONLY + "; SET LOCAL synchronous_commit = off");
+
+    /** What the transaction runs first to be this; null for the connection's default. */
+    final String firstStatement;
+
+    Isolation(String firstStatement) {
+      this.firstStatement = firstStatement;
+    }
+  }
 
   private final DatabaseSpec spec;
   private final String where;
@@ -186,10 +199,10 @@ public final class PostgresDatabase implements Database {
     for (int attempt = 1; ; attempt++) {
       try {
         return writeJdbi.inTransaction(handle -> {
-          if (isolation == Isolation.READ_COMMITTED) {
+          if (isolation.firstStatement != null) {
             // For this transaction only, so the pool's connections stay SERIALIZABLE: one
             // statement, where changing the session's level and back would take two.
-            handle.execute(READ_COMMITTED);
+            handle.execute(isolation.firstStatement);
           }
           return work.apply(handle);
         });
@@ -219,6 +232,12 @@ public final class PostgresDatabase implements Database {
   @Override
   public <T> CompletableFuture<T> writeGuardedAsync(Function<Handle, T> work) {
     return writeAsync(Isolation.READ_COMMITTED, work);
+  }
+
+  /** {@link #writeGuardedAsync} with {@code synchronous_commit} off for its transaction. */
+  @Override
+  public <T> CompletableFuture<T> writeRedoableAsync(Function<Handle, T> work) {
+    return writeAsync(Isolation.READ_COMMITTED_UNSYNCED, work);
   }
 
   private <T> CompletableFuture<T> writeAsync(Isolation isolation,

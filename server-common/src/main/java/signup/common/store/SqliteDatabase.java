@@ -47,7 +47,7 @@ public final class SqliteDatabase implements Database {
   private volatile WriteObserver writeObserver = WriteObserver.NONE;
 
   private SqliteDatabase(DatabaseSpec spec, Path file, Connection writerConnection,
-      BlockingQueue<Connection> readers) {
+      BlockingQueue<Connection> readers, Synchronous synchronous) {
     this.spec = spec;
     this.file = file;
     this.writerConnection = writerConnection;
@@ -58,7 +58,7 @@ public final class SqliteDatabase implements Database {
     writerJdbi.setStatementBuilderFactory(connection -> new PreparedStatementCache());
     this.writability = new Writability(spec.name(), file);
     this.writer = new GroupCommitWriter(spec.name(), writerJdbi, writability,
-        handle -> {
+        synchronous == Synchronous.FULL, handle -> {
           try {
             WriteAccess.testWrite(handle.getConnection());
           } catch (SQLException e) {
@@ -101,7 +101,7 @@ public final class SqliteDatabase implements Database {
       }
       log.info("{} database ready at {} (schema {}, journal WAL, synchronous {})",
           spec.name(), absolute, schema, synchronous);
-      return new SqliteDatabase(spec, absolute, writerConnection, readers);
+      return new SqliteDatabase(spec, absolute, writerConnection, readers, synchronous);
     } catch (DatabaseUnusableException e) {
       closeQuietly(writerConnection, readers);
       throw e;
@@ -153,6 +153,20 @@ public final class SqliteDatabase implements Database {
   public <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
     Consumer<Throwable> done = writeObserver.queued();
     CompletableFuture<T> result = writer.writeAsync(work);
+    if (done != WriteObserver.NONE_DONE) {
+      result.whenComplete((value, failure) -> done.accept(failure));
+    }
+    return result;
+  }
+
+  /**
+   * {@link #writeAsync}, and a group commit made only of such writes commits at
+   * {@code synchronous=NORMAL}: see {@link Database#writeRedoableAsync}.
+   */
+  @Override
+  public <T> CompletableFuture<T> writeRedoableAsync(Function<Handle, T> work) {
+    Consumer<Throwable> done = writeObserver.queued();
+    CompletableFuture<T> result = writer.writeAsync(work, true);
     if (done != WriteObserver.NONE_DONE) {
       result.whenComplete((value, failure) -> done.accept(failure));
     }

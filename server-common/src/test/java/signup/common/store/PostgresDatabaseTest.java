@@ -164,6 +164,33 @@ class PostgresDatabaseTest {
   }
 
   @Test
+  void aRedoableWriteCommitsWithoutWaitingForTheDiskAndTheOthersStillWait() {
+    var created = postgres.createDatabase(TestDatabases.spec());
+    // The test server runs with synchronous_commit off for speed: this database's sessions
+    // get the production default back, so that the one write without it stands out.
+    try (Database admin = created.open(TestDatabases.spec())) {
+      admin.write(handle -> handle.execute("ALTER DATABASE \"" + handle.createQuery(
+          "SELECT current_database()").mapTo(String.class).one()
+          + "\" SET synchronous_commit = on"));
+    }
+    try (Database db = created.open(TestDatabases.spec())) {
+      String sync = "SELECT current_setting('synchronous_commit') || ' ' "
+          + "|| current_setting('transaction_isolation')";
+
+      assertEquals("off read committed", Completions.await(db.writeRedoableAsync(handle -> {
+        TestDatabases.insertItem(handle, "done");
+        return handle.createQuery(sync).mapTo(String.class).one();
+      })));
+      assertEquals(1L, db.<Long>read(TestDatabases::itemCount), "committed when answered");
+      // SET LOCAL: the pooled connection goes back to the server's setting.
+      assertEquals("on read committed", Completions.await(db.writeGuardedAsync(handle ->
+          handle.createQuery(sync).mapTo(String.class).one())));
+      assertEquals("on serializable", Completions.await(db.writeAsync(handle ->
+          handle.createQuery(sync).mapTo(String.class).one())));
+    }
+  }
+
+  @Test
   void everyWriterThreadStartsWithTheDatabaseNotWithTheWriteThatFirstNeedsIt() {
     // A thread inherits the CPU priority of the thread that makes it: made by a write's
     // submitter (a client-server hasher, at nice 10), a writer would keep that priority.

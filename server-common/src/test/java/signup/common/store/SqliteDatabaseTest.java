@@ -13,8 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import signup.common.domain.Completions;
 
 class SqliteDatabaseTest {
   @TempDir Path dir;
@@ -97,6 +100,63 @@ class SqliteDatabaseTest {
       }).filter(target -> target.contains("etilqs_")).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aBatchOfRedoableWritesOnlyCommitsWithoutWaitingForTheDiskAndTheNextOrdinaryOneDoes() {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"))) {
+      // 1 = NORMAL: in WAL, a commit that waits for no fsync; 2 = FULL.
+      assertEquals("1", Completions.await(db.writeRedoableAsync(handle -> {
+        insertItem(handle, "done");
+        return pragma(handle, "synchronous");
+      })));
+      assertEquals(List.of("done"), db.read(TestDatabases::items), "committed when answered");
+      assertEquals("2", Completions.await(db.writeAsync(handle -> pragma(handle, "synchronous"))));
+      assertEquals("2", db.write(handle -> pragma(handle, "synchronous")));
+      assertEquals("1", Completions.await(
+          db.writeRedoableAsync(handle -> pragma(handle, "synchronous"))));
+    }
+  }
+
+  @Test
+  void aRedoableWriteGroupedWithAnOrdinaryOneCommitsAsDurablyAsIt() throws Exception {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"))) {
+      CountDownLatch writerBusy = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Object> holding = db.writeAsync(handle -> {
+        writerBusy.countDown();
+        awaitQuietly(release);
+        return null;
+      });
+      writerBusy.await();
+      // Both queue behind the held write, so the writer takes them as one batch.
+      CompletableFuture<String> redoable =
+          db.writeRedoableAsync(handle -> pragma(handle, "synchronous"));
+      CompletableFuture<String> ordinary = db.writeAsync(handle -> pragma(handle, "synchronous"));
+      release.countDown();
+      Completions.await(holding);
+
+      assertEquals("2", Completions.await(redoable));
+      assertEquals("2", Completions.await(ordinary));
+    }
+  }
+
+  @Test
+  void aDatabaseOpenedAtNormalKeepsNormalForEveryWrite() {
+    try (SqliteDatabase db = SqliteDatabase.open(TestDatabases.spec(), dir.resolve("a.db"),
+        SqliteDatabase.Synchronous.NORMAL)) {
+      assertEquals("1", Completions.await(
+          db.writeRedoableAsync(handle -> pragma(handle, "synchronous"))));
+      assertEquals("1", Completions.await(db.writeAsync(handle -> pragma(handle, "synchronous"))));
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

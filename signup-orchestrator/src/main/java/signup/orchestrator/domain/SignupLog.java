@@ -39,7 +39,9 @@ public interface SignupLog extends FinishedRecords {
       SubscriptionReservation subscription, Instant now, Instant claimUntil);
 
   /**
-   * COMMITTING -> DONE. False when the row is not COMMITTING (nothing is written).
+   * COMMITTING -> DONE. False when the row is not COMMITTING (nothing is written). Committed and
+   * read by every reader when the future completes, but a power cut may undo it: the row is then
+   * COMMITTING again, for recovery to finish.
    *
    * @param subscriptionUpdatedAt the subscription's updated_at as its confirm answered it; null
    *     keeps the reserve's

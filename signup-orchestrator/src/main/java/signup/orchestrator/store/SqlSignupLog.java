@@ -37,7 +37,8 @@ import signup.orchestrator.domain.SubscriptionReservation;
  * <p>The moves a sign-up's own request makes (TRYING, COMMITTING, DONE) are guarded writes
  * ({@link Database#writeGuardedAsync}): each is one statement that decides on its row by key,
  * so PostgreSQL runs them at READ COMMITTED, without the predicate locks on which time-ordered
- * txn_ids conflicted. Recovery's claim and the answer to a participant's question read before
+ * txn_ids conflicted. DONE is also answered without waiting for its fsync
+ * ({@link Database#writeRedoableAsync}). Recovery's claim and the answer to a participant's question read before
  * they write, and stay SERIALIZABLE.
  */
 public final class SqlSignupLog implements SignupLog {
@@ -175,7 +176,10 @@ public final class SqlSignupLog implements SignupLog {
   @Override
   public CompletableFuture<Boolean> markDone(String txnId, Instant now,
       Instant subscriptionUpdatedAt) {
-    return db.writeGuardedAsync(h -> h.createUpdate(TO_DONE)
+    // Both confirms are durable before DONE is written, and a DONE lost to a power cut leaves
+    // the row COMMITTING, which recovery confirms again (idempotent) and marks DONE: so the
+    // caller need not wait for this one's fsync, only for its commit (GetSignup reads it).
+    return db.writeRedoableAsync(h -> h.createUpdate(TO_DONE)
         .bind("txn", txnId)
         .bind("subscriptionUpdated", millis(subscriptionUpdatedAt))
         .bind("now", now.toEpochMilli())
