@@ -10,7 +10,8 @@ import org.jdbi.v3.core.Handle;
  * committed data, and whether it takes writes right now. A store written against this runs on
  * either; what the dialects spell differently it asks {@link #dialect()} for.
  *
- * <p>Every write is atomic and durable before it is answered: on SQLite many writes share one
+ * <p>Every write is atomic and durable before it is answered (but for {@link
+ * #writeRedoableAsync}, committed but not yet synced when answered): on SQLite many writes share one
  * commit of the single writer ({@link SqliteDatabase}); on PostgreSQL each is a serializable
  * transaction of its own on a pooled connection (READ COMMITTED for the units {@link
  * #writeGuardedAsync} names), retried when the server reports a serialization failure, and the
@@ -60,7 +61,8 @@ public interface Database extends AutoCloseable {
    * of SERIALIZABLE's predicate locks, which PostgreSQL keeps per index page and which make
    * concurrent writes of time-ordered keys (all on the index's last page) conflict with each
    * other for nothing, refused and run again until {@code WriteConflictException}. A unit
-   * that reads a row and writes on what it read (absent, so insert) is not one of these.
+   * that reads a row and writes on what it read (absent, so insert) is not one of these, unless
+   * its read locks the row ({@code FOR SHARE}) for the rest of the unit.
    */
   default <T> CompletableFuture<T> writeGuardedAsync(Function<Handle, T> work) {
     return writeAsync(work);
@@ -69,13 +71,15 @@ public interface Database extends AutoCloseable {
   /**
    * {@link #writeGuardedAsync} for a write that recovery redoes if it is lost: the future
    * completes once the write is committed and seen by every reader, without waiting for it to
-   * reach the disk. A killed process loses none of it (the kernel holds what was written); a
+   * reach the disk. A killed service process loses none of it (the kernel holds what SQLite
+   * wrote; PostgreSQL's server holds what it was sent); a
    * power cut or a crash of the operating system may lose it, with whatever else committed that
    * way just before, never a write made durable before it and never half of one. On SQLite a
    * group commit made only of such writes commits at {@code synchronous=NORMAL}, which WAL
    * keeps consistent and the next full commit or checkpoint makes durable; in a group with
    * other writes it is as durable as they are. On PostgreSQL its transaction runs with
-   * {@code synchronous_commit} off.
+   * {@code synchronous_commit} off: there a crash of the server (not of the service) may lose
+   * it too, as a power cut may.
    */
   default <T> CompletableFuture<T> writeRedoableAsync(Function<Handle, T> work) {
     return writeGuardedAsync(work);

@@ -23,7 +23,8 @@ import signup.common.logging.LogContext;
  * The single writer of one database. Callers queue units of work; one thread runs everything
  * queued in one SQLite transaction, each unit inside its own savepoint, and commits once: many
  * writes, one fsync. A caller is answered only after the commit, so nothing is acknowledged
- * before it is durable.
+ * before it is durable, but for writes queued as redoable ({@link Database#writeRedoableAsync}):
+ * a batch of those alone commits without waiting for its fsync.
  *
  * <p>Each unit runs, and its caller is answered, in the logging context (MDC) of the thread that
  * queued it: what the work and the caller's continuations log carries that caller's txn_id and
@@ -125,6 +126,7 @@ final class GroupCommitWriter implements AutoCloseable {
         Unit<?> first = writability.writable() ? queue.take()
             : queue.poll(writability.nanosUntilProbe(), TimeUnit.NANOSECONDS);
         if (first == Unit.POISON) {
+          syncWhatWasLeftUnsynced(handle);
           return;
         }
         probeIfDue(handle);
@@ -137,6 +139,7 @@ final class GroupCommitWriter implements AutoCloseable {
         runBatch(handle, batch);
         batch.clear();
         if (stop) {
+          syncWhatWasLeftUnsynced(handle);
           return;
         }
       }
@@ -211,12 +214,38 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
+  private void syncEveryCommitAgain(Handle handle) {
+    if (committingUnsynced) {
+      handle.execute("PRAGMA synchronous = FULL");
+      committingUnsynced = false;
+    }
+  }
+
+  /**
+   * At a clean stop, the commits made at NORMAL reach the disk: a checkpoint syncs the log
+   * first. Redoable as they are, a clean stop should not leave them to the kernel.
+   */
+  private void syncWhatWasLeftUnsynced(Handle handle) {
+    if (!committingUnsynced) {
+      return;
+    }
+    try {
+      syncEveryCommitAgain(handle);
+      handle.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (RuntimeException e) {
+      log.warn("{} database: syncing the last commits at close failed: {}", name,
+          e.getMessage());
+    }
+  }
+
   /** While the store does not take writes, a test write every so often tells when it does. */
   private void probeIfDue(Handle handle) {
     if (!writability.probeDue()) {
       return;
     }
     try {
+      // With its fsync, or a fault that only the fsync reports would pass for writable.
+      syncEveryCommitAgain(handle);
       handle.begin();
       probe.accept(handle);
       handle.commit();

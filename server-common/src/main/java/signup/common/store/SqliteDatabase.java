@@ -24,7 +24,8 @@ import signup.common.security.PrivateFiles;
  * {@link GroupCommitWriter}, and a small pool of read-only connections.
  *
  * <p>WAL lets readers run beside the writer; {@code synchronous=FULL} makes every acknowledged
- * write survive power loss. A connection per request costs ~5x here, hence the long-lived ones.
+ * write survive power loss, but for a batch of redoable writes only ({@link
+ * #writeRedoableAsync}), committed at NORMAL. A connection per request costs ~5x here, hence the long-lived ones.
  *
  * <p>The file is created readable by its owner only (0600, and so are SQLite's -wal and -shm,
  * which take the file's mode), in a directory created 0700: client.db holds password hashes,
@@ -151,12 +152,7 @@ public final class SqliteDatabase implements Database {
    */
   @Override
   public <T> CompletableFuture<T> writeAsync(Function<Handle, T> work) {
-    Consumer<Throwable> done = writeObserver.queued();
-    CompletableFuture<T> result = writer.writeAsync(work);
-    if (done != WriteObserver.NONE_DONE) {
-      result.whenComplete((value, failure) -> done.accept(failure));
-    }
-    return result;
+    return queue(work, false);
   }
 
   /**
@@ -165,8 +161,12 @@ public final class SqliteDatabase implements Database {
    */
   @Override
   public <T> CompletableFuture<T> writeRedoableAsync(Function<Handle, T> work) {
+    return queue(work, true);
+  }
+
+  private <T> CompletableFuture<T> queue(Function<Handle, T> work, boolean redoable) {
     Consumer<Throwable> done = writeObserver.queued();
-    CompletableFuture<T> result = writer.writeAsync(work, true);
+    CompletableFuture<T> result = writer.writeAsync(work, redoable);
     if (done != WriteObserver.NONE_DONE) {
       result.whenComplete((value, failure) -> done.accept(failure));
     }
@@ -262,7 +262,7 @@ public final class SqliteDatabase implements Database {
     config.setCacheSize(-64 * 1024);
     // Every write runs in savepoints (the group commit's unit, the barrier's txn in a batch),
     // whose undo copies of changed pages SQLite spills past 64 KiB into a temporary file it
-    // creates and unlinks in /var/tmp (or $SQLITE_TMPDIR) on the writer's thread (a profile of
+    // creates and unlinks in /var/tmp ($SQLITE_TMPDIR or $TMPDIR first) on the writer's thread (a profile of
     // the benchmark found it). A full /var/tmp then failed writes as SQLITE_FULL, reported as
     // this store's disk being full while its own disk had room. In memory they are one batch's
     // changed pages at most, and nothing needs them after a crash: the WAL is what recovers.

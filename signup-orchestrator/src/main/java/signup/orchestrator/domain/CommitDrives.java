@@ -66,7 +66,8 @@ final class CommitDrives {
     }
     secondPhase.confirmAll(txnId, retrying)
         .thenCompose(updated -> {
-          // To the millisecond, as the log keeps it, so the reply equals what GetSignup reads.
+          // To the millisecond, as the log keeps it, so the reply equals what GetSignup reads
+          // (unless a power cut loses this DONE: recovery then writes its own time).
           Finished finished = new Finished(Instant.ofEpochMilli(clock.millis()),
               updated.get(subscriptions));
           return signupLog.markDone(txnId, finished.doneAt(), finished.subscriptionUpdatedAt())

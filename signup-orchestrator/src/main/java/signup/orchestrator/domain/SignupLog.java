@@ -11,7 +11,7 @@ import signup.common.domain.FinishedRecords;
  * the states {@link SignupState#allowedFrom()} names, so the request thread, recovery and
  * {@code ResolveTransaction} can race without ever deciding twice, and a move the table does
  * not allow changes nothing. The happy path's three writes answer with a future, completed
- * once the write is durable.
+ * once the write is durable (DONE: once it is committed; see {@link #markDone}).
  *
  * <p>Its finished records are DONE and ABORTED rows: once purged, the txn is unknown, which
  * {@link #resolveCommitted} answers as an abort (a DONE txn has no reservation left to ask about)

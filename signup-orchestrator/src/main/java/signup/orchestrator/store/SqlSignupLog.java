@@ -27,7 +27,8 @@ import signup.orchestrator.domain.SubscriptionReservation;
 /**
  * {@link SignupLog} in SQL, on SQLite or on a PostgreSQL database that several orchestrators
  * share; every change is durable before the method returns, or before its future completes (on
- * a thread of the database's).
+ * a thread of the database's), but DONE, which is committed and seen by readers then, durable
+ * soon after.
  *
  * <p>Every state change is an UPDATE guarded by the states {@link SignupState#allowedFrom()}
  * names, and recovery's query selects the states {@link SignupState#recoveredTo()} names: the
@@ -38,8 +39,8 @@ import signup.orchestrator.domain.SubscriptionReservation;
  * ({@link Database#writeGuardedAsync}): each is one statement that decides on its row by key,
  * so PostgreSQL runs them at READ COMMITTED, without the predicate locks on which time-ordered
  * txn_ids conflicted. DONE is also answered without waiting for its fsync
- * ({@link Database#writeRedoableAsync}). Recovery's claim and the answer to a participant's question read before
- * they write, and stay SERIALIZABLE.
+ * ({@link Database#writeRedoableAsync}). Recovery's claim and the answer to a participant's
+ * question read before they write, and stay SERIALIZABLE.
  */
 public final class SqlSignupLog implements SignupLog {
   private static final String TO_COMMITTING = """
