@@ -1,5 +1,7 @@
 package signup.client.domain;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -48,6 +50,10 @@ public final class PasswordHasher implements AutoCloseable {
    * the minimum cost takes tens of microseconds, the production cost tens of milliseconds.
    */
   static final long INLINE_BELOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** Whether this JVM measures a thread's CPU time (Linux, macOS and Windows do). */
+  private static final boolean CPU_TIME =
+      THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64_DECODE = Base64.getDecoder();
   // Salt 8-64 bytes and hash 16-64 bytes, as unpadded base64; numbers short enough to parse.
@@ -69,6 +75,14 @@ public final class PasswordHasher implements AutoCloseable {
    * for good, since no hash would run to correct it.
    */
   private final AtomicLong hashNanosEstimate = new AtomicLong();
+  /**
+   * The CPU time a hash takes here, smoothed the same way: what decides whether it is cheap
+   * enough for the caller's thread. Not the time it took: a cheap hash that the scheduler
+   * preempted, or that a pause of the JVM caught, once took milliseconds; that one sample sent
+   * the hashes after it to the pool, whose queue 256 sign-ups in flight filled at once, and the
+   * pool refused dozens of sign-ups at a time (a benchmark at the minimum cost, BENCHMARKS.md).
+   */
+  private final AtomicLong hashCpuNanosEstimate = new AtomicLong();
 
   /**
    * Told of each new hash and each refusal, for the server's metrics (the domain knows no
@@ -195,25 +209,43 @@ public final class PasswordHasher implements AutoCloseable {
     }
   }
 
-  /** Whether recent hashes took under {@link #INLINE_BELOW_NANOS} (none yet: not known). */
+  /**
+   * Whether recent hashes cost under {@link #INLINE_BELOW_NANOS} of CPU (none yet: not known).
+   */
   private boolean cheap() {
-    long estimate = hashNanosEstimate.get();
+    long estimate = hashCpuNanosEstimate.get();
     return estimate > 0 && estimate < INLINE_BELOW_NANOS;
   }
 
   private String timedHash(String password) {
     long start = System.nanoTime();
+    long cpuStart = threadCpuNanos();
     String hash = newHash(password);
     long took = System.nanoTime() - start;
-    recordHash(took);
+    long cpu = threadCpuNanos() - cpuStart;
+    recordHash(took, CPU_TIME ? cpu : took);
     listener.hashed(took);
     return hash;
   }
 
-  /** Adds one hash's duration to the estimate. */
+  /** Adds one hash to the estimates, as long in time as in CPU time. */
   void recordHash(long nanos) {
-    hashNanosEstimate.updateAndGet(estimate -> estimate == 0 ? nanos
-        : estimate + (nanos - estimate) / 4);
+    recordHash(nanos, nanos);
+  }
+
+  /** Adds one hash to the estimates: how long it took, and how much CPU time. */
+  void recordHash(long nanos, long cpuNanos) {
+    hashNanosEstimate.updateAndGet(estimate -> smoothed(estimate, nanos));
+    hashCpuNanosEstimate.updateAndGet(estimate -> smoothed(estimate, cpuNanos));
+  }
+
+  /** Each new sample weighs a quarter; the first is taken as is. */
+  private static long smoothed(long estimate, long sample) {
+    return estimate == 0 ? sample : estimate + (sample - estimate) / 4;
+  }
+
+  private static long threadCpuNanos() {
+    return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : 0;
   }
 
   private String newHash(String password) {

@@ -109,6 +109,26 @@ class PasswordHasherTest {
   }
 
   @Test
+  void aCheapHashThatTookLongOnlyForBeingPreemptedKeepsTheNextOnesOnTheCallersThread() {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    try (PasswordHasher cheap = new PasswordHasher(Argon2Settings.MINIMUM, 1,
+        new PasswordHasher.Listener() {
+          @Override
+          public void hashed(long nanos) {
+            threads.add(Thread.currentThread().getName());
+          }
+        })) {
+      for (int warm = 0; warm < 40; warm++) {
+        cheap.recordHash(TimeUnit.MICROSECONDS.toNanos(50));
+      }
+      // 10 ms from start to end, 50 us of it on the CPU: a hash the scheduler set aside.
+      cheap.recordHash(TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.MICROSECONDS.toNanos(50));
+      Completions.await(cheap.hashAsync("pw", () -> Duration.ofMinutes(1)));
+    }
+    assertEquals(List.of(Thread.currentThread().getName()), threads);
+  }
+
+  @Test
   void aCallerWithTimeLeftGetsItsHash() {
     String phc = Completions.await(hasher.hashAsync("correct horse", () -> Duration.ofMinutes(1)));
 
