@@ -69,12 +69,7 @@ class PasswordHasherTest {
   void aCheapHashIsMadeOnTheCallersThreadOnceItsCostIsKnownAndAnExpensiveOneNever() {
     List<String> cheapThreads = new CopyOnWriteArrayList<>();
     try (PasswordHasher cheap = new PasswordHasher(Argon2Settings.MINIMUM, 1,
-        new PasswordHasher.Listener() {
-          @Override
-          public void hashed(long nanos) {
-            cheapThreads.add(Thread.currentThread().getName());
-          }
-        })) {
+        recordingThreadsInto(cheapThreads))) {
       for (int i = 0; i < 3; i++) {
         String phc = Completions.await(cheap.hashAsync("pw" + i, () -> Duration.ofMinutes(1)));
         assertTrue(cheap.verify("pw" + i, phc));
@@ -96,12 +91,7 @@ class PasswordHasherTest {
 
     List<String> expensiveThreads = new CopyOnWriteArrayList<>();
     try (PasswordHasher expensive = new PasswordHasher(Argon2Settings.OWASP, 1,
-        new PasswordHasher.Listener() {
-          @Override
-          public void hashed(long nanos) {
-            expensiveThreads.add(Thread.currentThread().getName());
-          }
-        })) {
+        recordingThreadsInto(expensiveThreads))) {
       Completions.await(expensive.hashAsync("pw", () -> Duration.ofMinutes(1)));
       Completions.await(expensive.hashAsync("pw", () -> Duration.ofMinutes(1)));
     }
@@ -112,12 +102,7 @@ class PasswordHasherTest {
   void aCheapHashThatTookLongOnlyForBeingPreemptedKeepsTheNextOnesOnTheCallersThread() {
     List<String> threads = new CopyOnWriteArrayList<>();
     try (PasswordHasher cheap = new PasswordHasher(Argon2Settings.MINIMUM, 1,
-        new PasswordHasher.Listener() {
-          @Override
-          public void hashed(long nanos) {
-            threads.add(Thread.currentThread().getName());
-          }
-        })) {
+        recordingThreadsInto(threads))) {
       for (int warm = 0; warm < 40; warm++) {
         cheap.recordHash(TimeUnit.MICROSECONDS.toNanos(50));
       }
@@ -273,5 +258,15 @@ class PasswordHasherTest {
     hasher.close();
 
     assertThrows(IllegalStateException.class, () -> hasher.hash("correct horse battery"));
+  }
+
+  /** A listener that notes the name of the thread each hash ran on. */
+  private static PasswordHasher.Listener recordingThreadsInto(List<String> threads) {
+    return new PasswordHasher.Listener() {
+      @Override
+      public void hashed(long nanos) {
+        threads.add(Thread.currentThread().getName());
+      }
+    };
   }
 }
