@@ -201,23 +201,18 @@ final class GroupCommitWriter implements AutoCloseable {
    * The pragma only changes the connection when the kind of batch changes.
    */
   private void syncAsTheBatchNeeds(Handle handle, List<Unit<?>> batch) {
-    if (!syncEveryCommit) {
-      return;
-    }
     boolean unsynced = true;
     for (Unit<?> unit : batch) {
       unsynced &= unit.redoable;
     }
-    if (unsynced != committingUnsynced) {
-      handle.execute(unsynced ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
-      committingUnsynced = unsynced;
-    }
+    commitUnsynced(handle, unsynced);
   }
 
-  private void syncEveryCommitAgain(Handle handle) {
-    if (committingUnsynced) {
-      handle.execute("PRAGMA synchronous = FULL");
-      committingUnsynced = false;
+  /** NORMAL or FULL for the commits from now on; the connection is told only of a change. */
+  private void commitUnsynced(Handle handle, boolean unsynced) {
+    if (syncEveryCommit && unsynced != committingUnsynced) {
+      handle.execute(unsynced ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
+      committingUnsynced = unsynced;
     }
   }
 
@@ -230,7 +225,7 @@ final class GroupCommitWriter implements AutoCloseable {
       return;
     }
     try {
-      syncEveryCommitAgain(handle);
+      commitUnsynced(handle, false);
       handle.execute("PRAGMA wal_checkpoint(PASSIVE)");
     } catch (RuntimeException e) {
       log.warn("{} database: syncing the last commits at close failed: {}", name,
@@ -245,7 +240,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
     try {
       // With its fsync, or a fault that only the fsync reports would pass for writable.
-      syncEveryCommitAgain(handle);
+      commitUnsynced(handle, false);
       handle.begin();
       probe.accept(handle);
       handle.commit();
