@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>On Linux the nice value belongs to each thread, and any thread may raise its own (lower
  * its priority) without privileges: {@code setpriority(PRIO_PROCESS, 0, n)} from the thread
  * itself. A thread inherits the priority of the thread that makes it: pools that a hasher may
- * be the first to submit to start their threads beforehand ({@code PostgresDatabase}). Elsewhere, or where the C library cannot be called, the threads keep the normal
- * priority (one line in the log says so).
+ * be the first to submit to start their threads beforehand ({@code PostgresDatabase}).
+ * Elsewhere, or where the C library cannot be called, the threads keep the normal priority (one
+ * line in the log says so).
  */
 public final class BackgroundPriority {
   private static final Logger log = LoggerFactory.getLogger(BackgroundPriority.class);

@@ -11,12 +11,12 @@ import org.jdbi.v3.core.Handle;
  * either; what the dialects spell differently it asks {@link #dialect()} for.
  *
  * <p>Every write is atomic and durable before it is answered (but for {@link
- * #writeRedoableAsync}, committed but not yet synced when answered): on SQLite many writes share one
- * commit of the single writer ({@link SqliteDatabase}); on PostgreSQL each is a serializable
- * transaction of its own on a pooled connection (READ COMMITTED for the units {@link
- * #writeGuardedAsync} names), retried when the server reports a serialization failure, and the
- * server groups the commits ({@link PostgresDatabase}). So a
- * unit of work must do nothing but database work: it may run more than once.
+ * #writeRedoableAsync}, committed but not yet synced when answered): on SQLite many writes
+ * share one commit of the single writer ({@link SqliteDatabase}); on PostgreSQL each is a
+ * serializable transaction of its own on a pooled connection (READ COMMITTED for the units
+ * {@link #writeGuardedAsync} names), retried when the server reports a serialization failure,
+ * and the server groups the commits ({@link PostgresDatabase}). So a unit of work must do
+ * nothing but database work: it may run more than once.
  */
 public interface Database extends AutoCloseable {
   /** The service's name for messages: "client", "orchestrator". */

@@ -25,7 +25,8 @@ import signup.common.security.PrivateFiles;
  *
  * <p>WAL lets readers run beside the writer; {@code synchronous=FULL} makes every acknowledged
  * write survive power loss, but for a batch of redoable writes only ({@link
- * #writeRedoableAsync}), committed at NORMAL. A connection per request costs ~5x here, hence the long-lived ones.
+ * #writeRedoableAsync}), committed at NORMAL. A connection per request costs ~5x here, hence
+ * the long-lived ones.
  *
  * <p>The file is created readable by its owner only (0600, and so are SQLite's -wal and -shm,
  * which take the file's mode), in a directory created 0700: client.db holds password hashes,
@@ -262,10 +263,11 @@ public final class SqliteDatabase implements Database {
     config.setCacheSize(-64 * 1024);
     // Every write runs in savepoints (the group commit's unit, the barrier's txn in a batch),
     // whose undo copies of changed pages SQLite spills past 64 KiB into a temporary file it
-    // creates and unlinks in /var/tmp ($SQLITE_TMPDIR or $TMPDIR first) on the writer's thread (a profile of
-    // the benchmark found it). A full /var/tmp then failed writes as SQLITE_FULL, reported as
-    // this store's disk being full while its own disk had room. In memory they are one batch's
-    // changed pages at most, and nothing needs them after a crash: the WAL is what recovers.
+    // creates and unlinks in /var/tmp ($SQLITE_TMPDIR or $TMPDIR first) on the writer's thread
+    // (a profile of the benchmark found it). A full /var/tmp then failed writes as SQLITE_FULL,
+    // reported as this store's disk being full while its own disk had room. In memory they are
+    // one batch's changed pages at most, and nothing needs them after a crash: the WAL is what
+    // recovers.
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     config.enforceForeignKeys(true);
     Connection connection = DriverManager.getConnection(url, config.toProperties());

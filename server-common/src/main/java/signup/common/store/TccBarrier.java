@@ -82,6 +82,19 @@ public final class TccBarrier {
     return state(handle, STATE, txnId);
   }
 
+  /**
+   * The txn's state by {@code sql}, or CONFIRMED when its barrier row is gone but its data row
+   * is confirmed: the purge deletes finished barrier rows, and a confirmed data row stays as
+   * the record of its txn. Empty for a txn never seen, or cancelled and purged.
+   */
+  private Optional<BarrierState> decidedState(Handle handle, String sql, String txnId) {
+    Optional<BarrierState> state = state(handle, sql, txnId);
+    if (state.isEmpty() && rows.isConfirmed(handle, txnId)) {
+      return Optional.of(BarrierState.CONFIRMED);
+    }
+    return state;
+  }
+
   private static Optional<BarrierState> state(Handle handle, String sql, String txnId) {
     return handle.createQuery(sql)
         .bind("txn", txnId)
@@ -100,13 +113,10 @@ public final class TccBarrier {
     if (insertIfAbsent(handle, txnId, BarrierState.RESERVED)) {
       return insertPending.apply(handle);
     }
-    Optional<BarrierState> state = state(handle, stateForReplay, txnId);
-    boolean purged = state.isEmpty();
-    if (purged && rows.isConfirmed(handle, txnId)) {
-      // The row went between the insert and the read: a purge, after a confirm or a cancel.
-      return loadExisting.apply(handle);
-    }
-    if (purged || state.get() == BarrierState.CANCELLED) {
+    // Empty: the row went between the insert and the read, purged after a cancel (a confirmed
+    // one answers CONFIRMED from its data row).
+    Optional<BarrierState> state = decidedState(handle, stateForReplay, txnId);
+    if (state.isEmpty() || state.get() == BarrierState.CANCELLED) {
       throw new TransactionCancelledException(txnId);
     }
     return loadExisting.apply(handle);
@@ -121,14 +131,10 @@ public final class TccBarrier {
     if (decide(handle, txnId, BarrierState.CONFIRMED)) {
       return confirmPending.apply(handle);
     }
-    Optional<BarrierState> found = state(handle, txnId);
-    if (found.isEmpty() && rows.isConfirmed(handle, txnId)) {
-      // Confirmed longer ago than the retention: a confirm retried that late (the orchestrator
-      // could not reach the other participant for that long) is still a replay.
-      return loadExisting.apply(handle);
-    }
-    BarrierState state =
-        found.orElseThrow(() -> NotFoundException.of("reservation", "txn_id", txnId));
+    // Confirmed longer ago than the retention is still CONFIRMED: a confirm retried that late
+    // (the orchestrator could not reach the other participant for that long) is a replay.
+    BarrierState state = decidedState(handle, STATE, txnId)
+        .orElseThrow(() -> NotFoundException.of("reservation", "txn_id", txnId));
     if (state == BarrierState.CONFIRMED) {
       return loadExisting.apply(handle);
     }
@@ -179,11 +185,8 @@ public final class TccBarrier {
       deletePending.accept(handle);
       return;
     }
-    Optional<BarrierState> state = state(handle, txnId);
-    if (state.isEmpty() && rows.isConfirmed(handle, txnId)) {
-      // Its barrier row was purged, not never written: still no cancel over a confirm.
-      state = Optional.of(BarrierState.CONFIRMED);
-    }
+    // A confirmed txn whose barrier row was purged is still CONFIRMED: no cancel over a confirm.
+    Optional<BarrierState> state = decidedState(handle, STATE, txnId);
     if (state.isEmpty()) {
       insertIfAbsent(handle, txnId, BarrierState.CANCELLED);
     } else if (state.get() == BarrierState.CONFIRMED) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import signup.common.domain.Completions;
@@ -302,20 +303,14 @@ public final class SignupCoordinator implements AutoCloseable {
   }
 
   private RuntimeException abort(String txnId, FailureKind kind, String message) {
-    boolean aborting;
-    try {
-      aborting = signupLog.markAborting(txnId, kind, message, clock.instant());
-    } catch (RuntimeException e) {
+    return markAborting(txnId, kind, message, unwritable -> {
       // Nothing was decided (only this request writes COMMITTING, and it did not): the
       // sign-up is aborted whatever the log can record now, and the caller hears why
       // (presumed abort). Recovery aborts the TRYING row past its deadline, and cancels.
-      log.info("txn_id={} aborted ({}), not recorded yet: {}", txnId, kind, e.toString());
+      log.info("txn_id={} aborted ({}), not recorded yet: {}", txnId, kind,
+          unwritable.toString());
       return new SignupFailedException(txnId, kind, message);
-    }
-    if (!aborting) {
-      return outcomeInLog(txnId);
-    }
-    return cancelAborting(txnId, kind, message);
+    });
   }
 
   /**
@@ -327,20 +322,27 @@ public final class SignupCoordinator implements AutoCloseable {
   private RuntimeException decisionNotRecorded(String txnId, Throwable failure) {
     String message = "the orchestrator could not record the sign-up's decision: "
         + failure.getMessage();
-    boolean aborting;
-    try {
-      aborting = signupLog.markAborting(txnId, FailureKind.UNAVAILABLE, message,
-          clock.instant());
-    } catch (RuntimeException e) {
+    return markAborting(txnId, FailureKind.UNAVAILABLE, message, unwritable -> {
       log.info("txn_id={} neither COMMITTING nor ABORTING could be written ({}); recovery "
-          + "settles it", txnId, e.toString());
+          + "settles it", txnId, unwritable.toString());
       return failure instanceof RuntimeException unchecked ? unchecked
           : new IllegalStateException(failure);
+    });
+  }
+
+  /**
+   * TRYING -> ABORTING, then the abort's cancels; the log's outcome when the row had moved on;
+   * {@code unwritable}'s answer when the log could not take the write.
+   */
+  private RuntimeException markAborting(String txnId, FailureKind kind, String message,
+      Function<RuntimeException, RuntimeException> unwritable) {
+    boolean aborting;
+    try {
+      aborting = signupLog.markAborting(txnId, kind, message, clock.instant());
+    } catch (RuntimeException e) {
+      return unwritable.apply(e);
     }
-    if (!aborting) {
-      return outcomeInLog(txnId);
-    }
-    return cancelAborting(txnId, FailureKind.UNAVAILABLE, message);
+    return aborting ? cancelAborting(txnId, kind, message) : outcomeInLog(txnId);
   }
 
   /** A txn just marked ABORTING: its cancels, once each, and ABORTED if they got through. */
