@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -184,7 +185,8 @@ public final class Benchmark {
   /**
    * The flood step, after the sweep on the same system: a closed loop at the flood's
    * concurrency, warmed up as any later step, measured while the flood, the probes and the
-   * memory sampler run.
+   * memory sampler run. With the CPUs split, the same loop is measured first without the flood
+   * on the same split, and the CPUs are given back after.
    */
   private FloodResult floodStep(HashCost cost, String target, ManagedChannel channel,
       SelfHostedSystem system, List<BenchResult.Step> steps, String runId, AtomicLong sequence)
@@ -192,24 +194,47 @@ public final class Benchmark {
     FloodSettings flood = settings.flood();
     String name = cost.label() + " c=" + flood.concurrency() + " flood";
     Workload signups = new SignupWorkload(channel, settings.deadline(), runId, sequence);
-    warmUp(name, signups, flood.concurrency(), false, List.of());
-    Measurement baseline = steps.stream().filter(s -> s.concurrency() == flood.concurrency())
-        .map(BenchResult.Step::protocol).findFirst().orElse(null);
+    Collection<ProcessHandle> services = system == null ? List.of()
+        : system.processes().values();
+    Optional<CpuSplit> split = flood.splitCpus() && system != null ? CpuSplit.of(procFs)
+        : Optional.empty();
+    if (flood.splitCpus() && system != null && split.isEmpty()) {
+      note("%s: the CPUs cannot be split here (fewer than two, or no taskset): the flood "
+          + "shares the services' CPUs", name);
+    }
+    split.ifPresent(cpus -> {
+      cpus.apply(services);
+      note("%s: %s", name, cpus.describe());
+    });
     ManagedChannel floodChannel = settings.channels().apply(target);
     FloodResult result;
-    PrometheusText before = scrape(system).get(ORCHESTRATOR);
-    try (Flood running = Flood.start(flood, floodChannel,
-        new SignupWorkload(channel, settings.deadline(), runId, sequence), settings.deadline(),
-        runId, sequence,
-        system == null ? Map.of() : system.processes(), procFs)) {
-      Measurement loop = run(name, new ClosedLoop(signups, flood.concurrency(),
-          settings.limit()));
-      Flood.Observed seen = running.stop();
-      PrometheusText after = scrape(system).get(ORCHESTRATOR);
-      result = new FloodResult(flood, loop, baseline, seen, before == null || after == null
-          ? null : Math.round(after.value(SIGNUPS_STARTED) - before.value(SIGNUPS_STARTED)));
+    try {
+      Measurement baseline;
+      if (split.isPresent()) {
+        String without = name.replace(" flood", " without the flood");
+        warmUp(without, signups, flood.concurrency(), false, List.of());
+        baseline = run(without, new ClosedLoop(signups, flood.concurrency(), settings.limit()));
+      } else {
+        baseline = steps.stream().filter(s -> s.concurrency() == flood.concurrency())
+            .map(BenchResult.Step::protocol).findFirst().orElse(null);
+      }
+      warmUp(name, signups, flood.concurrency(), false, List.of());
+      PrometheusText before = scrape(system).get(ORCHESTRATOR);
+      try (Flood running = Flood.start(flood, floodChannel,
+          new SignupWorkload(channel, settings.deadline(), runId, sequence),
+          settings.deadline(), runId, sequence,
+          system == null ? Map.of() : system.processes(), procFs)) {
+        Measurement loop = run(name, new ClosedLoop(signups, flood.concurrency(),
+            settings.limit()));
+        Flood.Observed seen = running.stop();
+        PrometheusText after = scrape(system).get(ORCHESTRATOR);
+        result = new FloodResult(flood, loop, baseline,
+            split.map(CpuSplit::describe).orElse(null), seen, before == null || after == null
+            ? null : Math.round(after.value(SIGNUPS_STARTED) - before.value(SIGNUPS_STARTED)));
+      }
     } finally {
       floodChannel.shutdownNow();
+      split.ifPresent(cpus -> cpus.undo(services));
     }
     Flood.Observed seen = result.flood();
     note("%s: protocol %.1f/s (%.2f of the step without it), %d flood calls %s, probes %d of "

@@ -2,16 +2,19 @@ package signup.bench;
 
 /**
  * The flood step of one configuration: the closed loop measured while the flood ran, against
- * the sweep's step at the same concurrency without it.
+ * the same loop without it.
  *
  * @param loop the normal sign-ups during the flood
- * @param baseline the sweep's protocol step at the same concurrency; null when it had none
+ * @param baseline the loop without the flood: on the same CPU split when {@code cpus} says one,
+ *     otherwise the sweep's protocol step at the same concurrency; null when it had none
+ * @param cpus which CPUs ran the services and which the bench ({@link CpuSplit#describe}); null
+ *     when they shared them all
  * @param flood what the flood's calls, the probes and the services' memory did
  * @param signupsStarted sign-ups the orchestrator began during the step (its
  *     {@code signup_started_total}, by two scrapes); null without its metrics
  */
 record FloodResult(FloodSettings settings, Measurement loop, Measurement baseline,
-    Flood.Observed flood, Long signupsStarted) {
+    String cpus, Flood.Observed flood, Long signupsStarted) {
 
   /**
    * At most how many sign-ups the flood's own calls began: those begun during the step but

@@ -143,8 +143,10 @@ final class JsonReport {
 
   /**
    * @param protocol the closed loop during the flood
-   * @param baselineThroughputPerS the sweep's step at the same concurrency; null without one
+   * @param baselineThroughputPerS the same loop without the flood (on the same CPU split, or
+   *     the sweep's step at the same concurrency); null without one
    * @param goodputOfBaseline the first over the second
+   * @param cpus which CPUs ran the services and which the bench; null when they shared all
    * @param floodCalls by outcome (OK or a status code)
    * @param probes normal sign-ups made one after the other during the flood
    * @param rssAtStartMib each self-hosted service's resident memory as the flood began
@@ -154,7 +156,7 @@ final class JsonReport {
    * @param floodSignupsStartedAtMost of those, at most how many the flood's calls began
    */
   record FloodStep(int concurrency, int floodThreads, double floodCallDeadlineMs, Measured protocol,
-      Double baselineThroughputPerS, double goodputOfBaseline, long floodCallsTotal,
+      Double baselineThroughputPerS, double goodputOfBaseline, String cpus, long floodCallsTotal,
       Map<String, Long> floodCalls, double floodElapsedS, Probes probes,
       Map<String, Long> rssAtStartMib, Map<String, Long> rssPeakMib, Long signupsStarted,
       Long floodSignupsStartedAtMost) {
@@ -164,7 +166,7 @@ final class JsonReport {
       return new FloodStep(r.settings().concurrency(), r.settings().threads(),
           r.settings().callDeadline().toNanos() / 1e6, Measured.of(r.loop()),
           r.baseline() == null ? null : r.baseline().throughput(), r.goodputOfBaseline(),
-          seen.totalCalls(), seen.calls(), seen.elapsed().toNanos() / 1e9,
+          r.cpus(), seen.totalCalls(), seen.calls(), seen.elapsed().toNanos() / 1e9,
           new Probes(p.made(), p.succeeded(), p.failures(), p.maxLatencyMs()),
           seen.rssAtStartMib(), seen.rssPeakMib(), r.signupsStarted(),
           r.floodSignupsStartedAtMost());

@@ -50,6 +50,9 @@ final class OverloadReport {
     out.printf(Locale.ROOT, "flood (%s): %d threads of Signup calls with a %s ms deadline "
             + "beside the closed loop of %d%n", label, s.threads(),
         decimal(s.callDeadline().toNanos() / 1e6), s.concurrency());
+    out.printf(Locale.ROOT, "  %s%n", r.cpus() == null
+        ? "on the services' CPUs: the flood's client takes some of them"
+        : r.cpus() + ", with and without the flood");
     out.printf(Locale.ROOT, "  goodput %.1f/s during the flood, %s/s without it: %s; "
             + "p99 %.1f ms, errors %s, refused %d, late %d%n", loop.throughput(),
         r.baseline() == null ? "-" : String.format(Locale.ROOT, "%.1f", r.baseline().throughput()),

@@ -127,6 +127,16 @@ final class ProcFs {
     }
   }
 
+  /**
+   * The CPUs the process may run on, as {@code /proc/<pid>/status} lists them ("0-3,6");
+   * empty without /proc.
+   */
+  Optional<String> allowedCpus(long pid) {
+    return read(root.resolve(String.valueOf(pid)).resolve("status")).flatMap(status ->
+        status.lines().filter(line -> line.startsWith("Cpus_allowed_list:"))
+            .map(line -> line.substring(line.indexOf(':') + 1).strip()).findFirst());
+  }
+
   private static Optional<String> read(Path file) {
     try {
       return Optional.of(Files.readString(file));

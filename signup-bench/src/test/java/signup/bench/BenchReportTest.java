@@ -140,7 +140,8 @@ class BenchReportTest {
     Flood.Observed seen = new Flood.Observed(calls, Duration.ofSeconds(10),
         new Flood.Probes(18, 18, Map.of(), 45.25), Map.of("orchestrator", 150L),
         Map.of("orchestrator", 266L));
-    FloodResult flood = new FloodResult(FloodSettings.at(64), duringFlood, peak, seen, 18_030L);
+    FloodResult flood = new FloodResult(FloodSettings.at(64), duringFlood, peak,
+        "services on CPU 0, the bench and its flood on CPU 1", seen, 18_030L);
     BenchSettings settings = new BenchSettings(null, List.of(HashCost.MINIMUM),
         List.of(64, 1024), Duration.ofSeconds(10), 0, Duration.ZERO, Duration.ZERO,
         Duration.ZERO, Duration.ofSeconds(10), false, List.of("-Xmx256m"), null,
@@ -164,6 +165,8 @@ class BenchReportTest {
         "minimum      1024      1900.0     0.95     4321             2.3      0\n"), text);
     assertTrue(text.contains("goodput 1800.0/s during the flood, 2000.0/s without it: 0.90"),
         text);
+    assertTrue(text.contains(
+        "services on CPU 0, the bench and its flood on CPU 1, with and without the flood"), text);
     assertTrue(text.contains("flood calls: 27,003 in 10.0 s (DEADLINE_EXCEEDED 27,000, OK 3)"),
         text);
     assertTrue(text.contains("18 of 18 succeeded, the slowest in 45.3 ms"), text);
@@ -191,6 +194,8 @@ class BenchReportTest {
     assertEquals(0, protocol.get("answered_after_deadline").getAsLong());
     JsonObject flood = minimum.getAsJsonObject("flood");
     assertEquals(0.9, flood.get("goodput_of_baseline").getAsDouble());
+    assertEquals("services on CPU 0, the bench and its flood on CPU 1",
+        flood.get("cpus").getAsString());
     assertEquals(2000, flood.get("baseline_throughput_per_s").getAsDouble());
     assertEquals(27_003, flood.get("flood_calls_total").getAsLong());
     assertEquals(27_000, flood.getAsJsonObject("flood_calls").get("DEADLINE_EXCEEDED")

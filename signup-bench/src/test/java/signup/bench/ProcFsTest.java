@@ -51,6 +51,16 @@ class ProcFsTest {
   }
 
   @Test
+  void allowedCpusAreTheStatusCpusAllowedListAndEmptyWithoutIt() throws IOException {
+    Files.createDirectories(proc.resolve("100"));
+    Files.writeString(proc.resolve("100/status"), "Name:\tjava\nCpus_allowed:\t3\n"
+        + "Cpus_allowed_list:\t0-1\nMems_allowed:\t1\n");
+
+    assertEquals(Optional.of("0-1"), new ProcFs(proc).allowedCpus(100));
+    assertTrue(new ProcFs(proc).allowedCpus(42).isEmpty());
+  }
+
+  @Test
   void aProcessWithoutProcReportsNoContextSwitches() {
     assertTrue(new ProcFs(proc).contextSwitches(42).isEmpty());
     assertTrue(new ProcFs(proc.resolve("no-such-dir")).contextSwitches(42).isEmpty());

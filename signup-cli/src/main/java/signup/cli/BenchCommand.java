@@ -157,6 +157,14 @@ final class BenchCommand implements Callable<Integer> {
       description = "Threads of the flood. Default: ${DEFAULT-VALUE}.")
   int floodThreads;
 
+  @Option(names = "--flood-shared-cpus",
+      description = "Self-hosted: let the flood's client share the services' CPUs. By default "
+          + "the services run on half the CPUs and the bench (the flood's client) on the "
+          + "others, as an attacker's client would run on a machine of its own, and the step "
+          + "is held against the same loop without the flood on the same split (Linux, "
+          + "taskset, 2 CPUs or more; otherwise shared).")
+  boolean floodSharedCpus;
+
   @Option(names = "--max-in-flight", paramLabel = "N",
       description = "Self-hosted: the orchestrator's --max-in-flight, past which it refuses a "
           + "sign-up at once with RESOURCE_EXHAUSTED and a retry hint. Default: its own (256).")
@@ -271,7 +279,8 @@ final class BenchCommand implements Callable<Integer> {
     if (floodThreads < 1 || floodThreads > 1_000) {
       throw usage("--flood-threads must be 1-1000");
     }
-    return new FloodSettings(flood, floodThreads, FloodSettings.CALL_DEADLINE);
+    return new FloodSettings(flood, floodThreads, FloodSettings.CALL_DEADLINE,
+        !floodSharedCpus);
   }
 
   /** "signup bench --self-hosted ...": this run as typed, for the report's header. */

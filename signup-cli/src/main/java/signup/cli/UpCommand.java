@@ -111,8 +111,8 @@ final class UpCommand implements Callable<Integer> {
       started.add(SubscriptionServer.create(subscriptionConfig).start());
       OrchestratorConfig orchestratorConfig = new OrchestratorConfig(bind, orchestrator,
           dataDir.resolve("orchestrator.db"), target(client), target(subscription),
-          ProtocolSettings.DEFAULTS, transport, retention, orchestratorMetricsPort,
-          admissionSettings);
+          ProtocolSettings.DEFAULTS, admission.transport(transport), retention,
+          orchestratorMetricsPort, admissionSettings);
       started.add(OrchestratorServer.create(orchestratorConfig).start());
     } catch (PortInUseException | DatabaseUnusableException | UnusableTokenException e) {
       stopAll(started);

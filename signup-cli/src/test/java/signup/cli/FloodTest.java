@@ -35,10 +35,11 @@ import signup.orchestrator.domain.ProtocolSettings;
 import signup.orchestrator.v1.SignupServiceGrpc;
 
 /**
- * A flood of Signup calls that give up after 1 ms, from many threads, against a real
- * orchestrator process at -Xmx256m and 64 MiB of direct buffers (the participants run in this
- * JVM): the orchestrator starts (almost) none of them, its resident memory stays within its
- * budget, and a normal sign-up during the flood and after it goes through. Tried from outside before admission control,
+ * A flood of Signup calls that give up after 1 ms, from many threads on a connection of their
+ * own, against a real orchestrator process at -Xmx256m and 64 MiB of direct buffers (the
+ * participants run in this JVM): the orchestrator starts (almost) none of them, stops reading
+ * the flood's connection, its resident memory stays within its budget, and a normal sign-up
+ * during the flood and after it goes through. Tried from outside before admission control,
  * 24,000 such calls started ~21,300 sign-ups, the orchestrator's RSS went from 486 MB to
  * 1,118 MB, and a normal sign-up 15 s later still timed out.
  */
@@ -57,11 +58,15 @@ class FloodTest {
   SignupSystem participants;
   ServiceProcess orchestrator;
   ManagedChannel channel;
+  ManagedChannel floodChannel;
 
   @AfterEach
   void stop() {
     if (channel != null) {
       channel.shutdownNow();
+    }
+    if (floodChannel != null) {
+      floodChannel.shutdownNow();
     }
     if (orchestrator != null) {
       orchestrator.close();
@@ -86,6 +91,10 @@ class FloodTest {
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     SignupServiceGrpc.SignupServiceBlockingStub patient = SignupServiceGrpc
         .newBlockingStub(channel);
+    // The attacker's own connection, as a client apart from the normal ones would have.
+    floodChannel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    SignupServiceGrpc.SignupServiceBlockingStub hasty = SignupServiceGrpc
+        .newBlockingStub(floodChannel);
     patient.withDeadlineAfter(30, TimeUnit.SECONDS)
         .signup(SignupSystem.request("before@example.com"));
     long rssAtRest = rssMib(orchestrator.pid());
@@ -104,7 +113,7 @@ class FloodTest {
           for (int i = 0; System.nanoTime() < floodEnds; i++) {
             Status.Code code = Status.Code.OK;
             try {
-              patient.withDeadlineAfter(1, TimeUnit.MILLISECONDS).signup(
+              hasty.withDeadlineAfter(1, TimeUnit.MILLISECONDS).signup(
                   SignupSystem.request("flood-" + thread + "-" + i + "@example.com"));
             } catch (StatusRuntimeException e) {
               code = e.getStatus().getCode();
@@ -133,7 +142,8 @@ class FloodTest {
     String after = patient.withDeadlineAfter(30, TimeUnit.SECONDS)
         .signup(SignupSystem.request("after@example.com")).getClient().getEmail();
     long started = participants.query("orchestrator.db", "SELECT count(*) FROM signup_txn") - 3;
-    long logLines = Files.readAllLines(orchestrator.log()).size();
+    List<String> log = Files.readAllLines(orchestrator.log());
+    long logLines = log.size();
     System.out.printf("flood: %d calls in %s from %d threads (%s); %d sign-ups started;"
         + " orchestrator RSS %d MiB at rest, %d MiB at most; %d log lines%n", sent.sum(), FLOOD,
         FLOODERS, answers, started, rssAtRest, peakRss.get(), logLines);
@@ -145,6 +155,8 @@ class FloodTest {
     assertTrue(peakRss.get() <= RSS_BUDGET_MIB, "orchestrator RSS " + peakRss.get()
         + " MiB, over its budget of " + RSS_BUDGET_MIB + " MiB");
     assertTrue(logLines < 200, "a line per refused call? " + logLines + " lines");
+    assertTrue(log.stream().anyMatch(line -> line.contains("left unread and closed")),
+        "the flood's connection was read to the end: " + String.join("\n", log));
   }
 
   /** Resident memory of a process, from /proc. */

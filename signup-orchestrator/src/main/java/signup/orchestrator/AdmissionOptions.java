@@ -5,6 +5,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import signup.common.cli.DurationConverter;
+import signup.common.grpc.ConnectionPolicy;
+import signup.common.security.Transport;
 import signup.orchestrator.domain.AdmissionSettings;
 
 /**
@@ -35,6 +37,20 @@ public final class AdmissionOptions {
           + "(env SIGNUP_MIN_DEADLINE). Default: ${DEFAULT-VALUE}.")
   Duration minDeadline;
 
+  @Option(names = "--max-late-calls", defaultValue = "${env:SIGNUP_MAX_LATE_CALLS:-50}",
+      description = "Calls one connection may have refused for --min-deadline within a second; "
+          + "one more and the orchestrator stops reading from that connection and closes it "
+          + "5 s later, so that a flood of hopeless calls costs it nothing. Behind a proxy that "
+          + "carries many callers on one connection, raise it or limit rates at the proxy; 0: "
+          + "no limit (env SIGNUP_MAX_LATE_CALLS). Default: ${DEFAULT-VALUE}.")
+  int maxLateCalls;
+
+  /** {@code transport} with --max-late-calls in its policy ({@link #settings} checks it). */
+  public Transport transport(Transport transport) {
+    ConnectionPolicy policy = transport.connections().withMaxLateCallsPerSecond(maxLateCalls);
+    return transport.withConnections(policy);
+  }
+
   /** The settings these options describe; a usage error for a value out of range. */
   public AdmissionSettings settings(CommandSpec spec) {
     if (maxInFlight < 1) {
@@ -43,6 +59,10 @@ public final class AdmissionOptions {
     }
     if (minDeadline.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--min-deadline must not be negative");
+    }
+    if (maxLateCalls < 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-late-calls must not be negative, not " + maxLateCalls);
     }
     if (slowSignup.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--slow-signup must not be negative");

@@ -109,6 +109,7 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
         "ORCHESTRATOR", dbUrl, server.resolve(dbFile)),
         ServerOptions.requireTarget(spec, "--client-target", clientTarget),
         ServerOptions.requireTarget(spec, "--subscription-target", subscriptionTarget),
-        protocol, server.transport(spec), retention, metricsPort, admission.settings(spec));
+        protocol, admission.transport(server.transport(spec)), retention, metricsPort,
+        admission.settings(spec));
   }
 }

@@ -54,8 +54,10 @@ public final class StandardErrors {
           .asRuntimeException());
     }
     if (thrown instanceof TooLateException) {
+      // The cause stays on the server (gRPC never sends it): LateCalls counts these by
+      // connection.
       return Optional.of(Status.DEADLINE_EXCEEDED.withDescription(thrown.getMessage())
-          .asRuntimeException());
+          .withCause(thrown).asRuntimeException());
     }
     if (thrown instanceof StoreUnavailableException store) {
       // Not logged here: the store logs once when it stops taking writes, not once a request.

@@ -1,10 +1,16 @@
 package signup.common.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.BindableService;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -16,11 +22,17 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import signup.common.domain.InvalidInputException;
+import signup.common.domain.TooLateException;
 import signup.orchestrator.v1.Decision;
+import signup.orchestrator.v1.ResolveTransactionResponse;
 import signup.orchestrator.v1.TransactionCoordinatorGrpc;
 
 /**
@@ -109,9 +121,97 @@ class ConnectionPolicyOverTcpTest {
         .until(() -> acceptedByGrpc(connect(host)));
   }
 
+  @Test
+  void aConnectionPastItsLateCallsIsLeftUnreadThenClosedWhileOtherConnectionsAreServed()
+      throws Exception {
+    // On the transport's thread, as the orchestrator's Signup: the connection is then stopped
+    // in the middle of a read, after which the HTTP/2 decoder asks for another one itself.
+    NonBlockingCoordinator onTransport = new NonBlockingCoordinator(txnId -> {
+      if (txnId.startsWith("late")) {
+        throw new TooLateException("the call's deadline leaves too little: not started");
+      }
+      return GrpcServerHostTest.decision(Decision.COMMIT);
+    });
+    GrpcServerHost host = start(onTransport, ConnectionPolicy.DEFAULTS
+        .withMaxLateCallsPerSecond(20).withMaxIdle(LONG).withMaxAge(LONG));
+    ManagedChannel flooding = channelTo(host);
+    ManagedChannel normal = channelTo(host);
+    assertEquals(Decision.COMMIT, resolve(normal));
+
+    // 20 within the second are answered; the 21st is too, and is the last the server reads.
+    for (int i = 1; i <= 21; i++) {
+      String txnId = "late-" + i;
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> resolve(flooding, txnId, LONG));
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, refused.getStatus().getCode(), txnId);
+    }
+    int read = onTransport.asked.size();
+
+    // Calls the server would answer at once are not read at all: they time out on the client.
+    List<ListenableFuture<ResolveTransactionResponse>> unread = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      unread.add(TransactionCoordinatorGrpc.newFutureStub(flooding)
+          .withDeadlineAfter(500, TimeUnit.MILLISECONDS)
+          .resolveTransaction(GrpcServerHostTest.request("t-unread-" + i)));
+    }
+    for (ListenableFuture<ResolveTransactionResponse> call : unread) {
+      ExecutionException failed = assertThrows(ExecutionException.class, call::get);
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, Status.fromThrowable(failed).getCode());
+    }
+    assertEquals(read, onTransport.asked.size(),
+        "the server read calls of the unread connection");
+    assertEquals(Decision.COMMIT, resolve(normal), "another connection is served meanwhile");
+
+    // Closed after the penalty: the channel's next call opens a connection that is served.
+    Awaitility.await("the unread connection closed").atMost(
+            ConnectionPolicy.LATE_CALLS_PENALTY.plus(PROMPTLY))
+        .until(() -> flooding.getState(false) != ConnectivityState.READY);
+    assertEquals(Decision.COMMIT, resolve(flooding));
+  }
+
+  @Test
+  void callsRefusedForAnythingButTheirDeadlineNeverCountAgainstTheirConnection() {
+    service.script(txnId -> {
+      throw InvalidInputException.of("txn_id", "is not one this coordinator knows");
+    });
+    GrpcServerHost host = start(ConnectionPolicy.DEFAULTS.withMaxLateCallsPerSecond(5)
+        .withMaxIdle(LONG).withMaxAge(LONG));
+    ManagedChannel channel = channelTo(host);
+
+    for (int i = 1; i <= 50; i++) {
+      String txnId = "bad-" + i;
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> resolve(channel, txnId, LONG));
+      assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), txnId);
+    }
+    assertEquals(50, service.asked.size());
+    assertEquals(ConnectivityState.READY, channel.getState(false));
+  }
+
+  @Test
+  void withoutALimitEveryLateCallIsReadAndAnswered() {
+    service.script(txnId -> {
+      throw new TooLateException("the call's deadline leaves too little: not started");
+    });
+    GrpcServerHost host = start(ConnectionPolicy.DEFAULTS.withMaxIdle(LONG).withMaxAge(LONG));
+    ManagedChannel channel = channelTo(host);
+
+    for (int i = 1; i <= 100; i++) {
+      String txnId = "late-" + i;
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> resolve(channel, txnId, LONG));
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, refused.getStatus().getCode(), txnId);
+    }
+    assertEquals(100, service.asked.size());
+  }
+
   private GrpcServerHost start(ConnectionPolicy policy) {
+    return start(service, policy);
+  }
+
+  private GrpcServerHost start(BindableService coordinator, ConnectionPolicy policy) {
     GrpcServerHost host = new GrpcServerHost("test",
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), List.of(service),
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), List.of(coordinator),
         StandardErrors::toStatus, List.of(), List.of(), Duration.ofSeconds(5), policy);
     hosts.add(host);
     return host.start();
@@ -125,9 +225,31 @@ class ConnectionPolicyOverTcpTest {
   }
 
   private static Decision resolve(ManagedChannel channel) {
+    return resolve(channel, "t1", Duration.ofSeconds(10));
+  }
+
+  private static Decision resolve(ManagedChannel channel, String txnId, Duration deadline) {
     return TransactionCoordinatorGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .resolveTransaction(GrpcServerHostTest.request("t1")).getDecision();
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .resolveTransaction(GrpcServerHostTest.request(txnId)).getDecision();
+  }
+
+  /** The scripted coordinator, its calls run on the transport's thread. */
+  private static final class NonBlockingCoordinator implements NonBlockingService {
+    final List<String> asked = new CopyOnWriteArrayList<>();
+    private final ScriptedCoordinator scripted;
+
+    NonBlockingCoordinator(Function<String, ResolveTransactionResponse> script) {
+      this.scripted = new ScriptedCoordinator(txnId -> {
+        asked.add(txnId);
+        return script.apply(txnId);
+      });
+    }
+
+    @Override
+    public ServerServiceDefinition bindService() {
+      return scripted.bindService();
+    }
   }
 
   /** A TCP connection that sends nothing. */
