@@ -296,8 +296,9 @@ else
   PIDS+=($!)
   ORCH_PIDS=()
   for port in "$O1" "$O2"; do
+    # Behind nginx, as deploy/nginx/signup-orchestrators.conf says: nginx limits each caller.
     java -jar "$SIGNUP_JAR" serve orchestrator --port "$port" --metrics-port 0 \
-      --data-dir "$WORK/pgrun" \
+      --max-late-calls 0 --data-dir "$WORK/pgrun" \
       --db-url "$PG_URL/signup_orchestrator" --client-target "localhost:$PC" \
       --subscription-target "localhost:$PS" >"$WORK/pg-orchestrator-$port.log" 2>&1 &
     PIDS+=($!); ORCH_PIDS+=($!)

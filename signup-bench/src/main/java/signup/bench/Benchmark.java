@@ -196,19 +196,12 @@ public final class Benchmark {
     Workload signups = new SignupWorkload(channel, settings.deadline(), runId, sequence);
     Collection<ProcessHandle> services = system == null ? List.of()
         : system.processes().values();
-    Optional<CpuSplit> split = flood.splitCpus() && system != null ? CpuSplit.of(procFs)
-        : Optional.empty();
-    if (flood.splitCpus() && system != null && split.isEmpty()) {
-      note("%s: the CPUs cannot be split here (fewer than two, or no taskset): the flood "
-          + "shares the services' CPUs", name);
-    }
-    split.ifPresent(cpus -> {
-      cpus.apply(services);
-      note("%s: %s", name, cpus.describe());
-    });
-    ManagedChannel floodChannel = settings.channels().apply(target);
+    Optional<CpuSplit> split = flood.splitCpus() && system != null
+        ? splitCpus(name, services) : Optional.empty();
+    ManagedChannel floodChannel = null;
     FloodResult result;
     try {
+      floodChannel = settings.channels().apply(target);
       Measurement baseline;
       if (split.isPresent()) {
         String without = name.replace(" flood", " without the flood");
@@ -233,8 +226,12 @@ public final class Benchmark {
             ? null : Math.round(after.value(SIGNUPS_STARTED) - before.value(SIGNUPS_STARTED)));
       }
     } finally {
-      floodChannel.shutdownNow();
-      split.ifPresent(cpus -> cpus.undo(services));
+      if (floodChannel != null) {
+        floodChannel.shutdownNow();
+      }
+      if (split.isPresent() && !split.get().undo(services)) {
+        note("%s: taskset could not give every process all the CPUs back", name);
+      }
     }
     Flood.Observed seen = result.flood();
     note("%s: protocol %.1f/s (%.2f of the step without it), %d flood calls %s, probes %d of "
@@ -244,6 +241,22 @@ public final class Benchmark {
         result.signupsStarted() == null ? ""
             : ", " + result.floodSignupsStartedAtMost() + " sign-ups begun by the flood at most");
     return result;
+  }
+
+  /** The services on half the CPUs and this process on the others, where that can be done. */
+  private Optional<CpuSplit> splitCpus(String name, Collection<ProcessHandle> services) {
+    Optional<CpuSplit> split = CpuSplit.of(procFs);
+    if (split.isPresent() && !split.get().apply(services)) {
+      split.get().undo(services);
+      split = Optional.empty();
+    }
+    if (split.isPresent()) {
+      note("%s: %s", name, split.get().describe());
+    } else {
+      note("%s: the CPUs cannot be split here (fewer than two, no taskset, or taskset "
+          + "refused): the flood shares the services' CPUs", name);
+    }
+    return split;
   }
 
   /** {@code counts} with {@code first} (those it has) first, in that order. */

@@ -71,19 +71,29 @@ final class CpuSplit {
     return cpus.stream().map(String::valueOf).collect(Collectors.joining(","));
   }
 
-  /** Moves the services to their CPUs and this process to the others. */
-  void apply(Collection<ProcessHandle> serviceProcesses) {
+  /**
+   * Moves the services to their CPUs and this process to the others; false if taskset failed
+   * for any of them (the caller then {@link #undo}es it and shares the CPUs).
+   */
+  boolean apply(Collection<ProcessHandle> serviceProcesses) {
+    boolean pinned = true;
     // Twice: a thread started while taskset walks a process's threads may miss the first.
     for (int round = 0; round < 2; round++) {
-      serviceProcesses.forEach(process -> pin(services, process));
-      pin(callers, ProcessHandle.current());
+      for (ProcessHandle process : serviceProcesses) {
+        pinned &= pin(services, process);
+      }
+      pinned &= pin(callers, ProcessHandle.current());
     }
+    return pinned;
   }
 
-  /** Gives every process back all the CPUs. */
-  void undo(Collection<ProcessHandle> serviceProcesses) {
-    serviceProcesses.forEach(process -> pin(all, process));
-    pin(all, ProcessHandle.current());
+  /** Gives every process back all the CPUs; false if taskset failed for any of them. */
+  boolean undo(Collection<ProcessHandle> serviceProcesses) {
+    boolean restored = true;
+    for (ProcessHandle process : serviceProcesses) {
+      restored &= pin(all, process);
+    }
+    return restored & pin(all, ProcessHandle.current());
   }
 
   /** For the report: which CPUs ran what. */
@@ -91,10 +101,9 @@ final class CpuSplit {
     return "services on CPU " + services + ", the bench and its flood on CPU " + callers;
   }
 
-  private static void pin(String cpus, ProcessHandle process) {
-    if (process.isAlive()) {
-      taskset("-a", "-p", "-c", cpus, String.valueOf(process.pid()));
-    }
+  /** True when {@code process} now runs on {@code cpus}, or is gone. */
+  private static boolean pin(String cpus, ProcessHandle process) {
+    return !process.isAlive() || taskset("-a", "-p", "-c", cpus, String.valueOf(process.pid()));
   }
 
   private static boolean taskset(String... args) {

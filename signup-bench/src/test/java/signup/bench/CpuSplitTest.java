@@ -1,6 +1,7 @@
 package signup.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -27,13 +28,13 @@ class CpuSplitTest {
     int half = (all.size() + 1) / 2;
     Process service = new ProcessBuilder("sleep", "60").start();
     try {
-      split.get().apply(List.of(service.toHandle()));
+      assertTrue(split.get().apply(List.of(service.toHandle())), "taskset failed");
       try {
         assertEquals(all.subList(0, half), cpusOf(procFs, service.pid()));
         assertEquals(all.subList(half, all.size()),
             cpusOf(procFs, ProcessHandle.current().pid()));
       } finally {
-        split.get().undo(List.of(service.toHandle()));
+        assertTrue(split.get().undo(List.of(service.toHandle())), "taskset failed to undo");
       }
       assertEquals(all, cpusOf(procFs, service.pid()));
       assertEquals(all, cpusOf(procFs, ProcessHandle.current().pid()));

@@ -1,6 +1,7 @@
 package signup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 import signup.orchestrator.OrchestratorServerCommand;
 import signup.orchestrator.domain.AdmissionSettings;
 
@@ -44,6 +46,15 @@ class AdmissionOptionsTest {
     new CommandLine(command).parseArgs("--data-dir", dir.toString());
 
     assertEquals(50, command.config().transport().connections().maxLateCallsPerSecond());
+  }
+
+  @Test
+  void theOrchestratorRefusesANegativeLateCallLimitAsAUsageError() {
+    OrchestratorServerCommand command = new OrchestratorServerCommand();
+    new CommandLine(command).parseArgs("--data-dir", dir.toString(), "--max-late-calls", "-1");
+
+    ParameterException refused = assertThrows(ParameterException.class, command::config);
+    assertEquals("--max-late-calls must not be negative, not -1", refused.getMessage());
   }
 
   @Test

@@ -38,11 +38,12 @@ public final class AdmissionOptions {
   Duration minDeadline;
 
   @Option(names = "--max-late-calls", defaultValue = "${env:SIGNUP_MAX_LATE_CALLS:-50}",
-      description = "Calls one connection may have refused for --min-deadline within a second; "
-          + "one more and the orchestrator stops reading from that connection and closes it "
-          + "5 s later, so that a flood of hopeless calls costs it nothing. Behind a proxy that "
-          + "carries many callers on one connection, raise it or limit rates at the proxy; 0: "
-          + "no limit (env SIGNUP_MAX_LATE_CALLS). Default: ${DEFAULT-VALUE}.")
+      description = "Calls too late to start (refused for --min-deadline, or expired before "
+          + "they reached the orchestrator) that one connection may send within a second; one "
+          + "more and the orchestrator stops reading from that connection and closes it 5 s "
+          + "later, so that a flood of such calls costs it next to nothing. Behind a proxy that "
+          + "carries many callers on one connection, set 0 and limit each caller's rate at "
+          + "the proxy; 0: no limit (env SIGNUP_MAX_LATE_CALLS). Default: ${DEFAULT-VALUE}.")
   int maxLateCalls;
 
   /** {@code transport} with --max-late-calls in its policy ({@link #settings} checks it). */

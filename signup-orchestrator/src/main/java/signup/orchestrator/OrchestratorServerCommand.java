@@ -16,6 +16,7 @@ import signup.common.cli.ServerLauncher;
 import signup.common.cli.ServerOptions;
 import signup.common.domain.Retention;
 import signup.common.fault.CrashPoints;
+import signup.orchestrator.domain.AdmissionSettings;
 import signup.orchestrator.domain.ProtocolSettings;
 
 @Command(name = "signup-orchestrator", mixinStandardHelpOptions = true,
@@ -105,11 +106,13 @@ public final class OrchestratorServerCommand implements Callable<Integer> {
         defaults.secondPhaseBudget(), defaults.callDeadline(), recoveryInterval);
     Retention retention = server.retention(spec, protocol.minimumRetention(),
         "--reserve-deadline + --try-timeout + --recovery-interval");
+    // Checked first: transport() takes --max-late-calls as settings() found it.
+    AdmissionSettings admissionSettings = admission.settings(spec);
     return new OrchestratorConfig(server.bind(), port, DatabaseOptions.location(spec, env,
         "ORCHESTRATOR", dbUrl, server.resolve(dbFile)),
         ServerOptions.requireTarget(spec, "--client-target", clientTarget),
         ServerOptions.requireTarget(spec, "--subscription-target", subscriptionTarget),
         protocol, admission.transport(server.transport(spec)), retention, metricsPort,
-        admission.settings(spec));
+        admissionSettings);
   }
 }

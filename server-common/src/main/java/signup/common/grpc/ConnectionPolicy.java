@@ -29,10 +29,11 @@ import java.time.Duration;
  * @param maxLateCallsPerSecond calls one connection may have refused as too late to start
  *     (their deadline leaves less than the server needs) within a second; one more and the
  *     server stops reading from that connection and closes it {@link #LATE_CALLS_PENALTY}
- *     later. Each such call costs the server its HTTP/2 work, ~0.1 ms of CPU, for nothing: tried
- *     on this machine, a client on a core of its own sent 5,400 a second with a 1 ms deadline
- *     and left the services a third of their sign-ups. 0: no limit (the default; the
- *     orchestrator sets one)
+ *     later ({@link LateCallPenalty}). Each such call costs the server its HTTP/2 work, ~0.1
+ *     ms of CPU, for nothing: tried on this machine, a client on a core of its own sent 5,400
+ *     a second with a 1 ms deadline and left the services a third of their sign-ups. Per
+ *     connection: a client that opens many gets this many on each. 0: no limit (the default;
+ *     the orchestrator sets one)
  */
 public record ConnectionPolicy(Duration handshakeTimeout, Duration maxIdle, Duration maxAge,
     Duration maxAgeGrace, Duration keepAliveTime, Duration keepAliveTimeout,
@@ -44,8 +45,8 @@ public record ConnectionPolicy(Duration handshakeTimeout, Duration maxIdle, Dura
   public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
   /**
    * How long a connection past {@code maxLateCallsPerSecond} is left unread before it is
-   * closed. While unread it costs the server nothing, and its client, whose calls queue behind
-   * it, cannot open another in its place; closing it drops whatever it sent meanwhile, unread.
+   * closed. While unread it costs the server nothing, and a gRPC client, whose calls queue
+   * behind it, does not open another meanwhile; closing it drops whatever it sent, unread.
    */
   public static final Duration LATE_CALLS_PENALTY = Duration.ofSeconds(5);
 

@@ -109,7 +109,15 @@ public final class GrpcServerHost implements AutoCloseable {
       ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
       Duration drainTimeout, BlockingCalls blockingCalls) {
     this(name, builder, services, mapper, interceptors, owned, drainTimeout,
-        ConnectionPolicy.DEFAULTS, Metrics.unserved(), Tracing.off(), blockingCalls);
+        ConnectionPolicy.DEFAULTS, blockingCalls);
+  }
+
+  /** With a connection policy and the pool for blocking calls given. */
+  GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,
+      ExceptionMapper mapper, List<ServerInterceptor> interceptors, List<AutoCloseable> owned,
+      Duration drainTimeout, ConnectionPolicy connectionPolicy, BlockingCalls blockingCalls) {
+    this(name, builder, services, mapper, interceptors, owned, drainTimeout, connectionPolicy,
+        Metrics.unserved(), Tracing.off(), blockingCalls);
   }
 
   private GrpcServerHost(String name, ServerBuilder<?> builder, List<BindableService> services,

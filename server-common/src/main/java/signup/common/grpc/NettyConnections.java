@@ -5,7 +5,6 @@ import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler.Sharable;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,13 +15,10 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +36,8 @@ import org.slf4j.LoggerFactory;
  * sets), on epoll where it is available as gRPC's defaults are; {@link #close()} shuts them down
  * once the server has terminated.
  *
- * <p>The same handler keeps each open connection by its peer's address, so that a connection
- * whose calls keep being refused as too late to start ({@link LateCalls}) can be left unread and
- * then closed: the only way to make such calls cost nothing is not to read them.
+ * <p>The same handler hands each accepted connection to the {@link LateCallPenalty} when the
+ * policy limits late calls, which is how that can stop reading one.
  */
 final class NettyConnections implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NettyConnections.class);
@@ -92,11 +87,14 @@ final class NettyConnections implements AutoCloseable {
     // 0: Netty's default count, from the property NettyTuning sets.
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
         new DefaultThreadFactory(name + "-io", true), io);
-    ConnectionCap cap = new ConnectionCap(name, policy.maxConnections());
+    Consumer<Channel> accepted = connection -> { };
     if (policy.maxLateCallsPerSecond() > 0) {
-      builder.intercept(new LateCalls(cap, policy.maxLateCallsPerSecond(),
-          ConnectionPolicy.LATE_CALLS_PENALTY));
+      LateCallPenalty penalty = new LateCallPenalty(name, policy.maxLateCallsPerSecond(),
+          ConnectionPolicy.LATE_CALLS_PENALTY);
+      builder.intercept(new LateCalls(penalty));
+      accepted = penalty::track;
     }
+    ConnectionCap cap = new ConnectionCap(name, policy.maxConnections(), accepted);
     builder.bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
         .channelFactory(() -> {
@@ -131,18 +129,16 @@ final class NettyConnections implements AutoCloseable {
     private final String name;
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
-    /** The open connections by their peer's address (gRPC's TRANSPORT_ATTR_REMOTE_ADDR). */
-    private final Map<SocketAddress, Tracked> byPeer = new ConcurrentHashMap<>();
+    private final Consumer<Channel> accepted;
     // Read and written on the accepting thread only.
     private long refusedSinceLog;
     private long lastLogNanos = System.nanoTime() - REFUSAL_LOG_PERIOD.toNanos();
-    private final AtomicLong penalizedSinceLog = new AtomicLong();
-    private final AtomicLong lastPenaltyLogNanos =
-        new AtomicLong(System.nanoTime() - REFUSAL_LOG_PERIOD.toNanos());
 
-    ConnectionCap(String name, int max) {
+    /** @param accepted told of each connection let through, before it is registered */
+    ConnectionCap(String name, int max, Consumer<Channel> accepted) {
       this.name = name;
       this.max = max;
+      this.accepted = accepted;
     }
 
     @Override
@@ -158,94 +154,9 @@ final class NettyConnections implements AutoCloseable {
       }
       // A connection whose registration fails is closed without completing this future and
       // stays counted; that happens only while the event loops shut down, with the server.
-      SocketAddress peer = connection.remoteAddress();
-      if (peer != null) {
-        byPeer.put(peer, new Tracked(connection));
-      }
-      connection.closeFuture().addListener(closed -> {
-        open.decrementAndGet();
-        if (peer != null) {
-          byPeer.remove(peer);
-        }
-      });
+      connection.closeFuture().addListener(closed -> open.decrementAndGet());
+      accepted.accept(connection);
       ctx.fireChannelRead(connection);
-    }
-
-    /**
-     * Counts a call of {@code peer}'s connection refused as too late to start; past {@code
-     * maxPerSecond} of them within a second, stops reading from it and closes it {@code
-     * penalty} later. A peer not (or no longer) open here is ignored.
-     */
-    void lateCall(SocketAddress peer, int maxPerSecond, Duration penalty) {
-      Tracked tracked = peer == null ? null : byPeer.get(peer);
-      if (tracked == null || !tracked.countLate(System.nanoTime(), maxPerSecond)) {
-        return;
-      }
-      Channel connection = tracked.connection;
-      Runnable stopReading = () -> {
-        // Takes effect at once on the event loop: Netty reads no further once autoRead is off,
-        // so what is left of the current read is all the server still decodes. The HTTP/2
-        // decoder asks for a read itself when one decoded no message and autoRead is off; the
-        // gate, first in the pipeline, drops those requests.
-        connection.pipeline().addFirst(new NoMoreReads());
-        connection.config().setAutoRead(false);
-        connection.eventLoop().schedule(() -> {
-          connection.close();
-        }, penalty.toMillis(), TimeUnit.MILLISECONDS);
-      };
-      if (connection.eventLoop().inEventLoop()) {
-        stopReading.run();
-      } else {
-        connection.eventLoop().execute(stopReading);
-      }
-      logPenalty(peer, maxPerSecond, penalty);
-    }
-
-    private void logPenalty(SocketAddress peer, int maxPerSecond, Duration penalty) {
-      penalizedSinceLog.incrementAndGet();
-      long now = System.nanoTime();
-      long last = lastPenaltyLogNanos.get();
-      if (now - last >= REFUSAL_LOG_PERIOD.toNanos()
-          && lastPenaltyLogNanos.compareAndSet(last, now)) {
-        log.warn("{}: {} connection(s) left unread and closed after {} s for more than {} calls "
-            + "a second refused as too late to start (--max-late-calls), the last from {}",
-            name, penalizedSinceLog.getAndSet(0), penalty.toSeconds(), maxPerSecond, peer);
-      }
-    }
-
-    /** Drops every request to read from its connection. */
-    private static final class NoMoreReads extends ChannelOutboundHandlerAdapter {
-      @Override
-      public void read(ChannelHandlerContext ctx) {
-        // not passed on: nothing more is read from this connection
-      }
-    }
-
-    /** An open connection and its calls refused as too late in the current second. */
-    private static final class Tracked {
-      private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
-      final Channel connection;
-      private long windowStartNanos;
-      private int lateInWindow;
-      private boolean penalized;
-
-      Tracked(Channel connection) {
-        this.connection = connection;
-      }
-
-      /** True once, for the call that takes the connection past {@code maxPerSecond}. */
-      synchronized boolean countLate(long nowNanos, int maxPerSecond) {
-        if (penalized) {
-          return false;
-        }
-        if (lateInWindow == 0 || nowNanos - windowStartNanos > WINDOW_NANOS) {
-          windowStartNanos = nowNanos;
-          lateInWindow = 0;
-        }
-        lateInWindow++;
-        penalized = lateInWindow > maxPerSecond;
-        return penalized;
-      }
     }
 
     private void logRefusal() {

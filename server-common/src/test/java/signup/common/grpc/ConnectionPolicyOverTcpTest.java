@@ -22,6 +22,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import signup.common.domain.InvalidInputException;
+import signup.common.domain.OverloadedException;
 import signup.common.domain.TooLateException;
 import signup.orchestrator.v1.Decision;
 import signup.orchestrator.v1.ResolveTransactionResponse;
@@ -172,6 +174,10 @@ class ConnectionPolicyOverTcpTest {
   @Test
   void callsRefusedForAnythingButTheirDeadlineNeverCountAgainstTheirConnection() {
     service.script(txnId -> {
+      if (txnId.endsWith("0")) {
+        throw new OverloadedException("as many as it takes are in flight: not started",
+            Duration.ofMillis(250));
+      }
       throw InvalidInputException.of("txn_id", "is not one this coordinator knows");
     });
     GrpcServerHost host = start(ConnectionPolicy.DEFAULTS.withMaxLateCallsPerSecond(5)
@@ -182,10 +188,49 @@ class ConnectionPolicyOverTcpTest {
       String txnId = "bad-" + i;
       StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
           () -> resolve(channel, txnId, LONG));
-      assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), txnId);
+      assertEquals(i % 10 == 0 ? Status.Code.RESOURCE_EXHAUSTED : Status.Code.INVALID_ARGUMENT,
+          refused.getStatus().getCode(), txnId);
     }
     assertEquals(50, service.asked.size());
     assertEquals(ConnectivityState.READY, channel.getState(false));
+  }
+
+  @Test
+  void callsThatExpireQueuedBehindTheServersOwnSlowWorkNeverCountAgainstTheirConnection()
+      throws Exception {
+    // One thread for blocking calls: 60 calls with a 1 s deadline wait behind a 1.5 s one, and
+    // have expired by the time the pool starts them. The server was slow, not the client.
+    service.script(txnId -> {
+      if (txnId.equals("slow")) {
+        sleep(Duration.ofMillis(1_500));
+      }
+      return GrpcServerHostTest.decision(Decision.COMMIT);
+    });
+    GrpcServerHost host = new GrpcServerHost("test",
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), List.of(service),
+        StandardErrors::toStatus, List.of(), List.of(), Duration.ofSeconds(5),
+        ConnectionPolicy.DEFAULTS.withMaxLateCallsPerSecond(20).withMaxIdle(LONG)
+            .withMaxAge(LONG), new BlockingCalls("test", 1, 100));
+    hosts.add(host);
+    host.start();
+    ManagedChannel channel = channelTo(host);
+    CompletableFuture<Decision> slow = CompletableFuture.supplyAsync(
+        () -> resolve(channel, "slow", LONG));
+    Awaitility.await("the slow call started").atMost(PROMPTLY)
+        .until(() -> service.asked.contains("slow"));
+    List<ListenableFuture<ResolveTransactionResponse>> queued = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      queued.add(TransactionCoordinatorGrpc.newFutureStub(channel)
+          .withDeadlineAfter(1, TimeUnit.SECONDS)
+          .resolveTransaction(GrpcServerHostTest.request("queued-" + i)));
+    }
+    for (ListenableFuture<ResolveTransactionResponse> call : queued) {
+      assertThrows(ExecutionException.class, call::get);
+    }
+    assertEquals(Decision.COMMIT, slow.join());
+
+    assertEquals(Decision.COMMIT, resolve(channel, "t-after", Duration.ofSeconds(5)),
+        "the connection is still read");
   }
 
   @Test
@@ -249,6 +294,14 @@ class ConnectionPolicyOverTcpTest {
     @Override
     public ServerServiceDefinition bindService() {
       return scripted.bindService();
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
