@@ -11,8 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -222,6 +224,38 @@ class SignupCoordinatorTest {
   }
 
   @Test
+  void callersRefusedTogetherAreToldWaitsSpreadOverHalfAgainNeverShorterThanTheHint() {
+    Duration hint = Duration.ofMillis(700);
+
+    assertEquals(Duration.ofMillis(700), SignupCoordinator.spread(hint, 0));
+    assertEquals(Duration.ofMillis(875), SignupCoordinator.spread(hint, 0.5));
+    assertEquals(Duration.ofMillis(1_049), SignupCoordinator.spread(hint, 0.999));
+  }
+
+  @Test
+  void refusalsAtTheSameMomentDoNotAllNameTheSameWait() {
+    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
+        SETTINGS, AdmissionSettings.DEFAULTS.withMaxInFlight(1), Clock.systemUTC(),
+        CrashPoints.none());
+    CompletableFuture<ClientReservation> reserved = new CompletableFuture<>();
+    clients.onReserve = () -> reserved;
+    CompletableFuture<SignupRecord> admitted = coordinator.start(request(null, "a@example.com"));
+
+    Set<Duration> hints = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      CompletableFuture<SignupRecord> refused =
+          coordinator.start(request(null, "r" + i + "@example.com"));
+      OverloadedException e = assertThrows(OverloadedException.class,
+          () -> Completions.await(refused));
+      hints.add(e.retryAfter().orElseThrow());
+    }
+
+    assertTrue(hints.size() > 1, "20 callers refused at once, all told " + hints);
+    reserved.complete(new ClientReservation("ignored", Instant.EPOCH));
+    Completions.await(admitted);
+  }
+
+  @Test
   void aSignupPastTheBoundInFlightIsRefusedAtOnceWithARetryHintAndWritesNothing() {
     SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
         SETTINGS, AdmissionSettings.DEFAULTS.withMaxInFlight(2), Clock.systemUTC(),
@@ -235,7 +269,10 @@ class SignupCoordinatorTest {
 
     OverloadedException refused = assertThrows(OverloadedException.class,
         () -> Completions.await(third));
-    assertEquals(Optional.of(AdmissionSettings.DEFAULTS.retryAfter()), refused.retryAfter());
+    Duration least = AdmissionSettings.DEFAULTS.retryAfter();
+    Duration hint = refused.retryAfter().orElseThrow();
+    assertTrue(hint.compareTo(least) >= 0 && hint.compareTo(least.multipliedBy(3).dividedBy(2))
+        <= 0, "a hint of " + hint + ", not within half again of " + least);
     await().atMost(Duration.ofSeconds(10)).until(() -> clients.reserves.size() == 2);
     assertEquals(2, clients.reserves.size(), "the third reserved nothing");
     assertEquals(2, rowsInLog(), "nor wrote a log row");
