@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -198,11 +199,13 @@ class ConnectionPolicyOverTcpTest {
   @Test
   void callsThatExpireQueuedBehindTheServersOwnSlowWorkNeverCountAgainstTheirConnection()
       throws Exception {
-    // One thread for blocking calls: 60 calls with a 1 s deadline wait behind a 1.5 s one, and
-    // have expired by the time the pool starts them. The server was slow, not the client.
+    // One thread for blocking calls: 60 calls with a 1 s deadline wait behind one held until
+    // they have all expired, and the pool starts them only then. The server was slow, not the
+    // client.
+    CountDownLatch held = new CountDownLatch(1);
     service.script(txnId -> {
       if (txnId.equals("slow")) {
-        sleep(Duration.ofMillis(1_500));
+        awaitQuietly(held);
       }
       return GrpcServerHostTest.decision(Decision.COMMIT);
     });
@@ -227,6 +230,7 @@ class ConnectionPolicyOverTcpTest {
     for (ListenableFuture<ResolveTransactionResponse> call : queued) {
       assertThrows(ExecutionException.class, call::get);
     }
+    held.countDown();
     assertEquals(Decision.COMMIT, slow.join());
 
     assertEquals(Decision.COMMIT, resolve(channel, "t-after", Duration.ofSeconds(5)),
@@ -297,9 +301,9 @@ class ConnectionPolicyOverTcpTest {
     }
   }
 
-  private static void sleep(Duration duration) {
+  private static void awaitQuietly(CountDownLatch latch) {
     try {
-      Thread.sleep(duration.toMillis());
+      latch.await(1, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
