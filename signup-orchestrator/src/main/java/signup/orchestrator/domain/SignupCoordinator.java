@@ -392,17 +392,21 @@ public final class SignupCoordinator implements AutoCloseable {
     Duration typical = inFlight.typicalDuration().truncatedTo(ChronoUnit.MILLIS);
     Duration most = admission.slowSignup().compareTo(admission.retryAfter()) > 0
         ? admission.slowSignup() : admission.retryAfter();
-    Duration hint = typical.compareTo(admission.retryAfter()) < 0 ? admission.retryAfter()
-        : typical.compareTo(most) > 0 ? most : typical;
+    Duration hint = typical;
+    if (typical.compareTo(admission.retryAfter()) < 0) {
+      hint = admission.retryAfter();
+    } else if (typical.compareTo(most) > 0) {
+      hint = most;
+    }
     return spread(hint, ThreadLocalRandom.current().nextDouble());
   }
 
   /**
    * {@code hint} plus {@code fraction} of its half, to the millisecond. Callers refused together
    * and told the same wait come back together and are refused together again: bursts of
-   * hundreds, each queued behind the others on the transport threads (a refusal's p99 grew with
-   * the callers, to ~90 ms at 1,024 in flight). Spread over half the wait, they come back apart;
-   * never sooner than the hint.
+   * hundreds, each queued behind the others (a refusal's p50 was 4-6 ms at 256 and 1,024 in
+   * flight; spread, under 1 ms, BENCHMARKS.md). Spread over half the wait, they come back
+   * apart; never sooner than the hint.
    */
   static Duration spread(Duration hint, double fraction) {
     return hint.plusNanos((long) (hint.toNanos() / 2 * fraction)).truncatedTo(ChronoUnit.MILLIS);
