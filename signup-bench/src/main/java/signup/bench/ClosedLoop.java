@@ -37,6 +37,8 @@ final class ClosedLoop {
   private final Checkpoint checkpoint;
   private final Recorder latencyMicros = new Recorder(3);
   private final Recorder refusalMicros = new Recorder(3);
+  /** Refusals of calls after each caller's first: the {@code concurrency} calls that start it. */
+  private final Recorder refusalAfterFirstMicros = new Recorder(3);
   private final LongAdder succeeded = new LongAdder();
   private final LongAdder refused = new LongAdder();
   private final LongAdder late = new LongAdder();
@@ -119,6 +121,7 @@ final class ClosedLoop {
         slots.release();
         break;
       }
+      boolean firstOfItsCaller = started < concurrency;
       started++;
       long t0 = System.nanoTime();
       CompletableFuture<?> operation;
@@ -139,6 +142,9 @@ final class ClosedLoop {
         if (refusal.isPresent()) {
           refused.increment();
           refusalMicros.recordValue(micros);
+          if (!firstOfItsCaller) {
+            refusalAfterFirstMicros.recordValue(micros);
+          }
         } else {
           latencyMicros.recordValue(micros);
           if (cause == null) {
@@ -165,7 +171,8 @@ final class ClosedLoop {
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum())),
         Duration.ofNanos(lastCompletion.get() - start),
         Measurement.Latency.of(latencyMicros.getIntervalHistogram()), refused.sum(),
-        Measurement.Latency.of(refusalMicros.getIntervalHistogram()), late.sum());
+        Measurement.Latency.of(refusalMicros.getIntervalHistogram()),
+        Measurement.Latency.of(refusalAfterFirstMicros.getIntervalHistogram()), late.sum());
   }
 
   /** Of two System.nanoTime() values, the earlier (which may overflow, hence no Math.min). */

@@ -122,15 +122,17 @@ final class JsonReport {
    * @param latencyMs of every call but the refusals
    * @param refused calls refused at once (RESOURCE_EXHAUSTED), not in {@code failed}
    * @param refusalLatencyMs how quickly they were refused
+   * @param refusalLatencyAfterFirstMs the same without each caller's first call (the burst
+   *     every step starts with)
    * @param answeredAfterDeadline calls answered after their deadline, DEADLINE_EXCEEDED included
    */
   record Measured(long succeeded, long failed, double elapsedS, double throughputPerS,
       Latency latencyMs, Map<String, Long> errors, long refused, Latency refusalLatencyMs,
-      long answeredAfterDeadline) {
+      Latency refusalLatencyAfterFirstMs, long answeredAfterDeadline) {
     static Measured of(Measurement m) {
       return new Measured(m.succeeded(), m.failed(), m.elapsed().toNanos() / 1e9,
           m.throughput(), Latency.of(m.latency()), m.errors(), m.refused(),
-          Latency.of(m.refusalLatency()), m.late());
+          Latency.of(m.refusalLatency()), Latency.of(m.refusalLatencyAfterFirst()), m.late());
     }
   }
 

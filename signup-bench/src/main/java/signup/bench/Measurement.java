@@ -16,11 +16,15 @@ import org.HdrHistogram.Histogram;
  * @param refused calls the system refused at once, asking the caller to come back later
  *     (RESOURCE_EXHAUSTED): overload handled, not a failure of the system
  * @param refusalLatency how quickly the refusals were answered
+ * @param refusalLatencyAfterFirst the same, without each caller's first call: a closed loop
+ *     starts all its callers at the same instant, and that burst, which no steady state has,
+ *     was most of a refusal's p99 at 256 and more in flight
  * @param late operations answered after their deadline (or that failed for it): 0 when the
  *     system never makes a caller wait past its deadline
  */
 record Measurement(long succeeded, Map<String, Long> errors, Duration elapsed,
-    Latency latency, long refused, Latency refusalLatency, long late) {
+    Latency latency, long refused, Latency refusalLatency, Latency refusalLatencyAfterFirst,
+    long late) {
 
   Measurement {
     errors = Collections.unmodifiableMap(new TreeMap<>(errors));
@@ -28,7 +32,7 @@ record Measurement(long succeeded, Map<String, Long> errors, Duration elapsed,
 
   /** Without refusals, none late. */
   Measurement(long succeeded, Map<String, Long> errors, Duration elapsed, Latency latency) {
-    this(succeeded, errors, elapsed, latency, 0, Latency.NONE, 0);
+    this(succeeded, errors, elapsed, latency, 0, Latency.NONE, Latency.NONE, 0);
   }
 
   /** Successful operations per second: with refusals, the goodput. */

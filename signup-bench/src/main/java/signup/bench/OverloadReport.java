@@ -20,18 +20,22 @@ final class OverloadReport {
   static void print(PrintWriter out, BenchResult result) {
     out.printf(Locale.ROOT, "overload: goodput against the peak of its configuration; refusals "
         + "(RESOURCE_EXHAUSTED: the caller waits as its RetryInfo asks, then makes its next "
-        + "call), their p99 (target < %.0f ms); calls answered after their deadline (target 0)%n",
+        + "call), their p99 (target < %.0f ms), and without each caller's first call (the "
+        + "burst every step starts with); calls answered after their deadline (target 0)%n",
         REFUSAL_P99_TARGET_MS);
-    String row = "%-11s %5s %11s %8s %8s %15s %6s%n";
+    String row = "%-11s %5s %11s %8s %8s %15s %19s %6s%n";
     out.printf(Locale.ROOT, row, "config", "conc", "goodput/s", "of peak", "refused",
-        "refusal p99 ms", "late");
+        "refusal p99 ms", "after first p99 ms", "late");
     for (BenchResult.Configuration c : result.configurations()) {
       for (BenchResult.Step step : c.steps()) {
         Measurement p = step.protocol();
         out.printf(Locale.ROOT, row, c.cost().label(), step.concurrency(),
             String.format(Locale.ROOT, "%.1f", p.throughput()), ratio(c.goodputOfPeak(step)),
             p.refused(), p.refused() == 0 ? "-"
-                : String.format(Locale.ROOT, "%.1f", p.refusalLatency().p99()), p.late());
+                : String.format(Locale.ROOT, "%.1f", p.refusalLatency().p99()),
+            p.refused() == 0 ? "-"
+                : String.format(Locale.ROOT, "%.1f", p.refusalLatencyAfterFirst().p99()),
+            p.late());
       }
     }
     out.println();

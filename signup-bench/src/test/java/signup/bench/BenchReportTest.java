@@ -126,7 +126,8 @@ class BenchReportTest {
         new Measurement.Latency(1, 2, 3, 4, 5));
     Measurement refusing = new Measurement(19_000, Map.of(), Duration.ofSeconds(10),
         new Measurement.Latency(10, 20, 30, 40, 50), 4_321,
-        new Measurement.Latency(0.5, 1, 2.25, 3, 4), 0);
+        new Measurement.Latency(0.5, 1, 2.25, 3, 4), new Measurement.Latency(0.5, 1, 1.75, 2, 3),
+        0);
     List<BenchResult.Step> steps = List.of(
         new BenchResult.Step(64, peak, null, PerSignupCost.NONE, PerSignupCost.NONE,
             Warmup.NONE, null),
@@ -162,7 +163,8 @@ class BenchReportTest {
     String text = out.toString();
     assertTrue(text.contains("\ncommand: signup bench --self-hosted --flood 64\n"), text);
     assertTrue(text.contains(
-        "minimum      1024      1900.0     0.95     4321             2.3      0\n"), text);
+        "minimum      1024      1900.0     0.95     4321             2.3                 1.8      0\n"),
+        text);
     assertTrue(text.contains("goodput 1800.0/s during the flood, 2000.0/s without it: 0.90"),
         text);
     assertTrue(text.contains(
@@ -191,6 +193,8 @@ class BenchReportTest {
     assertEquals(4321, protocol.get("refused").getAsLong());
     assertEquals(0, protocol.get("failed").getAsLong());
     assertEquals(2.25, protocol.getAsJsonObject("refusal_latency_ms").get("p99").getAsDouble());
+    assertEquals(1.75, protocol.getAsJsonObject("refusal_latency_after_first_ms").get("p99")
+        .getAsDouble());
     assertEquals(0, protocol.get("answered_after_deadline").getAsLong());
     JsonObject flood = minimum.getAsJsonObject("flood");
     assertEquals(0.9, flood.get("goodput_of_baseline").getAsDouble());

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -184,6 +185,43 @@ class ClosedLoopTest {
       assertTrue(waited >= retryAfter.toNanos(), "call " + (i + 1) + " came "
           + waited / 1_000_000 + " ms after a refusal asking for " + retryAfter);
     }
+  }
+
+  @Test
+  void eachCallersFirstCallIsLeftOutOfTheRefusalLatencyAfterFirst() throws InterruptedException {
+    AtomicInteger calls = new AtomicInteger();
+    Workload slowToRefuseAtFirst = new Workload() {
+      @Override
+      public CompletableFuture<?> start() {
+        CompletableFuture<Object> refused = new CompletableFuture<>();
+        if (calls.incrementAndGet() <= 2) {
+          // The two callers' first calls, refused only after 50 ms, as in a burst.
+          CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)
+              .execute(() -> refused.completeExceptionally(new IllegalStateException("BUSY")));
+        } else {
+          refused.completeExceptionally(new IllegalStateException("BUSY"));
+        }
+        return refused;
+      }
+
+      @Override
+      public String classify(Throwable failure) {
+        return failure.getMessage();
+      }
+
+      @Override
+      public Optional<Duration> refusal(Throwable failure) {
+        return Optional.of(Duration.ZERO);
+      }
+    };
+
+    Measurement m = new ClosedLoop(slowToRefuseAtFirst, 2, ClosedLoop.Limit.of(6)).run();
+
+    assertEquals(6, m.refused());
+    assertTrue(m.refusalLatency().max() >= 50, m.refusalLatency().toString());
+    assertTrue(m.refusalLatencyAfterFirst().max() < 50,
+        m.refusalLatencyAfterFirst().toString());
+    assertTrue(m.refusalLatencyAfterFirst().max() > 0, "the four later refusals are timed");
   }
 
   @Test
