@@ -151,13 +151,8 @@ class ConnectionPolicyOverTcpTest {
     int read = onTransport.asked.size();
 
     // Calls the server would answer at once are not read at all: they time out on the client.
-    List<ListenableFuture<ResolveTransactionResponse>> unread = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      unread.add(TransactionCoordinatorGrpc.newFutureStub(flooding)
-          .withDeadlineAfter(500, TimeUnit.MILLISECONDS)
-          .resolveTransaction(GrpcServerHostTest.request("t-unread-" + i)));
-    }
-    for (ListenableFuture<ResolveTransactionResponse> call : unread) {
+    for (ListenableFuture<ResolveTransactionResponse> call :
+        resolveAll(flooding, "t-unread-", 200, Duration.ofMillis(500))) {
       ExecutionException failed = assertThrows(ExecutionException.class, call::get);
       assertEquals(Status.Code.DEADLINE_EXCEEDED, Status.fromThrowable(failed).getCode());
     }
@@ -209,25 +204,15 @@ class ConnectionPolicyOverTcpTest {
       }
       return GrpcServerHostTest.decision(Decision.COMMIT);
     });
-    GrpcServerHost host = new GrpcServerHost("test",
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), List.of(service),
-        StandardErrors::toStatus, List.of(), List.of(), Duration.ofSeconds(5),
-        ConnectionPolicy.DEFAULTS.withMaxLateCallsPerSecond(20).withMaxIdle(LONG)
-            .withMaxAge(LONG), new BlockingCalls("test", 1, 100));
-    hosts.add(host);
-    host.start();
+    GrpcServerHost host = start(service, ConnectionPolicy.DEFAULTS.withMaxLateCallsPerSecond(20)
+        .withMaxIdle(LONG).withMaxAge(LONG), new BlockingCalls("test", 1, 100));
     ManagedChannel channel = channelTo(host);
     CompletableFuture<Decision> slow = CompletableFuture.supplyAsync(
         () -> resolve(channel, "slow", LONG));
     Awaitility.await("the slow call started").atMost(PROMPTLY)
         .until(() -> service.asked.contains("slow"));
-    List<ListenableFuture<ResolveTransactionResponse>> queued = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
-      queued.add(TransactionCoordinatorGrpc.newFutureStub(channel)
-          .withDeadlineAfter(1, TimeUnit.SECONDS)
-          .resolveTransaction(GrpcServerHostTest.request("queued-" + i)));
-    }
-    for (ListenableFuture<ResolveTransactionResponse> call : queued) {
+    for (ListenableFuture<ResolveTransactionResponse> call :
+        resolveAll(channel, "queued-", 60, Duration.ofSeconds(1))) {
       assertThrows(ExecutionException.class, call::get);
     }
     held.countDown();
@@ -259,9 +244,16 @@ class ConnectionPolicyOverTcpTest {
   }
 
   private GrpcServerHost start(BindableService coordinator, ConnectionPolicy policy) {
+    return start(coordinator, policy,
+        new BlockingCalls("test", BlockingCalls.THREADS, BlockingCalls.ADMITTED));
+  }
+
+  private GrpcServerHost start(BindableService coordinator, ConnectionPolicy policy,
+      BlockingCalls blockingCalls) {
     GrpcServerHost host = new GrpcServerHost("test",
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), List.of(coordinator),
-        StandardErrors::toStatus, List.of(), List.of(), Duration.ofSeconds(5), policy);
+        StandardErrors::toStatus, List.of(), List.of(), Duration.ofSeconds(5), policy,
+        blockingCalls);
     hosts.add(host);
     return host.start();
   }
@@ -275,6 +267,18 @@ class ConnectionPolicyOverTcpTest {
 
   private static Decision resolve(ManagedChannel channel) {
     return resolve(channel, "t1", Duration.ofSeconds(10));
+  }
+
+  /** {@code count} calls sent at once, for txn ids {@code prefix}0, {@code prefix}1, ... */
+  private static List<ListenableFuture<ResolveTransactionResponse>> resolveAll(
+      ManagedChannel channel, String prefix, int count, Duration deadline) {
+    List<ListenableFuture<ResolveTransactionResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      calls.add(TransactionCoordinatorGrpc.newFutureStub(channel)
+          .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .resolveTransaction(GrpcServerHostTest.request(prefix + i)));
+    }
+    return calls;
   }
 
   private static Decision resolve(ManagedChannel channel, String txnId, Duration deadline) {
