@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +31,7 @@ final class LateCallPenalty {
   private final Duration penalty;
   /** gRPC's TRANSPORT_ATTR_REMOTE_ADDR is the Netty channel's remoteAddress(), this key. */
   private final Map<SocketAddress, Tracked> byPeer = new ConcurrentHashMap<>();
-  private final AtomicLong penalizedSinceLog = new AtomicLong();
-  private final AtomicLong lastLogNanos =
-      new AtomicLong(System.nanoTime() - LOG_PERIOD.toNanos());
+  private final CountPerPeriod penalties = new CountPerPeriod(LOG_PERIOD);
 
   LateCallPenalty(String name, int maxPerSecond, Duration penalty) {
     this.name = name;
@@ -104,13 +101,11 @@ final class LateCallPenalty {
   }
 
   private void logPenalty(SocketAddress peer) {
-    penalizedSinceLog.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastLogNanos.get();
-    if (now - last >= LOG_PERIOD.toNanos() && lastLogNanos.compareAndSet(last, now)) {
+    long penalized = penalties.countAndReport();
+    if (penalized > 0) {
       log.warn("{}: {} connection(s) left unread and closed after {} s for more than {} calls "
           + "a second too late to start (--max-late-calls), the last from {}", name,
-          penalizedSinceLog.getAndSet(0), penalty.toSeconds(), maxPerSecond, peer);
+          penalized, penalty.toSeconds(), maxPerSecond, peer);
     }
   }
 

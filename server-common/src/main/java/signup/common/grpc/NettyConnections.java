@@ -130,9 +130,7 @@ final class NettyConnections implements AutoCloseable {
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
     private final Consumer<Channel> accepted;
-    // Read and written on the accepting thread only.
-    private long refusedSinceLog;
-    private long lastLogNanos = System.nanoTime() - REFUSAL_LOG_PERIOD.toNanos();
+    private final CountPerPeriod refusals = new CountPerPeriod(REFUSAL_LOG_PERIOD);
 
     /** @param accepted told of each connection let through, before it is registered */
     ConnectionCap(String name, int max, Consumer<Channel> accepted) {
@@ -160,13 +158,10 @@ final class NettyConnections implements AutoCloseable {
     }
 
     private void logRefusal() {
-      refusedSinceLog++;
-      long now = System.nanoTime();
-      if (now - lastLogNanos >= REFUSAL_LOG_PERIOD.toNanos()) {
+      long refused = refusals.countAndReport();
+      if (refused > 0) {
         log.warn("{}: {} connection(s) refused: {} open already, the most allowed "
-            + "(--max-connections)", name, refusedSinceLog, max);
-        refusedSinceLog = 0;
-        lastLogNanos = now;
+            + "(--max-connections)", name, refused, max);
       }
     }
   }
