@@ -74,6 +74,15 @@ public final class BenchReport {
     byProcess(out, result, "CPU per sign-up by process, ms", PerSignupCost::cpuMillis, "%.3f");
     byProcess(out, result, "context switches per sign-up by process (all threads)",
         PerSignupCost::contextSwitches, "%.1f");
+    if (result.configurations().stream().anyMatch(c -> c.hashedBy() != null)) {
+      out.println("password hashes computed by (client-server's log; the local limit's JVM "
+          + "picks the same way)");
+      for (BenchResult.Configuration c : result.configurations()) {
+        out.printf(Locale.ROOT, "%-11s   %s%n", c.cost().label(),
+            c.hashedBy() == null ? "-" : c.hashedBy());
+      }
+      out.println();
+    }
     out.println("warm-up before the first step: how long, and why it ended");
     for (BenchResult.Configuration c : result.configurations()) {
       BenchResult.Step first = c.steps().get(0);

@@ -36,14 +36,17 @@ public record BenchResult(String system, List<String> serviceJvmOptions, int cor
    * @param flood the flood step after the sweep; null when none was asked for
    * @param spans the spans the services exported over the whole configuration, by service;
    *     null when they ran without tracing
+   * @param hashedBy the Argon2id implementation client-server computed hashes with, as its log
+   *     says ("native (libsodium)"); null when not known (a target)
    */
   record Configuration(HashCost cost, List<Step> steps, Map<String, HeapUsage> heap,
-      Map<String, WriteStats> groupCommit, FloodResult flood, Map<String, Long> spans) {
+      Map<String, WriteStats> groupCommit, FloodResult flood, Map<String, Long> spans,
+      String hashedBy) {
 
     /** Without a flood step or traces. */
     Configuration(HashCost cost, List<Step> steps, Map<String, HeapUsage> heap,
         Map<String, WriteStats> groupCommit) {
-      this(cost, steps, heap, groupCommit, null, null);
+      this(cost, steps, heap, groupCommit, null, null, null);
     }
 
     /** The highest protocol throughput of the sweep: what overloaded steps are held against. */

@@ -156,12 +156,15 @@ public final class Benchmark {
       Map<String, HeapUsage> heap = ServiceMetrics.heap(last);
       groupCommit.putAll(ServiceMetrics.groupCommitSinceStart(last));
       Map<String, Long> spans = null;
+      String hashedBy = null;
       if (system != null) {
+        hashedBy = system.passwordsHashedBy().orElse(null);
         Map<String, ProcessHandle> services = system.processes();
         system.close(); // the services flush their last spans as they stop
         spans = traces == null ? null : inOrder(traces.spansByService(), services.keySet());
       }
-      return new BenchResult.Configuration(cost, steps, heap, groupCommit, flood, spans);
+      return new BenchResult.Configuration(cost, steps, heap, groupCommit, flood, spans,
+          hashedBy);
     } finally {
       if (channel != null) {
         channel.shutdownNow();

@@ -81,7 +81,8 @@ final class JsonReport {
    * @param spansExported by service, as the bench's OTLP sink received them; null without
    *     tracing
    */
-  record Configuration(String configuration, String passwordHash, List<Step> steps,
+  record Configuration(String configuration, String passwordHash, String hashedBy,
+      List<Step> steps,
       Map<String, Heap> heap, Map<String, GroupCommit> groupCommit, FloodStep flood,
       Map<String, Long> spansExported) {
     static Configuration of(BenchResult.Configuration c, BenchSettings s) {
@@ -89,7 +90,7 @@ final class JsonReport {
       c.heap().forEach((name, h) -> heap.put(name,
           new Heap(h.used(), h.committed(), h.max(), h.liveAfterGc())));
       return new Configuration(c.cost().label(),
-          "argon2id " + s.localLimitParts().describe(c.cost()),
+          "argon2id " + s.localLimitParts().describe(c.cost()), c.hashedBy(),
           c.steps().stream().map(step -> Step.of(step, c.goodputOfPeak(step))).toList(), heap,
           GroupCommit.of(c.groupCommit()), c.flood() == null ? null : FloodStep.of(c.flood()),
           c.spans());

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import signup.common.metrics.PrometheusText;
 import signup.common.store.DatabaseLocation.PostgresServer;
@@ -27,6 +29,9 @@ import signup.common.grpc.FreePorts;
 final class SelfHostedSystem implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final int PORT_ATTEMPTS = 3;
+  /** client-server's start-up line about its password hashes (ClientServer). */
+  private static final Pattern HASHED_BY = Pattern.compile("password hashes: .* computed by "
+      + "(.+), \\d+ at once");
   /** The variables a service reads its database from, cleared from what children inherit. */
   private static final List<String> DATABASE_VARIABLES =
       List.of("_DB_URL", "_DB_USER", "_DB_PASSWORD", "_DB_PASSWORD_FILE");
@@ -130,6 +135,18 @@ final class SelfHostedSystem implements AutoCloseable {
       stopAll(started);
       throw e;
     }
+  }
+
+  /**
+   * The Argon2id implementation the (first) client-server computes password hashes with, from
+   * its start-up line: "... computed by native (libsodium), 2 at once".
+   */
+  Optional<String> passwordsHashedBy() {
+    return services.stream().filter(s -> s.name().startsWith("client-server")).findFirst()
+        .flatMap(clientServer -> {
+          Matcher m = HASHED_BY.matcher(clientServer.logText());
+          return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        });
   }
 
   /** The orchestrators, one address or a list of every replica's. */

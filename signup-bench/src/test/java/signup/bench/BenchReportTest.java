@@ -1,6 +1,7 @@
 package signup.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonNull;
@@ -151,7 +152,7 @@ class BenchReportTest {
         Observability.METRICS);
     return new BenchResult("self-hosted", List.of("-Xmx256m"), 2, 256, settings, List.of(
         new BenchResult.Configuration(HashCost.MINIMUM, steps, Map.of(), Map.of(), flood,
-            null)));
+            null, "native (libsodium)")));
   }
 
   @Test
@@ -175,6 +176,8 @@ class BenchReportTest {
     assertTrue(text.contains("orchestrator 150 -> 266"), text);
     assertTrue(text.contains("began during the step: 18,030; by the flood's calls: 12 at most"),
         text);
+    assertTrue(text.contains("password hashes computed by (client-server's log; the local "
+        + "limit's JVM picks the same way)\nminimum       native (libsodium)\n"), text);
     assertEquals(false, overloaded().anyErrors(), "refusals are not errors");
   }
 
@@ -209,6 +212,7 @@ class BenchReportTest {
     assertEquals(266, flood.getAsJsonObject("rss_peak_mib").get("orchestrator").getAsLong());
     assertEquals(12, flood.get("flood_signups_started_at_most").getAsLong());
     assertEquals("metrics", json.get("observability").getAsString());
+    assertEquals("native (libsodium)", minimum.get("hashed_by").getAsString());
   }
 
   @Test
@@ -231,5 +235,6 @@ class BenchReportTest {
         + "(--observability off)"), out.toString());
     assertEquals(2, out.toString().split("unavailable: the services ran without metrics "
         + "\\(--observability off\\)", -1).length - 1, "heap and group commit: " + out);
+    assertFalse(out.toString().contains("password hashes computed by"), "not known: " + out);
   }
 }
