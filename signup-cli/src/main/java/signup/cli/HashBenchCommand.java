@@ -30,14 +30,14 @@ import signup.common.domain.DaemonThreads;
  * The password hash alone, in this JVM: how many hashes a second client-server's hasher makes
  * here, and what the garbage collector does meanwhile. Run at the services' heap
  * ({@code java -Xmx256m -jar signup.jar hash-bench}) beside a {@code signup bench} to tell the
- * hash's own cost from what the services add to it; {@code -Dsignup.argon2=bouncycastle} or
- * {@code native} picks the implementation.
+ * hash's own cost from what the services add to it; {@code -Dsignup.argon2=libsodium},
+ * {@code libargon2} or {@code bouncycastle} picks the implementation.
  */
 @Command(name = "hash-bench", mixinStandardHelpOptions = true,
     description = {"Measure the Argon2id password hash alone in this JVM: hashes per second with "
         + "1..N hasher threads, and the garbage collections and allocation per hash. Run it at "
         + "the services' heap (java -Xmx256m -jar signup.jar hash-bench); "
-        + "-Dsignup.argon2=native|bouncycastle picks the implementation."})
+        + "-Dsignup.argon2=libsodium|libargon2|bouncycastle picks the implementation."})
 final class HashBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
