@@ -75,11 +75,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "Sign-ups per step instead of a --duration.")
   Long count;
 
-  @Option(names = "--warmup", defaultValue = "90s", converter = DurationConverter.class,
+  @Option(names = "--warmup", defaultValue = "180s", converter = DurationConverter.class,
       description = "The longest warm-up (run, and not counted) before the first step of each "
           + "system and of the local limit. It runs in 5 s windows and ends earlier, once two "
           + "windows' throughputs are within 10%% and the JIT compilers used at most 3%% of the CPU "
-          + "(where /proc tells): the JIT needs up to a minute on two cores. 0s for none. "
+          + "(where /proc tells): on two cores the JIT needs about a minute at thousands of "
+          + "sign-ups a second, and about two at production hashing's tens. 0s for none. "
           + "Default: ${DEFAULT-VALUE}.")
   Duration warmup;
 
