@@ -143,10 +143,13 @@ final class SelfHostedSystem implements AutoCloseable {
    */
   Optional<String> passwordsHashedBy() {
     return services.stream().filter(s -> s.name().startsWith("client-server")).findFirst()
-        .flatMap(clientServer -> {
-          Matcher m = HASHED_BY.matcher(clientServer.logText());
-          return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-        });
+        .flatMap(clientServer -> hashedBy(clientServer.logText()));
+  }
+
+  /** The implementation a client-server's log says it computes password hashes with. */
+  static Optional<String> hashedBy(String clientServerLog) {
+    Matcher m = HASHED_BY.matcher(clientServerLog);
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   /** The orchestrators, one address or a list of every replica's. */

@@ -22,7 +22,7 @@ class HashBenchCommandTest {
         "--duration", "300ms");
 
     assertEquals(0, exit, out.toString());
-    assertTrue(out.toString().startsWith("Argon2id m=8 KiB, t=1, p=1 by native (libargon2)"),
+    assertTrue(out.toString().startsWith("Argon2id m=8 KiB, t=1, p=1 by native (libsodium)"),
         out.toString());
     Matcher rows = Pattern.compile("(?m)^\\s+([12])\\s+([0-9.]+)\\s").matcher(out.toString());
     int found = 0;

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * 19 MiB as 19,456 small blocks per hash; at a service's 256 MiB heap two hashers then make G1
  * collect dozens of times a second, copying the blocks of the hashes in progress, and two
  * threads hash no faster than one (BENCHMARKS.md, "Production hashing"). Of the two native
- * ones libsodium is preferred: it uses the CPU's vector instructions, and takes a third less CPU
+ * ones libsodium is preferred: it uses the CPU's vector instructions, and takes a fifth less CPU
  * a hash here. Without either library (an unsupported platform, or no writable temporary
  * directory for JNA to unpack them into) Bouncy Castle stands in.
  */
@@ -46,9 +46,9 @@ public interface Argon2id {
     String choice = System.getProperty(IMPLEMENTATION_PROPERTY, "auto");
     return switch (choice) {
       case "bouncycastle" -> BouncyCastleArgon2id.INSTANCE;
-      case "libargon2", "native" -> Preferred.LIBARGON2.orElseThrow(() -> notLoading(choice));
-      case "libsodium" -> Preferred.LIBSODIUM.orElseThrow(() -> notLoading(choice));
-      case "auto" -> Preferred.AUTO;
+      case "libargon2", "native" -> Loaded.Libargon2.ONCE.orElseThrow(() -> notLoading(choice));
+      case "libsodium" -> Loaded.Libsodium.ONCE.orElseThrow(() -> notLoading(choice));
+      case "auto" -> Loaded.Auto.ONCE;
       default -> throw new IllegalStateException("-D" + IMPLEMENTATION_PROPERTY
           + " must be libsodium, libargon2, bouncycastle or auto, not " + choice);
     };
@@ -59,19 +59,30 @@ public interface Argon2id {
         + ", but that native library does not load on this machine");
   }
 
-  /** Loaded once per JVM: a failed load is not retried at every hasher. */
-  final class Preferred {
-    private static final Logger log = LoggerFactory.getLogger(Argon2id.class);
-    static final Optional<Argon2id> LIBARGON2 = NativeArgon2id.load();
-    /** What libsodium does not take goes to the reference library, or Bouncy Castle. */
-    static final Optional<Argon2id> LIBSODIUM =
-        SodiumArgon2id.load(LIBARGON2.orElse(BouncyCastleArgon2id.INSTANCE));
-    static final Argon2id AUTO = LIBSODIUM.or(() -> LIBARGON2).orElseGet(() -> {
-      log.info("no native Argon2 library loads here; hashing passwords with Bouncy Castle "
-          + "(slower at a small heap)");
-      return BouncyCastleArgon2id.INSTANCE;
-    });
+  /**
+   * Each native library loaded once per JVM (a failed load is not retried at every hasher),
+   * and only when asked for: choosing libargon2 loads no libsodium.
+   */
+  final class Loaded {
+    private Loaded() {}
 
-    private Preferred() {}
+    static final class Libargon2 {
+      static final Optional<Argon2id> ONCE = NativeArgon2id.load();
+    }
+
+    /** What libsodium does not take goes to the reference library, or Bouncy Castle. */
+    static final class Libsodium {
+      static final Optional<Argon2id> ONCE =
+          SodiumArgon2id.load(Libargon2.ONCE.orElse(BouncyCastleArgon2id.INSTANCE));
+    }
+
+    static final class Auto {
+      private static final Logger log = LoggerFactory.getLogger(Argon2id.class);
+      static final Argon2id ONCE = Libsodium.ONCE.or(() -> Libargon2.ONCE).orElseGet(() -> {
+        log.info("no native Argon2 library loads here; hashing passwords with Bouncy Castle "
+            + "(slower at a small heap)");
+        return BouncyCastleArgon2id.INSTANCE;
+      });
+    }
   }
 }

@@ -2,14 +2,20 @@ package signup.client.domain;
 
 import com.sun.jna.IntegerType;
 import com.sun.jna.Library;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Argon2id from libsodium, called through JNA: the build lazysodium-java bundles for Linux,
@@ -28,6 +34,7 @@ import java.util.Optional;
  * bytes.
  */
 final class SodiumArgon2id implements Argon2id {
+  private static final Logger log = LoggerFactory.getLogger(SodiumArgon2id.class);
   /** {@code crypto_pwhash_ALG_ARGON2ID13}. */
   private static final int ALG_ARGON2ID13 = 2;
   /** {@code crypto_pwhash_SALTBYTES}. */
@@ -39,7 +46,7 @@ final class SodiumArgon2id implements Argon2id {
   interface Sodium extends Library {
     int sodium_init();
 
-    int crypto_pwhash(byte[] out, long outlen, byte[] passwd, long passwdlen, byte[] salt,
+    int crypto_pwhash(byte[] out, long outlen, Pointer passwd, long passwdlen, byte[] salt,
         long opslimit, SizeT memlimit, int alg);
   }
 
@@ -66,8 +73,8 @@ final class SodiumArgon2id implements Argon2id {
   }
 
   /**
-   * libsodium, if its library loads and hashes here (the bundled build first, the system's if
-   * that cannot be unpacked or loaded); empty otherwise.
+   * libsodium, if its library loads here and gives the bytes {@code fallback} gives (the
+   * bundled build first, the system's if that cannot be unpacked or loaded); empty otherwise.
    */
   static Optional<Argon2id> load(Argon2id fallback) {
     for (LoadFrom from : LoadFrom.values()) {
@@ -79,11 +86,19 @@ final class SodiumArgon2id implements Argon2id {
           continue;
         }
         SodiumArgon2id loaded = new SodiumArgon2id(sodium.get(), fallback);
-        // Hash once now, so a library that loads but cannot hash fails here, not a caller.
-        loaded.hash(new byte[1], new byte[SALT_BYTES], Argon2Settings.MINIMUM, 32);
+        // Hash once now, so that a library that loads but cannot hash, or hashes otherwise (a
+        // system build older or odder than ours), fails here rather than a caller.
+        byte[] probe = "probe".getBytes(StandardCharsets.US_ASCII);
+        byte[] salt = new byte[SALT_BYTES];
+        if (!Arrays.equals(loaded.hash(probe, salt, Argon2Settings.MINIMUM, 32),
+            fallback.hash(probe, salt, Argon2Settings.MINIMUM, 32))) {
+          log.info("the {} libsodium gives other bytes than {}: not used", from.label,
+              fallback.name());
+          continue;
+        }
         return Optional.of(loaded);
       } catch (LinkageError | RuntimeException | IOException e) {
-        // The next place, or none.
+        log.info("the {} libsodium does not load here: {}", from.label, e.toString());
       }
     }
     return Optional.empty();
@@ -91,7 +106,7 @@ final class SodiumArgon2id implements Argon2id {
 
   /** Where the library comes from, in the order tried. */
   enum LoadFrom {
-    BUNDLED {
+    BUNDLED("bundled") {
       @Override
       Optional<Sodium> load() throws IOException {
         Optional<String> resource = bundledLibrary();
@@ -102,16 +117,22 @@ final class SodiumArgon2id implements Argon2id {
           if (in == null) {
             return Optional.empty();
           }
-          // A new file of this user's only (createTempFile's permissions), never a name known
-          // in advance that another user of a shared /tmp could have put a library at.
-          Path unpacked = Files.createTempFile("signup-libsodium", resource.get()
-              .substring(resource.get().lastIndexOf('.')));
+          // A new file of this user's only (createTempFile's: mode 0600, a name no other user of
+          // a shared /tmp can know in advance), where JNA unpacks its own libraries when told
+          // to (jna.tmpdir, for a /tmp mounted noexec).
+          String suffix = resource.get().substring(resource.get().lastIndexOf('.'));
+          String jnaTmpdir = System.getProperty("jna.tmpdir");
+          Path unpacked = jnaTmpdir == null ? Files.createTempFile("signup-libsodium", suffix)
+              : Files.createTempFile(Path.of(jnaTmpdir), "signup-libsodium", suffix);
           try {
-            Files.copy(in, unpacked, StandardCopyOption.REPLACE_EXISTING);
+            // Written into the file createTempFile made, which keeps its mode.
+            try (OutputStream out = Files.newOutputStream(unpacked)) {
+              in.transferTo(out);
+            }
             return Optional.of(Native.load(unpacked.toString(), Sodium.class));
           } finally {
             // Loaded, the library needs no file. Windows will not remove one in use: there it
-            // goes when the JVM exits.
+            // goes when the JVM exits, if then.
             try {
               Files.delete(unpacked);
             } catch (IOException inUse) {
@@ -121,12 +142,18 @@ final class SodiumArgon2id implements Argon2id {
         }
       }
     },
-    SYSTEM {
+    SYSTEM("system's") {
       @Override
       Optional<Sodium> load() {
         return Optional.of(Native.load("sodium", Sodium.class));
       }
     };
+
+    private final String label;
+
+    LoadFrom(String label) {
+      this.label = label;
+    }
 
     abstract Optional<Sodium> load() throws IOException;
   }
@@ -163,8 +190,18 @@ final class SodiumArgon2id implements Argon2id {
       return fallback.hash(password, salt, cost, length);
     }
     byte[] hash = new byte[length];
-    int result = sodium.crypto_pwhash(hash, length, password, password.length, salt,
-        cost.iterations(), new SizeT(cost.memoryKiB() * 1024L), ALG_ARGON2ID13);
+    int result;
+    // The password goes through native memory of our own, wiped after the call: a byte[]
+    // argument would be copied by JNA into memory freed unwiped. (The caller wipes its array.)
+    try (Memory secret = new Memory(password.length)) {
+      secret.write(0, password, 0, password.length);
+      try {
+        result = sodium.crypto_pwhash(hash, length, secret, password.length, salt,
+            cost.iterations(), new SizeT(cost.memoryKiB() * 1024L), ALG_ARGON2ID13);
+      } finally {
+        secret.clear();
+      }
+    }
     if (result != 0) {
       // The settings are within libsodium's bounds (checked above and by Argon2Settings), so
       // this is its allocation of the hash's memory failing.

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.function.UnaryOperator;
@@ -108,6 +109,23 @@ class Argon2idTest {
         sodium.hash(new byte[0], salt16, oneLane, 32));
     assertEquals(List.of("p=2 salt=16 length=32 password=8", "p=1 salt=8 length=32 password=8",
         "p=1 salt=16 length=8 password=8", "p=1 salt=16 length=32 password=0"), handedOn);
+  }
+
+  @Test
+  void libsodiumIsNotUsedWhereItsBytesDifferFromItsFallbacks() {
+    Argon2id allZeros = new Argon2id() {
+      @Override
+      public byte[] hash(byte[] password, byte[] salt, Argon2Settings cost, int length) {
+        return new byte[length];
+      }
+
+      @Override
+      public String name() {
+        return "all zeros";
+      }
+    };
+
+    assertEquals(Optional.empty(), SodiumArgon2id.load(allZeros));
   }
 
   @Test
