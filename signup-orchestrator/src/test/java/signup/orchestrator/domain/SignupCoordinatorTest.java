@@ -62,6 +62,12 @@ class SignupCoordinatorTest {
     return new SignupCoordinator(signupLog, clients, subscriptions, settings, clock);
   }
 
+  /** With the usual settings, taking on as much as {@code admission} says. */
+  private SignupCoordinator admitting(AdmissionSettings admission) {
+    return new SignupCoordinator(signupLog, clients, subscriptions, SETTINGS, admission,
+        Clock.systemUTC(), CrashPoints.none());
+  }
+
   private SignupCoordinator coordinator() {
     return coordinator(SETTINGS, Clock.systemUTC());
   }
@@ -234,9 +240,7 @@ class SignupCoordinatorTest {
 
   @Test
   void refusalsAtTheSameMomentDoNotAllNameTheSameWait() {
-    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
-        SETTINGS, AdmissionSettings.DEFAULTS.withMaxInFlight(1), Clock.systemUTC(),
-        CrashPoints.none());
+    SignupCoordinator coordinator = admitting(AdmissionSettings.DEFAULTS.withMaxInFlight(1));
     CompletableFuture<ClientReservation> reserved = new CompletableFuture<>();
     clients.onReserve = () -> reserved;
     CompletableFuture<SignupRecord> admitted = coordinator.start(request(null, "a@example.com"));
@@ -257,9 +261,7 @@ class SignupCoordinatorTest {
 
   @Test
   void aSignupPastTheBoundInFlightIsRefusedAtOnceWithARetryHintAndWritesNothing() {
-    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
-        SETTINGS, AdmissionSettings.DEFAULTS.withMaxInFlight(2), Clock.systemUTC(),
-        CrashPoints.none());
+    SignupCoordinator coordinator = admitting(AdmissionSettings.DEFAULTS.withMaxInFlight(2));
     CompletableFuture<ClientReservation> reserved = new CompletableFuture<>();
     clients.onReserve = () -> reserved; // the two admitted ones wait for the client participant
     CompletableFuture<SignupRecord> first = coordinator.start(request(null, "a@example.com"));
@@ -322,9 +324,8 @@ class SignupCoordinatorTest {
   @Test
   void replaysOfARequestDoNotCountAsSlowSignupsForTheAdmissionLimit() {
     // Every sign-up is slow against a 1 ns target: three measured ones would cut the limit.
-    SignupCoordinator coordinator = new SignupCoordinator(signupLog, clients, subscriptions,
-        SETTINGS, AdmissionSettings.DEFAULTS.withMaxInFlight(64)
-            .withSlowSignup(Duration.ofNanos(1)), Clock.systemUTC(), CrashPoints.none());
+    SignupCoordinator coordinator = admitting(AdmissionSettings.DEFAULTS.withMaxInFlight(64)
+        .withSlowSignup(Duration.ofNanos(1)));
     Completions.await(coordinator.start(request("req-1", "a@example.com")));
 
     for (int i = 0; i < 5; i++) {
